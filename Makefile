@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# kvm-nest: build, install, test and demo.  Kbuild reads ./Kbuild; this file
+# is for people, DKMS and CI.
+#
+#   make                    module for the running kernel (or KVER=, KDIR=)
+#   make KN_KERNEL=6.1      module for a pinned Debian kernel (see kernels.mk)
+#   make modules-all        ... for every pinned kernel, W=1, warnings fatal
+#   make install | dkms-install
+#   make check [TIER=svm|vmx|all]   every test, in emulated hosts
+#   make demo               an emulated host with an L1 doll running an L2 doll
+#   make lint               checkpatch + sparse on every pinned kernel
+#   make clean
+
+TOP := $(CURDIR)
+include $(TOP)/kernels.mk
+
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+BUILD := $(TOP)/build
+
+# A pinned kernel: fetched into build/kernels/<alias>, built in build/mod/<alias>.
+ifneq ($(KN_KERNEL),)
+kn_kver := $(KN_KVER_$(KN_KERNEL))
+ifeq ($(kn_kver),)
+$(error KN_KERNEL=$(KN_KERNEL) is not pinned in kernels.mk; use one of: $(KN_KERNELS))
+endif
+kn_root := $(BUILD)/kernels/$(KN_KERNEL)/root
+KDIR := $(kn_root)/usr/src/linux-headers-$(kn_kver)
+MDIR := $(BUILD)/mod/$(KN_KERNEL)
+KN_MAKE_VARS := KN_BTF_VMLINUX=$(kn_root)/boot/vmlinuz-$(kn_kver) \
+	KN_KVM_MODDIR=$(kn_root)/lib/modules/$(kn_kver) \
+	KN_LAYOUT_REQUIRE="SVM VMX"
+else
+MDIR := $(TOP)
+endif
+
+.PHONY: all modules modules-all install dkms-install check demo bench lint \
+	sparse checkpatch clean kernels selftests
+
+all: modules
+
+modules: $(if $(KN_KERNEL),kernel-$(KN_KERNEL))
+	@test -d $(KDIR) || { echo "kvm-nest: no kernel headers at $(KDIR); install linux-headers-$(KVER) or set KDIR=" >&2; exit 1; }
+ifneq ($(MDIR),$(TOP))
+	@mkdir -p $(MDIR) && cp -rsf $(TOP)/kvm-nest $(TOP)/Kbuild $(MDIR)/
+endif
+	$(MAKE) -C $(KDIR) M=$(MDIR) $(KN_MAKE_VARS) modules
+
+# The fetch script is quick when the kernel is already there.
+kernel-%:
+	@$(TOP)/scripts/fetch-kernel.sh $*
+
+kernels: $(foreach k,$(KN_KERNELS),kernel-$(k))
+
+# W=1 with warnings fatal, for every pinned kernel.
+modules-all: kernels
+	@set -e; mkdir -p $(BUILD); for k in $(KN_KERNELS); do \
+		$(MAKE) --no-print-directory KN_KERNEL=$$k modules W=1 2>&1 | tee $(BUILD)/mod-$$k.log; \
+		! grep -q 'warning:' $(BUILD)/mod-$$k.log || { echo "kvm-nest: warnings building for $$k (see build/mod-$$k.log)" >&2; exit 1; }; \
+	done
+
+sparse: kernels
+	@set -e; for k in $(KN_KERNELS); do \
+		$(MAKE) --no-print-directory KN_KERNEL=$$k modules C=2 2>&1 | tee $(BUILD)/sparse-$$k.log; \
+		! grep -E -q '(warning|error):' $(BUILD)/sparse-$$k.log || { echo "kvm-nest: sparse complains for $$k (see build/sparse-$$k.log)" >&2; exit 1; }; \
+	done
+
+checkpatch: kernels
+	$(TOP)/scripts/checkpatch.sh
+
+lint: checkpatch sparse
+
+selftests:
+	$(MAKE) -C $(TOP)/selftests O=$(BUILD)/selftests
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(MDIR) modules_install
+	depmod -a $(KVER)
+
+dkms-install:
+	$(TOP)/scripts/dkms-install.sh $(VERSION)
+
+check:
+	$(TOP)/selftests/harness/check.sh
+
+demo:
+	$(TOP)/selftests/harness/demo.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
+	rm -rf $(BUILD)/mod $(BUILD)/selftests $(BUILD)/runs $(BUILD)/*.log

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef KN_ACCT_H
+#define KN_ACCT_H
+
+#include <linux/atomic.h>
+#include <linux/types.h>
+
+/*
+ * Exit codes of both vendors fold into one small index space: SVM and VMX
+ * basic reasons below 0x100 map to themselves, SVM's 0x400 block (NPF,
+ * AVIC, ...) follows, and everything else shares one "other" slot.
+ */
+#define KN_CODE_LOW		0x100
+#define KN_CODE_HIGH_BASE	0x400
+#define KN_CODE_HIGH_NR		0x10
+#define KN_CODE_OTHER		(KN_CODE_LOW + KN_CODE_HIGH_NR)
+#define KN_NR_CODES		(KN_CODE_OTHER + 1)
+
+/* Deepest level this kernel can tell apart on its own: its VMs and theirs. */
+#define KN_MAX_LEVEL		2
+
+struct kn_acct {
+	atomic64_t exits[KN_NR_CODES];
+	atomic64_t guest_ns;
+	atomic64_t reflected;
+};
+
+struct seq_file;
+
+unsigned int kn_code_index(u32 code);
+/* Returns false for the "other" slot, which has no single code. */
+bool kn_code_of_index(unsigned int idx, u32 *code);
+
+void kn_acct_exit(struct kn_acct *a, unsigned int level, u32 code, u64 ns);
+u64 kn_acct_total(const struct kn_acct *a);
+
+void kn_levels_show(struct seq_file *m, const unsigned int *dolls);
+int kn_acct_init(void);
+void kn_acct_exit_module(void);
+
+#endif

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The doll registry.
+ *
+ * Level-1 dolls are created when KVM creates a VM, or on the first exit of
+ * a VM that predates the module.  Level-2 dolls are created on the first
+ * exit of a nested context.  The exit path only ever reads under RCU and
+ * inserts under a spinlock; dolls are freed only when their VM dies, under
+ * the registry mutex that readers also hold.
+ */
+#include <linux/hashtable.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "doll.h"
+#include "vmm.h"
+
+static DEFINE_MUTEX(kn_dolls_mutex);
+static DEFINE_SPINLOCK(kn_vms_lock);	/* kn_vms, kn_vm_list */
+static DEFINE_HASHTABLE(kn_vms, 6);
+static LIST_HEAD(kn_vm_list);
+static atomic_t kn_next_id = ATOMIC_INIT(0);
+
+/* Level-1 dolls also sit on kn_vm_list, in creation order, for readers. */
+struct kn_vm_doll {
+	struct kn_doll doll;
+	struct list_head list;
+	struct work_struct identify;
+	struct pid *vmm;	/* held while identify is pending */
+};
+
+static struct kn_vm_doll *to_vm_doll(struct kn_doll *d)
+{
+	return container_of(d, struct kn_vm_doll, doll);
+}
+
+static struct kn_doll *kn_vm_find(const void *vm)
+{
+	struct kn_doll *d;
+
+	hash_for_each_possible_rcu(kn_vms, d, vm_node, (unsigned long)vm)
+		if (d->vm == vm)
+			return d;
+	return NULL;
+}
+
+static void kn_doll_init(struct kn_doll *d, u8 level, pid_t pid,
+			 const char *name)
+{
+	d->id = atomic_inc_return(&kn_next_id);
+	d->level = level;
+	d->pid = pid;
+	strscpy(d->name, name, sizeof(d->name));
+}
+
+/* A VM that predates the module gets its name later, in process context. */
+static void kn_vm_identify_work(struct work_struct *work)
+{
+	struct kn_vm_doll *vd = container_of(work, struct kn_vm_doll, identify);
+	struct task_struct *task = get_pid_task(vd->vmm, PIDTYPE_TGID);
+	char name[KN_NAME_LEN];
+	int err = -ESRCH;
+
+	if (task) {
+		err = kn_vmm_name(task, name, sizeof(name));
+		put_task_struct(task);
+	}
+	if (err)
+		return;
+	mutex_lock(&kn_dolls_mutex);
+	strscpy(vd->doll.name, name, sizeof(vd->doll.name));
+	mutex_unlock(&kn_dolls_mutex);
+}
+
+/* Returns the VM's doll, and whether this call created it. */
+static struct kn_doll *kn_vm_add(const void *vm, const char *name, gfp_t gfp,
+				 bool *created)
+{
+	struct kn_vm_doll *vd;
+	struct kn_doll *d, *old;
+	unsigned long flags;
+
+	vd = kzalloc(sizeof(*vd), gfp);
+	if (!vd)
+		return NULL;
+	d = &vd->doll;
+	kn_doll_init(d, 1, current->tgid, name);
+	d->vm = vm;
+	spin_lock_init(&d->lock);
+	INIT_LIST_HEAD(&d->children);
+	xa_init(&d->vcpus);
+	INIT_WORK(&vd->identify, kn_vm_identify_work);
+
+	spin_lock_irqsave(&kn_vms_lock, flags);
+	old = kn_vm_find(vm);
+	if (!old) {
+		hash_add_rcu(kn_vms, &d->vm_node, (unsigned long)vm);
+		list_add_tail_rcu(&vd->list, &kn_vm_list);
+	}
+	spin_unlock_irqrestore(&kn_vms_lock, flags);
+	*created = !old;
+	if (old) {
+		kfree(vd);
+		return old;
+	}
+	return d;
+}
+
+void kn_doll_vm_created(const void *vm)
+{
+	char name[KN_NAME_LEN];
+	bool created;
+
+	if (kn_vmm_name(current, name, sizeof(name)))
+		strscpy(name, "-", sizeof(name));
+	kn_vm_add(vm, name, GFP_KERNEL_ACCOUNT, &created);
+}
+
+static void kn_vm_free_rcu(struct rcu_head *rcu)
+{
+	struct kn_doll *d = container_of(rcu, struct kn_doll, rcu);
+	struct kn_doll *child, *tmp;
+	unsigned long idx;
+	void *slot;
+
+	list_for_each_entry_safe(child, tmp, &d->children, child_node)
+		kfree(child);
+	xa_for_each(&d->vcpus, idx, slot)
+		kfree(slot);
+	xa_destroy(&d->vcpus);
+	kfree(to_vm_doll(d));
+}
+
+/* Readers hold the mutex, so once it is dropped nobody can see @d. */
+static void kn_vm_unlink(struct kn_doll *d)
+{
+	unsigned long flags;
+
+	lockdep_assert_held(&kn_dolls_mutex);
+	spin_lock_irqsave(&kn_vms_lock, flags);
+	hash_del_rcu(&d->vm_node);
+	list_del_rcu(&to_vm_doll(d)->list);
+	spin_unlock_irqrestore(&kn_vms_lock, flags);
+
+	spin_lock_irqsave(&d->lock, flags);
+	d->dead = true;
+	spin_unlock_irqrestore(&d->lock, flags);
+}
+
+/* The identify work takes the mutex, so it is cancelled outside of it. */
+static void kn_vm_free(struct kn_doll *d)
+{
+	cancel_work_sync(&to_vm_doll(d)->identify);
+	put_pid(to_vm_doll(d)->vmm);
+	call_rcu(&d->rcu, kn_vm_free_rcu);
+}
+
+void kn_doll_vm_destroyed(const void *vm)
+{
+	struct kn_doll *d;
+
+	mutex_lock(&kn_dolls_mutex);
+	rcu_read_lock();
+	d = kn_vm_find(vm);
+	rcu_read_unlock();
+	if (d)
+		kn_vm_unlink(d);
+	mutex_unlock(&kn_dolls_mutex);
+	if (d)
+		kn_vm_free(d);
+}
+
+/* Exit path: find the VM's doll, registering a VM that predates us. */
+static struct kn_doll *kn_vm_get(const void *vm)
+{
+	struct kn_doll *d = kn_vm_find(vm);
+	bool created;
+
+	if (likely(d))
+		return d;
+	d = kn_vm_add(vm, "-", GFP_ATOMIC | __GFP_NOWARN, &created);
+	if (d && created) {
+		to_vm_doll(d)->vmm = get_pid(task_tgid(current));
+		schedule_work(&to_vm_doll(d)->identify);
+	}
+	return d;
+}
+
+static struct kn_doll *kn_child_find(struct kn_doll *vm, u64 ctx)
+{
+	struct kn_doll *c;
+
+	list_for_each_entry_rcu(c, &vm->children, child_node)
+		if (c->ctx == ctx)
+			return c;
+	return NULL;
+}
+
+static struct kn_doll *kn_child_get(struct kn_doll *vm, u64 ctx)
+{
+	struct kn_doll *c, *found;
+	unsigned long flags;
+
+	c = kn_child_find(vm, ctx);
+	if (likely(c))
+		return c;
+	if (READ_ONCE(vm->nr_children) >= KN_MAX_CHILDREN) {
+		ctx = KN_CTX_OVERFLOW;
+		c = kn_child_find(vm, ctx);
+		if (c)
+			return c;
+	}
+
+	c = kzalloc(sizeof(*c), GFP_ATOMIC | __GFP_NOWARN);
+	if (!c)
+		return NULL;
+	kn_doll_init(c, 2, vm->pid, "-");
+	c->parent = vm;
+	c->ctx = ctx;
+
+	spin_lock_irqsave(&vm->lock, flags);
+	found = kn_child_find(vm, ctx);
+	if (!found && !vm->dead) {
+		list_add_tail_rcu(&c->child_node, &vm->children);
+		vm->nr_children++;
+		found = c;
+		c = NULL;
+	}
+	spin_unlock_irqrestore(&vm->lock, flags);
+	kfree(c);
+	return found;
+}
+
+struct kn_vcpu_slot {
+	u64 entry_ns;
+};
+
+void kn_doll_entered(const void *vm, u32 vcpu)
+{
+	struct kn_vcpu_slot *s;
+	struct kn_doll *d;
+
+	rcu_read_lock();
+	d = kn_vm_get(vm);
+	if (!d)
+		goto out;
+	s = xa_load(&d->vcpus, vcpu);
+	if (unlikely(!s)) {
+		s = kzalloc(sizeof(*s), GFP_ATOMIC | __GFP_NOWARN);
+		if (!s)
+			goto out;
+		if (xa_insert(&d->vcpus, vcpu, s, GFP_ATOMIC | __GFP_NOWARN)) {
+			kfree(s);
+			goto out;
+		}
+	}
+	WRITE_ONCE(s->entry_ns, local_clock());
+out:
+	rcu_read_unlock();
+}
+
+/* Time since this vCPU last entered, or 0 if we did not see it enter. */
+static u64 kn_vcpu_run_ns(struct kn_doll *vm, u32 vcpu)
+{
+	struct kn_vcpu_slot *s = xa_load(&vm->vcpus, vcpu);
+	u64 now = local_clock(), start;
+
+	if (!s)
+		return 0;
+	start = xchg(&s->entry_ns, 0);
+	return start && now > start ? now - start : 0;
+}
+
+void kn_doll_exited(const struct kn_exit *e)
+{
+	struct kn_doll *vm, *d;
+	u64 ns;
+
+	rcu_read_lock();
+	vm = kn_vm_get(e->vm);
+	if (!vm)
+		goto out;
+	ns = kn_vcpu_run_ns(vm, e->vcpu);
+	d = e->level > 1 ? kn_child_get(vm, e->ctx) : vm;
+	if (d)
+		kn_acct_exit(&d->acct, e->level, e->code, ns);
+out:
+	rcu_read_unlock();
+}
+
+void kn_doll_reflected(const void *vm, u64 ctx)
+{
+	struct kn_doll *d;
+
+	rcu_read_lock();
+	d = kn_vm_find(vm);
+	if (d)
+		d = kn_child_find(d, ctx);
+	if (d)
+		atomic64_inc(&d->acct.reflected);
+	rcu_read_unlock();
+}
+
+void kn_dolls_for_each(kn_doll_fn fn, void *arg)
+{
+	struct kn_vm_doll *vd;
+	struct kn_doll *c;
+
+	mutex_lock(&kn_dolls_mutex);
+	rcu_read_lock();
+	list_for_each_entry_rcu(vd, &kn_vm_list, list) {
+		fn(&vd->doll, arg);
+		list_for_each_entry_rcu(c, &vd->doll.children, child_node)
+			fn(c, arg);
+	}
+	rcu_read_unlock();
+	mutex_unlock(&kn_dolls_mutex);
+}
+
+/*
+ * Called once no hook and no debugfs reader can reach the registry, so the
+ * list nodes can be reused for the local list right away.
+ */
+void kn_dolls_exit(void)
+{
+	struct kn_vm_doll *vd, *tmp;
+	LIST_HEAD(gone);
+
+	mutex_lock(&kn_dolls_mutex);
+	list_for_each_entry_safe(vd, tmp, &kn_vm_list, list) {
+		kn_vm_unlink(&vd->doll);
+		list_add(&vd->list, &gone);
+	}
+	mutex_unlock(&kn_dolls_mutex);
+	list_for_each_entry_safe(vd, tmp, &gone, list)
+		kn_vm_free(&vd->doll);
+	rcu_barrier();
+}

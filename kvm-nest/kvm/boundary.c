@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Attach to KVM: pick the vendor, resolve, pin, redirect, trace. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/seq_file.h>
+
+#include "boundary.h"
+#include "sym.h"
+#include "trace.h"
+#include "vendor.h"
+#include "vm.h"
+
+static struct kn_vendor *kn_vendor;
+static struct module *kn_vendor_mod;
+
+/* The vendor whose module is loaded, found by one of its redirect targets. */
+static struct kn_vendor *kn_vendor_find(void)
+{
+	struct kn_vendor *vendors[] = { &kn_svm, &kn_vmx };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vendors); i++)
+		if (vendors[i]->layout && kn_sym(vendors[i]->redirects[0].sym))
+			return vendors[i];
+	return NULL;
+}
+
+/* Our hooks point into the vendor module: keep it from being unloaded. */
+static int kn_vendor_pin(struct kn_vendor *v)
+{
+	struct module *(*module_address)(unsigned long addr);
+	struct module *mod;
+
+	module_address = (void *)kn_sym("__module_address");
+	if (!module_address)
+		return -ENOENT;
+	preempt_disable();
+	mod = module_address((unsigned long)*v->redirects[0].orig);
+	if (mod && !try_module_get(mod))
+		mod = NULL;
+	preempt_enable();
+	if (!mod)
+		return -ENODEV;
+	kn_vendor_mod = mod;
+	return 0;
+}
+
+static int kn_resolve(struct kn_redirect *r, unsigned int n)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		err = kn_redirect_resolve(&r[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int kn_kvm_attach(void)
+{
+	struct kn_redirect *vm_hooks;
+	unsigned int nr_vm_hooks;
+	struct kn_vendor *v;
+	int err;
+
+	err = kn_sym_init();
+	if (err) {
+		pr_err("cannot look up kernel symbols (%d); kprobes are required\n",
+		       err);
+		return err;
+	}
+	v = kn_vendor_find();
+	if (!v) {
+		pr_err("no kvm_amd or kvm_intel that this build knows is loaded; load one with nested=1 first\n");
+		return -ENODEV;
+	}
+
+	kn_hooks_reset();
+	vm_hooks = kn_vm_hooks(&nr_vm_hooks);
+	err = kn_resolve(vm_hooks, nr_vm_hooks);
+	if (!err)
+		err = kn_resolve(v->redirects, v->nr_redirects);
+	if (err)
+		return err;
+
+	err = kn_vendor_pin(v);
+	if (err) {
+		pr_err("cannot pin %s (%d)\n", v->module, err);
+		return err;
+	}
+	err = kn_redirects_attach(vm_hooks, nr_vm_hooks);
+	if (err)
+		goto err_unpin;
+	err = kn_redirects_attach(v->redirects, v->nr_redirects);
+	if (err)
+		goto err_vm_hooks;
+	err = kn_trace_attach(v);
+	if (err)
+		goto err_vendor_hooks;
+	kn_vendor = v;
+	return 0;
+
+err_vendor_hooks:
+	kn_redirects_detach(v->redirects, v->nr_redirects);
+err_vm_hooks:
+	kn_redirects_detach(vm_hooks, nr_vm_hooks);
+	kn_redirects_drain();
+err_unpin:
+	module_put(kn_vendor_mod);
+	return err;
+}
+
+void kn_kvm_detach(void)
+{
+	struct kn_redirect *vm_hooks;
+	unsigned int nr_vm_hooks;
+
+	kn_trace_detach();
+	kn_redirects_detach(kn_vendor->redirects, kn_vendor->nr_redirects);
+	vm_hooks = kn_vm_hooks(&nr_vm_hooks);
+	kn_redirects_detach(vm_hooks, nr_vm_hooks);
+	kn_redirects_drain();
+	module_put(kn_vendor_mod);
+}
+
+const char *kn_kvm_vendor(void)
+{
+	return kn_vendor->name;
+}
+
+const char *kn_kvm_exit_name(u32 code)
+{
+	return kn_vendor->exit_name(code);
+}
+
+void kn_kvm_hooks_show(struct seq_file *m)
+{
+	kn_hooks_show(m);
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Probes on KVM's exported entry/exit tracepoints: every exit to this
+ * kernel, from any level, with the time since the matching entry.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kvm_host.h>
+#include <linux/tracepoint.h>
+
+#include "../doll.h"
+#include "layout.h"
+#include "trace.h"
+#include "vendor.h"
+
+/* kvm.ko exports these but declares them in a header we cannot see. */
+extern struct tracepoint __tracepoint_kvm_entry;
+extern struct tracepoint __tracepoint_kvm_exit;
+
+static const struct kn_vendor *kn_trace_vendor;
+static unsigned int kn_entry_id, kn_exit_id;
+
+/* Prototypes come from the target's btf_trace_* typedefs. */
+static void kn_trace_entry(void *data, KN_TP_PROTO_kvm_entry)
+{
+	kn_hook_count(kn_entry_id);
+	kn_doll_entered(vcpu->kvm, vcpu->vcpu_idx);
+}
+
+static void kn_trace_exit(void *data, KN_TP_PROTO_kvm_exit)
+{
+	const struct kn_vendor *v = kn_trace_vendor;
+	struct kn_exit e = {
+		.vm = vcpu->kvm,
+		.vcpu = vcpu->vcpu_idx,
+		.level = 1,
+		.code = v->exit_code(vcpu),
+	};
+
+	kn_hook_count(kn_exit_id);
+	if (kn_guest_mode(vcpu)) {
+		e.level = 2;
+		e.ctx = v->nested_ctx(vcpu);
+	}
+	kn_doll_exited(&e);
+}
+
+int kn_trace_attach(const struct kn_vendor *v)
+{
+	int err;
+
+	kn_trace_vendor = v;
+	kn_entry_id = kn_hook_new_id("kvm_entry", "tracepoint");
+	kn_exit_id = kn_hook_new_id("kvm_exit", "tracepoint");
+
+	err = tracepoint_probe_register(&__tracepoint_kvm_entry,
+					kn_trace_entry, NULL);
+	if (err)
+		goto err_msg;
+	err = tracepoint_probe_register(&__tracepoint_kvm_exit,
+					kn_trace_exit, NULL);
+	if (err)
+		goto err_entry;
+	return 0;
+
+err_entry:
+	tracepoint_probe_unregister(&__tracepoint_kvm_entry,
+				    kn_trace_entry, NULL);
+	tracepoint_synchronize_unregister();
+err_msg:
+	pr_err("cannot attach to KVM's tracepoints (%d)\n", err);
+	return err;
+}
+
+void kn_trace_detach(void)
+{
+	tracepoint_probe_unregister(&__tracepoint_kvm_exit, kn_trace_exit, NULL);
+	tracepoint_probe_unregister(&__tracepoint_kvm_entry,
+				    kn_trace_entry, NULL);
+	tracepoint_synchronize_unregister();
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef KN_KVM_VENDOR_H
+#define KN_KVM_VENDOR_H
+
+#include <linux/kvm_host.h>
+
+#include "hook.h"
+
+/*
+ * What differs between SVM and VMX: which module holds the nested code,
+ * where the vendor structures keep the exit code and the nested context,
+ * and which decision functions are redirected.
+ */
+struct kn_vendor {
+	const char *name;
+	const char *module;
+	bool layout;		/* the build found this vendor's BTF */
+	struct kn_redirect *redirects;
+	unsigned int nr_redirects;
+	u32 (*exit_code)(struct kvm_vcpu *vcpu);
+	u64 (*nested_ctx)(struct kvm_vcpu *vcpu);
+	const char *(*exit_name)(u32 code);
+};
+
+extern struct kn_vendor kn_svm;
+extern struct kn_vendor kn_vmx;
+
+/* KVM's is_guest_mode(), which lives in a header the build cannot see. */
+static inline bool kn_guest_mode(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.hflags & HF_GUEST_MASK;
+}
+
+/* Read a member of a private KVM structure at a BTF-derived offset. */
+#define kn_member(base, offset, type) \
+	(*(type *)((char *)(base) + (offset)))
+
+#endif

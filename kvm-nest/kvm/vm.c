@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* VM lifetime, and the VM facts that dolls report. */
+#include <linux/kvm_host.h>
+
+#include "../doll.h"
+#include "boundary.h"
+#include "vm.h"
+
+enum { KN_VM_INIT, KN_VM_DESTROY, KN_VM_NR_REDIRECTS };
+
+static typeof(&kvm_arch_init_vm) kn_vm_init_orig;
+static typeof(&kvm_arch_destroy_vm) kn_vm_destroy_orig;
+static struct kn_redirect kn_vm_redirects[KN_VM_NR_REDIRECTS];
+
+static int kn_vm_init(struct kvm *kvm, unsigned long type)
+{
+	int ret;
+
+	kn_hook_enter(kn_vm_redirects[KN_VM_INIT].id);
+	ret = kn_vm_init_orig(kvm, type);
+	if (!ret)
+		kn_doll_vm_created(kvm);
+	kn_hook_leave();
+	return ret;
+}
+
+/* The doll goes first, while everything it reads of the VM still exists. */
+static void kn_vm_destroy(struct kvm *kvm)
+{
+	kn_hook_enter(kn_vm_redirects[KN_VM_DESTROY].id);
+	kn_doll_vm_destroyed(kvm);
+	kn_vm_destroy_orig(kvm);
+	kn_hook_leave();
+}
+
+static struct kn_redirect kn_vm_redirects[] = {
+	[KN_VM_INIT] = {
+		.sym = "kvm:kvm_arch_init_vm",
+		.kind = "lifecycle",
+		.wrapper = kn_vm_init,
+		.orig = (void **)&kn_vm_init_orig,
+	},
+	[KN_VM_DESTROY] = {
+		.sym = "kvm:kvm_arch_destroy_vm",
+		.kind = "lifecycle",
+		.wrapper = kn_vm_destroy,
+		.orig = (void **)&kn_vm_destroy_orig,
+	},
+};
+
+struct kn_redirect *kn_vm_hooks(unsigned int *n)
+{
+	*n = ARRAY_SIZE(kn_vm_redirects);
+	return kn_vm_redirects;
+}
+
+unsigned int kn_kvm_vm_vcpus(const void *vm)
+{
+	const struct kvm *kvm = vm;
+
+	return atomic_read(&kvm->online_vcpus);
+}
+
+u64 kn_kvm_vm_mem_bytes(const void *vm)
+{
+	struct kvm *kvm = (struct kvm *)vm;
+	struct kvm_memory_slot *slot;
+	struct kvm_memslots *slots;
+	u64 pages = 0;
+	int idx, bkt;
+
+	/* Address space 0 is guest RAM; SMM's copy would count it twice. */
+	idx = srcu_read_lock(&kvm->srcu);
+	slots = __kvm_memslots(kvm, 0);
+	kvm_for_each_memslot(slot, bkt, slots)
+		pages += slot->npages;
+	srcu_read_unlock(&kvm->srcu, idx);
+	return pages << PAGE_SHIFT;
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Intel VMX: where kvm_intel keeps exits and nested state, and its redirect. */
+#include <asm/vmx.h>
+
+#include "../doll.h"
+#include "layout.h"
+#include "vendor.h"
+
+#ifdef KN_HAVE_VMX_LAYOUT
+
+/* The headers we build with and the BTF we read must describe one kernel. */
+static_assert(sizeof(struct kvm_vcpu) == KN_VMX_VCPU_SIZE);
+
+static void *kn_vmx_of(struct kvm_vcpu *vcpu)
+{
+	return (char *)vcpu - KN_VMX_VCPU_OFFSET;
+}
+
+static u32 kn_vmx_exit_code(struct kvm_vcpu *vcpu)
+{
+	u32 full = kn_member(kn_vmx_of(vcpu), KN_VMX_EXIT_REASON_OFFSET, u32);
+
+	return (full >> KN_VMX_EXIT_REASON_BASIC_BIT_OFFSET) &
+	       GENMASK(KN_VMX_EXIT_REASON_BASIC_BIT_SIZE - 1, 0);
+}
+
+static u64 kn_vmx_nested_ctx(struct kvm_vcpu *vcpu)
+{
+	return kn_member(kn_vmx_of(vcpu), KN_VMX_NESTED_CURRENT_VMPTR_OFFSET,
+			 u64);
+}
+
+static const struct {
+	u32 code;
+	const char *name;
+} kn_vmx_reasons[] = { VMX_EXIT_REASONS };
+
+static const char *kn_vmx_exit_name(u32 code)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kn_vmx_reasons); i++)
+		if (kn_vmx_reasons[i].code == code)
+			return kn_vmx_reasons[i].name;
+	return "UNKNOWN";
+}
+
+static bool (*kn_vmx_reflect_orig)(struct kvm_vcpu *vcpu);
+static struct kn_redirect kn_vmx_redirects[1];
+
+/* Decides whether L1 wants the exit; if so, the vCPU leaves guest mode. */
+static bool kn_vmx_reflect(struct kvm_vcpu *vcpu)
+{
+	u64 ctx = kn_vmx_nested_ctx(vcpu);
+	bool ret;
+
+	kn_hook_enter(kn_vmx_redirects[0].id);
+	ret = kn_vmx_reflect_orig(vcpu);
+	if (!kn_guest_mode(vcpu))
+		kn_doll_reflected(vcpu->kvm, ctx);
+	kn_hook_leave();
+	return ret;
+}
+
+static struct kn_redirect kn_vmx_redirects[] = {
+	{
+		.sym = "kvm_intel:nested_vmx_reflect_vmexit",
+		.kind = "redirect",
+		.wrapper = kn_vmx_reflect,
+		.orig = (void **)&kn_vmx_reflect_orig,
+	},
+};
+
+struct kn_vendor kn_vmx = {
+	.name = "vmx",
+	.module = "kvm_intel",
+	.layout = true,
+	.redirects = kn_vmx_redirects,
+	.nr_redirects = ARRAY_SIZE(kn_vmx_redirects),
+	.exit_code = kn_vmx_exit_code,
+	.nested_ctx = kn_vmx_nested_ctx,
+	.exit_name = kn_vmx_exit_name,
+};
+
+#else
+
+struct kn_vendor kn_vmx = { .name = "vmx", .module = "kvm_intel" };
+
+#endif
