@@ -154,6 +154,6 @@ static long kn_hooks_inflight(void)
 void kn_redirects_drain(void)
 {
 	while (kn_hooks_inflight())
-		msleep(1);
+		msleep(20);
 	synchronize_rcu_tasks();
 }

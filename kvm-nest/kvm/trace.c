@@ -13,10 +13,6 @@
 #include "trace.h"
 #include "vendor.h"
 
-/* kvm.ko exports these but declares them in a header we cannot see. */
-extern struct tracepoint __tracepoint_kvm_entry;
-extern struct tracepoint __tracepoint_kvm_exit;
-
 static const struct kn_vendor *kn_trace_vendor;
 static unsigned int kn_entry_id, kn_exit_id;
 

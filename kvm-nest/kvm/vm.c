@@ -8,8 +8,11 @@
 
 enum { KN_VM_INIT, KN_VM_DESTROY, KN_VM_NR_REDIRECTS };
 
-static typeof(&kvm_arch_init_vm) kn_vm_init_orig;
-static typeof(&kvm_arch_destroy_vm) kn_vm_destroy_orig;
+static int (*kn_vm_init_orig)(struct kvm *kvm, unsigned long type);
+static void (*kn_vm_destroy_orig)(struct kvm *kvm);
+/* The wrappers must keep KVM's prototypes exactly. */
+static_assert(__same_type(kn_vm_init_orig, &kvm_arch_init_vm));
+static_assert(__same_type(kn_vm_destroy_orig, &kvm_arch_destroy_vm));
 static struct kn_redirect kn_vm_redirects[KN_VM_NR_REDIRECTS];
 
 static int kn_vm_init(struct kvm *kvm, unsigned long type)
