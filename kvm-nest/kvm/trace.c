@@ -10,11 +10,17 @@
 
 #include "../doll.h"
 #include "layout.h"
+#include "sym.h"
 #include "trace.h"
 #include "vendor.h"
 
 static const struct kn_vendor *kn_trace_vendor;
 static unsigned int kn_entry_id, kn_exit_id;
+/*
+ * Looked up rather than linked, so that without kvm.ko the module refuses
+ * to load with its own message instead of unresolved symbols.
+ */
+static struct tracepoint *kn_tp_entry, *kn_tp_exit;
 
 /* Prototypes come from the target's btf_trace_* typedefs. */
 static void kn_trace_entry(void *data, KN_TP_PROTO_kvm_entry)
@@ -45,22 +51,28 @@ int kn_trace_attach(const struct kn_vendor *v)
 {
 	int err;
 
+	kn_tp_entry = (void *)kn_sym("kvm:__tracepoint_kvm_entry");
+	kn_tp_exit = (void *)kn_sym("kvm:__tracepoint_kvm_exit");
+	if (!kn_tp_entry || !kn_tp_exit) {
+		pr_err("cannot find KVM's kvm_entry/kvm_exit tracepoints; this kernel is not supported\n");
+		return -ENOENT;
+	}
 	kn_trace_vendor = v;
 	kn_entry_id = kn_hook_new_id("kvm_entry", "tracepoint");
 	kn_exit_id = kn_hook_new_id("kvm_exit", "tracepoint");
 
-	err = tracepoint_probe_register(&__tracepoint_kvm_entry,
+	err = tracepoint_probe_register(kn_tp_entry,
 					kn_trace_entry, NULL);
 	if (err)
 		goto err_msg;
-	err = tracepoint_probe_register(&__tracepoint_kvm_exit,
+	err = tracepoint_probe_register(kn_tp_exit,
 					kn_trace_exit, NULL);
 	if (err)
 		goto err_entry;
 	return 0;
 
 err_entry:
-	tracepoint_probe_unregister(&__tracepoint_kvm_entry,
+	tracepoint_probe_unregister(kn_tp_entry,
 				    kn_trace_entry, NULL);
 	tracepoint_synchronize_unregister();
 err_msg:
@@ -70,8 +82,8 @@ err_msg:
 
 void kn_trace_detach(void)
 {
-	tracepoint_probe_unregister(&__tracepoint_kvm_exit, kn_trace_exit, NULL);
-	tracepoint_probe_unregister(&__tracepoint_kvm_entry,
+	tracepoint_probe_unregister(kn_tp_exit, kn_trace_exit, NULL);
+	tracepoint_probe_unregister(kn_tp_entry,
 				    kn_trace_entry, NULL);
 	tracepoint_synchronize_unregister();
 }

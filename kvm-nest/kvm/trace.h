@@ -3,11 +3,6 @@
 #define KN_KVM_TRACE_H
 
 struct kn_vendor;
-struct tracepoint;
-
-/* kvm.ko exports these but declares them in a header we cannot see. */
-extern struct tracepoint __tracepoint_kvm_entry;
-extern struct tracepoint __tracepoint_kvm_exit;
 
 int kn_trace_attach(const struct kn_vendor *v);
 void kn_trace_detach(void);
