@@ -46,19 +46,6 @@ static int kn_vendor_pin(struct kn_vendor *v)
 	return 0;
 }
 
-static int kn_resolve(struct kn_redirect *r, unsigned int n)
-{
-	unsigned int i;
-	int err;
-
-	for (i = 0; i < n; i++) {
-		err = kn_redirect_resolve(&r[i]);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 int kn_kvm_attach(void)
 {
 	struct kn_redirect *vm_hooks;
@@ -80,9 +67,9 @@ int kn_kvm_attach(void)
 
 	kn_hooks_reset();
 	vm_hooks = kn_vm_hooks(&nr_vm_hooks);
-	err = kn_resolve(vm_hooks, nr_vm_hooks);
+	err = kn_redirects_resolve(vm_hooks, nr_vm_hooks);
 	if (!err)
-		err = kn_resolve(v->redirects, v->nr_redirects);
+		err = kn_redirects_resolve(v->redirects, v->nr_redirects);
 	if (err)
 		return err;
 
@@ -133,7 +120,12 @@ const char *kn_kvm_vendor(void)
 
 const char *kn_kvm_exit_name(u32 code)
 {
-	return kn_vendor->exit_name(code);
+	unsigned int i;
+
+	for (i = 0; i < kn_vendor->nr_reasons; i++)
+		if (kn_vendor->reasons[i].code == code)
+			return kn_vendor->reasons[i].name;
+	return "unknown";
 }
 
 void kn_kvm_hooks_show(struct seq_file *m)

@@ -19,6 +19,11 @@ struct kn_redirect {
 	struct ftrace_ops ops;
 };
 
+#define KN_REDIRECT(_sym, _kind, _wrapper, _orig) {		\
+	.sym = _sym, .kind = _kind, .wrapper = _wrapper,		\
+	.orig = (void **)&(_orig),					\
+}
+
 #define KN_MAX_HOOKS	8
 
 DECLARE_PER_CPU(u64, kn_hook_calls[KN_MAX_HOOKS]);
@@ -47,7 +52,7 @@ void kn_hooks_reset(void);
 struct seq_file;
 void kn_hooks_show(struct seq_file *m);
 
-int kn_redirect_resolve(struct kn_redirect *r);
+int kn_redirects_resolve(struct kn_redirect *r, unsigned int n);
 int kn_redirects_attach(struct kn_redirect *r, unsigned int n);
 void kn_redirects_detach(struct kn_redirect *r, unsigned int n);
 void kn_redirects_drain(void);

@@ -66,7 +66,7 @@ static void notrace kn_redirect_thunk(unsigned long ip, unsigned long parent_ip,
 		kn_ftrace_set_ip(fregs, (unsigned long)r->wrapper);
 }
 
-int kn_redirect_resolve(struct kn_redirect *r)
+static int kn_redirect_resolve(struct kn_redirect *r)
 {
 	unsigned long addr = kn_sym(r->sym);
 
@@ -80,6 +80,16 @@ int kn_redirect_resolve(struct kn_redirect *r)
 	r->ops.func = kn_redirect_thunk;
 	r->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY;
 	return 0;
+}
+
+int kn_redirects_resolve(struct kn_redirect *r, unsigned int n)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < n && !err; i++)
+		err = kn_redirect_resolve(&r[i]);
+	return err;
 }
 
 static int kn_redirect_attach(struct kn_redirect *r)

@@ -36,20 +36,7 @@ static u64 kn_svm_nested_ctx(struct kvm_vcpu *vcpu)
 	return kn_member(kn_svm_of(vcpu), KN_SVM_NESTED_VMCB12_GPA_OFFSET, u64);
 }
 
-static const struct {
-	u32 code;
-	const char *name;
-} kn_svm_reasons[] = { SVM_EXIT_REASONS };
-
-static const char *kn_svm_exit_name(u32 code)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(kn_svm_reasons); i++)
-		if (kn_svm_reasons[i].code == code)
-			return kn_svm_reasons[i].name;
-	return "unknown";
-}
+static const struct kn_exit_name kn_svm_reasons[] = { SVM_EXIT_REASONS };
 
 enum { KN_SVM_EXIT_SPECIAL, KN_SVM_EXIT_HANDLED, KN_SVM_NR_REDIRECTS };
 
@@ -84,18 +71,10 @@ static int kn_svm_exit_handled(struct vcpu_svm *svm)
 }
 
 static struct kn_redirect kn_svm_redirects[] = {
-	[KN_SVM_EXIT_SPECIAL] = {
-		.sym = "kvm_amd:nested_svm_exit_special",
-		.kind = "redirect",
-		.wrapper = kn_svm_exit_special,
-		.orig = (void **)&kn_svm_exit_special_orig,
-	},
-	[KN_SVM_EXIT_HANDLED] = {
-		.sym = "kvm_amd:nested_svm_exit_handled",
-		.kind = "redirect",
-		.wrapper = kn_svm_exit_handled,
-		.orig = (void **)&kn_svm_exit_handled_orig,
-	},
+	[KN_SVM_EXIT_SPECIAL] = KN_REDIRECT("kvm_amd:nested_svm_exit_special", "redirect",
+				      kn_svm_exit_special, kn_svm_exit_special_orig),
+	[KN_SVM_EXIT_HANDLED] = KN_REDIRECT("kvm_amd:nested_svm_exit_handled", "redirect",
+				      kn_svm_exit_handled, kn_svm_exit_handled_orig),
 };
 
 struct kn_vendor kn_svm = {
@@ -106,7 +85,8 @@ struct kn_vendor kn_svm = {
 	.nr_redirects = ARRAY_SIZE(kn_svm_redirects),
 	.exit_code = kn_svm_exit_code,
 	.nested_ctx = kn_svm_nested_ctx,
-	.exit_name = kn_svm_exit_name,
+	.reasons = kn_svm_reasons,
+	.nr_reasons = ARRAY_SIZE(kn_svm_reasons),
 };
 
 #else

@@ -11,6 +11,11 @@
  * where the vendor structures keep the exit code and the nested context,
  * and which decision functions are redirected.
  */
+struct kn_exit_name {
+	u32 code;
+	const char *name;
+};
+
 struct kn_vendor {
 	const char *name;
 	const char *module;
@@ -19,7 +24,8 @@ struct kn_vendor {
 	unsigned int nr_redirects;
 	u32 (*exit_code)(struct kvm_vcpu *vcpu);
 	u64 (*nested_ctx)(struct kvm_vcpu *vcpu);
-	const char *(*exit_name)(u32 code);
+	const struct kn_exit_name *reasons;	/* KVM's names for exit codes */
+	unsigned int nr_reasons;
 };
 
 extern struct kn_vendor kn_svm;

@@ -37,18 +37,10 @@ static void kn_vm_destroy(struct kvm *kvm)
 }
 
 static struct kn_redirect kn_vm_redirects[] = {
-	[KN_VM_INIT] = {
-		.sym = "kvm:kvm_arch_init_vm",
-		.kind = "lifecycle",
-		.wrapper = kn_vm_init,
-		.orig = (void **)&kn_vm_init_orig,
-	},
-	[KN_VM_DESTROY] = {
-		.sym = "kvm:kvm_arch_destroy_vm",
-		.kind = "lifecycle",
-		.wrapper = kn_vm_destroy,
-		.orig = (void **)&kn_vm_destroy_orig,
-	},
+	[KN_VM_INIT] = KN_REDIRECT("kvm:kvm_arch_init_vm", "lifecycle",
+				      kn_vm_init, kn_vm_init_orig),
+	[KN_VM_DESTROY] = KN_REDIRECT("kvm:kvm_arch_destroy_vm", "lifecycle",
+				      kn_vm_destroy, kn_vm_destroy_orig),
 };
 
 struct kn_redirect *kn_vm_hooks(unsigned int *n)

@@ -30,20 +30,7 @@ static u64 kn_vmx_nested_ctx(struct kvm_vcpu *vcpu)
 			 u64);
 }
 
-static const struct {
-	u32 code;
-	const char *name;
-} kn_vmx_reasons[] = { VMX_EXIT_REASONS };
-
-static const char *kn_vmx_exit_name(u32 code)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(kn_vmx_reasons); i++)
-		if (kn_vmx_reasons[i].code == code)
-			return kn_vmx_reasons[i].name;
-	return "UNKNOWN";
-}
+static const struct kn_exit_name kn_vmx_reasons[] = { VMX_EXIT_REASONS };
 
 static bool (*kn_vmx_reflect_orig)(struct kvm_vcpu *vcpu);
 static struct kn_redirect kn_vmx_redirects[1];
@@ -63,12 +50,8 @@ static bool kn_vmx_reflect(struct kvm_vcpu *vcpu)
 }
 
 static struct kn_redirect kn_vmx_redirects[] = {
-	{
-		.sym = "kvm_intel:nested_vmx_reflect_vmexit",
-		.kind = "redirect",
-		.wrapper = kn_vmx_reflect,
-		.orig = (void **)&kn_vmx_reflect_orig,
-	},
+	KN_REDIRECT("kvm_intel:nested_vmx_reflect_vmexit", "redirect",
+		    kn_vmx_reflect, kn_vmx_reflect_orig),
 };
 
 struct kn_vendor kn_vmx = {
@@ -79,7 +62,8 @@ struct kn_vendor kn_vmx = {
 	.nr_redirects = ARRAY_SIZE(kn_vmx_redirects),
 	.exit_code = kn_vmx_exit_code,
 	.nested_ctx = kn_vmx_nested_ctx,
-	.exit_name = kn_vmx_exit_name,
+	.reasons = kn_vmx_reasons,
+	.nr_reasons = ARRAY_SIZE(kn_vmx_reasons),
 };
 
 #else
