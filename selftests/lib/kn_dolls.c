@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kn_dolls.h"
+#include "kn_tap.h"
+
+static const char *dolls_path(void)
+{
+	const char *p = getenv("KN_DOLLS");
+
+	return p ? p : KN_DOLLS_FILE;
+}
+
+bool kn_accounting(const char **why)
+{
+	static char reason[160];
+
+	if (access(dolls_path(), R_OK) == 0)
+		return true;
+	snprintf(reason, sizeof(reason), "%s: %s", dolls_path(), strerror(errno));
+	if (access("/sys/module/kvm_nest", F_OK) == 0)
+		kn_bail("kvm-nest is loaded but %s (debugfs not mounted?)", reason);
+	*why = reason;
+	return false;
+}
+
+static void *grow(void *p, unsigned int n, size_t size)
+{
+	/* Double at powers of two. */
+	if (n & (n - 1))
+		return p;
+	p = realloc(p, (n ? 2 * n : 8) * size);
+	if (!p)
+		kn_die("realloc");
+	return p;
+}
+
+/* Parses "key=value" tokens into @fields; unknown keys are ignored. */
+static void parse_fields(char *line, const char *const *keys, uint64_t *fields,
+			 unsigned int nr)
+{
+	for (char *tok = strtok(line, " \n"); tok; tok = strtok(NULL, " \n")) {
+		char *eq = strchr(tok, '=');
+
+		if (!eq)
+			continue;
+		*eq = 0;
+		for (unsigned int i = 0; i < nr; i++)
+			if (!strcmp(tok, keys[i]))
+				fields[i] = strtoull(eq + 1, NULL, 0);
+	}
+}
+
+static const char *const doll_keys[] = {
+	"id", "level", "parent", "pid", "vcpus", "mem", "ctx",
+	"guest_ns", "exits", "reflected", "kept",
+};
+
+static const char *const exit_keys[] = { "doll", "code", "count" };
+
+_Static_assert(sizeof(struct kn_doll) == sizeof(doll_keys) / sizeof(doll_keys[0]) * 8,
+	       "doll_keys must name every field of struct kn_doll in order");
+_Static_assert(sizeof(struct kn_doll_exit) == 3 * 8, "exit_keys");
+
+void kn_dolls_read(struct kn_dolls *ds)
+{
+	FILE *f = fopen(dolls_path(), "r");
+	char line[512];
+
+	memset(ds, 0, sizeof(*ds));
+	if (!f)
+		kn_die(dolls_path());
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "doll ", 5)) {
+			ds->d = grow(ds->d, ds->nr, sizeof(*ds->d));
+			memset(&ds->d[ds->nr], 0, sizeof(ds->d[0]));
+			parse_fields(line + 5, doll_keys, (uint64_t *)&ds->d[ds->nr],
+				     sizeof(doll_keys) / sizeof(doll_keys[0]));
+			ds->nr++;
+		} else if (!strncmp(line, "exit ", 5)) {
+			ds->e = grow(ds->e, ds->nr_exits, sizeof(*ds->e));
+			memset(&ds->e[ds->nr_exits], 0, sizeof(ds->e[0]));
+			parse_fields(line + 5, exit_keys, (uint64_t *)&ds->e[ds->nr_exits],
+				     sizeof(exit_keys) / sizeof(exit_keys[0]));
+			ds->nr_exits++;
+		}
+	}
+	if (ferror(f))
+		kn_die(dolls_path());
+	fclose(f);
+}
+
+void kn_dolls_free(struct kn_dolls *ds)
+{
+	free(ds->d);
+	free(ds->e);
+	memset(ds, 0, sizeof(*ds));
+}
+
+static bool match(uint64_t want, uint64_t v)
+{
+	return want == KN_ANY || want == v;
+}
+
+unsigned int kn_dolls_find(const struct kn_dolls *ds, uint64_t level,
+			   uint64_t parent, uint64_t pid,
+			   const struct kn_doll **first)
+{
+	unsigned int n = 0;
+
+	*first = NULL;
+	for (unsigned int i = 0; i < ds->nr; i++) {
+		const struct kn_doll *d = &ds->d[i];
+
+		if (!match(level, d->level) || !match(parent, d->parent) ||
+		    !match(pid, d->pid))
+			continue;
+		if (!n++)
+			*first = d;
+	}
+	return n;
+}
+
+const struct kn_doll *kn_doll_l1(const struct kn_dolls *ds, pid_t pid)
+{
+	const struct kn_doll *d;
+	unsigned int n = kn_dolls_find(ds, 1, KN_ANY, pid, &d);
+
+	if (n != 1) {
+		kn_diag("%u level-1 dolls with pid %d, expected 1", n, (int)pid);
+		return NULL;
+	}
+	return d;
+}
+
+uint64_t kn_doll_exits(const struct kn_dolls *ds, uint64_t doll, uint64_t code)
+{
+	for (unsigned int i = 0; i < ds->nr_exits; i++)
+		if (ds->e[i].doll == doll && ds->e[i].code == code)
+			return ds->e[i].count;
+	return 0;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Reader of kvm-nest's debugfs "dolls" file (format: build/CONTRACT.md). */
+#ifndef KN_DOLLS_H
+#define KN_DOLLS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define KN_DOLLS_FILE "/sys/kernel/debug/kvm_nest/dolls"
+
+struct kn_doll {
+	uint64_t id, level, parent, pid, vcpus, mem, ctx;
+	uint64_t guest_ns, exits, reflected, kept;
+};
+
+struct kn_doll_exit {
+	uint64_t doll, code, count;
+};
+
+struct kn_dolls {
+	unsigned int nr, nr_exits;
+	struct kn_doll *d;
+	struct kn_doll_exit *e;
+};
+
+/*
+ * Whether the dolls file can be read. If not, @why says why; if kvm-nest
+ * is loaded all the same, that bails instead.
+ */
+bool kn_accounting(const char **why);
+/* Reads a snapshot (KN_DOLLS_FILE, or $KN_DOLLS if set); bails on error. */
+void kn_dolls_read(struct kn_dolls *ds);
+void kn_dolls_free(struct kn_dolls *ds);
+/* Dolls with this level, parent and pid; a field of ~0 matches any. */
+#define KN_ANY UINT64_MAX
+unsigned int kn_dolls_find(const struct kn_dolls *ds, uint64_t level,
+			   uint64_t parent, uint64_t pid,
+			   const struct kn_doll **first);
+/* The only level-1 doll of @pid, or NULL (with a diagnostic) if not one. */
+const struct kn_doll *kn_doll_l1(const struct kn_dolls *ds, pid_t pid);
+uint64_t kn_doll_exits(const struct kn_dolls *ds, uint64_t doll, uint64_t code);
+
+#endif
