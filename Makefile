@@ -43,7 +43,7 @@ all: modules
 modules: $(if $(KN_KERNEL),kernel-$(KN_KERNEL))
 	@test -d $(KDIR) || { echo "kvm-nest: no kernel headers at $(KDIR); install linux-headers-$(KVER) or set KDIR=" >&2; exit 1; }
 ifneq ($(MDIR),$(TOP))
-	@mkdir -p $(MDIR) && cp -rsf $(TOP)/kvm-nest $(TOP)/Kbuild $(MDIR)/
+	@mkdir -p $(MDIR) && cp -rsf $(TOP)/kvm-nest $(TOP)/include $(TOP)/Kbuild $(MDIR)/
 endif
 	$(MAKE) -C $(KDIR) M=$(MDIR) $(KN_MAKE_VARS) modules
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Exit and guest-time accounting, per doll and per level. */
 #include <linux/percpu.h>
-#include <linux/seq_file.h>
 
 #include "acct.h"
 
@@ -58,22 +57,37 @@ u64 kn_acct_total(const struct kn_acct *a)
 	return sum;
 }
 
-void kn_levels_show(struct seq_file *m, const unsigned int *dolls)
+int kn_acct_visit_exits(const struct kn_acct *a, kn_exit_fn fn, void *arg)
 {
-	unsigned int level;
+	unsigned int i;
+	u32 code = 0;
+	int ret;
+
+	for (i = 0; i < KN_NR_CODES; i++) {
+		u64 n = atomic64_read(&a->exits[i]);
+		bool tracked;
+
+		if (!n)
+			continue;
+		tracked = kn_code_of_index(i, &code);
+		ret = fn(tracked ? code : 0, tracked, n, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+void kn_level_sum(unsigned int level, u64 *exits, u64 *guest_ns)
+{
 	int cpu;
 
-	for (level = 1; level <= KN_MAX_LEVEL; level++) {
-		struct kn_level_acct sum = {};
+	*exits = 0;
+	*guest_ns = 0;
+	for_each_possible_cpu(cpu) {
+		struct kn_level_acct *l = per_cpu_ptr(kn_levels, cpu);
 
-		for_each_possible_cpu(cpu) {
-			struct kn_level_acct *l = per_cpu_ptr(kn_levels, cpu);
-
-			sum.exits += READ_ONCE(l[level - 1].exits);
-			sum.guest_ns += READ_ONCE(l[level - 1].guest_ns);
-		}
-		seq_printf(m, "level=%u dolls=%u exits=%llu guest_ns=%llu\n",
-			   level, dolls[level - 1], sum.exits, sum.guest_ns);
+		*exits += READ_ONCE(l[level - 1].exits);
+		*guest_ns += READ_ONCE(l[level - 1].guest_ns);
 	}
 }
 

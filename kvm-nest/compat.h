@@ -4,12 +4,79 @@
 #define KN_COMPAT_H
 
 #include <linux/ftrace.h>
+#include <net/genetlink.h>
 
 /* Renamed in 6.7. */
 #ifdef ftrace_regs_set_instruction_pointer
 #define kn_ftrace_set_ip(fregs, ip) ftrace_regs_set_instruction_pointer(fregs, ip)
 #else
 #define kn_ftrace_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
+#endif
+
+/*
+ * One table of operations, turned into what the kernel takes: split ops
+ * (6.2+), where do and dump get their own policy, or genl_ops (6.1), where
+ * a dump is validated against the do policy.  Request attributes without a
+ * policy are all refused on both, because resv_start_op is 0.
+ */
+struct kn_nl_op {
+	u8 cmd;
+	u8 flags;
+	int (*doit)(struct sk_buff *skb, struct genl_info *info);
+	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
+	const struct nla_policy *policy;	/* of the do request */
+	unsigned int maxattr;
+};
+
+#ifdef KN_HAVE_GENL_SPLIT_OPS
+#define KN_GENL_OPS_STORAGE(name, n) struct genl_split_ops name[n]
+
+static inline void kn_genl_set_ops(struct genl_family *family,
+				   struct genl_split_ops *out,
+				   const struct kn_nl_op *ops, unsigned int n)
+{
+	unsigned int i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (ops[i].doit)
+			out[k++] = (struct genl_split_ops) {
+				.cmd = ops[i].cmd,
+				.doit = ops[i].doit,
+				.policy = ops[i].policy,
+				.maxattr = ops[i].maxattr,
+				.flags = ops[i].flags | GENL_CMD_CAP_DO,
+			};
+		if (ops[i].dumpit)
+			out[k++] = (struct genl_split_ops) {
+				.cmd = ops[i].cmd,
+				.dumpit = ops[i].dumpit,
+				.flags = ops[i].flags | GENL_CMD_CAP_DUMP,
+			};
+	}
+	family->split_ops = out;
+	family->n_split_ops = k;
+}
+#else
+#define KN_GENL_OPS_STORAGE(name, n) struct genl_ops name[n]
+
+static inline void kn_genl_set_ops(struct genl_family *family,
+				   struct genl_ops *out,
+				   const struct kn_nl_op *ops, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		out[i] = (struct genl_ops) {
+			.cmd = ops[i].cmd,
+			.doit = ops[i].doit,
+			.dumpit = ops[i].dumpit,
+			.policy = ops[i].policy,
+			.maxattr = ops[i].maxattr,
+			.flags = ops[i].flags,
+		};
+	family->ops = out;
+	family->n_ops = n;
+}
 #endif
 
 #endif

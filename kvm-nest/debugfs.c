@@ -12,13 +12,31 @@
 
 static struct dentry *kn_debugfs_dir;
 
-static void kn_doll_show(struct kn_doll *d, void *arg)
+struct kn_exit_line {
+	struct seq_file *m;
+	u32 doll;
+};
+
+static int kn_exit_line_show(u32 code, bool tracked, u64 count, void *arg)
 {
+	struct kn_exit_line *line = arg;
+
+	seq_printf(line->m, "exit doll=%u", line->doll);
+	if (tracked)
+		seq_printf(line->m, " code=%#x reason=%s", code,
+			   kn_kvm_exit_name(code));
+	else
+		seq_puts(line->m, " code=other reason=other");
+	seq_printf(line->m, " count=%llu\n", count);
+	return 0;
+}
+
+static int kn_doll_show(struct kn_doll *d, void *arg)
+{
+	struct kn_exit_line line = { .m = arg, .doll = d->id };
 	struct seq_file *m = arg;
 	u64 exits = kn_acct_total(&d->acct);
 	u64 reflected = atomic64_read(&d->acct.reflected);
-	unsigned int i;
-	u32 code;
 
 	seq_printf(m, "doll id=%u level=%u parent=%u pid=%d name=%s",
 		   d->id, d->level, d->parent ? d->parent->id : 0, d->pid,
@@ -31,19 +49,7 @@ static void kn_doll_show(struct kn_doll *d, void *arg)
 	seq_printf(m, " guest_ns=%llu exits=%llu reflected=%llu kept=%llu\n",
 		   (u64)atomic64_read(&d->acct.guest_ns), exits, reflected,
 		   d->level > 1 && exits > reflected ? exits - reflected : 0);
-
-	for (i = 0; i < KN_NR_CODES; i++) {
-		u64 n = atomic64_read(&d->acct.exits[i]);
-
-		if (!n)
-			continue;
-		if (kn_code_of_index(i, &code))
-			seq_printf(m, "exit doll=%u code=%#x reason=%s count=%llu\n",
-				   d->id, code, kn_kvm_exit_name(code), n);
-		else
-			seq_printf(m, "exit doll=%u code=other reason=other count=%llu\n",
-				   d->id, n);
-	}
+	return kn_acct_visit_exits(&d->acct, kn_exit_line_show, &line);
 }
 
 static int kn_dolls_seq_show(struct seq_file *m, void *v)
@@ -53,28 +59,31 @@ static int kn_dolls_seq_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(kn_dolls_seq);
 
-static void kn_doll_count(struct kn_doll *d, void *arg)
-{
-	unsigned int *dolls = arg;
-
-	if (d->level >= 1 && d->level <= KN_MAX_LEVEL)
-		dolls[d->level - 1]++;
-}
-
 static int kn_levels_seq_show(struct seq_file *m, void *v)
 {
-	unsigned int dolls[KN_MAX_LEVEL] = {};
+	unsigned int dolls[KN_MAX_LEVEL], level;
+	u64 exits, guest_ns;
 
-	kn_dolls_for_each(kn_doll_count, dolls);
-	kn_levels_show(m, dolls);
+	kn_dolls_count(dolls);
+	for (level = 1; level <= KN_MAX_LEVEL; level++) {
+		kn_level_sum(level, &exits, &guest_ns);
+		seq_printf(m, "level=%u dolls=%u exits=%llu guest_ns=%llu\n",
+			   level, dolls[level - 1], exits, guest_ns);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(kn_levels_seq);
 
+static int kn_hook_show(const char *name, const char *kind, u64 calls,
+			void *arg)
+{
+	seq_printf(arg, "hook name=%s kind=%s calls=%llu\n", name, kind, calls);
+	return 0;
+}
+
 static int kn_hooks_seq_show(struct seq_file *m, void *v)
 {
-	kn_kvm_hooks_show(m);
-	return 0;
+	return kn_kvm_visit_hooks(kn_hook_show, m);
 }
 DEFINE_SHOW_ATTRIBUTE(kn_hooks_seq);
 

@@ -18,6 +18,7 @@
 #include <linux/workqueue.h>
 
 #include "doll.h"
+#include "event.h"
 #include "vmm.h"
 
 static DEFINE_MUTEX(kn_dolls_mutex);
@@ -25,6 +26,7 @@ static DEFINE_SPINLOCK(kn_vms_lock);	/* kn_vms, kn_vm_list */
 static DEFINE_HASHTABLE(kn_vms, 6);
 static LIST_HEAD(kn_vm_list);
 static atomic_t kn_next_id = ATOMIC_INIT(0);
+static atomic_t kn_generation = ATOMIC_INIT(0);
 
 /* Level-1 dolls also sit on kn_vm_list, in creation order, for readers. */
 struct kn_vm_doll {
@@ -108,6 +110,8 @@ static struct kn_doll *kn_vm_add(const void *vm, const char *name, gfp_t gfp,
 		kfree(vd);
 		return old;
 	}
+	atomic_inc(&kn_generation);
+	kn_event_doll(d, KN_EVENT_NEW);
 	return d;
 }
 
@@ -150,6 +154,8 @@ static void kn_vm_unlink(struct kn_doll *d)
 	spin_lock_irqsave(&d->lock, flags);
 	d->dead = true;
 	spin_unlock_irqrestore(&d->lock, flags);
+	atomic_inc(&kn_generation);
+	kn_event_doll(d, KN_EVENT_DEL);
 }
 
 /* The identify work takes the mutex, so it is cancelled outside of it. */
@@ -232,6 +238,10 @@ static struct kn_doll *kn_child_get(struct kn_doll *vm, u64 ctx)
 		c = NULL;
 	}
 	spin_unlock_irqrestore(&vm->lock, flags);
+	if (!c) {
+		atomic_inc(&kn_generation);
+		kn_event_doll(found, KN_EVENT_NEW);
+	}
 	kfree(c);
 	return found;
 }
@@ -306,20 +316,91 @@ void kn_doll_reflected(const void *vm, u64 ctx)
 	rcu_read_unlock();
 }
 
-void kn_dolls_for_each(kn_doll_fn fn, void *arg)
+int kn_dolls_for_each(kn_doll_fn fn, void *arg)
 {
 	struct kn_vm_doll *vd;
 	struct kn_doll *c;
+	int ret = 0;
 
 	mutex_lock(&kn_dolls_mutex);
 	rcu_read_lock();
 	list_for_each_entry_rcu(vd, &kn_vm_list, list) {
-		fn(&vd->doll, arg);
-		list_for_each_entry_rcu(c, &vd->doll.children, child_node)
-			fn(c, arg);
+		ret = fn(&vd->doll, arg);
+		if (ret)
+			goto out;
+		list_for_each_entry_rcu(c, &vd->doll.children, child_node) {
+			ret = fn(c, arg);
+			if (ret)
+				goto out;
+		}
 	}
+out:
 	rcu_read_unlock();
 	mutex_unlock(&kn_dolls_mutex);
+	return ret;
+}
+
+struct kn_id_call {
+	u32 id;
+	kn_doll_fn fn;
+	void *arg;
+	int ret;
+};
+
+static int kn_id_match(struct kn_doll *d, void *arg)
+{
+	struct kn_id_call *call = arg;
+
+	if (d->id != call->id)
+		return 0;
+	call->ret = call->fn(d, call->arg);
+	return 1;
+}
+
+int kn_doll_with_id(u32 id, kn_doll_fn fn, void *arg)
+{
+	struct kn_id_call call = { .id = id, .fn = fn, .arg = arg };
+
+	if (!kn_dolls_for_each(kn_id_match, &call))
+		return -ENOENT;
+	return call.ret;
+}
+
+unsigned int kn_dolls_generation(void)
+{
+	return atomic_read(&kn_generation);
+}
+
+void kn_doll_path(const struct kn_doll *d, char *buf, size_t len)
+{
+	if (d->parent)
+		snprintf(buf, len, "%u/%u", d->parent->id, d->id);
+	else
+		snprintf(buf, len, "%u", d->id);
+}
+
+static int kn_doll_count(struct kn_doll *d, void *arg)
+{
+	unsigned int *dolls = arg;
+
+	dolls[d->level - 1]++;
+	return 0;
+}
+
+void kn_dolls_count(unsigned int dolls[KN_MAX_LEVEL])
+{
+	memset(dolls, 0, sizeof(*dolls) * KN_MAX_LEVEL);
+	kn_dolls_for_each(kn_doll_count, dolls);
+}
+
+void kn_doll_reset(struct kn_doll *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < KN_NR_CODES; i++)
+		atomic64_set(&d->acct.exits[i], 0);
+	atomic64_set(&d->acct.guest_ns, 0);
+	atomic64_set(&d->acct.reflected, 0);
 }
 
 /*

@@ -64,11 +64,23 @@ void kn_doll_exited(const struct kn_exit *e);
 void kn_doll_reflected(const void *vm, u64 ctx);
 
 /*
- * Calls @fn for every doll, each level-1 doll before its children.  It runs
- * under the registry mutex, so no doll is freed and no VM dies meanwhile.
+ * Calls @fn for every doll, each level-1 doll before its children, until
+ * @fn returns non-zero, which is then returned.  It runs under the registry
+ * mutex, so no doll is freed and no VM dies meanwhile.
  */
-typedef void (*kn_doll_fn)(struct kn_doll *d, void *arg);
-void kn_dolls_for_each(kn_doll_fn fn, void *arg);
+typedef int (*kn_doll_fn)(struct kn_doll *d, void *arg);
+int kn_dolls_for_each(kn_doll_fn fn, void *arg);
+/* Calls @fn on the doll with this id, under the same guarantees. */
+int kn_doll_with_id(u32 id, kn_doll_fn fn, void *arg);
+/* Bumped whenever a doll comes or goes: lets a dump tell it raced. */
+unsigned int kn_dolls_generation(void);
+/* "3" for a level-1 doll, "3/7" for one of its nested contexts. */
+void kn_doll_path(const struct kn_doll *d, char *buf, size_t len);
+void kn_doll_reset(struct kn_doll *d);
+/* Dolls present now at each level 1..KN_MAX_LEVEL. */
+void kn_dolls_count(unsigned int dolls[KN_MAX_LEVEL]);
+
+#define KN_PATH_LEN	24
 
 int kn_dolls_init(void);
 void kn_dolls_exit(void);

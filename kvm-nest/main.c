@@ -13,7 +13,10 @@
 #include "acct.h"
 #include "debugfs.h"
 #include "doll.h"
+#include "event.h"
 #include "kvm/boundary.h"
+#include "netlink.h"
+#include "version.h"
 
 static int __init kn_init(void)
 {
@@ -22,13 +25,21 @@ static int __init kn_init(void)
 	err = kn_acct_init();
 	if (err)
 		return err;
+	err = kn_nl_init();
+	if (err) {
+		pr_err("cannot register the %s netlink family (%d)\n",
+		       "kvm_nest", err);
+		goto err_acct;
+	}
 	err = kn_kvm_attach();
 	if (err)
-		goto err_acct;
+		goto err_nl;
 	kn_debugfs_init();
-	pr_info("attached to KVM (%s)\n", kn_kvm_vendor());
+	pr_info("%s attached to KVM (%s)\n", KN_VERSION, kn_kvm_vendor());
 	return 0;
 
+err_nl:
+	kn_nl_exit();
 err_acct:
 	kn_acct_exit_module();
 	return err;
@@ -39,6 +50,8 @@ static void __exit kn_exit(void)
 	kn_debugfs_exit();
 	kn_kvm_detach();
 	kn_dolls_exit();
+	kn_event_exit();
+	kn_nl_exit();
 	kn_acct_exit_module();
 }
 
@@ -48,4 +61,5 @@ module_exit(kn_exit);
 MODULE_DESCRIPTION("Per-level accounting and control of nested KVM guests");
 MODULE_AUTHOR("The kvm-nest authors");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(KN_VERSION);
 MODULE_SOFTDEP("pre: kvm");

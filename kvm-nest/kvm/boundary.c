@@ -3,7 +3,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
-#include <linux/seq_file.h>
 
 #include "boundary.h"
 #include "sym.h"
@@ -128,7 +127,8 @@ const char *kn_kvm_exit_name(u32 code)
 	return "unknown";
 }
 
-void kn_kvm_hooks_show(struct seq_file *m)
+int kn_kvm_visit_hooks(int (*fn)(const char *name, const char *kind,
+				   u64 calls, void *arg), void *arg)
 {
-	kn_hooks_show(m);
+	return kn_hooks_visit(fn, arg);
 }

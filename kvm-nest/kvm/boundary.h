@@ -8,8 +8,6 @@
 
 #include <linux/types.h>
 
-struct seq_file;
-
 /* Hook everything or nothing; on failure one line in dmesg says why. */
 int kn_kvm_attach(void);
 /* Unhook, wait for every hook to finish, unpin the vendor module. */
@@ -17,7 +15,9 @@ void kn_kvm_detach(void);
 
 const char *kn_kvm_vendor(void);
 const char *kn_kvm_exit_name(u32 code);
-void kn_kvm_hooks_show(struct seq_file *m);
+/* Calls @fn for every installed hook, until @fn returns non-zero. */
+int kn_kvm_visit_hooks(int (*fn)(const char *name, const char *kind,
+				   u64 calls, void *arg), void *arg);
 
 /* Callers keep the VM alive, as kn_dolls_for_each() does. */
 unsigned int kn_kvm_vm_vcpus(const void *vm);

@@ -6,7 +6,6 @@
 #include <linux/module.h>
 #include <linux/printk.h>
 #include <linux/rcupdate.h>
-#include <linux/seq_file.h>
 
 #include "../compat.h"
 #include "hook.h"
@@ -45,14 +44,19 @@ u64 kn_hook_calls_sum(unsigned int id)
 	return sum;
 }
 
-void kn_hooks_show(struct seq_file *m)
+int kn_hooks_visit(int (*fn)(const char *name, const char *kind,
+				u64 calls, void *arg), void *arg)
 {
 	unsigned int i;
+	int ret;
 
-	for (i = 0; i < kn_nr_hooks; i++)
-		seq_printf(m, "hook name=%s kind=%s calls=%llu\n",
-			   kn_hooks[i].name, kn_hooks[i].kind,
-			   kn_hook_calls_sum(i));
+	for (i = 0; i < kn_nr_hooks; i++) {
+		ret = fn(kn_hooks[i].name, kn_hooks[i].kind,
+			 kn_hook_calls_sum(i), arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 static void notrace kn_redirect_thunk(unsigned long ip, unsigned long parent_ip,

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: (GPL-2.0-only WITH Linux-syscall-note) OR MIT */
+/*
+ * kvm-nest generic netlink interface.
+ *
+ * The source of truth is Documentation/netlink/specs/kvm_nest.yaml; this
+ * header must match it (make check verifies that).
+ *
+ * Family KVM_NEST_GENL_NAME, version KVM_NEST_GENL_VERSION, one multicast
+ * group KVM_NEST_MCGRP_EVENTS. The family exists in the initial network
+ * namespace only: dolls are host-wide objects.
+ *
+ * Reading is open to every user. Commands that change state need
+ * CAP_NET_ADMIN. Every request is validated strictly: unknown attributes,
+ * wrong types and trailing data are rejected, and the extended ack names
+ * the offending attribute.
+ *
+ * Dolls
+ * -----
+ *
+ * A doll is a VM at any depth, as seen from this kernel. Level 1 is a VM
+ * that this kernel's KVM runs; level 2 a nested context of one of them,
+ * that is, one vmcb12/vmcs12 its hypervisor runs. Every doll has an id,
+ * unique and never reused while the module is loaded, and a path: the ids
+ * from its level-1 doll down to it, joined by '/' ("3/7").
+ *
+ * KVM_NEST_CMD_INFO_GET
+ *   do. Request: no attributes. Reply:
+ *     KVM_NEST_A_INFO_VERSION: string, the module's version
+ *     KVM_NEST_A_INFO_VENDOR: string, "svm" or "vmx"
+ *     KVM_NEST_A_INFO_KERNEL: string, the running kernel's release
+ *     KVM_NEST_A_INFO_HOOK: nest, one per hook, multi-attr:
+ *       KVM_NEST_A_HOOK_NAME: string, KVM function or tracepoint
+ *       KVM_NEST_A_HOOK_KIND: string, "redirect", "lifecycle", "tracepoint"
+ *       KVM_NEST_A_HOOK_CALLS: u64, times it ran
+ *
+ * KVM_NEST_CMD_DOLL_GET
+ *   do: request KVM_NEST_A_DOLL_ID (u32), reply one doll.
+ *   dump: no request attributes, one message per doll, each level-1 doll
+ *   before its children. A dump that raced with a doll coming or going is
+ *   flagged NLM_F_DUMP_INTR; retry it. A doll:
+ *     KVM_NEST_A_DOLL_ID: u32
+ *     KVM_NEST_A_DOLL_PATH: string
+ *     KVM_NEST_A_DOLL_LEVEL: u32, 1 or 2
+ *     KVM_NEST_A_DOLL_PARENT: u32, the parent doll's id, 0 at level 1
+ *     KVM_NEST_A_DOLL_PID: u32, the VMM's process id (initial namespace)
+ *     KVM_NEST_A_DOLL_NAME: string, QEMU's -name, absent when unknown
+ *     KVM_NEST_A_DOLL_VCPUS: u32, level 1 only
+ *     KVM_NEST_A_DOLL_MEM: u64, bytes of guest memory, level 1 only
+ *     KVM_NEST_A_DOLL_CTX: u64, vmcb12/vmcs12 address, level 2 only;
+ *       KVM_NEST_CTX_OVERFLOW for the doll that collects the contexts
+ *       beyond the 256th of one level-1 doll
+ *     KVM_NEST_A_DOLL_GUEST_NS: u64, time this context ran
+ *     KVM_NEST_A_DOLL_EXITS: u64, exits to this kernel while it ran
+ *     KVM_NEST_A_DOLL_REFLECTED: u64, exits forwarded to the level-1 doll
+ *     KVM_NEST_A_DOLL_EXIT: nest, one per exit code seen, multi-attr:
+ *       KVM_NEST_A_EXIT_CODE: u32, SVM exit code or VMX basic reason;
+ *         absent for the bucket of codes kvm-nest does not track
+ *       KVM_NEST_A_EXIT_REASON: string, KVM's name for it
+ *       KVM_NEST_A_EXIT_COUNT: u64
+ *
+ * KVM_NEST_CMD_LEVEL_GET
+ *   dump. One message per level this kernel sees:
+ *     KVM_NEST_A_LEVEL_LEVEL: u32
+ *     KVM_NEST_A_LEVEL_DOLLS: u32, dolls at that level now
+ *     KVM_NEST_A_LEVEL_EXITS: u64, since the module was loaded
+ *     KVM_NEST_A_LEVEL_GUEST_NS: u64, since the module was loaded
+ *
+ * KVM_NEST_CMD_STATS_RESET  (CAP_NET_ADMIN)
+ *   do. Request: KVM_NEST_A_DOLL_ID to zero one doll's counters, nothing
+ *   to zero every doll's. Per-level totals are never reset.
+ *
+ * Notifications, on KVM_NEST_MCGRP_EVENTS, carry the doll's ID, PATH,
+ * LEVEL, PARENT, PID and, when known, NAME:
+ *   KVM_NEST_CMD_DOLL_NEW_NTF: a doll appeared.
+ *   KVM_NEST_CMD_DOLL_DEL_NTF: a doll is gone, with its children.
+ */
+#ifndef _UAPI_LINUX_KVM_NEST_H
+#define _UAPI_LINUX_KVM_NEST_H
+
+#define KVM_NEST_GENL_NAME	"kvm_nest"
+#define KVM_NEST_GENL_VERSION	1
+#define KVM_NEST_MCGRP_EVENTS	"events"
+
+#define KVM_NEST_CTX_OVERFLOW	0xffffffffffffffffULL
+
+enum {
+	KVM_NEST_A_HOOK_UNSPEC,
+	KVM_NEST_A_HOOK_PAD,
+	KVM_NEST_A_HOOK_NAME,
+	KVM_NEST_A_HOOK_KIND,
+	KVM_NEST_A_HOOK_CALLS,
+
+	__KVM_NEST_A_HOOK_MAX,
+	KVM_NEST_A_HOOK_MAX = (__KVM_NEST_A_HOOK_MAX - 1)
+};
+
+enum {
+	KVM_NEST_A_INFO_UNSPEC,
+	KVM_NEST_A_INFO_VERSION,
+	KVM_NEST_A_INFO_VENDOR,
+	KVM_NEST_A_INFO_KERNEL,
+	KVM_NEST_A_INFO_HOOK,
+
+	__KVM_NEST_A_INFO_MAX,
+	KVM_NEST_A_INFO_MAX = (__KVM_NEST_A_INFO_MAX - 1)
+};
+
+enum {
+	KVM_NEST_A_EXIT_UNSPEC,
+	KVM_NEST_A_EXIT_PAD,
+	KVM_NEST_A_EXIT_CODE,
+	KVM_NEST_A_EXIT_REASON,
+	KVM_NEST_A_EXIT_COUNT,
+
+	__KVM_NEST_A_EXIT_MAX,
+	KVM_NEST_A_EXIT_MAX = (__KVM_NEST_A_EXIT_MAX - 1)
+};
+
+enum {
+	KVM_NEST_A_DOLL_UNSPEC,
+	KVM_NEST_A_DOLL_PAD,
+	KVM_NEST_A_DOLL_ID,
+	KVM_NEST_A_DOLL_PATH,
+	KVM_NEST_A_DOLL_LEVEL,
+	KVM_NEST_A_DOLL_PARENT,
+	KVM_NEST_A_DOLL_PID,
+	KVM_NEST_A_DOLL_NAME,
+	KVM_NEST_A_DOLL_VCPUS,
+	KVM_NEST_A_DOLL_MEM,
+	KVM_NEST_A_DOLL_CTX,
+	KVM_NEST_A_DOLL_GUEST_NS,
+	KVM_NEST_A_DOLL_EXITS,
+	KVM_NEST_A_DOLL_REFLECTED,
+	KVM_NEST_A_DOLL_EXIT,
+
+	__KVM_NEST_A_DOLL_MAX,
+	KVM_NEST_A_DOLL_MAX = (__KVM_NEST_A_DOLL_MAX - 1)
+};
+
+enum {
+	KVM_NEST_A_LEVEL_UNSPEC,
+	KVM_NEST_A_LEVEL_PAD,
+	KVM_NEST_A_LEVEL_LEVEL,
+	KVM_NEST_A_LEVEL_DOLLS,
+	KVM_NEST_A_LEVEL_EXITS,
+	KVM_NEST_A_LEVEL_GUEST_NS,
+
+	__KVM_NEST_A_LEVEL_MAX,
+	KVM_NEST_A_LEVEL_MAX = (__KVM_NEST_A_LEVEL_MAX - 1)
+};
+
+enum {
+	KVM_NEST_CMD_UNSPEC,
+	KVM_NEST_CMD_INFO_GET,
+	KVM_NEST_CMD_DOLL_GET,
+	KVM_NEST_CMD_LEVEL_GET,
+	KVM_NEST_CMD_STATS_RESET,
+	KVM_NEST_CMD_DOLL_NEW_NTF,
+	KVM_NEST_CMD_DOLL_DEL_NTF,
+
+	__KVM_NEST_CMD_MAX,
+	KVM_NEST_CMD_MAX = (__KVM_NEST_CMD_MAX - 1)
+};
+
+#endif /* _UAPI_LINUX_KVM_NEST_H */

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Doll events.  They happen on the exit path with interrupts off, so they
+ * are copied into a bounded queue there and sent from a work item.
+ */
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "event.h"
+#include "netlink.h"
+
+/* Past this many unsent events a listener that cannot keep up loses some. */
+#define KN_EVENT_QUEUE_MAX	4096
+
+static DEFINE_SPINLOCK(kn_event_lock);
+static LIST_HEAD(kn_event_queue);
+static unsigned int kn_event_queued;
+
+static void kn_event_work_fn(struct work_struct *work)
+{
+	struct kn_event *e, *tmp;
+	unsigned long flags;
+	LIST_HEAD(batch);
+
+	spin_lock_irqsave(&kn_event_lock, flags);
+	list_splice_init(&kn_event_queue, &batch);
+	kn_event_queued = 0;
+	spin_unlock_irqrestore(&kn_event_lock, flags);
+
+	list_for_each_entry_safe(e, tmp, &batch, node) {
+		kn_nl_notify(e);
+		kfree(e);
+	}
+}
+
+static DECLARE_WORK(kn_event_work, kn_event_work_fn);
+
+void kn_event_doll(const struct kn_doll *d, enum kn_event_type type)
+{
+	unsigned long flags;
+	struct kn_event *e;
+	bool queued = false;
+
+	if (!kn_nl_has_listeners())
+		return;
+	e = kzalloc(sizeof(*e), GFP_ATOMIC | __GFP_NOWARN);
+	if (!e)
+		return;
+	e->type = type;
+	e->id = d->id;
+	e->parent = d->parent ? d->parent->id : 0;
+	e->level = d->level;
+	e->pid = d->pid;
+	kn_doll_path(d, e->path, sizeof(e->path));
+	strscpy(e->name, d->name, sizeof(e->name));
+
+	spin_lock_irqsave(&kn_event_lock, flags);
+	if (kn_event_queued < KN_EVENT_QUEUE_MAX) {
+		list_add_tail(&e->node, &kn_event_queue);
+		kn_event_queued++;
+		queued = true;
+	}
+	spin_unlock_irqrestore(&kn_event_lock, flags);
+	if (queued)
+		schedule_work(&kn_event_work);
+	else
+		kfree(e);
+}
+
+/* Called once nothing can queue any more; what is left goes unsent. */
+void kn_event_exit(void)
+{
+	struct kn_event *e, *tmp;
+
+	cancel_work_sync(&kn_event_work);
+	list_for_each_entry_safe(e, tmp, &kn_event_queue, node)
+		kfree(e);
+	INIT_LIST_HEAD(&kn_event_queue);
+}

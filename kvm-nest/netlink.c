@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The kvm_nest generic netlink family.  The protocol is described in
+ * include/uapi/linux/kvm_nest.h and Documentation/netlink/specs/.
+ */
+#include <linux/utsname.h>
+#include <net/genetlink.h>
+#include <uapi/linux/kvm_nest.h>
+
+#include "compat.h"
+#include "doll.h"
+#include "event.h"
+#include "kvm/boundary.h"
+#include "netlink.h"
+#include "version.h"
+
+static struct genl_family kn_nl_family;
+
+enum { KN_NL_MCGRP_EVENTS };
+
+static const struct genl_multicast_group kn_nl_mcgrps[] = {
+	[KN_NL_MCGRP_EVENTS] = { .name = KVM_NEST_MCGRP_EVENTS },
+};
+
+static const struct nla_policy kn_nl_doll_id_policy[KVM_NEST_A_DOLL_ID + 1] = {
+	[KVM_NEST_A_DOLL_ID] = { .type = NLA_U32 },
+};
+
+static void *kn_nl_put_header(struct sk_buff *skb, const struct genl_info *info,
+			      u8 cmd)
+{
+	return genlmsg_put(skb, info->snd_portid, info->snd_seq, &kn_nl_family,
+			   0, cmd);
+}
+
+static int kn_nl_put_hook(const char *name, const char *kind, u64 calls,
+			  void *arg)
+{
+	struct sk_buff *skb = arg;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, KVM_NEST_A_INFO_HOOK);
+	if (!nest ||
+	    nla_put_string(skb, KVM_NEST_A_HOOK_NAME, name) ||
+	    nla_put_string(skb, KVM_NEST_A_HOOK_KIND, kind) ||
+	    nla_put_u64_64bit(skb, KVM_NEST_A_HOOK_CALLS, calls,
+			      KVM_NEST_A_HOOK_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int kn_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = kn_nl_put_header(msg, info, KVM_NEST_CMD_INFO_GET);
+	if (!hdr ||
+	    nla_put_string(msg, KVM_NEST_A_INFO_VERSION, KN_VERSION) ||
+	    nla_put_string(msg, KVM_NEST_A_INFO_VENDOR, kn_kvm_vendor()) ||
+	    nla_put_string(msg, KVM_NEST_A_INFO_KERNEL, init_utsname()->release) ||
+	    kn_kvm_visit_hooks(kn_nl_put_hook, msg))
+		goto err_size;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_size:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int kn_nl_put_exit(u32 code, bool tracked, u64 count, void *arg)
+{
+	struct sk_buff *skb = arg;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, KVM_NEST_A_DOLL_EXIT);
+	if (!nest ||
+	    (tracked && (nla_put_u32(skb, KVM_NEST_A_EXIT_CODE, code) ||
+			 nla_put_string(skb, KVM_NEST_A_EXIT_REASON,
+					kn_kvm_exit_name(code)))) ||
+	    (!tracked && nla_put_string(skb, KVM_NEST_A_EXIT_REASON, "other")) ||
+	    nla_put_u64_64bit(skb, KVM_NEST_A_EXIT_COUNT, count,
+			      KVM_NEST_A_EXIT_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The attributes every doll message starts with, notifications included. */
+static int kn_nl_put_doll_id(struct sk_buff *skb, u32 id, const char *path,
+			     u32 level, u32 parent, u32 pid, const char *name)
+{
+	if (nla_put_u32(skb, KVM_NEST_A_DOLL_ID, id) ||
+	    nla_put_string(skb, KVM_NEST_A_DOLL_PATH, path) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_LEVEL, level) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_PARENT, parent) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_PID, pid))
+		return -EMSGSIZE;
+	if (strcmp(name, "-") && nla_put_string(skb, KVM_NEST_A_DOLL_NAME, name))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int kn_nl_put_doll(struct sk_buff *skb, struct kn_doll *d)
+{
+	char path[KN_PATH_LEN];
+
+	kn_doll_path(d, path, sizeof(path));
+	if (kn_nl_put_doll_id(skb, d->id, path, d->level,
+			      d->parent ? d->parent->id : 0, d->pid, d->name))
+		return -EMSGSIZE;
+	if (d->level == 1) {
+		if (nla_put_u32(skb, KVM_NEST_A_DOLL_VCPUS,
+				kn_kvm_vm_vcpus(d->vm)) ||
+		    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_MEM,
+				      kn_kvm_vm_mem_bytes(d->vm),
+				      KVM_NEST_A_DOLL_PAD))
+			return -EMSGSIZE;
+	} else if (nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_CTX, d->ctx,
+				     KVM_NEST_A_DOLL_PAD)) {
+		return -EMSGSIZE;
+	}
+	if (nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_GUEST_NS,
+			      atomic64_read(&d->acct.guest_ns),
+			      KVM_NEST_A_DOLL_PAD) ||
+	    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_EXITS,
+			      kn_acct_total(&d->acct), KVM_NEST_A_DOLL_PAD) ||
+	    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_REFLECTED,
+			      atomic64_read(&d->acct.reflected),
+			      KVM_NEST_A_DOLL_PAD))
+		return -EMSGSIZE;
+	return kn_acct_visit_exits(&d->acct, kn_nl_put_exit, skb);
+}
+
+struct kn_nl_doll_reply {
+	struct sk_buff *skb;
+	struct genl_info *info;
+};
+
+static int kn_nl_doll_reply_fill(struct kn_doll *d, void *arg)
+{
+	struct kn_nl_doll_reply *r = arg;
+	void *hdr;
+
+	hdr = kn_nl_put_header(r->skb, r->info, KVM_NEST_CMD_DOLL_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (kn_nl_put_doll(r->skb, d)) {
+		genlmsg_cancel(r->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(r->skb, hdr);
+	return 0;
+}
+
+static int kn_nl_doll_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kn_nl_doll_reply r = { .info = info };
+	u32 id;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KVM_NEST_A_DOLL_ID))
+		return -EINVAL;
+	id = nla_get_u32(info->attrs[KVM_NEST_A_DOLL_ID]);
+
+	r.skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!r.skb)
+		return -ENOMEM;
+	err = kn_doll_with_id(id, kn_nl_doll_reply_fill, &r);
+	if (err) {
+		nlmsg_free(r.skb);
+		if (err == -ENOENT)
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[KVM_NEST_A_DOLL_ID],
+					    "no doll with this id");
+		return err;
+	}
+	return genlmsg_reply(r.skb, info);
+}
+
+/* A dump resumes by position: cb->args[0] dolls were sent already. */
+struct kn_nl_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	unsigned long pos;
+};
+
+static int kn_nl_doll_dump_one(struct kn_doll *d, void *arg)
+{
+	struct kn_nl_dump *dump = arg;
+	struct netlink_callback *cb = dump->cb;
+	void *hdr;
+
+	if (dump->pos++ < cb->args[0])
+		return 0;
+	hdr = genlmsg_put(dump->skb, NETLINK_CB(cb->skb).portid,
+			  cb->nlh->nlmsg_seq, &kn_nl_family, NLM_F_MULTI,
+			  KVM_NEST_CMD_DOLL_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (kn_nl_put_doll(dump->skb, d)) {
+		genlmsg_cancel(dump->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(dump->skb, hdr);
+	cb->args[0] = dump->pos;
+	return 0;
+}
+
+static int kn_nl_doll_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct kn_nl_dump dump = { .skb = skb, .cb = cb };
+	int err;
+
+	cb->seq = kn_dolls_generation();
+	err = kn_dolls_for_each(kn_nl_doll_dump_one, &dump);
+	/* A full skb ends this part of the dump; netlink calls again. */
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+static int kn_nl_level_get_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	unsigned int dolls[KN_MAX_LEVEL], level;
+	u64 exits, guest_ns;
+	void *hdr;
+
+	kn_dolls_count(dolls);
+	for (level = cb->args[0] + 1; level <= KN_MAX_LEVEL; level++) {
+		kn_level_sum(level, &exits, &guest_ns);
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &kn_nl_family,
+				  NLM_F_MULTI, KVM_NEST_CMD_LEVEL_GET);
+		if (!hdr)
+			break;
+		if (nla_put_u32(skb, KVM_NEST_A_LEVEL_LEVEL, level) ||
+		    nla_put_u32(skb, KVM_NEST_A_LEVEL_DOLLS, dolls[level - 1]) ||
+		    nla_put_u64_64bit(skb, KVM_NEST_A_LEVEL_EXITS, exits,
+				      KVM_NEST_A_LEVEL_PAD) ||
+		    nla_put_u64_64bit(skb, KVM_NEST_A_LEVEL_GUEST_NS, guest_ns,
+				      KVM_NEST_A_LEVEL_PAD)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = level;
+	}
+	return skb->len;
+}
+
+static int kn_nl_reset_one(struct kn_doll *d, void *arg)
+{
+	kn_doll_reset(d);
+	return 0;
+}
+
+static int kn_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *id = info->attrs[KVM_NEST_A_DOLL_ID];
+	int err;
+
+	if (!id)
+		return kn_dolls_for_each(kn_nl_reset_one, NULL);
+	err = kn_doll_with_id(nla_get_u32(id), kn_nl_reset_one, NULL);
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, id, "no doll with this id");
+	return err;
+}
+
+static const struct kn_nl_op kn_nl_ops[] = {
+	{
+		.cmd = KVM_NEST_CMD_INFO_GET,
+		.doit = kn_nl_info_get_doit,
+	},
+	{
+		.cmd = KVM_NEST_CMD_DOLL_GET,
+		.doit = kn_nl_doll_get_doit,
+		.dumpit = kn_nl_doll_get_dumpit,
+		.policy = kn_nl_doll_id_policy,
+		.maxattr = KVM_NEST_A_DOLL_ID,
+	},
+	{
+		.cmd = KVM_NEST_CMD_LEVEL_GET,
+		.dumpit = kn_nl_level_get_dumpit,
+	},
+	{
+		.cmd = KVM_NEST_CMD_STATS_RESET,
+		.doit = kn_nl_stats_reset_doit,
+		.policy = kn_nl_doll_id_policy,
+		.maxattr = KVM_NEST_A_DOLL_ID,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static KN_GENL_OPS_STORAGE(kn_nl_kernel_ops, 2 * ARRAY_SIZE(kn_nl_ops));
+
+static struct genl_family kn_nl_family __ro_after_init = {
+	.name = KVM_NEST_GENL_NAME,
+	.version = KVM_NEST_GENL_VERSION,
+	.module = THIS_MODULE,
+	.netnsok = false,
+	.parallel_ops = true,
+	.resv_start_op = 0,
+	.mcgrps = kn_nl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(kn_nl_mcgrps),
+};
+
+bool kn_nl_has_listeners(void)
+{
+	return genl_has_listeners(&kn_nl_family, &init_net, KN_NL_MCGRP_EVENTS);
+}
+
+void kn_nl_notify(const struct kn_event *e)
+{
+	u8 cmd = e->type == KN_EVENT_NEW ? KVM_NEST_CMD_DOLL_NEW_NTF :
+					   KVM_NEST_CMD_DOLL_DEL_NTF;
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &kn_nl_family, 0, cmd);
+	if (!hdr || kn_nl_put_doll_id(skb, e->id, e->path, e->level,
+				      e->parent, e->pid, e->name)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast(&kn_nl_family, skb, 0, KN_NL_MCGRP_EVENTS,
+			  GFP_KERNEL);
+}
+
+int kn_nl_init(void)
+{
+	kn_genl_set_ops(&kn_nl_family, kn_nl_kernel_ops, kn_nl_ops,
+			ARRAY_SIZE(kn_nl_ops));
+	return genl_register_family(&kn_nl_family);
+}
+
+void kn_nl_exit(void)
+{
+	genl_unregister_family(&kn_nl_family);
+}
