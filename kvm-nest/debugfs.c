@@ -31,24 +31,52 @@ static int kn_exit_line_show(u32 code, bool tracked, u64 count, void *arg)
 	return 0;
 }
 
+static const char *const kn_kind_names[] = {
+	[KN_DOLL_VM] = "vm",
+	[KN_DOLL_CTX] = "ctx",
+	[KN_DOLL_REPORTED] = "reported",
+};
+
+/* Where a doll's numbers come from depends on its kind. */
+static void kn_doll_show_kind(struct seq_file *m, struct kn_doll *d)
+{
+	u64 exits = kn_acct_total(&d->acct), self, nested;
+	struct kn_doll *runs;
+	bool in_guests;
+
+	switch (d->kind) {
+	case KN_DOLL_VM:
+		seq_printf(m, " vcpus=%u mem=%llu ctx=0x0",
+			   kn_kvm_vm_vcpus(d->vm), kn_kvm_vm_mem_bytes(d->vm));
+		break;
+	case KN_DOLL_CTX:
+		runs = kn_doll_ctx_runs(d, &in_guests);
+		seq_printf(m, " vcpus=0 mem=0 ctx=%#llx runs=%u%s", d->ctx,
+			   runs ? runs->id : 0, in_guests ? "+guests" : "");
+		break;
+	case KN_DOLL_REPORTED:
+		kn_doll_measured(d, &self, &nested);
+		seq_printf(m, " vcpus=%u mem=%llu ctx=0x0 guest_ns=%llu exits=%llu reflected=%llu measured=%llu measured_guests=%llu\n",
+			   d->rep.vcpus, d->rep.mem, d->rep.guest_ns,
+			   d->rep.exits, d->rep.reflected, self, nested);
+		return;
+	}
+	seq_printf(m, " guest_ns=%llu exits=%llu reflected=%llu kept=%llu\n",
+		   (u64)atomic64_read(&d->acct.guest_ns), exits,
+		   (u64)atomic64_read(&d->acct.reflected),
+		   d->kind == KN_DOLL_CTX ?
+		   exits - min_t(u64, exits, atomic64_read(&d->acct.reflected)) : 0);
+}
+
 static int kn_doll_show(struct kn_doll *d, void *arg)
 {
 	struct kn_exit_line line = { .m = arg, .doll = d->id };
 	struct seq_file *m = arg;
-	u64 exits = kn_acct_total(&d->acct);
-	u64 reflected = atomic64_read(&d->acct.reflected);
 
-	seq_printf(m, "doll id=%u level=%u parent=%u pid=%d name=%s",
-		   d->id, d->level, d->parent ? d->parent->id : 0, d->pid,
-		   d->name);
-	if (d->level == 1)
-		seq_printf(m, " vcpus=%u mem=%llu ctx=0x0",
-			   kn_kvm_vm_vcpus(d->vm), kn_kvm_vm_mem_bytes(d->vm));
-	else
-		seq_printf(m, " vcpus=0 mem=0 ctx=%#llx", d->ctx);
-	seq_printf(m, " guest_ns=%llu exits=%llu reflected=%llu kept=%llu\n",
-		   (u64)atomic64_read(&d->acct.guest_ns), exits, reflected,
-		   d->level > 1 && exits > reflected ? exits - reflected : 0);
+	seq_printf(m, "doll id=%u level=%u parent=%u kind=%s pid=%d name=%s",
+		   d->id, d->level, d->parent ? d->parent->id : 0,
+		   kn_kind_names[d->kind], d->pid, d->name);
+	kn_doll_show_kind(m, d);
 	return kn_acct_visit_exits(&d->acct, kn_exit_line_show, &line);
 }
 
@@ -74,10 +102,10 @@ static int kn_levels_seq_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(kn_levels_seq);
 
-static int kn_hook_show(const char *name, const char *kind, u64 calls,
-			void *arg)
+static int kn_hook_show(const struct kn_hook_info *h, void *arg)
 {
-	seq_printf(arg, "hook name=%s kind=%s calls=%llu\n", name, kind, calls);
+	seq_printf(arg, "hook name=%s kind=%s calls=%llu\n", h->name, h->kind,
+		   h->calls);
 	return 0;
 }
 

@@ -92,9 +92,11 @@ static struct kn_doll *kn_vm_add(const void *vm, const char *name, gfp_t gfp,
 		return NULL;
 	d = &vd->doll;
 	kn_doll_init(d, 1, current->tgid, name);
+	d->kind = KN_DOLL_VM;
 	d->vm = vm;
 	spin_lock_init(&d->lock);
 	INIT_LIST_HEAD(&d->children);
+	INIT_LIST_HEAD(&d->reported);
 	xa_init(&d->vcpus);
 	INIT_WORK(&vd->identify, kn_vm_identify_work);
 
@@ -133,6 +135,8 @@ static void kn_vm_free_rcu(struct rcu_head *rcu)
 	void *slot;
 
 	list_for_each_entry_safe(child, tmp, &d->children, child_node)
+		kfree(child);
+	list_for_each_entry_safe(child, tmp, &d->reported, rep_node)
 		kfree(child);
 	xa_for_each(&d->vcpus, idx, slot)
 		kfree(slot);
@@ -226,6 +230,7 @@ static struct kn_doll *kn_child_get(struct kn_doll *vm, u64 ctx)
 	if (!c)
 		return NULL;
 	kn_doll_init(c, 2, vm->pid, "-");
+	c->kind = KN_DOLL_CTX;
 	c->parent = vm;
 	c->ctx = ctx;
 
@@ -333,6 +338,11 @@ int kn_dolls_for_each(kn_doll_fn fn, void *arg)
 			if (ret)
 				goto out;
 		}
+		list_for_each_entry(c, &vd->doll.reported, rep_node) {
+			ret = fn(c, arg);
+			if (ret)
+				goto out;
+		}
 	}
 out:
 	rcu_read_unlock();
@@ -373,10 +383,15 @@ unsigned int kn_dolls_generation(void)
 
 void kn_doll_path(const struct kn_doll *d, char *buf, size_t len)
 {
-	if (d->parent)
-		snprintf(buf, len, "%u/%u", d->parent->id, d->id);
-	else
+	int n;
+
+	if (!d->parent) {
 		snprintf(buf, len, "%u", d->id);
+		return;
+	}
+	kn_doll_path(d->parent, buf, len);
+	n = strlen(buf);
+	snprintf(buf + n, len - n, "/%u", d->id);
 }
 
 static int kn_doll_count(struct kn_doll *d, void *arg)
@@ -421,4 +436,143 @@ void kn_dolls_exit(void)
 	list_for_each_entry_safe(vd, tmp, &gone, list)
 		kn_vm_free(&vd->doll);
 	rcu_barrier();
+}
+
+static struct kn_doll *kn_reported_find(struct kn_doll *vm, u32 rid)
+{
+	struct kn_doll *r;
+
+	list_for_each_entry(r, &vm->reported, rep_node)
+		if (r->rep.rid == rid)
+			return r;
+	return NULL;
+}
+
+/* Builds the new list aside, so that a failed allocation changes nothing. */
+int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
+			 unsigned int n)
+{
+	struct kn_doll *d, *r, *tmp;
+	LIST_HEAD(fresh);
+	unsigned int i;
+	int err = 0;
+
+	mutex_lock(&kn_dolls_mutex);
+	rcu_read_lock();
+	d = kn_vm_find(vm);
+	rcu_read_unlock();
+	if (!d) {
+		err = -ENOENT;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		r = kn_reported_find(d, e[i].rep.rid);
+		if (r) {
+			list_move_tail(&r->rep_node, &fresh);
+			continue;
+		}
+		r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+		if (!r) {
+			err = -ENOMEM;
+			break;
+		}
+		kn_doll_init(r, 0, 0, "-");
+		r->kind = KN_DOLL_REPORTED;
+		list_add_tail(&r->rep_node, &fresh);
+	}
+	if (err) {
+		/* Put the old ones back, drop the new ones. */
+		list_for_each_entry_safe(r, tmp, &fresh, rep_node) {
+			if (r->level)
+				list_move_tail(&r->rep_node, &d->reported);
+			else
+				kfree(r);
+		}
+		goto out;
+	}
+
+	/* Dolls the child no longer reports. */
+	list_for_each_entry_safe(r, tmp, &d->reported, rep_node) {
+		kn_event_doll(r, KN_EVENT_DEL);
+		list_del(&r->rep_node);
+		kfree(r);
+	}
+	list_splice(&fresh, &d->reported);
+
+	i = 0;
+	list_for_each_entry(r, &d->reported, rep_node) {
+		bool new = !r->level;
+
+		/* Parents come first, so the parent is already in place. */
+		r->parent = e[i].rparent ? kn_reported_find(d, e[i].rparent) : d;
+		r->level = e[i].level + d->level;
+		r->pid = e[i].pid;
+		strscpy(r->name, e[i].name, sizeof(r->name));
+		r->rep = e[i].rep;
+		if (new)
+			kn_event_doll(r, KN_EVENT_NEW);
+		i++;
+	}
+	atomic_inc(&kn_generation);
+out:
+	mutex_unlock(&kn_dolls_mutex);
+	return err;
+}
+
+static bool kn_ctx_in(u64 ctx, const u64 *list, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (list[i] == ctx)
+			return true;
+	return false;
+}
+
+struct kn_doll *kn_doll_ctx_runs(const struct kn_doll *ctx, bool *nested)
+{
+	struct kn_doll *r;
+
+	list_for_each_entry(r, &ctx->parent->reported, rep_node) {
+		*nested = kn_ctx_in(ctx->ctx, r->rep.nested, r->rep.nr_nested);
+		if (*nested ||
+		    kn_ctx_in(ctx->ctx, r->rep.self, r->rep.nr_self))
+			return r;
+	}
+	return NULL;
+}
+
+void kn_doll_measured(const struct kn_doll *rd, u64 *self, u64 *nested)
+{
+	const struct kn_doll *vm = rd;
+	struct kn_doll *c;
+
+	while (vm->kind != KN_DOLL_VM)
+		vm = vm->parent;
+	*self = 0;
+	*nested = 0;
+	list_for_each_entry_rcu(c, &vm->children, child_node) {
+		if (kn_ctx_in(c->ctx, rd->rep.self, rd->rep.nr_self))
+			*self += kn_acct_total(&c->acct);
+		if (kn_ctx_in(c->ctx, rd->rep.nested, rd->rep.nr_nested))
+			*nested += kn_acct_total(&c->acct);
+	}
+}
+
+int kn_doll_channel(const void *vm, int (*fn)(struct kn_channel *ch, void *arg),
+		    void *arg)
+{
+	unsigned long flags;
+	struct kn_doll *d;
+	int ret = -ENOENT;
+
+	rcu_read_lock();
+	d = kn_vm_find(vm);
+	if (d) {
+		spin_lock_irqsave(&d->lock, flags);
+		ret = fn(&d->ch, arg);
+		spin_unlock_irqrestore(&d->lock, flags);
+	}
+	rcu_read_unlock();
+	return ret;
 }

@@ -9,6 +9,7 @@
 #include <linux/xarray.h>
 
 #include "acct.h"
+#include "channel/state.h"
 
 #define KN_NAME_LEN		64
 /* Bound on nested contexts per VM: a guest can make as many as it likes. */
@@ -20,30 +21,54 @@
  * A doll is a VM as seen from this kernel.  Level 1 is a VM on this kernel,
  * keyed by its struct kvm (an opaque pointer outside the KVM boundary).
  * Level 2 is a nested context of a level-1 doll, keyed by the guest-physical
- * address of the vmcb12/vmcs12 its hypervisor runs it with.
+ * address of the vmcb12/vmcs12 its hypervisor runs it with.  A reported doll
+ * is one that the level-1 doll's own kvm-nest told us about over the
+ * channel: one of its VMs, at any depth below it.
  */
+enum kn_doll_kind { KN_DOLL_VM, KN_DOLL_CTX, KN_DOLL_REPORTED };
+
+/* What a child reported about one of its dolls, checked on arrival. */
+struct kn_reported {
+	u32 rid;		/* the child's id */
+	u32 vcpus;
+	u64 mem;
+	u64 guest_ns;
+	u64 exits;
+	u64 reflected;
+	unsigned int nr_self, nr_nested;
+	u64 self[KN_CH_MAX_CTX];	/* vmcbs that run it, as we see them */
+	u64 nested[KN_CH_MAX_CTX];	/* vmcbs that run its guests */
+};
+
 struct kn_doll {
 	struct rcu_head rcu;
 	u32 id;
 	u8 level;
+	u8 kind;
 	struct kn_doll *parent;
 	pid_t pid;
 	char name[KN_NAME_LEN];
 	struct kn_acct acct;
 
 	union {
-		struct {			/* level 1 */
+		struct {			/* KN_DOLL_VM */
 			struct hlist_node vm_node;
 			const void *vm;
-			spinlock_t lock;	/* children, dead */
+			spinlock_t lock;	/* children, dead, channel */
 			struct list_head children;
 			unsigned int nr_children;
 			bool dead;
 			struct xarray vcpus;	/* vcpu index -> entry time */
+			struct list_head reported;	/* registry mutex */
+			struct kn_channel ch;
 		};
-		struct {			/* level 2 */
+		struct {			/* KN_DOLL_CTX */
 			struct list_head child_node;
 			u64 ctx;
+		};
+		struct {			/* KN_DOLL_REPORTED */
+			struct list_head rep_node;
+			struct kn_reported rep;
 		};
 	};
 };
@@ -56,6 +81,32 @@ struct kn_exit {
 	u64 ctx;
 	u32 code;
 };
+
+/* One doll of a child's report, after the channel checked it. */
+struct kn_report_entry {
+	u32 rparent;		/* the child's id of its parent, 0: top */
+	u32 level;		/* as the child sees it */
+	pid_t pid;
+	char name[KN_NAME_LEN];
+	struct kn_reported rep;
+};
+
+/*
+ * Replace what the VM's kvm-nest reported with @n entries, parents first.
+ * Dolls keep their ids from one report to the next.
+ */
+int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
+			 unsigned int n);
+/* The reported doll a context runs, and whether it runs its guests. */
+struct kn_doll *kn_doll_ctx_runs(const struct kn_doll *ctx, bool *nested);
+/* Exits of this kernel's contexts that run a reported doll or its guests. */
+void kn_doll_measured(const struct kn_doll *rd, u64 *self, u64 *nested);
+/*
+ * Calls @fn on the VM's channel state under the doll's lock; -ENOENT when
+ * the VM has no doll.
+ */
+int kn_doll_channel(const void *vm, int (*fn)(struct kn_channel *ch, void *arg),
+		    void *arg);
 
 void kn_doll_vm_created(const void *vm);
 void kn_doll_vm_destroyed(const void *vm);
@@ -80,7 +131,7 @@ void kn_doll_reset(struct kn_doll *d);
 /* Dolls present now at each level 1..KN_MAX_LEVEL. */
 void kn_dolls_count(unsigned int dolls[KN_MAX_LEVEL]);
 
-#define KN_PATH_LEN	24
+#define KN_PATH_LEN	96
 
 int kn_dolls_init(void);
 void kn_dolls_exit(void);

@@ -11,6 +11,7 @@
 #include <linux/module.h>
 
 #include "acct.h"
+#include "channel/child.h"
 #include "debugfs.h"
 #include "doll.h"
 #include "event.h"
@@ -35,6 +36,7 @@ static int __init kn_init(void)
 	if (err)
 		goto err_nl;
 	kn_debugfs_init();
+	kn_child_init();
 	pr_info("%s attached to KVM (%s)\n", KN_VERSION, kn_kvm_vendor());
 	return 0;
 
@@ -47,6 +49,7 @@ err_acct:
 
 static void __exit kn_exit(void)
 {
+	kn_child_exit();
 	kn_debugfs_exit();
 	kn_kvm_detach();
 	kn_dolls_exit();

@@ -33,17 +33,16 @@ static void *kn_nl_put_header(struct sk_buff *skb, const struct genl_info *info,
 			   0, cmd);
 }
 
-static int kn_nl_put_hook(const char *name, const char *kind, u64 calls,
-			  void *arg)
+static int kn_nl_put_hook(const struct kn_hook_info *h, void *arg)
 {
 	struct sk_buff *skb = arg;
 	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, KVM_NEST_A_INFO_HOOK);
 	if (!nest ||
-	    nla_put_string(skb, KVM_NEST_A_HOOK_NAME, name) ||
-	    nla_put_string(skb, KVM_NEST_A_HOOK_KIND, kind) ||
-	    nla_put_u64_64bit(skb, KVM_NEST_A_HOOK_CALLS, calls,
+	    nla_put_string(skb, KVM_NEST_A_HOOK_NAME, h->name) ||
+	    nla_put_string(skb, KVM_NEST_A_HOOK_KIND, h->kind) ||
+	    nla_put_u64_64bit(skb, KVM_NEST_A_HOOK_CALLS, h->calls,
 			      KVM_NEST_A_HOOK_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -106,35 +105,83 @@ static int kn_nl_put_doll_id(struct sk_buff *skb, u32 id, const char *path,
 	return 0;
 }
 
+static const u32 kn_nl_kind[] = {
+	[KN_DOLL_VM] = KVM_NEST_DOLL_VM,
+	[KN_DOLL_CTX] = KVM_NEST_DOLL_CTX,
+	[KN_DOLL_REPORTED] = KVM_NEST_DOLL_REPORTED,
+};
+
+static int kn_nl_put_u64(struct sk_buff *skb, int type, u64 v)
+{
+	return nla_put_u64_64bit(skb, type, v, KVM_NEST_A_DOLL_PAD);
+}
+
+static int kn_nl_put_vm(struct sk_buff *skb, const struct kn_doll *d)
+{
+	return nla_put_u32(skb, KVM_NEST_A_DOLL_VCPUS, kn_kvm_vm_vcpus(d->vm)) ||
+	       kn_nl_put_u64(skb, KVM_NEST_A_DOLL_MEM,
+			     kn_kvm_vm_mem_bytes(d->vm));
+}
+
+static int kn_nl_put_ctx(struct sk_buff *skb, const struct kn_doll *d)
+{
+	struct kn_doll *runs;
+	bool nested;
+
+	if (kn_nl_put_u64(skb, KVM_NEST_A_DOLL_CTX, d->ctx))
+		return -EMSGSIZE;
+	runs = kn_doll_ctx_runs(d, &nested);
+	if (runs && (nla_put_u32(skb, KVM_NEST_A_DOLL_RUNS, runs->id) ||
+		     (nested && nla_put_flag(skb, KVM_NEST_A_DOLL_RUNS_NESTED))))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int kn_nl_put_reported(struct sk_buff *skb, const struct kn_doll *d)
+{
+	const struct kn_reported *r = &d->rep;
+	u64 self, nested;
+
+	kn_doll_measured(d, &self, &nested);
+	return nla_put_u32(skb, KVM_NEST_A_DOLL_VCPUS, r->vcpus) ||
+	       kn_nl_put_u64(skb, KVM_NEST_A_DOLL_MEM, r->mem) ||
+	       kn_nl_put_u64(skb, KVM_NEST_A_DOLL_GUEST_NS, r->guest_ns) ||
+	       kn_nl_put_u64(skb, KVM_NEST_A_DOLL_EXITS, r->exits) ||
+	       kn_nl_put_u64(skb, KVM_NEST_A_DOLL_REFLECTED, r->reflected) ||
+	       kn_nl_put_u64(skb, KVM_NEST_A_DOLL_MEASURED_EXITS, self) ||
+	       kn_nl_put_u64(skb, KVM_NEST_A_DOLL_MEASURED_NESTED_EXITS,
+			     nested);
+}
+
+/* What this kernel counted itself, for its VMs and their contexts. */
+static int kn_nl_put_acct(struct sk_buff *skb, struct kn_doll *d)
+{
+	if (kn_nl_put_u64(skb, KVM_NEST_A_DOLL_GUEST_NS,
+			  atomic64_read(&d->acct.guest_ns)) ||
+	    kn_nl_put_u64(skb, KVM_NEST_A_DOLL_EXITS, kn_acct_total(&d->acct)) ||
+	    kn_nl_put_u64(skb, KVM_NEST_A_DOLL_REFLECTED,
+			  atomic64_read(&d->acct.reflected)))
+		return -EMSGSIZE;
+	return kn_acct_visit_exits(&d->acct, kn_nl_put_exit, skb);
+}
+
 static int kn_nl_put_doll(struct sk_buff *skb, struct kn_doll *d)
 {
 	char path[KN_PATH_LEN];
 
 	kn_doll_path(d, path, sizeof(path));
 	if (kn_nl_put_doll_id(skb, d->id, path, d->level,
-			      d->parent ? d->parent->id : 0, d->pid, d->name))
+			      d->parent ? d->parent->id : 0, d->pid, d->name) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_KIND, kn_nl_kind[d->kind]))
 		return -EMSGSIZE;
-	if (d->level == 1) {
-		if (nla_put_u32(skb, KVM_NEST_A_DOLL_VCPUS,
-				kn_kvm_vm_vcpus(d->vm)) ||
-		    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_MEM,
-				      kn_kvm_vm_mem_bytes(d->vm),
-				      KVM_NEST_A_DOLL_PAD))
-			return -EMSGSIZE;
-	} else if (nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_CTX, d->ctx,
-				     KVM_NEST_A_DOLL_PAD)) {
-		return -EMSGSIZE;
+	switch (d->kind) {
+	case KN_DOLL_VM:
+		return kn_nl_put_vm(skb, d) ? -EMSGSIZE : kn_nl_put_acct(skb, d);
+	case KN_DOLL_CTX:
+		return kn_nl_put_ctx(skb, d) ?: kn_nl_put_acct(skb, d);
+	default:
+		return kn_nl_put_reported(skb, d) ? -EMSGSIZE : 0;
 	}
-	if (nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_GUEST_NS,
-			      atomic64_read(&d->acct.guest_ns),
-			      KVM_NEST_A_DOLL_PAD) ||
-	    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_EXITS,
-			      kn_acct_total(&d->acct), KVM_NEST_A_DOLL_PAD) ||
-	    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_REFLECTED,
-			      atomic64_read(&d->acct.reflected),
-			      KVM_NEST_A_DOLL_PAD))
-		return -EMSGSIZE;
-	return kn_acct_visit_exits(&d->acct, kn_nl_put_exit, skb);
 }
 
 struct kn_nl_doll_reply {

@@ -8,9 +8,10 @@
 #include "sym.h"
 #include "trace.h"
 #include "vendor.h"
+#include "hypercall.h"
 #include "vm.h"
 
-static struct kn_vendor *kn_vendor;
+struct kn_vendor *kn_vendor;
 static struct module *kn_vendor_mod;
 
 /* The vendor whose module is loaded, found by one of its redirect targets. */
@@ -45,11 +46,23 @@ static int kn_vendor_pin(struct kn_vendor *v)
 	return 0;
 }
 
+/* Redirects go in this order and come out in the reverse one. */
+static struct {
+	struct kn_redirect *r;
+	unsigned int n;
+} kn_groups[3];
+
+static void kn_groups_detach(unsigned int n)
+{
+	while (n--)
+		kn_redirects_detach(kn_groups[n].r, kn_groups[n].n);
+	kn_redirects_drain();
+}
+
 int kn_kvm_attach(void)
 {
-	struct kn_redirect *vm_hooks;
-	unsigned int nr_vm_hooks;
 	struct kn_vendor *v;
+	unsigned int i;
 	int err;
 
 	err = kn_sym_init();
@@ -63,52 +76,44 @@ int kn_kvm_attach(void)
 		pr_err("no kvm_amd or kvm_intel that this build knows is loaded; load one with nested=1 first\n");
 		return -ENODEV;
 	}
+	kn_vendor = v;
 
 	kn_hooks_reset();
-	vm_hooks = kn_vm_hooks(&nr_vm_hooks);
-	err = kn_redirects_resolve(vm_hooks, nr_vm_hooks);
-	if (!err)
-		err = kn_redirects_resolve(v->redirects, v->nr_redirects);
-	if (err)
-		return err;
+	kn_groups[0].r = kn_vm_hooks(&kn_groups[0].n);
+	kn_groups[1].r = kn_hc_hooks(&kn_groups[1].n);
+	kn_groups[2].r = v->redirects;
+	kn_groups[2].n = v->nr_redirects;
+	for (i = 0; i < ARRAY_SIZE(kn_groups); i++) {
+		err = kn_redirects_resolve(kn_groups[i].r, kn_groups[i].n);
+		if (err)
+			return err;
+	}
 
 	err = kn_vendor_pin(v);
 	if (err) {
 		pr_err("cannot pin %s (%d)\n", v->module, err);
 		return err;
 	}
-	err = kn_redirects_attach(vm_hooks, nr_vm_hooks);
-	if (err)
-		goto err_unpin;
-	err = kn_redirects_attach(v->redirects, v->nr_redirects);
-	if (err)
-		goto err_vm_hooks;
+	for (i = 0; i < ARRAY_SIZE(kn_groups); i++) {
+		err = kn_redirects_attach(kn_groups[i].r, kn_groups[i].n);
+		if (err)
+			goto err_detach;
+	}
 	err = kn_trace_attach(v);
 	if (err)
-		goto err_vendor_hooks;
-	kn_vendor = v;
+		goto err_detach;
 	return 0;
 
-err_vendor_hooks:
-	kn_redirects_detach(v->redirects, v->nr_redirects);
-err_vm_hooks:
-	kn_redirects_detach(vm_hooks, nr_vm_hooks);
-	kn_redirects_drain();
-err_unpin:
+err_detach:
+	kn_groups_detach(i);
 	module_put(kn_vendor_mod);
 	return err;
 }
 
 void kn_kvm_detach(void)
 {
-	struct kn_redirect *vm_hooks;
-	unsigned int nr_vm_hooks;
-
 	kn_trace_detach();
-	kn_redirects_detach(kn_vendor->redirects, kn_vendor->nr_redirects);
-	vm_hooks = kn_vm_hooks(&nr_vm_hooks);
-	kn_redirects_detach(vm_hooks, nr_vm_hooks);
-	kn_redirects_drain();
+	kn_groups_detach(ARRAY_SIZE(kn_groups));
 	module_put(kn_vendor_mod);
 }
 
@@ -127,8 +132,8 @@ const char *kn_kvm_exit_name(u32 code)
 	return "unknown";
 }
 
-int kn_kvm_visit_hooks(int (*fn)(const char *name, const char *kind,
-				   u64 calls, void *arg), void *arg)
+int kn_kvm_visit_hooks(int (*fn)(const struct kn_hook_info *h, void *arg),
+		       void *arg)
 {
 	return kn_hooks_visit(fn, arg);
 }

@@ -49,8 +49,9 @@ static __always_inline void kn_hook_count(unsigned int id)
 unsigned int kn_hook_new_id(const char *name, const char *kind);
 u64 kn_hook_calls_sum(unsigned int id);
 void kn_hooks_reset(void);
-int kn_hooks_visit(int (*fn)(const char *name, const char *kind,
-				u64 calls, void *arg), void *arg);
+struct kn_hook_info;
+int kn_hooks_visit(int (*fn)(const struct kn_hook_info *h, void *arg),
+		   void *arg);
 
 int kn_redirects_resolve(struct kn_redirect *r, unsigned int n);
 int kn_redirects_attach(struct kn_redirect *r, unsigned int n);

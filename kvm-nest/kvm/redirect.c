@@ -8,6 +8,7 @@
 #include <linux/rcupdate.h>
 
 #include "../compat.h"
+#include "boundary.h"
 #include "hook.h"
 #include "sym.h"
 
@@ -44,15 +45,18 @@ u64 kn_hook_calls_sum(unsigned int id)
 	return sum;
 }
 
-int kn_hooks_visit(int (*fn)(const char *name, const char *kind,
-				u64 calls, void *arg), void *arg)
+int kn_hooks_visit(int (*fn)(const struct kn_hook_info *h, void *arg),
+		   void *arg)
 {
+	struct kn_hook_info h;
 	unsigned int i;
 	int ret;
 
 	for (i = 0; i < kn_nr_hooks; i++) {
-		ret = fn(kn_hooks[i].name, kn_hooks[i].kind,
-			 kn_hook_calls_sum(i), arg);
+		h.name = kn_hooks[i].name;
+		h.kind = kn_hooks[i].kind;
+		h.calls = kn_hook_calls_sum(i);
+		ret = fn(&h, arg);
 		if (ret)
 			return ret;
 	}

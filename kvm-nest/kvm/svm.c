@@ -36,6 +36,14 @@ static u64 kn_svm_nested_ctx(struct kvm_vcpu *vcpu)
 	return kn_member(kn_svm_of(vcpu), KN_SVM_NESTED_VMCB12_GPA_OFFSET, u64);
 }
 
+static void kn_svm_run_ctx(struct kvm_vcpu *vcpu, u64 *self, u64 *nested)
+{
+	void *svm = kn_svm_of(vcpu);
+
+	*self = kn_member(svm, KN_SVM_VMCB01_PA_OFFSET, u64);
+	*nested = kn_member(svm, KN_SVM_NESTED_VMCB02_PA_OFFSET, u64);
+}
+
 static const struct kn_exit_name kn_svm_reasons[] = { SVM_EXIT_REASONS };
 
 enum { KN_SVM_EXIT_SPECIAL, KN_SVM_EXIT_HANDLED, KN_SVM_NR_REDIRECTS };
@@ -85,6 +93,7 @@ struct kn_vendor kn_svm = {
 	.nr_redirects = ARRAY_SIZE(kn_svm_redirects),
 	.exit_code = kn_svm_exit_code,
 	.nested_ctx = kn_svm_nested_ctx,
+	.run_ctx = kn_svm_run_ctx,
 	.reasons = kn_svm_reasons,
 	.nr_reasons = ARRAY_SIZE(kn_svm_reasons),
 };

@@ -24,10 +24,13 @@ struct kn_vendor {
 	unsigned int nr_redirects;
 	u32 (*exit_code)(struct kvm_vcpu *vcpu);
 	u64 (*nested_ctx)(struct kvm_vcpu *vcpu);
+	/* Physical addresses of the vCPU's vmcb01/vmcs01 and vmcb02/vmcs02. */
+	void (*run_ctx)(struct kvm_vcpu *vcpu, u64 *self, u64 *nested);
 	const struct kn_exit_name *reasons;	/* KVM's names for exit codes */
 	unsigned int nr_reasons;
 };
 
+extern struct kn_vendor *kn_vendor;
 extern struct kn_vendor kn_svm;
 extern struct kn_vendor kn_vmx;
 

@@ -4,6 +4,7 @@
 
 #include "../doll.h"
 #include "boundary.h"
+#include "vendor.h"
 #include "vm.h"
 
 enum { KN_VM_INIT, KN_VM_DESTROY, KN_VM_NR_REDIRECTS };
@@ -71,4 +72,21 @@ u64 kn_kvm_vm_mem_bytes(const void *vm)
 		pages += slot->npages;
 	srcu_read_unlock(&kvm->srcu, idx);
 	return pages << PAGE_SHIFT;
+}
+
+unsigned int kn_kvm_vm_ctx(const void *vm, u64 *self, u64 *nested,
+			   unsigned int max)
+{
+	struct kvm *kvm = (struct kvm *)vm;
+	struct kvm_vcpu *vcpu;
+	unsigned int n = 0;
+	unsigned long i;
+
+	kvm_for_each_vcpu(i, vcpu, kvm) {
+		if (n == max)
+			break;
+		kn_vendor->run_ctx(vcpu, &self[n], &nested[n]);
+		n++;
+	}
+	return n;
 }

@@ -30,6 +30,17 @@ static u64 kn_vmx_nested_ctx(struct kvm_vcpu *vcpu)
 			 u64);
 }
 
+/* VMPTRLD takes the VMCS region's physical address. */
+static void kn_vmx_run_ctx(struct kvm_vcpu *vcpu, u64 *self, u64 *nested)
+{
+	void *vmx = kn_vmx_of(vcpu);
+	void *v01 = kn_member(vmx, KN_VMX_VMCS01_VMCS_OFFSET, void *);
+	void *v02 = kn_member(vmx, KN_VMX_NESTED_VMCS02_VMCS_OFFSET, void *);
+
+	*self = v01 ? __pa(v01) : 0;
+	*nested = v02 ? __pa(v02) : 0;
+}
+
 static const struct kn_exit_name kn_vmx_reasons[] = { VMX_EXIT_REASONS };
 
 static bool (*kn_vmx_reflect_orig)(struct kvm_vcpu *vcpu);
@@ -62,6 +73,7 @@ struct kn_vendor kn_vmx = {
 	.nr_redirects = ARRAY_SIZE(kn_vmx_redirects),
 	.exit_code = kn_vmx_exit_code,
 	.nested_ctx = kn_vmx_nested_ctx,
+	.run_ctx = kn_vmx_run_ctx,
 	.reasons = kn_vmx_reasons,
 	.nr_reasons = ARRAY_SIZE(kn_vmx_reasons),
 };

@@ -40,7 +40,8 @@
  *   flagged NLM_F_DUMP_INTR; retry it. A doll:
  *     KVM_NEST_A_DOLL_ID: u32
  *     KVM_NEST_A_DOLL_PATH: string
- *     KVM_NEST_A_DOLL_LEVEL: u32, 1 or 2
+ *     KVM_NEST_A_DOLL_LEVEL: u32, 1 for this kernel's VMs, and one more
+ *       at each step down
  *     KVM_NEST_A_DOLL_PARENT: u32, the parent doll's id, 0 at level 1
  *     KVM_NEST_A_DOLL_PID: u32, the VMM's process id (initial namespace)
  *     KVM_NEST_A_DOLL_NAME: string, QEMU's -name, absent when unknown
@@ -57,6 +58,17 @@
  *         absent for the bucket of codes kvm-nest does not track
  *       KVM_NEST_A_EXIT_REASON: string, KVM's name for it
  *       KVM_NEST_A_EXIT_COUNT: u64
+ *     KVM_NEST_A_DOLL_KIND: u32, enum kvm_nest_doll_kind
+ *   A nested context (KVM_NEST_DOLL_CTX) whose vmcb the level-1 doll's own
+ *   kvm-nest reported (see kvm_nest_channel.h) also has:
+ *     KVM_NEST_A_DOLL_RUNS: u32, id of the reported doll it runs
+ *     KVM_NEST_A_DOLL_RUNS_NESTED: flag, it runs that doll's own guests
+ *   A reported doll (KVM_NEST_DOLL_REPORTED) has LEVEL as seen from here,
+ *   VCPUS, MEM, GUEST_NS, EXITS and REFLECTED as the kernel that runs it
+ *   counted them, no EXIT nests, and as measured by this kernel:
+ *     KVM_NEST_A_DOLL_MEASURED_EXITS: u64, exits while it ran
+ *     KVM_NEST_A_DOLL_MEASURED_NESTED_EXITS: u64, exits while its own
+ *       guests ran
  *
  * KVM_NEST_CMD_LEVEL_GET
  *   dump. One message per level this kernel sees:
@@ -82,6 +94,12 @@
 #define KVM_NEST_MCGRP_EVENTS	"events"
 
 #define KVM_NEST_CTX_OVERFLOW	0xffffffffffffffffULL
+
+enum kvm_nest_doll_kind {
+	KVM_NEST_DOLL_VM = 1,		/* a VM of this kernel */
+	KVM_NEST_DOLL_CTX,		/* a nested context of one */
+	KVM_NEST_DOLL_REPORTED,		/* reported by a VM's own kvm-nest */
+};
 
 enum {
 	KVM_NEST_A_HOOK_UNSPEC,
@@ -132,6 +150,11 @@ enum {
 	KVM_NEST_A_DOLL_EXITS,
 	KVM_NEST_A_DOLL_REFLECTED,
 	KVM_NEST_A_DOLL_EXIT,
+	KVM_NEST_A_DOLL_KIND,
+	KVM_NEST_A_DOLL_RUNS,
+	KVM_NEST_A_DOLL_RUNS_NESTED,
+	KVM_NEST_A_DOLL_MEASURED_EXITS,
+	KVM_NEST_A_DOLL_MEASURED_NESTED_EXITS,
 
 	__KVM_NEST_A_DOLL_MAX,
 	KVM_NEST_A_DOLL_MAX = (__KVM_NEST_A_DOLL_MAX - 1)

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: (GPL-2.0-only WITH Linux-syscall-note) OR MIT */
+/*
+ * The kvm-nest channel: how the kvm-nest of a guest kernel (the child)
+ * talks to the kvm-nest of the kernel that runs it (the parent).  See
+ * Documentation/channel.rst.
+ *
+ * Transport
+ * ---------
+ * A KVM hypercall (VMCALL or VMMCALL) from CPL 0 in 64-bit mode, outside
+ * of guest mode of the child's own nested guests:
+ *
+ *   RAX = KVM_NEST_HC            RBX = op
+ *   RCX = guest-physical address of the op's buffer in the child
+ *   RDX = length of that buffer in bytes
+ *
+ * The parent answers in RAX: 0 or a positive value on success, a negative
+ * KVM_NEST_E* on failure.  A parent without kvm-nest answers -KVM_ENOSYS
+ * (-1000), as KVM does for every unknown hypercall, and the child then
+ * works alone.  A child only calls after CPUID says it runs on KVM.
+ *
+ * The parent copies the buffer before looking at it, checks every value,
+ * bounds every size and limits the rate of calls per VM.  A bad call gets
+ * an error and changes nothing.
+ *
+ * KVM_NEST_CH_HELLO
+ *   The buffer is a struct kvm_nest_ch_hello.  The child fills version and
+ *   features; the parent writes back the version both speak, the features
+ *   both have, and depth: the child's level below the parent's host (the
+ *   parent's own depth plus one).
+ *
+ * KVM_NEST_CH_REPORT
+ *   The buffer holds netlink attributes (struct nlattr, 4-byte aligned), at
+ *   most KVM_NEST_CH_REPORT_MAX bytes: one KVM_NEST_CH_A_DOLL nest per doll
+ *   of the child, whole tree, parents before children.  Each nest holds
+ *   KVM_NEST_A_DOLL_* attributes of include/uapi/linux/kvm_nest.h:
+ *     ID (u32, the child's id, non-zero), PARENT (u32, the child's id of
+ *     the parent, 0 for the child's level-1 dolls), LEVEL (u32, 1 to
+ *     KVM_NEST_CH_MAX_LEVEL, as the child sees it), and optionally NAME,
+ *     PID, VCPUS, MEM, GUEST_NS, EXITS, REFLECTED;
+ *     for the child's level-1 dolls, the guest-physical addresses of the
+ *     vmcbs/vmcss the child runs them with, which the parent sees as
+ *     vmcb12/vmcs12 addresses:
+ *     KVM_NEST_CH_A_CTX_SELF (u64, multi): those that run the doll itself
+ *       (KVM's vmcb01/vmcs01 of each of its vCPUs);
+ *     KVM_NEST_CH_A_CTX_NESTED (u64, multi): those that run the doll's own
+ *       nested guests (vmcb02/vmcs02).
+ *   The report replaces the previous one.  At most KVM_NEST_CH_MAX_DOLLS
+ *   dolls and KVM_NEST_CH_MAX_CTX addresses of each kind per doll.
+ */
+#ifndef _UAPI_LINUX_KVM_NEST_CHANNEL_H
+#define _UAPI_LINUX_KVM_NEST_CHANNEL_H
+
+#include <linux/types.h>
+
+/* 'K' 'N' and a serial: far from KVM's own hypercall numbers. */
+#define KVM_NEST_HC			0x4b4e0001
+
+#define KVM_NEST_CH_VERSION		1
+
+enum {
+	KVM_NEST_CH_HELLO = 1,
+	KVM_NEST_CH_REPORT = 2,
+};
+
+/* Negative results in RAX, beyond KVM's own -KVM_ENOSYS/-KVM_EPERM. */
+#define KVM_NEST_EINVAL			22	/* malformed buffer or value */
+#define KVM_NEST_EFAULT			14	/* buffer outside the child's memory */
+#define KVM_NEST_E2BIG			7	/* over a size bound */
+#define KVM_NEST_EBUSY			16	/* rate limit: call again later */
+#define KVM_NEST_EPROTO			71	/* no HELLO yet, or no common version */
+
+struct kvm_nest_ch_hello {
+	__u32 version;
+	__u32 features;
+	__u32 depth;
+	__u32 reserved;		/* zero */
+};
+
+#define KVM_NEST_CH_REPORT_MAX		(64 * 1024)
+#define KVM_NEST_CH_MAX_DOLLS		256
+#define KVM_NEST_CH_MAX_CTX		64
+#define KVM_NEST_CH_MAX_LEVEL		8
+
+/*
+ * Report attributes that are not doll attributes; their numbers continue
+ * after the KVM_NEST_A_DOLL_* space so that one policy covers a nest.
+ */
+#define KVM_NEST_CH_A_DOLL		1	/* top level: one doll */
+#define KVM_NEST_CH_A_CTX_SELF		64	/* inside a doll: u64, multi */
+#define KVM_NEST_CH_A_CTX_NESTED	65	/* inside a doll: u64, multi */
+
+#endif /* _UAPI_LINUX_KVM_NEST_CHANNEL_H */

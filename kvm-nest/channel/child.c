@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The child side of the channel: find out whether the kernel running us
+ * has kvm-nest, and if so report our dolls to it once a second.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <asm/kvm_para.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <net/netlink.h>
+#include <uapi/linux/kvm_nest.h>
+
+#include "../doll.h"
+#include "../kvm/boundary.h"
+#include "child.h"
+
+#define KN_CH_REPORT_PERIOD	HZ
+
+static u32 kn_child_depth;	/* 0: nobody above us listens */
+static struct sk_buff *kn_child_skb;
+
+u32 kn_depth(void)
+{
+	return kn_child_depth;
+}
+
+static int kn_child_put_ctx(struct sk_buff *skb, int type, const u64 *a,
+			    unsigned int n)
+{
+	unsigned int i;
+
+	/* 0: that vmcb does not exist yet. */
+	for (i = 0; i < n; i++)
+		if (a[i] && nla_put_u64_64bit(skb, type, a[i],
+					      KVM_NEST_A_DOLL_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
+static int kn_child_put_vm(struct sk_buff *skb, const struct kn_doll *d)
+{
+	u64 self[KVM_NEST_CH_MAX_CTX], nested[KVM_NEST_CH_MAX_CTX];
+	unsigned int n;
+
+	n = kn_kvm_vm_ctx(d->vm, self, nested, KVM_NEST_CH_MAX_CTX);
+	if (nla_put_u32(skb, KVM_NEST_A_DOLL_VCPUS, kn_kvm_vm_vcpus(d->vm)) ||
+	    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_MEM,
+			      kn_kvm_vm_mem_bytes(d->vm), KVM_NEST_A_DOLL_PAD))
+		return -EMSGSIZE;
+	return kn_child_put_ctx(skb, KVM_NEST_CH_A_CTX_SELF, self, n) ?:
+	       kn_child_put_ctx(skb, KVM_NEST_CH_A_CTX_NESTED, nested, n);
+}
+
+/* One doll as the parent's policy wants it; see kvm_nest_channel.h. */
+static int kn_child_put_doll(struct kn_doll *d, void *arg)
+{
+	struct sk_buff *skb = arg;
+	const struct kn_reported *r = &d->rep;
+	bool rep = d->kind == KN_DOLL_REPORTED;
+	struct nlattr *nest;
+
+	if (d->level > KVM_NEST_CH_MAX_LEVEL)
+		return 0;
+	nest = nla_nest_start(skb, KVM_NEST_CH_A_DOLL);
+	if (!nest ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_ID, d->id) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_PARENT,
+			d->parent ? d->parent->id : 0) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_LEVEL, d->level) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_PID, d->pid) ||
+	    nla_put_string(skb, KVM_NEST_A_DOLL_NAME, d->name) ||
+	    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_EXITS,
+			      rep ? r->exits : kn_acct_total(&d->acct),
+			      KVM_NEST_A_DOLL_PAD) ||
+	    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_GUEST_NS,
+			      rep ? r->guest_ns :
+				    atomic64_read(&d->acct.guest_ns),
+			      KVM_NEST_A_DOLL_PAD) ||
+	    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_REFLECTED,
+			      rep ? r->reflected :
+				    atomic64_read(&d->acct.reflected),
+			      KVM_NEST_A_DOLL_PAD) ||
+	    (d->kind == KN_DOLL_VM && kn_child_put_vm(skb, d)) ||
+	    skb->len + nla_total_size(0) > KVM_NEST_CH_REPORT_MAX) {
+		if (nest)
+			nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static void kn_child_report(struct work_struct *work);
+static DECLARE_DELAYED_WORK(kn_child_work, kn_child_report);
+
+static void kn_child_report(struct work_struct *work)
+{
+	struct sk_buff *skb = kn_child_skb;
+	long ret;
+
+	skb_trim(skb, 0);
+	/* A tree too big for one report is cut; the parent shows what fits. */
+	kn_dolls_for_each(kn_child_put_doll, skb);
+	ret = kvm_hypercall3(KVM_NEST_HC, KVM_NEST_CH_REPORT,
+			     virt_to_phys(skb->data), skb->len);
+	if (ret && ret != -KVM_NEST_EBUSY)
+		pr_warn_ratelimited("parent refused our report (%ld)\n", ret);
+	schedule_delayed_work(&kn_child_work, KN_CH_REPORT_PERIOD);
+}
+
+static long kn_child_hello(void)
+{
+	struct kvm_nest_ch_hello *h;
+	long ret;
+
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	h->version = KVM_NEST_CH_VERSION;
+	ret = kvm_hypercall3(KVM_NEST_HC, KVM_NEST_CH_HELLO, virt_to_phys(h),
+			     sizeof(*h));
+	if (!ret)
+		kn_child_depth = h->depth;
+	kfree(h);
+	return ret;
+}
+
+void kn_child_init(void)
+{
+	long ret;
+
+	/* A hypercall outside KVM would fault: ask CPUID first. */
+	if (!kvm_para_available())
+		return;
+	ret = kn_child_hello();
+	if (ret) {
+		pr_info("no kvm-nest in the hypervisor (%ld); working alone\n",
+			ret);
+		return;
+	}
+	kn_child_skb = alloc_skb(KVM_NEST_CH_REPORT_MAX, GFP_KERNEL);
+	if (!kn_child_skb) {
+		kn_child_depth = 0;
+		return;
+	}
+	pr_info("reporting to kvm-nest in the hypervisor, at depth %u\n",
+		kn_child_depth);
+	schedule_delayed_work(&kn_child_work, 0);
+}
+
+void kn_child_exit(void)
+{
+	cancel_delayed_work_sync(&kn_child_work);
+	kfree_skb(kn_child_skb);
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef KN_CHANNEL_CHILD_H
+#define KN_CHANNEL_CHILD_H
+
+#include <linux/types.h>
+
+/* How deep this kernel runs below a kvm-nest host: 0 if none is above. */
+u32 kn_depth(void);
+void kn_child_init(void);
+void kn_child_exit(void);
+
+#endif
