@@ -491,12 +491,15 @@ int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
 		goto out;
 	}
 
-	/* Dolls the child no longer reports. */
-	list_for_each_entry_safe(r, tmp, &d->reported, rep_node) {
+	/*
+	 * Dolls the child no longer reports.  All events first: an event
+	 * reads the doll's path, through parents that may go too.
+	 */
+	list_for_each_entry(r, &d->reported, rep_node)
 		kn_event_doll(r, KN_EVENT_DEL);
-		list_del(&r->rep_node);
+	list_for_each_entry_safe(r, tmp, &d->reported, rep_node)
 		kfree(r);
-	}
+	INIT_LIST_HEAD(&d->reported);
 	list_splice(&fresh, &d->reported);
 
 	i = 0;

@@ -11,6 +11,7 @@
 #include <linux/workqueue.h>
 #include <net/netlink.h>
 #include <uapi/linux/kvm_nest.h>
+#include <uapi/linux/kvm_para.h>
 
 #include "../doll.h"
 #include "../kvm/boundary.h"
@@ -92,6 +93,7 @@ static int kn_child_put_doll(struct kn_doll *d, void *arg)
 	return 0;
 }
 
+static long kn_child_hello(void);
 static void kn_child_report(struct work_struct *work);
 static DECLARE_DELAYED_WORK(kn_child_work, kn_child_report);
 
@@ -105,7 +107,13 @@ static void kn_child_report(struct work_struct *work)
 	kn_dolls_for_each(kn_child_put_doll, skb);
 	ret = kvm_hypercall3(KVM_NEST_HC, KVM_NEST_CH_REPORT,
 			     virt_to_phys(skb->data), skb->len);
-	if (ret && ret != -KVM_NEST_EBUSY)
+	/*
+	 * A parent that unloaded answers -KVM_ENOSYS; one that reloaded has
+	 * forgotten us.  Greet it again until it is back.
+	 */
+	if (ret == -KVM_ENOSYS || ret == -KVM_NEST_EPROTO)
+		kn_child_hello();
+	else if (ret && ret != -KVM_NEST_EBUSY)
 		pr_warn_ratelimited("parent refused our report (%ld)\n", ret);
 	schedule_delayed_work(&kn_child_work, KN_CH_REPORT_PERIOD);
 }
