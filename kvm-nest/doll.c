@@ -398,7 +398,9 @@ static int kn_doll_count(struct kn_doll *d, void *arg)
 {
 	unsigned int *dolls = arg;
 
-	dolls[d->level - 1]++;
+	/* Reported dolls go deeper than the levels this kernel counts. */
+	if (d->level <= KN_MAX_LEVEL)
+		dolls[d->level - 1]++;
 	return 0;
 }
 

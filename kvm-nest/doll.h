@@ -128,7 +128,7 @@ unsigned int kn_dolls_generation(void);
 /* "3" for a level-1 doll, "3/7" for one of its nested contexts. */
 void kn_doll_path(const struct kn_doll *d, char *buf, size_t len);
 void kn_doll_reset(struct kn_doll *d);
-/* Dolls present now at each level 1..KN_MAX_LEVEL. */
+/* Dolls of this kernel (VMs and contexts) at each level 1..KN_MAX_LEVEL. */
 void kn_dolls_count(unsigned int dolls[KN_MAX_LEVEL]);
 
 #define KN_PATH_LEN	96

@@ -263,9 +263,14 @@ static int kn_nl_doll_dump_one(struct kn_doll *d, void *arg)
 static int kn_nl_doll_get_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb)
 {
+	const struct nlattr *id = kn_genl_dump_attr(cb, KVM_NEST_A_DOLL_ID);
 	struct kn_nl_dump dump = { .skb = skb, .cb = cb };
 	int err;
 
+	if (id) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, id, "a dump takes no id");
+		return -EINVAL;
+	}
 	cb->seq = kn_dolls_generation();
 	err = kn_dolls_for_each(kn_nl_doll_dump_one, &dump);
 	/* A full skb ends this part of the dump; netlink calls again. */

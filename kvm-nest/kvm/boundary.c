@@ -73,7 +73,7 @@ int kn_kvm_attach(void)
 	}
 	v = kn_vendor_find();
 	if (!v) {
-		pr_err("no kvm_amd or kvm_intel that this build knows is loaded; load one with nested=1 first\n");
+		pr_err("refusing to load: no kvm_amd or kvm_intel is loaded; load one with nested=1 first\n");
 		return -ENODEV;
 	}
 	kn_vendor = v;

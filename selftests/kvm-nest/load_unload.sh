@@ -1,0 +1,60 @@
+#!/bin/sh
+# shellcheck disable=SC2317 # functions run through tap_check or traps
+# rmmod/insmod kvm-nest a few times: its debugfs files appear and vanish with
+# it, they follow the contract's formats, and the kernel log stays clean.
+set -eu
+# shellcheck source=../harness/lib/tap.sh
+. "$KN_TOP/selftests/harness/lib/tap.sh"
+# shellcheck source=../harness/lib/klog.sh
+. "$KN_TOP/selftests/harness/lib/klog.sh"
+# shellcheck source=../harness/lib/kmod.sh
+. "$KN_TOP/selftests/harness/lib/kmod.sh"
+
+DBG=/sys/kernel/debug/kvm_nest
+CYCLES=3
+[ -f "$KN_MODULE" ] || tap_skip_all "kvm-nest.ko not built yet ($KN_MODULE)"
+kn_loaded kvm_nest || tap_bail "kvm-nest is not loaded at test start"
+trap 'kn_load_nest >/dev/null 2>&1 || true' EXIT
+
+gone() { [ ! -e /sys/module/kvm_nest ] && [ ! -e "$DBG" ]; }
+files_ok() {
+	for f in dolls levels hooks; do
+		if ! cat "$DBG/$f" >/dev/null; then
+			tap_diag "$DBG/$f unreadable"
+			return 1
+		fi
+	done
+}
+# lines_ok <file> <ERE>: every line of the file matches, reports the others.
+lines_ok() {
+	_bad=$(grep -vE "$2" "$1" || true)
+	[ -z "$_bad" ] || { tap_diag "$1: unexpected line(s):" "$_bad"; return 1; }
+}
+n='0x[0-9a-f]+'
+doll="^doll id=[0-9]+ level=[0-9]+ parent=[0-9]+ kind=(vm|ctx|reported) pid=[0-9]+ name=[^ ]+ vcpus=[0-9]+ mem=[0-9]+ ctx=$n( runs=[0-9]+(\+guests)?)? guest_ns=[0-9]+ exits=[0-9]+ reflected=[0-9]+ (kept=[0-9]+|measured=[0-9]+ measured_guests=[0-9]+)\$"
+exit_re="^exit doll=[0-9]+ code=$n reason=[^ ]+ count=[0-9]+\$"
+
+tap_plan $((CYCLES * 4 + 4))
+mark=load_unload.$$
+kn_mark $mark
+i=0
+while [ $i -lt $CYCLES ]; do
+	i=$((i + 1))
+	tap_check "cycle $i: rmmod kvm_nest" rmmod kvm_nest
+	tap_check "cycle $i: module and $DBG gone" gone
+	tap_check "cycle $i: insmod kvm-nest.ko" insmod "$KN_MODULE"
+	tap_check "cycle $i: dolls, levels, hooks readable" files_ok
+done
+hooks_ok() {
+	# debugfs files report size 0, so read them to see whether they are empty.
+	grep -q . "$DBG/hooks" || { tap_diag "$DBG/hooks is empty"; return 1; }
+	lines_ok "$DBG/hooks" '^hook name=[^ ]+ kind=(redirect|tracepoint|lifecycle|channel) calls=[0-9]+$'
+}
+tap_check "hooks: 'hook name= kind= calls=' lines, at least one" hooks_ok
+tap_check "levels: 'level= dolls= exits= guest_ns=' lines" \
+	lines_ok $DBG/levels '^level=[0-9]+ dolls=[0-9]+ exits=[0-9]+ guest_ns=[0-9]+$'
+tap_check "dolls: doll/exit lines in the contract format" lines_ok $DBG/dolls "$doll|$exit_re"
+bad=$(kn_log_since $mark | kn_log_bad || true)
+[ -z "$bad" ] || tap_diag "$bad"
+tap_check "kernel log clean" test -z "$bad"
+tap_exit
