@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The monitor object: print each doll event as it arrives, one line or one
+ * JSON object each, flushed at once, until SIGINT or SIGTERM (exit 0).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+#include <linux/kvm_nest.h>
+
+#include "doll.h"
+#include "nestctl.h"
+
+static void nc_monitor_usage(FILE *f)
+{
+	fputs("Usage: nestctl monitor\n"
+	      "       nestctl monitor help\n", f);
+}
+
+static const char *nc_event_name(uint8_t cmd)
+{
+	switch (cmd) {
+	case KVM_NEST_CMD_DOLL_NEW_NTF:
+		return "doll-new";
+	case KVM_NEST_CMD_DOLL_DEL_NTF:
+		return "doll-del";
+	}
+	return NULL;
+}
+
+struct nc_monitor {
+	struct nc_print *p;
+	int write_err;		/* errno of a failed write */
+};
+
+static int nc_monitor_event(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct nc_monitor *m = data;
+	struct nc_print *p = m->p;
+	const char *name;
+	struct nc_doll d;
+	char tag[32];
+	int err;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g))
+		return -EBADMSG;
+	name = nc_event_name(g->cmd);
+	if (!name)
+		return 0;	/* an event this nestctl does not know */
+	err = nc_doll_parse(nlh, &d);
+	if (!err) {
+		snprintf(tag, sizeof(tag), "[%s]", name);
+		nc_pr_open_obj(p, NULL);
+		nc_pr_str(p, NC_JSON, "event", name);
+		nc_pr_str(p, NC_TEXT | NC_BARE, NULL, tag);
+		nc_doll_print_ident(p, &d);
+		nc_pr_nl(p);
+		nc_pr_close_obj(p);
+		if (!nc_pr_flush(p)) {
+			m->write_err = errno ? errno : EIO;
+			err = -m->write_err;
+		}
+	}
+	nc_doll_free(&d);
+	return err;
+}
+
+/* Events until a signal arrives on sfd. */
+static int nc_monitor_loop(struct nc_ctx *ctx, int sfd)
+{
+	struct pollfd fds[2] = {
+		{ .fd = nc_nl_fd(&ctx->nl), .events = POLLIN },
+		{ .fd = sfd, .events = POLLIN },
+	};
+	struct nc_monitor m = { .p = &ctx->pr };
+	int err;
+
+	for (;;) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return nc_error("monitor: poll: %s", strerror(errno));
+		}
+		if (fds[1].revents)
+			return NC_OK;
+		err = nc_nl_events(&ctx->nl, nc_monitor_event, &m);
+		if (m.write_err)
+			return nc_error("monitor: cannot write the output: %s",
+					strerror(m.write_err));
+		if (err == -ENOBUFS)
+			fputs("Warning: events lost: nestctl did not read them fast enough\n",
+			      stderr);
+		else if (err)
+			return nc_nl_report(&ctx->nl, err, "monitor");
+	}
+}
+
+static int nc_monitor_run(struct nc_ctx *ctx, int argc, char **argv)
+{
+	sigset_t sigs;
+	int rc, err, sfd;
+
+	if (argc)
+		return nc_unknown_arg("monitor", argv[0]);
+	rc = nc_ctx_nl(ctx);
+	if (rc)
+		return rc;
+	err = nc_nl_subscribe(&ctx->nl);
+	if (err)
+		return nc_error("monitor: cannot join group %s of %s: %s",
+				KVM_NEST_MCGRP_EVENTS, KVM_NEST_GENL_NAME,
+				strerror(-err));
+	/* Signals become readable events: a clean exit with no handler. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &sigs, NULL) ||
+	    (sfd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0)
+		return nc_error("monitor: signalfd: %s", strerror(errno));
+	rc = nc_monitor_loop(ctx, sfd);
+	close(sfd);
+	return rc;
+}
+
+int nc_monitor(struct nc_ctx *ctx, int argc, char **argv)
+{
+	static const struct nc_cmd cmds[] = { { NULL, nc_monitor_run } };
+	static const struct nc_object obj = {
+		"monitor", nc_monitor_usage, cmds, 1, true
+	};
+
+	return nc_dispatch(ctx, &obj, argc, argv);
+}

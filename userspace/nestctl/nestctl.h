@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* nestctl: the run's context and the objects' entry points. */
+#ifndef NESTCTL_H
+#define NESTCTL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "nl.h"
+#include "print.h"
+#include "util.h"
+
+/* Everything one run uses; nestctl has no other state. */
+struct nc_ctx {
+	struct nc_print pr;
+	struct nc_nl nl;
+	bool nl_open;
+	unsigned int interval_ms;	/* doll tree: between its two samples */
+};
+
+typedef int nc_run_fn(struct nc_ctx *ctx, int argc, char **argv);
+
+/* An object's commands; the first runs when the words name none. */
+struct nc_cmd {
+	const char *name;
+	nc_run_fn *run;
+};
+
+struct nc_object {
+	const char *name;
+	void (*usage)(FILE *f);
+	const struct nc_cmd *cmds;
+	size_t n_cmds;
+	/* A first word that names no command is the default's argument. */
+	bool default_takes_word;
+};
+
+/* Run the command argv[0] names, "help", or the default; NC_* status. */
+int nc_dispatch(struct nc_ctx *ctx, const struct nc_object *obj, int argc,
+		char **argv);
+
+/* Open the kvm_nest socket once; NC_OK, or NC_ERR with the reason printed. */
+int nc_ctx_nl(struct nc_ctx *ctx);
+
+/* Objects, one file each; argv holds the words after the object's name. */
+int nc_doll(struct nc_ctx *ctx, int argc, char **argv);
+int nc_stats(struct nc_ctx *ctx, int argc, char **argv);
+int nc_monitor(struct nc_ctx *ctx, int argc, char **argv);
+int nc_version(struct nc_ctx *ctx, int argc, char **argv);
+
+/* doll tree, from doll.c */
+int nc_doll_tree(struct nc_ctx *ctx, int argc, char **argv);
+
+#endif
