@@ -1,0 +1,62 @@
+#!/bin/sh
+# nestctl under valgrind: no leak of any kind and no memory error, for the
+# commands that cover every path (dumps, do, lookups, tree, stats, info) on
+# a live nested guest, for the error paths, and for a monitor that sees a
+# guest come and go and is then stopped by SIGTERM. Valgrind under TCG
+# takes some 20 s a run: the list is short on purpose.
+set -u
+KN_TOP=${KN_TOP:?}
+# shellcheck source=nestctl_lib.sh
+. "$KN_TOP/selftests/kvm-nest/nestctl_lib.sh"
+nc_require
+command -v valgrind >/dev/null || tap_skip_all "valgrind not found"
+VG="valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=99"
+NAME=knvg$$
+
+# vg <rc> <args...>: one test point: nestctl under valgrind exits rc, and
+# valgrind reports nothing.
+vg() {
+	_want=$1
+	shift
+	_rc=0
+	# shellcheck disable=SC2086 # VG is words
+	$VG "$NC" "$@" >"$NC_WORK/out" 2>"$NC_WORK/err" || _rc=$?
+	if [ "$_rc" = "$_want" ] && ! grep -q '^==[0-9]*==' "$NC_WORK/err"; then
+		tap_ok "valgrind nestctl $*: exit $_rc, clean"
+	else
+		tap_not_ok "valgrind nestctl $*: exit $_rc (want $_want)"
+		tap_diag "$(head -n 60 "$NC_WORK/err")"
+	fi
+}
+
+tap_plan 8
+guest_start 2 "$NAME" 600
+vg 0 doll show "$NAME/$guest_l2"
+vg 0 -j -p -i 0.2 doll tree
+vg 0 stats
+vg 0 -j stats "$NAME"
+vg 0 version
+vg 1 doll show 4000000000
+guest_stop "$guest_pid"
+
+# shellcheck disable=SC2086
+$VG "$NC" -j monitor >"$NC_WORK/mon" 2>"$NC_WORK/monerr" &
+mon=$!
+NC_GUESTS="$NC_GUESTS $mon"
+nc_wait_joined $mon 60
+guest_start 1 "$NAME" 1
+wait "$guest_pid"
+_end=$(($(date +%s) + 30))
+until grep -q '"event":"doll-del"' "$NC_WORK/mon" || [ "$(date +%s)" -ge $_end ]; do sleep 0.5; done
+tap_check "valgrind nestctl -j monitor: saw the guest come and go" \
+	test "$(grep -c "\"pid\":$guest_pid," "$NC_WORK/mon")" = 2
+kill "$mon"
+rc=0
+wait "$mon" || rc=$?
+if [ "$rc" = 0 ] && ! grep -q '^==[0-9]*==' "$NC_WORK/monerr"; then
+	tap_ok "valgrind nestctl -j monitor: SIGTERM, exit 0, clean"
+else
+	tap_not_ok "valgrind nestctl -j monitor: exit $rc"
+	tap_diag "$(head -n 60 "$NC_WORK/monerr")"
+fi
+tap_exit

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kn_rec.h"
+#include "kn_tap.h"
+
+/* Splits r->line in place; false if it is not a record. */
+static int split(struct kn_rec *r)
+{
+	size_t end = strlen(r->line);
+	char *save, *tok;
+
+	r->word = (uint16_t)end;	/* the terminating NUL: "" */
+	r->nr = 0;
+	for (tok = strtok_r(r->line, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save)) {
+		char *eq = strchr(tok, '=');
+
+		if (!eq && !r->nr && r->word == end) {
+			r->word = (uint16_t)(tok - r->line);
+			continue;
+		}
+		if (!eq || eq == tok || r->nr == KN_REC_KEYS)
+			return 0;
+		*eq = 0;
+		r->key[r->nr] = (uint16_t)(tok - r->line);
+		r->val[r->nr++] = (uint16_t)(eq + 1 - r->line);
+	}
+	return r->nr > 0;
+}
+
+static void add(struct kn_recs *rs, const char *line)
+{
+	struct kn_rec *r;
+
+	if (!(rs->nr & (rs->nr - 1))) {	/* grow at powers of two */
+		rs->r = realloc(rs->r, (rs->nr ? 2 * rs->nr : 1) * sizeof(*r));
+		if (!rs->r)
+			kn_die("realloc");
+	}
+	r = &rs->r[rs->nr];
+	if (strlen(line) < sizeof(r->line)) {
+		strcpy(r->line, line);
+		if (split(r)) {
+			rs->nr++;
+			return;
+		}
+	}
+	if (!rs->bad++)
+		snprintf(rs->first_bad, sizeof(rs->first_bad), "%s", line);
+}
+
+void kn_recs_read(struct kn_recs *rs, const char *file)
+{
+	char path[128], line[1024];
+	FILE *f;
+
+	memset(rs, 0, sizeof(*rs));
+	snprintf(path, sizeof(path), "%s/%s", KN_DEBUGFS_DIR, file);
+	f = fopen(path, "r");
+	if (!f)
+		kn_die(path);
+	while (fgets(line, sizeof(line), f))
+		add(rs, line);
+	if (ferror(f))
+		kn_die(path);
+	fclose(f);
+}
+
+void kn_recs_free(struct kn_recs *rs)
+{
+	free(rs->r);
+	memset(rs, 0, sizeof(*rs));
+}
+
+const char *kn_rec_word(const struct kn_rec *r)
+{
+	return r->line + r->word;
+}
+
+const char *kn_rec_get(const struct kn_rec *r, const char *key)
+{
+	for (unsigned int i = 0; i < r->nr; i++)
+		if (!strcmp(r->line + r->key[i], key))
+			return r->line + r->val[i];
+	return NULL;
+}
+
+uint64_t kn_rec_u64(const struct kn_rec *r, const char *key)
+{
+	const char *v = kn_rec_get(r, key);
+	unsigned long long n;
+	char *end;
+
+	if (!v || !*v || *v == '-')
+		return KN_REC_NONE;
+	errno = 0;
+	n = strtoull(v, &end, 0);
+	return errno || *end ? KN_REC_NONE : n;
+}
+
+const struct kn_rec *kn_recs_find(const struct kn_recs *rs, const char *word,
+				  const char *key, uint64_t val)
+{
+	for (unsigned int i = 0; i < rs->nr; i++)
+		if (!strcmp(kn_rec_word(&rs->r[i]), word) &&
+		    kn_rec_u64(&rs->r[i], key) == val)
+			return &rs->r[i];
+	return NULL;
+}
+
+static bool is_kind(const struct kn_rec *r, const char *kind)
+{
+	const char *k = kn_rec_get(r, "kind");
+
+	return !strcmp(kn_rec_word(r), "doll") && k && !strcmp(k, kind);
+}
+
+const struct kn_rec *kn_recs_vm(const struct kn_recs *rs, uint64_t pid,
+				uint64_t mem)
+{
+	const struct kn_rec *vm = NULL;
+
+	for (unsigned int i = 0; i < rs->nr; i++) {
+		const struct kn_rec *r = &rs->r[i];
+
+		if (is_kind(r, "vm") && kn_rec_u64(r, "pid") == pid &&
+		    (mem == KN_REC_NONE || kn_rec_u64(r, "mem") == mem) &&
+		    (!vm || kn_rec_u64(r, "id") > kn_rec_u64(vm, "id")))
+			vm = r;
+	}
+	return vm;
+}
+
+/* Whether @r descends from @root; parent chains are short (8 levels). */
+static int below(const struct kn_recs *rs, const struct kn_rec *r,
+		 uint64_t root)
+{
+	for (unsigned int depth = 0; r && depth < rs->nr; depth++) {
+		uint64_t parent = kn_rec_u64(r, "parent");
+
+		if (parent == root)
+			return 1;
+		if (!parent || parent == KN_REC_NONE)
+			return 0;
+		r = kn_recs_find(rs, "doll", "id", parent);
+	}
+	return 0;
+}
+
+unsigned int kn_recs_below(const struct kn_recs *rs, uint64_t root,
+			   const char *kind, const struct kn_rec **out,
+			   unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < rs->nr; i++) {
+		const struct kn_rec *r = &rs->r[i];
+
+		if (strcmp(kn_rec_word(r), "doll") || (kind && !is_kind(r, kind)) ||
+		    !below(rs, r, root))
+			continue;
+		if (n < max)
+			out[n] = r;
+		n++;
+	}
+	return n;
+}
