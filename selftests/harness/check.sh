@@ -1,0 +1,132 @@
+#!/bin/bash
+# check.sh: what `make check` runs. Builds the module for every pinned kernel
+# and the test binaries, then runs the in-host suite (selftests/run-tests.sh)
+# in emulated hosts:
+#   TIER=svm (default, every commit): QEMU TCG, every alias of KN_KERNELS
+#   TIER=vmx: Bochs, kernel 6.1          TIER=all: both
+# Prints each run's TAP, a combined summary, per-tier times and finally
+# "N passed, N failed, N skipped". Exit 0 only if nothing failed and every
+# skip gave its reason. KN_KERNELS (space-separated aliases) overrides the
+# list; KN_TESTS="name ..." runs only those tests.
+set -eu
+here=$(dirname "$0")
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+
+# All in main: bash then reads it whole, so editing this file while it
+# runs cannot derail the running copy.
+main() {
+	TIER=${TIER:-svm}
+	case $TIER in svm | vmx | all) ;; *) kn_die "TIER=$TIER: use svm, vmx or all" ;; esac
+	kernels=${KN_KERNELS:-$(kn_mkvar KN_KERNELS)}
+	export KN_REQUIRE_MODULE=1
+	# Per tier, so that two tiers can run at once.
+	logs=$KN_BUILD/check/$TIER
+	rm -rf "$logs"
+	mkdir -p "$logs"
+	t_all=$(kn_now)
+
+	step() { printf 'check: %s\n' "$*" >&2; }
+	step "dependencies"
+	"$KN_TOP/scripts/deps.sh" >&2 || kn_die "scripts/deps.sh failed"
+	step "make modules-all (fetches kernels as needed)"
+	make -C "$KN_TOP" --no-print-directory modules-all >"$logs/modules.log" 2>&1 ||
+		{ tail -n 30 "$logs/modules.log" >&2; kn_die "make modules-all failed ($logs/modules.log)"; }
+	step "make -C selftests"
+	make -C "$KN_TOP/selftests" --no-print-directory O="$KN_BUILD/selftests" >"$logs/selftests.log" 2>&1 ||
+		{ tail -n 30 "$logs/selftests.log" >&2; kn_die "make -C selftests failed ($logs/selftests.log)"; }
+	# Userspace tools the tests drive (nestctl): each builds into build/<name>.
+	for mk in "$KN_TOP"/userspace/*/Makefile; do
+		[ -f "$mk" ] || continue
+		d=$(dirname "$mk")
+		step "make -C ${d#"$KN_TOP"/}"
+		make -C "$d" --no-print-directory >"$logs/${d##*/}.log" 2>&1 ||
+			{ tail -n 30 "$logs/${d##*/}.log" >&2; kn_die "make -C $d failed ($logs/${d##*/}.log)"; }
+	done
+
+	# Host timeout: the tests' own timeouts plus boot, scaled for the emulator.
+	budget() {
+		awk -v v="$1" '!/^#/ && NF >= 3 && ($2 == "any" || $2 == v) { s += $3 } END { print s + 0 }' \
+			"$KN_TOP/selftests/kvm-nest/tests.list"
+	}
+	cmd="selftests/run-tests.sh ${KN_TESTS:-}"
+
+	# run_one <tier> <runner> <alias> <timeout>: one emulated host, in the
+	# background; its TAP goes to $logs/<tier>-<alias>.tap.
+	pids=()
+	run_one() {
+		local tag=$1-$3
+		(
+			t0=$(kn_now)
+			rc=0
+			"$here/$2" --kernel "$3" --timeout "$4" -- "$cmd" >"$logs/$tag.tap" 2>"$logs/$tag.err" || rc=$?
+			echo "$rc $(kn_since "$t0")" >"$logs/$tag.rc"
+		) &
+		pids+=($!)
+		# Live progress on stderr, from the runner's console stream.
+		tail --pid=$! -n +1 -F "$logs/$tag.err" >&2 2>/dev/null &
+	}
+
+	runs=()
+	tiers=()
+	if [ "$TIER" != vmx ]; then
+		tiers+=(svm)
+		t=$(($(budget svm) + 300))
+		step "tier svm: QEMU TCG on kernels $kernels (host timeout ${t}s each)"
+		# Two hosts of one vCPU each run side by side on a 2-core machine.
+		for k in $kernels; do
+			run_one svm qemu-host.sh "$k" "$t"
+			runs+=("svm-$k")
+		done
+		wait "${pids[@]}" || true
+		pids=()
+	fi
+	if [ "$TIER" != svm ]; then
+		tiers+=(vmx)
+		t=$(($(budget vmx) * 3 + 900))
+		step "tier vmx: Bochs on kernel 6.1 (host timeout ${t}s)"
+		run_one vmx bochs-host.sh 6.1 "$t"
+		runs+=("vmx-6.1")
+		wait "${pids[@]}" || true
+	fi
+	sleep 1
+
+	# Combined summary. A host that failed as a whole (crash, timeout, no
+	# totals) counts as one failure on top of its tests' counts.
+	pass=0 fail=0 skip=0 n=0
+	echo "TAP version 13"
+	echo "1..${#runs[@]}"
+	for r in "${runs[@]}"; do
+		n=$((n + 1))
+		read -r rc secs <"$logs/$r.rc"
+		echo "# ===== $r (${secs}s, rc $rc) ====="
+		sed 's/^/# /' "$logs/$r.tap"
+		tot=$(grep -a '^# Totals: ' "$logs/$r.tap" | tail -n 1 || true)
+		p=0 f=0 s=0
+		if [[ $tot =~ pass:([0-9]+)\ fail:([0-9]+).*skip:([0-9]+) ]]; then
+			p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]} s=${BASH_REMATCH[3]}
+		fi
+		if [ "$rc" != 0 ] && [ "$rc" != 4 ] && [ "$f" = 0 ]; then
+			f=1
+			grep -a 'FAIL' "$logs/$r.err" | sed 's/^/# /' || true
+		fi
+		# kselftest skips must say why.
+		bare=$(grep -acE '^ok [0-9]+ .*# SKIP *$' "$logs/$r.tap" || true)
+		[ "$bare" = 0 ] || { echo "# $r: $bare skip(s) without a reason"; f=$((f + bare)); }
+		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+		if [ "$f" = 0 ]; then echo "ok $n $r # pass:$p skip:$s ${secs}s"; else echo "not ok $n $r # pass:$p fail:$f skip:$s ${secs}s"; fi
+	done
+	for t in "${tiers[@]}"; do
+		line="tier $t:"
+		for r in "${runs[@]}"; do
+			[[ $r == "$t"-* ]] || continue
+			read -r _ secs <"$logs/$r.rc"
+			line+=" ${r#"$t"-} ${secs}s"
+		done
+		echo "# $line"
+	done
+	echo "# total wall $(kn_since "$t_all")s; logs in $logs"
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ "$fail" -eq 0 ]
+}
+main "$@"

@@ -1,0 +1,71 @@
+#!/bin/sh
+# /init of the harness initramfs (busybox). Two modes:
+#  9p:    load the 9p stack, mount the dev machine's / read-only over 9p as
+#         the new root, switch_root into it and run kn.init there;
+#  embed: (Bochs, no virtio) everything is in this initramfs; run kn.init here.
+# kn.init (the in-host init script) and kn.run (its run file) come from the
+# kernel command line, or the run file from /kn/run.env in the initramfs;
+# they are handed over as KN_INIT/KN_RUN.
+PATH=/bin
+export PATH
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+read -r KN_T_INIT _ </proc/uptime
+echo "kn-initramfs: /init at ${KN_T_INIT}s"
+
+KN_INIT='' KN_RUN=''
+# shellcheck disable=SC2013 # the command line is words
+for w in $(cat /proc/cmdline); do
+	case $w in
+	kn.init=*) KN_INIT=${w#kn.init=} ;;
+	kn.run=*) KN_RUN=${w#kn.run=} ;;
+	esac
+done
+# A run file inside the initramfs (appended cpio: dolls, Bochs) wins.
+[ -f /kn/run.env ] && KN_RUN=/kn/run.env
+export KN_T_INIT KN_INIT KN_RUN
+
+# No result token is written here: a missing KN-END is the failure signal.
+fatal() {
+	echo "kn-initramfs: FATAL: $*"
+	echo "KN-ERROR initramfs: $*" >/dev/ttyS1
+	poweroff -f
+	sleep 10
+}
+
+[ -n "$KN_INIT" ] || fatal "no kn.init= on the kernel command line"
+
+if [ -e /kn/embedded ]; then
+	mkdir -p /tmp /run /var/tmp
+	[ -f "$KN_INIT" ] || fatal "kn.init=$KN_INIT is not in the initramfs"
+	exec /bin/sh "$KN_INIT"
+fi
+
+kver=$(uname -r)
+while read -r m; do
+	insmod "/lib/modules/$kver/$m" || fatal "insmod $m failed"
+done </kn/modules
+
+mkdir -p /newroot
+# The virtio device may show up a moment after its driver loads.
+tries=0
+until mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /newroot; do
+	tries=$((tries + 1))
+	[ $tries -lt 50 ] || fatal "cannot mount 9p hostroot (is QEMU started with -virtfs ...mount_tag=hostroot?)"
+	sleep 0.1
+done
+for d in tmp var/tmp; do
+	mount -t tmpfs -o mode=1777 tmpfs "/newroot/$d" || fatal "tmpfs on /$d"
+done
+mount -t tmpfs -o mode=755 tmpfs /newroot/run || fatal "tmpfs on /run"
+if [ "$KN_RUN" = /kn/run.env ]; then
+	cp /kn/run.env /newroot/run/kn.run.env
+	KN_RUN=/run/kn.run.env
+fi
+[ -f "/newroot$KN_INIT" ] || fatal "kn.init=$KN_INIT not found on the host root"
+for d in proc sys dev; do
+	mount --move "/$d" "/newroot/$d" || fatal "move /$d"
+done
+exec switch_root /newroot /bin/sh "$KN_INIT"
