@@ -8,6 +8,7 @@
 #   make install | dkms-install
 #   make check [TIER=svm|vmx|all]   every test, in emulated hosts
 #   make demo               an emulated host with an L1 doll running an L2 doll
+#   make bench              nested exit cost per level, stock vs kvm-nest
 #   make lint               checkpatch + sparse on every pinned kernel
 #   make clean
 
@@ -86,6 +87,9 @@ check:
 
 demo:
 	$(TOP)/selftests/harness/demo.sh
+
+bench:
+	$(TOP)/selftests/bench/run.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null

@@ -1,0 +1,53 @@
+# results.jq: build/bench/results.json from the hosts' lines (report.sh).
+# Inputs: $m measurements (KNB), $i KNB-INFO, $x KNB-XCHECK, $t phases,
+# $meta. Schema: Documentation/bench.rst.
+
+def median: sort | if length == 0 then null
+	elif length % 2 == 1 then .[(length - 1) / 2]
+	else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+def stats: if length == 0 then null
+	else {median: median, min: min, max: max, n: length} end;
+# Mean of per-code objects over the measurements that have them.
+def mean_codes: . as $a | (map(keys[]) | unique)
+	| map(. as $c | {key: $c, value: ([$a[] | .[$c] // 0] | add / ($a | length))})
+	| from_entries;
+def exits($key): map(.[$key] // empty) as $e | if ($e | length) == 0 then null else {
+	per_op: [$e[].per_op.samples[]] | stats,
+	by_level: [$e[].by_level] | mean_codes,
+	by_code: [$e[].by_code] | mean_codes,
+	reflected: ([$e[].reflected] | add / length)
+} end;
+# What an op costs: wake-up latency for hlt, time per op otherwise.
+def cost: if .op == "hlt" then .wake_ns.samples else .time_ns.samples end;
+def opidx: {cpuid: 0, rdmsr: 1, hcall: 2, hlt: 3, touch: 4, pause: 5}[.] // 9;
+def ratio($a; $b): if $a == null or $b == null or $a == 0 then null else $b / $a end;
+
+def config: {
+	cost_ns: [.[] | cost[]] | stats,
+	time_ns: [.[].time_ns.samples[]] | stats,
+	n: [.[] | [.n1, .n2]] | unique,
+	hlt_early: (if .[0].op == "hlt" then [.[].hlt_early] | add else null end),
+	exits_l0: exits("exits_l0"),
+	exits_l1: exits("exits_l1"),
+	l0_late_marks: ([.[].l0_late_marks // 0] | add)
+};
+
+{
+	schema: 1,
+	meta: $meta,
+	acceleration: (if [$i[] | select(.accel_switch == "present")] | length > 0
+		then "switch present: the kvm-nest column runs with every acceleration on"
+		else "none implemented: kvm-nest has no acceleration switch yet, so both columns run the same code"
+		end),
+	hosts: [$i[]],
+	phases: [$t[]],
+	xcheck: [$x[]],
+	summary: ($m | group_by([.kernel, (.op | opidx), .level, .stack]) | map({
+		kernel: .[0].kernel, op: .[0].op, level: .[0].level, stack: .[0].stack,
+		configs: (group_by(.config) | map({key: .[0].config, value: config}) | from_entries)
+	} | .ratio = {
+		cost: ratio(.configs.stock.cost_ns.median; .configs["kvm-nest"].cost_ns.median),
+		exits_l0: ratio(.configs.stock.exits_l0.per_op.median; .configs["kvm-nest"].exits_l0.per_op.median)
+	})),
+	measurements: $m
+}

@@ -1,0 +1,47 @@
+# table.jq: results.md from results.json (report.sh).
+def us: if . == null then "-" else . / 1000 |
+	if . >= 100 then "\(. | round)" elif . >= 1 then "\(. * 10 | round / 10)"
+	else "\(. * 100 | round / 100)" end end;
+def fixed2: (. * 100 | round) as $c | ($c | fabs) as $a |
+	"\(if $c < 0 then "-" else "" end)\($a / 100 | floor).\($a % 100 | tostring | if length < 2 then "0" + . else . end)";
+def x2: if . == null then "-" else fixed2 end;
+def spread: if . == null then "-" else "\(.median | us) (\(.min | us)–\(.max | us))" end;
+def ex: if . == null then "-" else .per_op.median | x2 end;
+def path: {direct: "L0 → op", "bench-hv": "L0 → kn-bench L1 → op",
+	linux: "L0 → Linux L1 → op", "linux+bench-hv": "L0 → Linux L1 → kn-bench L2 → op"}[.] // .;
+def cpuid($k; $s): first(.summary[] | select(.kernel == $k and .op == "cpuid" and .stack == $s)
+	| .configs.stock) // null;
+# SVM exit codes by name (the baseline lines are SVM).
+def svm: {"0x60": "INTR", "0x64": "VINTR", "0x72": "CPUID", "0x77": "PAUSE", "0x78": "HLT",
+	"0x7b": "IO", "0x7c": "MSR", "0x80": "VMRUN", "0x81": "VMMCALL", "0x82": "VMLOAD",
+	"0x83": "VMSAVE", "0x400": "NPF"}[.] // .;
+def codes: to_entries | map(select(.value >= 0.05)) | sort_by(-.value)
+	| map("\(.value | x2) \(.key | svm)") | join(" + ");
+
+"# kvm-nest benchmark: nested exit cost per level",
+"",
+"Generated \(.meta.date) from \(.meta.git) by `make bench` (selftests/bench/run.sh), on \(.meta.host); load average at start \(.meta.loadavg.start), at end \(.meta.loadavg.end).",
+"Every number below comes from that command; the JSON has every sample.",
+"",
+"- **Acceleration:** \(.acceleration).",
+"- **Time:** median (min–max) over \(.meta.params.reps) repetitions × \(.meta.params.rounds) rounds (through the doll: × \(.meta.params.doll_rounds // 1)) of the per-op cost, from a loop of n1 and one of n2 = 4·n1 ops (two-N, bench.rst). hlt: wake-up latency, from the timer deadline to the instruction after HLT. Emulated under TCG on a shared machine: compare within one run.",
+"- **L0 exits/op:** kvm-nest's counts in the emulated host (median). Direct and kn-bench's L2: exact, between ucalls (host interrupts add ~0.01). Through the Linux doll: between markers the doll prints, so the doll kernel's own background (its ticks, which grow with the time an op takes) is included.",
+"- **L1 exits/op:** kvm-nest loaded inside the Linux doll (its own view).",
+"",
+(. as $r | (.hosts | map(select(.depth == 0)) | map(.kernel) | unique[]) as $k |
+	($r | cpuid($k; "direct")) as $l1 |
+	($r | [.summary[] | select(.kernel == $k and .op == "cpuid" and .level == 2)
+		| "\(.stack | path): \((.configs.stock.cost_ns.median / $l1.cost_ns.median) * 10 | round / 10)× the time, \(.configs.stock.exits_l0.per_op.median | x2) vs \($l1.exits_l0.per_op.median | x2) L0 exits (\(.configs.stock.exits_l0.by_code | codes))"]
+		| join("; ")) as $l2 |
+	"- **Baseline check, \($k), stock CPUID, L2 vs L1:** \($l2) (PLATFORM.md: about 9.5× and 6.6 vs 1)."),
+(.xcheck[] | "- **bpftrace cross-check, \(.kernel):** level-1/level-2 exits: nested-exits.bt \(.total.bpftrace | join("/")), kvm-nest dolls \(.total.dolls | join("/")), levels file \(.total.levels | join("/")): \(if .mismatches == 0 then "agree exactly" else "\(.mismatches) MISMATCH(ES)" end)."),
+"- **Time taken:** \(.meta.seconds)s in all; per host: \(.meta.hosts | map("\(.kernel) \(.seconds)s") | join(", ")).",
+"",
+(.summary as $sum | ($sum | map(.kernel) | unique[]) as $k |
+	"## \($k)",
+	"",
+	"| op | level | path | stock µs/op | kvm-nest µs/op | ratio | stock L0 exits/op | kvm-nest L0 exits/op | ratio | L1 exits/op stock / kvm-nest |",
+	"|---|---|---|---|---|---|---|---|---|---|",
+	($sum[] | select(.kernel == $k) |
+		"| \(.op) | L\(.level) | \(.stack | path) | \(.configs.stock.cost_ns | spread) | \(.configs["kvm-nest"].cost_ns | spread) | \(.ratio.cost | x2) | \(.configs.stock.exits_l0 | ex) | \(.configs["kvm-nest"].exits_l0 | ex) | \(.ratio.exits_l0 | x2) | \(.configs.stock.exits_l1 | ex) / \(.configs["kvm-nest"].exits_l1 | ex) |"),
+	"")
