@@ -30,7 +30,7 @@ until "$nestctl" -j doll show 2>/dev/null | grep -q '"level":3'; do
 	sleep 1
 done
 echo "# the tree was complete after ${i}s; exits per second over 2 s:"
-"$nestctl" doll tree -i 2 | sed 's/^/# /'
+"$nestctl" -i 2 doll tree | sed 's/^/# /'
 echo "# exits per level, as this host counted them:"
 "$nestctl" stats | sed 's/^/# /'
 echo "ok 1 - doll tree L1 -> L2 -> L3 shown"
