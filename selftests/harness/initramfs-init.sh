@@ -56,21 +56,24 @@ until mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose h
 	[ $tries -lt 50 ] || fatal "cannot mount 9p hostroot (is QEMU started with -virtfs ...mount_tag=hostroot?)"
 	sleep 0.1
 done
+# A checkout under /tmp, /var/tmp or /run (CI may clone there) would be
+# hidden by the tmpfs below: hold it aside and put it back on top.
+top=${KN_INIT%/selftests/harness/*}
+case $top in
+/tmp/* | /var/tmp/* | /run/*)
+	mkdir -p /kn-top
+	mount --bind "/newroot$top" /kn-top || fatal "bind $top aside"
+	;;
+*) top= ;;
+esac
 for d in tmp var/tmp; do
 	mount -t tmpfs -o mode=1777 tmpfs "/newroot/$d" || fatal "tmpfs on /$d"
 done
 mount -t tmpfs -o mode=755 tmpfs /newroot/run || fatal "tmpfs on /run"
-# A checkout under /tmp, /var/tmp or /run (CI may clone there) is now
-# hidden by those tmpfs: show it again through a second 9p mount.
-top=${KN_INIT%/selftests/harness/*}
-case $top in
-/tmp/* | /var/tmp/* | /run/*)
-	mkdir -p /hostroot "/newroot$top"
-	mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /hostroot ||
-		fatal "second 9p mount of hostroot"
-	mount --bind "/hostroot$top" "/newroot$top" || fatal "bind $top"
-	;;
-esac
+if [ -n "$top" ]; then
+	mkdir -p "/newroot$top"
+	mount --move /kn-top "/newroot$top" || fatal "put $top back"
+fi
 if [ "$KN_RUN" = /kn/run.env ]; then
 	cp /kn/run.env /newroot/run/kn.run.env
 	KN_RUN=/run/kn.run.env
