@@ -88,7 +88,7 @@ check:
 demo:
 	$(TOP)/selftests/harness/demo.sh
 
-bench:
+bench: modules-all
 	$(TOP)/selftests/bench/run.sh
 
 clean:

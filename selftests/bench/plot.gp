@@ -17,6 +17,8 @@ do for [k = 1:words(kernels)] {
 	do for [panel = 0:1] {
 		set title sprintf("%s: %s", word(kernels, k), panel == 0 ? "cost per op (µs; hlt: wake-up latency)" : "L0 exits per op (kvm-nest's count)")
 		c = panel == 0 ? 2 : 4
+		# Exits: 0 (pause without a pause filter) has no place on a log axis.
+		if (panel == 0) { set autoscale y } else { set yrange [0.5:*] }
 		plot for [i = 1:nops] data index (b + i - 1) using 1:($6 == 0 ? column(c) : NaN) \
 			with linespoints lc i pt 7 lw 2 title word(ops, i), \
 		     for [i = 1:nops] data index (b + i - 1) using 1:($6 == 0 ? column(c + 1) : NaN) \

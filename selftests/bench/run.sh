@@ -33,7 +33,7 @@ make -s -C "$KN_TOP/selftests" O="$KN_BUILD/selftests" >&2
 make -s -C "$here" O="$KN_BUILD/selftests" >&2
 for k in $kernels; do
 	[ -f "$KN_BUILD/mod/$k/kvm-nest/kvm-nest.ko" ] ||
-		kn_die "no kvm-nest.ko for $k: run make modules-all (the bench target depends on it)"
+		kn_die "no kvm-nest.ko for $k: run make modules-all first"
 done
 rm -rf "$out"
 mkdir -p "$out"

@@ -13,9 +13,9 @@ BIN=$KN_BUILD/selftests/kn-bench
 OPS="cpuid rdmsr hcall hlt touch pause"
 REPS=2
 [ -x "$BIN" ] || tap_bail "$BIN missing (make -C selftests/bench)"
-command -v jq >/dev/null || tap_bail "jq missing in this host"
+# The Bochs tier's initramfs embeds no jq; the QEMU tier sees the dev machine's.
+command -v jq >/dev/null || tap_skip_all "no jq in this host (Bochs initramfs)"
 [ -r /sys/kernel/debug/kvm_nest/dolls ] || tap_skip_all "kvm-nest not loaded: no exit counts"
-[ "$KN_VENDOR" = svm ] || tap_skip_all "kn-bench's own L1 hypervisor is SVM only"
 
 work=$(mktemp -d /tmp/bench_smoke.XXXXXX)
 trap 'rm -rf "$work"' EXIT
