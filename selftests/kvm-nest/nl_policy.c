@@ -81,9 +81,13 @@ static const struct req_case cases[] = {
 	  .attr = KVM_NEST_A_DOLL_ID, .shape = RESERVED, .value = NO_DOLL,
 	  .err = -EINVAL, .msg = ANY_MSG },
 	{ .what = "doll-get dump", .cmd = KVM_NEST_CMD_DOLL_GET, .dump = true },
+	/*
+	 * No offset asked: on 6.1 (no split ops) the dump callback refuses it,
+	 * and netlink reports a dump's error without the attribute's offset.
+	 */
 	{ .what = "doll-get dump with an id (do-only attribute)", .cmd = KVM_NEST_CMD_DOLL_GET,
 	  .dump = true, .attr = KVM_NEST_A_DOLL_ID, .shape = U32, .value = 1,
-	  .err = -EINVAL, .msg = ANY_MSG, .offs = true },
+	  .err = -EINVAL, .msg = ANY_MSG },
 	{ .what = "doll-get dump with a path", .cmd = KVM_NEST_CMD_DOLL_GET, .dump = true,
 	  .attr = KVM_NEST_A_DOLL_PATH, .shape = STRING, .len = 4, .err = -EINVAL,
 	  .msg = ANY_MSG, .offs = true },

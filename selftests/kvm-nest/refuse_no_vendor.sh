@@ -31,7 +31,7 @@ tap_diag "kvm_nest lines:" "$lines"
 # busybox insmod retries a failed finit_module with init_module: two loads,
 # so two refusals, each of them one line.
 loads=1
-case $(readlink -f "$(command -v insmod)") in */busybox) loads=2 ;; esac
+insmod 2>&1 | grep -q BusyBox && loads=2
 msgs() { printf '%s\n' "$lines" | sed 's/^\[[^]]*\] //' | sort -u | wc -l; }
 one_line() { [ -n "$lines" ] && [ "$(printf '%s\n' "$lines" | wc -l)" -eq "$loads" ] && [ "$(msgs)" -eq 1 ]; }
 explains() { printf '%s\n' "$lines" | grep -qiE 'not supported|refus'; }
