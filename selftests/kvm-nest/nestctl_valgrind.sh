@@ -44,7 +44,8 @@ $VG "$NC" -j monitor >"$NC_WORK/mon" 2>"$NC_WORK/monerr" &
 mon=$!
 NC_GUESTS="$NC_GUESTS $mon"
 nc_wait_joined $mon 60
-guest_start 1 "$NAME" 1
+# Long enough for guest_start to see its doll on a loaded host.
+guest_start 1 "$NAME" 5
 wait "$guest_pid"
 _end=$(($(date +%s) + 30))
 until grep -q '"event":"doll-del"' "$NC_WORK/mon" || [ "$(date +%s)" -ge $_end ]; do sleep 0.5; done
