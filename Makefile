@@ -82,7 +82,12 @@ install: modules
 dkms-install:
 	$(TOP)/scripts/dkms-install.sh $(VERSION)
 
+# The uapi header must match the netlink spec before anything runs.
 check:
+	$(TOP)/scripts/deps.sh
+	python3 $(TOP)/scripts/spec-check.py \
+		$(TOP)/Documentation/netlink/specs/kvm_nest.yaml \
+		$(TOP)/include/uapi/linux/kvm_nest.h
 	$(TOP)/selftests/harness/check.sh
 
 demo:

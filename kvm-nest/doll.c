@@ -17,7 +17,9 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
+#include "channel/request.h"
 #include "doll.h"
+#include "env/set.h"
 #include "event.h"
 #include "vmm.h"
 
@@ -97,6 +99,7 @@ static struct kn_doll *kn_vm_add(const void *vm, const char *name, gfp_t gfp,
 	spin_lock_init(&d->lock);
 	INIT_LIST_HEAD(&d->children);
 	INIT_LIST_HEAD(&d->reported);
+	INIT_LIST_HEAD(&d->requests);
 	xa_init(&d->vcpus);
 	INIT_WORK(&vd->identify, kn_vm_identify_work);
 
@@ -122,9 +125,13 @@ void kn_doll_vm_created(const void *vm)
 	char name[KN_NAME_LEN];
 	bool created;
 
+	struct kn_doll *d;
+
 	if (kn_vmm_name(current, name, sizeof(name)))
 		strscpy(name, "-", sizeof(name));
-	kn_vm_add(vm, name, GFP_KERNEL_ACCOUNT, &created);
+	d = kn_vm_add(vm, name, GFP_KERNEL_ACCOUNT, &created);
+	if (d && created)
+		kn_env_vm_born(d->id, name);
 }
 
 static void kn_vm_free_rcu(struct rcu_head *rcu)
@@ -158,6 +165,7 @@ static void kn_vm_unlink(struct kn_doll *d)
 	spin_lock_irqsave(&d->lock, flags);
 	d->dead = true;
 	spin_unlock_irqrestore(&d->lock, flags);
+	kn_ch_requests_fail(d);
 	atomic_inc(&kn_generation);
 	kn_event_doll(d, KN_EVENT_DEL);
 }
@@ -181,8 +189,10 @@ void kn_doll_vm_destroyed(const void *vm)
 	if (d)
 		kn_vm_unlink(d);
 	mutex_unlock(&kn_dolls_mutex);
-	if (d)
+	if (d) {
+		kn_env_vm_gone(d->id);
 		kn_vm_free(d);
+	}
 }
 
 /* Exit path: find the VM's doll, registering a VM that predates us. */
@@ -376,6 +386,21 @@ int kn_doll_with_id(u32 id, kn_doll_fn fn, void *arg)
 	return call.ret;
 }
 
+int kn_doll_with_vm(const void *vm, kn_doll_fn fn, void *arg)
+{
+	struct kn_doll *d;
+	int ret = -ENOENT;
+
+	mutex_lock(&kn_dolls_mutex);
+	rcu_read_lock();
+	d = kn_vm_find(vm);
+	rcu_read_unlock();
+	if (d)
+		ret = fn(d, arg);
+	mutex_unlock(&kn_dolls_mutex);
+	return ret;
+}
+
 unsigned int kn_dolls_generation(void)
 {
 	return atomic_read(&kn_generation);
@@ -514,6 +539,8 @@ int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
 		r->pid = e[i].pid;
 		strscpy(r->name, e[i].name, sizeof(r->name));
 		r->rep = e[i].rep;
+		r->env = e[i].env;
+		r->use.mem = e[i].usage_mem;
 		if (new)
 			kn_event_doll(r, KN_EVENT_NEW);
 		i++;
@@ -562,6 +589,36 @@ void kn_doll_measured(const struct kn_doll *rd, u64 *self, u64 *nested)
 		if (kn_ctx_in(c->ctx, rd->rep.nested, rd->rep.nr_nested))
 			*nested += kn_acct_total(&c->acct);
 	}
+}
+
+bool kn_doll_measured_ns(const struct kn_doll *d, u64 *ns)
+{
+	const struct kn_doll *vm = kn_doll_vm_of((struct kn_doll *)d);
+	struct kn_doll *c;
+	bool seen = false;
+
+	*ns = 0;
+	if (d->kind == KN_DOLL_VM)
+		*ns = atomic64_read(&d->acct.guest_ns);
+	rcu_read_lock();
+	list_for_each_entry_rcu(c, &vm->children, child_node) {
+		if (d->kind == KN_DOLL_VM || d == c ||
+		    (d->kind == KN_DOLL_REPORTED &&
+		     (kn_ctx_in(c->ctx, d->rep.self, d->rep.nr_self) ||
+		      kn_ctx_in(c->ctx, d->rep.nested, d->rep.nr_nested)))) {
+			*ns += atomic64_read(&c->acct.guest_ns);
+			seen = true;
+		}
+	}
+	rcu_read_unlock();
+	return seen || d->kind == KN_DOLL_VM;
+}
+
+struct kn_doll *kn_doll_vm_of(struct kn_doll *d)
+{
+	while (d->kind != KN_DOLL_VM)
+		d = d->parent;
+	return d;
 }
 
 int kn_doll_channel(const void *vm, int (*fn)(struct kn_channel *ch, void *arg),

@@ -10,6 +10,7 @@
 
 #include "acct.h"
 #include "channel/state.h"
+#include "env/env.h"
 
 #define KN_NAME_LEN		64
 /* Bound on nested contexts per VM: a guest can make as many as it likes. */
@@ -35,9 +36,18 @@ struct kn_reported {
 	u64 guest_ns;
 	u64 exits;
 	u64 reflected;
+	u32 usage_cpu;		/* as its host measured it */
 	unsigned int nr_self, nr_nested;
 	u64 self[KN_CH_MAX_CTX];	/* vmcbs that run it, as we see them */
 	u64 nested[KN_CH_MAX_CTX];	/* vmcbs that run its guests */
+};
+
+/* A doll's use of its envelope, sampled about once a second. */
+struct kn_usage {
+	u64 ns;			/* guest time of it and its dolls */
+	u64 at;			/* when ns was sampled */
+	u32 cpu;		/* milli-CPUs over the last sample */
+	u64 mem;		/* bytes resident */
 };
 
 struct kn_doll {
@@ -49,6 +59,8 @@ struct kn_doll {
 	pid_t pid;
 	char name[KN_NAME_LEN];
 	struct kn_acct acct;
+	struct kn_env env;	/* registry mutex; as set, or as reported */
+	struct kn_usage use;	/* registry mutex */
 
 	union {
 		struct {			/* KN_DOLL_VM */
@@ -61,6 +73,7 @@ struct kn_doll {
 			struct xarray vcpus;	/* vcpu index -> entry time */
 			struct list_head reported;	/* registry mutex */
 			struct kn_channel ch;
+			struct list_head requests;	/* lock */
 		};
 		struct {			/* KN_DOLL_CTX */
 			struct list_head child_node;
@@ -88,6 +101,8 @@ struct kn_report_entry {
 	u32 level;		/* as the child sees it */
 	pid_t pid;
 	char name[KN_NAME_LEN];
+	struct kn_env env;
+	u64 usage_mem;
 	struct kn_reported rep;
 };
 
@@ -101,6 +116,13 @@ int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
 struct kn_doll *kn_doll_ctx_runs(const struct kn_doll *ctx, bool *nested);
 /* Exits of this kernel's contexts that run a reported doll or its guests. */
 void kn_doll_measured(const struct kn_doll *rd, u64 *self, u64 *nested);
+/*
+ * Guest time of this kernel's contexts that run a doll and its guests, and
+ * whether there are any: deeper dolls run on contexts we cannot see.
+ */
+bool kn_doll_measured_ns(const struct kn_doll *d, u64 *ns);
+/* The level-1 doll of this kernel that @d is, or runs inside. */
+struct kn_doll *kn_doll_vm_of(struct kn_doll *d);
 /*
  * Calls @fn on the VM's channel state under the doll's lock; -ENOENT when
  * the VM has no doll.
@@ -123,6 +145,8 @@ typedef int (*kn_doll_fn)(struct kn_doll *d, void *arg);
 int kn_dolls_for_each(kn_doll_fn fn, void *arg);
 /* Calls @fn on the doll with this id, under the same guarantees. */
 int kn_doll_with_id(u32 id, kn_doll_fn fn, void *arg);
+/* Calls @fn on the level-1 doll of @vm, under the same guarantees. */
+int kn_doll_with_vm(const void *vm, kn_doll_fn fn, void *arg);
 /* Bumped whenever a doll comes or goes: lets a dump tell it raced. */
 unsigned int kn_dolls_generation(void);
 /* "3" for a level-1 doll, "3/7" for one of its nested contexts. */

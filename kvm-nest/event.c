@@ -35,24 +35,10 @@ static void kn_event_work_fn(struct work_struct *work)
 
 static DECLARE_WORK(kn_event_work, kn_event_work_fn);
 
-void kn_event_doll(const struct kn_doll *d, enum kn_event_type type)
+static void kn_event_push(struct kn_event *e)
 {
 	unsigned long flags;
-	struct kn_event *e;
 	bool queued = false;
-
-	if (!kn_nl_has_listeners())
-		return;
-	e = kzalloc(sizeof(*e), GFP_ATOMIC | __GFP_NOWARN);
-	if (!e)
-		return;
-	e->type = type;
-	e->id = d->id;
-	e->parent = d->parent ? d->parent->id : 0;
-	e->level = d->level;
-	e->pid = d->pid;
-	kn_doll_path(d, e->path, sizeof(e->path));
-	strscpy(e->name, d->name, sizeof(e->name));
 
 	spin_lock_irqsave(&kn_event_lock, flags);
 	if (kn_event_queued < KN_EVENT_QUEUE_MAX) {
@@ -65,6 +51,40 @@ void kn_event_doll(const struct kn_doll *d, enum kn_event_type type)
 		schedule_work(&kn_event_work);
 	else
 		kfree(e);
+}
+
+void kn_event_doll(const struct kn_doll *d, enum kn_event_type type)
+{
+	struct kn_event *e;
+
+	if (!kn_nl_has_listeners())
+		return;
+	e = kzalloc(sizeof(*e), GFP_ATOMIC | __GFP_NOWARN);
+	if (!e)
+		return;
+	e->type = type;
+	e->id = d->id;
+	e->parent = d->parent ? d->parent->id : 0;
+	e->level = d->level;
+	e->pid = d->pid;
+	e->env = d->env;
+	kn_doll_path(d, e->path, sizeof(e->path));
+	strscpy(e->name, d->name, sizeof(e->name));
+	kn_event_push(e);
+}
+
+void kn_event_level(u32 depth)
+{
+	struct kn_event *e;
+
+	if (!kn_nl_has_listeners())
+		return;
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return;
+	e->type = KN_EVENT_LEVEL;
+	e->level = depth;
+	kn_event_push(e);
 }
 
 /* Called once nothing can queue any more; what is left goes unsent. */

@@ -12,8 +12,12 @@
 
 #include "acct.h"
 #include "channel/child.h"
+#include "channel/exec.h"
 #include "debugfs.h"
 #include "doll.h"
+#include "env/set.h"
+#include "env/sysfs.h"
+#include "env/usage.h"
 #include "event.h"
 #include "kvm/boundary.h"
 #include "netlink.h"
@@ -26,22 +30,40 @@ static int __init kn_init(void)
 	err = kn_acct_init();
 	if (err)
 		return err;
+	err = kn_env_init();
+	if (err)
+		goto err_acct;
+	err = kn_exec_init();
+	if (err)
+		goto err_env;
+	err = kn_sysfs_init();
+	if (err) {
+		pr_err("cannot create /sys/kernel/kvm_nest (%d)\n", err);
+		goto err_exec;
+	}
 	err = kn_nl_init();
 	if (err) {
 		pr_err("cannot register the %s netlink family (%d)\n",
 		       "kvm_nest", err);
-		goto err_acct;
+		goto err_sysfs;
 	}
 	err = kn_kvm_attach();
 	if (err)
 		goto err_nl;
 	kn_debugfs_init();
+	kn_usage_init();
 	kn_child_init();
 	pr_info("%s attached to KVM (%s)\n", KN_VERSION, kn_kvm_vendor());
 	return 0;
 
 err_nl:
 	kn_nl_exit();
+err_sysfs:
+	kn_sysfs_exit();
+err_exec:
+	kn_exec_exit();
+err_env:
+	kn_env_exit();
 err_acct:
 	kn_acct_exit_module();
 	return err;
@@ -50,11 +72,16 @@ err_acct:
 static void __exit kn_exit(void)
 {
 	kn_child_exit();
+	kn_usage_exit();
 	kn_debugfs_exit();
 	kn_kvm_detach();
+	/* Fails what waits on a child; then nothing waits on our dolls. */
 	kn_dolls_exit();
+	kn_exec_exit();
+	kn_env_exit();
 	kn_event_exit();
 	kn_nl_exit();
+	kn_sysfs_exit();
 	kn_acct_exit_module();
 }
 

@@ -7,27 +7,28 @@
 #include <net/genetlink.h>
 #include <uapi/linux/kvm_nest.h>
 
+#include "channel/child.h"
 #include "compat.h"
 #include "doll.h"
+#include "env/admit.h"
+#include "env/agent.h"
 #include "event.h"
 #include "kvm/boundary.h"
 #include "netlink.h"
 #include "version.h"
 
-static struct genl_family kn_nl_family;
-
-enum { KN_NL_MCGRP_EVENTS };
+enum { KN_NL_MCGRP_EVENTS, KN_NL_MCGRP_AGENT };
 
 static const struct genl_multicast_group kn_nl_mcgrps[] = {
 	[KN_NL_MCGRP_EVENTS] = { .name = KVM_NEST_MCGRP_EVENTS },
+	[KN_NL_MCGRP_AGENT] = { .name = KVM_NEST_MCGRP_AGENT },
 };
 
 static const struct nla_policy kn_nl_doll_id_policy[KVM_NEST_A_DOLL_ID + 1] = {
 	[KVM_NEST_A_DOLL_ID] = { .type = NLA_U32 },
 };
 
-static void *kn_nl_put_header(struct sk_buff *skb, const struct genl_info *info,
-			      u8 cmd)
+void *kn_nl_put_header(struct sk_buff *skb, const struct genl_info *info, u8 cmd)
 {
 	return genlmsg_put(skb, info->snd_portid, info->snd_seq, &kn_nl_family,
 			   0, cmd);
@@ -49,6 +50,35 @@ static int kn_nl_put_hook(const struct kn_hook_info *h, void *arg)
 	return 0;
 }
 
+/* Depth, own envelope and use, and what this kernel hands out. */
+static int kn_nl_put_self(struct sk_buff *skb)
+{
+	struct kn_env_room room;
+	struct kn_env env;
+	u32 ucpu, rcpu;
+	u64 umem, rmem;
+
+	kn_env_self_get(&env, &ucpu, &umem);
+	kn_env_room(&room);
+	kn_env_reserved(&rcpu, &rmem);
+	if (nla_put_u32(skb, KVM_NEST_A_INFO_DEPTH, kn_depth()) ||
+	    (kn_depth() &&
+	     (kn_env_put(skb, KVM_NEST_A_INFO_ENV, &env) ||
+	      nla_put_u32(skb, KVM_NEST_A_INFO_USAGE_CPU, ucpu) ||
+	      nla_put_u64_64bit(skb, KVM_NEST_A_INFO_USAGE_MEM, umem,
+				KVM_NEST_A_INFO_PAD))) ||
+	    nla_put_u32(skb, KVM_NEST_A_INFO_CAP_CPU, room.cpu_cap) ||
+	    nla_put_u64_64bit(skb, KVM_NEST_A_INFO_CAP_MEM, room.mem_cap,
+			      KVM_NEST_A_INFO_PAD) ||
+	    nla_put_u32(skb, KVM_NEST_A_INFO_RESV_CPU, rcpu) ||
+	    nla_put_u64_64bit(skb, KVM_NEST_A_INFO_RESV_MEM, rmem,
+			      KVM_NEST_A_INFO_PAD) ||
+	    (genl_has_listeners(&kn_nl_family, &init_net, KN_NL_MCGRP_AGENT) &&
+	     nla_put_flag(skb, KVM_NEST_A_INFO_AGENT)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int kn_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
@@ -62,6 +92,7 @@ static int kn_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_string(msg, KVM_NEST_A_INFO_VERSION, KN_VERSION) ||
 	    nla_put_string(msg, KVM_NEST_A_INFO_VENDOR, kn_kvm_vendor()) ||
 	    nla_put_string(msg, KVM_NEST_A_INFO_KERNEL, init_utsname()->release) ||
+	    kn_nl_put_self(msg) ||
 	    kn_kvm_visit_hooks(kn_nl_put_hook, msg))
 		goto err_size;
 	genlmsg_end(msg, hdr);
@@ -91,8 +122,8 @@ static int kn_nl_put_exit(u32 code, bool tracked, u64 count, void *arg)
 }
 
 /* The attributes every doll message starts with, notifications included. */
-static int kn_nl_put_doll_id(struct sk_buff *skb, u32 id, const char *path,
-			     u32 level, u32 parent, u32 pid, const char *name)
+int kn_nl_put_doll_id(struct sk_buff *skb, u32 id, const char *path,
+		      u32 level, u32 parent, u32 pid, const char *name)
 {
 	if (nla_put_u32(skb, KVM_NEST_A_DOLL_ID, id) ||
 	    nla_put_string(skb, KVM_NEST_A_DOLL_PATH, path) ||
@@ -165,6 +196,19 @@ static int kn_nl_put_acct(struct sk_buff *skb, struct kn_doll *d)
 	return kn_acct_visit_exits(&d->acct, kn_nl_put_exit, skb);
 }
 
+/* A context's envelope is that of the doll it runs. */
+static int kn_nl_put_env(struct sk_buff *skb, const struct kn_doll *d)
+{
+	if (d->kind == KN_DOLL_CTX)
+		return 0;
+	if (kn_env_put(skb, KVM_NEST_A_DOLL_ENV, &d->env) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_USAGE_CPU, d->use.cpu) ||
+	    kn_nl_put_u64(skb, KVM_NEST_A_DOLL_USAGE_CPU_NS, d->use.ns) ||
+	    kn_nl_put_u64(skb, KVM_NEST_A_DOLL_USAGE_MEM, d->use.mem))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int kn_nl_put_doll(struct sk_buff *skb, struct kn_doll *d)
 {
 	char path[KN_PATH_LEN];
@@ -172,7 +216,8 @@ static int kn_nl_put_doll(struct sk_buff *skb, struct kn_doll *d)
 	kn_doll_path(d, path, sizeof(path));
 	if (kn_nl_put_doll_id(skb, d->id, path, d->level,
 			      d->parent ? d->parent->id : 0, d->pid, d->name) ||
-	    nla_put_u32(skb, KVM_NEST_A_DOLL_KIND, kn_nl_kind[d->kind]))
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_KIND, kn_nl_kind[d->kind]) ||
+	    kn_nl_put_env(skb, d))
 		return -EMSGSIZE;
 	switch (d->kind) {
 	case KN_DOLL_VM:
@@ -351,11 +396,39 @@ static const struct kn_nl_op kn_nl_ops[] = {
 		.maxattr = KVM_NEST_A_DOLL_ID,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		.cmd = KVM_NEST_CMD_ENV_SET,
+		.doit = kn_nl_env_set_doit,
+		.policy = kn_nl_env_set_policy,
+		.maxattr = KVM_NEST_A_DOLL_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KVM_NEST_CMD_ENV_DEL,
+		.doit = kn_nl_env_del_doit,
+		.policy = kn_nl_env_del_policy,
+		.maxattr = KVM_NEST_A_DOLL_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KVM_NEST_CMD_PING,
+		.doit = kn_nl_ping_doit,
+		.policy = kn_nl_ping_policy,
+		.maxattr = KVM_NEST_A_DOLL_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KVM_NEST_CMD_AGENT_DONE,
+		.doit = kn_nl_agent_done_doit,
+		.policy = kn_nl_agent_done_policy,
+		.maxattr = KVM_NEST_A_DOLL_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 static KN_GENL_OPS_STORAGE(kn_nl_kernel_ops, 2 * ARRAY_SIZE(kn_nl_ops));
 
-static struct genl_family kn_nl_family __ro_after_init = {
+struct genl_family kn_nl_family __ro_after_init = {
 	.name = KVM_NEST_GENL_NAME,
 	.version = KVM_NEST_GENL_VERSION,
 	.module = THIS_MODULE,
@@ -371,25 +444,70 @@ bool kn_nl_has_listeners(void)
 	return genl_has_listeners(&kn_nl_family, &init_net, KN_NL_MCGRP_EVENTS);
 }
 
+static const u8 kn_nl_ntf_cmd[] = {
+	[KN_EVENT_NEW] = KVM_NEST_CMD_DOLL_NEW_NTF,
+	[KN_EVENT_DEL] = KVM_NEST_CMD_DOLL_DEL_NTF,
+	[KN_EVENT_ENV] = KVM_NEST_CMD_ENV_NTF,
+	[KN_EVENT_LEVEL] = KVM_NEST_CMD_LEVEL_NTF,
+};
+
+static int kn_nl_put_event(struct sk_buff *skb, const struct kn_event *e)
+{
+	if (e->type == KN_EVENT_LEVEL)
+		return nla_put_u32(skb, KVM_NEST_A_INFO_DEPTH, e->level);
+	if (kn_nl_put_doll_id(skb, e->id, e->path, e->level, e->parent,
+			      e->pid, e->name))
+		return -EMSGSIZE;
+	if (e->type == KN_EVENT_ENV)
+		return kn_env_put(skb, KVM_NEST_A_DOLL_ENV, &e->env);
+	return 0;
+}
+
 void kn_nl_notify(const struct kn_event *e)
 {
-	u8 cmd = e->type == KN_EVENT_NEW ? KVM_NEST_CMD_DOLL_NEW_NTF :
-					   KVM_NEST_CMD_DOLL_DEL_NTF;
 	struct sk_buff *skb;
 	void *hdr;
 
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		return;
-	hdr = genlmsg_put(skb, 0, 0, &kn_nl_family, 0, cmd);
-	if (!hdr || kn_nl_put_doll_id(skb, e->id, e->path, e->level,
-				      e->parent, e->pid, e->name)) {
+	hdr = genlmsg_put(skb, 0, 0, &kn_nl_family, 0, kn_nl_ntf_cmd[e->type]);
+	if (!hdr || kn_nl_put_event(skb, e)) {
 		nlmsg_free(skb);
 		return;
 	}
 	genlmsg_end(skb, hdr);
 	genlmsg_multicast(&kn_nl_family, skb, 0, KN_NL_MCGRP_EVENTS,
 			  GFP_KERNEL);
+}
+
+int kn_nl_agent_apply(u64 cookie, const struct kn_agent_req *req)
+{
+	struct kn_env_room room;
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	kn_env_room(&room);
+	hdr = genlmsg_put(skb, 0, 0, &kn_nl_family, 0,
+			  KVM_NEST_CMD_AGENT_APPLY);
+	if (!hdr ||
+	    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_COOKIE, cookie,
+			      KVM_NEST_A_DOLL_PAD) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_ID, req->id) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_PID, req->pid) ||
+	    (strcmp(req->name, "-") &&
+	     nla_put_string(skb, KVM_NEST_A_DOLL_NAME, req->name)) ||
+	    kn_env_put_resolved(skb, KVM_NEST_A_DOLL_ENV, req->env, &room)) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	/* -ESRCH: nobody listens. */
+	return genlmsg_multicast(&kn_nl_family, skb, 0, KN_NL_MCGRP_AGENT,
+				 GFP_KERNEL);
 }
 
 int kn_nl_init(void)

@@ -3,12 +3,34 @@
 #define KN_NETLINK_H
 
 #include <linux/types.h>
+#include <net/netlink.h>
+#include <uapi/linux/kvm_nest.h>
 
+struct genl_info;
+struct kn_agent_req;
 struct kn_event;
+struct sk_buff;
+
+extern struct genl_family kn_nl_family;
 
 int kn_nl_init(void);
 void kn_nl_exit(void);
 bool kn_nl_has_listeners(void);
 void kn_nl_notify(const struct kn_event *e);
+/* Multicasts an AGENT_APPLY; -ESRCH when no agent listens. */
+int kn_nl_agent_apply(u64 cookie, const struct kn_agent_req *req);
+void *kn_nl_put_header(struct sk_buff *skb, const struct genl_info *info, u8 cmd);
+int kn_nl_put_doll_id(struct sk_buff *skb, u32 id, const char *path,
+		      u32 level, u32 parent, u32 pid, const char *name);
+
+/* Envelope and command ops, netlink_env.c */
+int kn_nl_env_set_doit(struct sk_buff *skb, struct genl_info *info);
+int kn_nl_env_del_doit(struct sk_buff *skb, struct genl_info *info);
+int kn_nl_ping_doit(struct sk_buff *skb, struct genl_info *info);
+int kn_nl_agent_done_doit(struct sk_buff *skb, struct genl_info *info);
+extern const struct nla_policy kn_nl_env_set_policy[KVM_NEST_A_DOLL_MAX + 1];
+extern const struct nla_policy kn_nl_env_del_policy[KVM_NEST_A_DOLL_MAX + 1];
+extern const struct nla_policy kn_nl_ping_policy[KVM_NEST_A_DOLL_MAX + 1];
+extern const struct nla_policy kn_nl_agent_done_policy[KVM_NEST_A_DOLL_MAX + 1];
 
 #endif

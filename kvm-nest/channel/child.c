@@ -15,12 +15,18 @@
 
 #include "../doll.h"
 #include "../kvm/boundary.h"
+#include "../event.h"
 #include "child.h"
+#include "exec.h"
 
-#define KN_CH_REPORT_PERIOD	HZ
+/* Fetch commands every tick, report the tree every KN_CH_REPORT_TICKS. */
+#define KN_CH_TICK		(HZ / 4)
+#define KN_CH_REPORT_TICKS	4
 
 static u32 kn_child_depth;	/* 0: nobody above us listens */
 static struct sk_buff *kn_child_skb;
+static void *kn_child_fetch_buf;
+static unsigned int kn_child_tick;
 
 u32 kn_depth(void)
 {
@@ -83,6 +89,11 @@ static int kn_child_put_doll(struct kn_doll *d, void *arg)
 			      rep ? r->reflected :
 				    atomic64_read(&d->acct.reflected),
 			      KVM_NEST_A_DOLL_PAD) ||
+	    (d->kind != KN_DOLL_CTX &&
+	     (kn_env_put(skb, KVM_NEST_A_DOLL_ENV, &d->env) ||
+	      nla_put_u32(skb, KVM_NEST_A_DOLL_USAGE_CPU, d->use.cpu) ||
+	      nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_USAGE_MEM, d->use.mem,
+				KVM_NEST_A_DOLL_PAD))) ||
 	    (d->kind == KN_DOLL_VM && kn_child_put_vm(skb, d)) ||
 	    skb->len + nla_total_size(0) > KVM_NEST_CH_REPORT_MAX) {
 		if (nest)
@@ -97,11 +108,27 @@ static long kn_child_hello(void);
 static void kn_child_report(struct work_struct *work);
 static DECLARE_DELAYED_WORK(kn_child_work, kn_child_report);
 
+static void kn_child_fetch(void)
+{
+	long ret;
+
+	ret = kvm_hypercall3(KVM_NEST_HC, KVM_NEST_CH_FETCH,
+			     virt_to_phys(kn_child_fetch_buf),
+			     KVM_NEST_CH_FETCH_MAX);
+	if (ret > 0 && ret <= KVM_NEST_CH_FETCH_MAX)
+		kn_exec_fetched(kn_child_fetch_buf, ret);
+}
+
 static void kn_child_report(struct work_struct *work)
 {
 	struct sk_buff *skb = kn_child_skb;
 	long ret;
 
+	if (kn_child_tick++ % KN_CH_REPORT_TICKS) {
+		if (kn_child_depth)
+			kn_child_fetch();
+		goto again;
+	}
 	skb_trim(skb, 0);
 	/* A tree too big for one report is cut; the parent shows what fits. */
 	kn_dolls_for_each(kn_child_put_doll, skb);
@@ -113,9 +140,20 @@ static void kn_child_report(struct work_struct *work)
 	 */
 	if (ret == -KVM_ENOSYS || ret == -KVM_NEST_EPROTO)
 		kn_child_hello();
+	else if (ret > 0)
+		kn_child_fetch();
 	else if (ret && ret != -KVM_NEST_EBUSY)
 		pr_warn_ratelimited("parent refused our report (%ld)\n", ret);
-	schedule_delayed_work(&kn_child_work, KN_CH_REPORT_PERIOD);
+again:
+	schedule_delayed_work(&kn_child_work, KN_CH_TICK);
+}
+
+static void kn_child_set_depth(u32 depth)
+{
+	if (depth == kn_child_depth)
+		return;
+	kn_child_depth = depth;
+	kn_event_level(depth);
 }
 
 static long kn_child_hello(void)
@@ -129,8 +167,15 @@ static long kn_child_hello(void)
 	h->version = KVM_NEST_CH_VERSION;
 	ret = kvm_hypercall3(KVM_NEST_HC, KVM_NEST_CH_HELLO, virt_to_phys(h),
 			     sizeof(*h));
-	if (!ret)
-		kn_child_depth = h->depth;
+	/* A parent without kvm-nest sets no envelope on us either. */
+	if (ret || !h->depth || h->depth > KVM_NEST_CH_MAX_LEVEL) {
+		struct kn_env none = {};
+
+		kn_env_self_set(&none, 0, 0);
+		kn_child_set_depth(0);
+	} else {
+		kn_child_set_depth(h->depth);
+	}
 	kfree(h);
 	return ret;
 }
@@ -149,7 +194,8 @@ void kn_child_init(void)
 		return;
 	}
 	kn_child_skb = alloc_skb(KVM_NEST_CH_REPORT_MAX, GFP_KERNEL);
-	if (!kn_child_skb) {
+	kn_child_fetch_buf = kmalloc(KVM_NEST_CH_FETCH_MAX, GFP_KERNEL);
+	if (!kn_child_skb || !kn_child_fetch_buf) {
 		kn_child_depth = 0;
 		return;
 	}
@@ -162,4 +208,5 @@ void kn_child_exit(void)
 {
 	cancel_delayed_work_sync(&kn_child_work);
 	kfree_skb(kn_child_skb);
+	kfree(kn_child_fetch_buf);
 }

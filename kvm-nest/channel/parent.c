@@ -15,6 +15,7 @@
 #include "../kvm/boundary.h"
 #include "child.h"
 #include "parent.h"
+#include "request.h"
 
 /* A child reports about once a second; this leaves it plenty of room. */
 #define KN_CH_RATE		200	/* calls per second, and the burst */
@@ -32,6 +33,9 @@ static const struct nla_policy kn_ch_doll_policy[KVM_NEST_CH_A_CTX_NESTED + 1] =
 	[KVM_NEST_A_DOLL_GUEST_NS] = { .type = NLA_U64 },
 	[KVM_NEST_A_DOLL_EXITS] = { .type = NLA_U64 },
 	[KVM_NEST_A_DOLL_REFLECTED] = { .type = NLA_U64 },
+	[KVM_NEST_A_DOLL_ENV] = NLA_POLICY_NESTED(kn_env_policy),
+	[KVM_NEST_A_DOLL_USAGE_CPU] = { .type = NLA_U32 },
+	[KVM_NEST_A_DOLL_USAGE_MEM] = { .type = NLA_U64 },
 	[KVM_NEST_CH_A_CTX_SELF] = { .type = NLA_U64 },
 	[KVM_NEST_CH_A_CTX_NESTED] = { .type = NLA_U64 },
 };
@@ -179,6 +183,15 @@ static int kn_ch_entry(const struct nlattr *nest, struct kn_report_entry *e,
 	out->rep.guest_ns = kn_ch_u64(tb, KVM_NEST_A_DOLL_GUEST_NS);
 	out->rep.exits = kn_ch_u64(tb, KVM_NEST_A_DOLL_EXITS);
 	out->rep.reflected = kn_ch_u64(tb, KVM_NEST_A_DOLL_REFLECTED);
+	out->rep.usage_cpu = kn_ch_u32(tb, KVM_NEST_A_DOLL_USAGE_CPU);
+	out->usage_mem = kn_ch_u64(tb, KVM_NEST_A_DOLL_USAGE_MEM);
+	if (tb[KVM_NEST_A_DOLL_ENV]) {
+		struct kn_env_change c;
+
+		if (kn_env_parse(tb[KVM_NEST_A_DOLL_ENV], &c, NULL))
+			return -KVM_NEST_EINVAL;
+		kn_env_merge(&out->env, &c);
+	}
 
 	err = kn_ch_ctx(nest, KVM_NEST_CH_A_CTX_SELF, out->rep.self,
 			&out->rep.nr_self);
@@ -189,6 +202,11 @@ static int kn_ch_entry(const struct nlattr *nest, struct kn_report_entry *e,
 	if (!err && out->level != 1 && (out->rep.nr_self || out->rep.nr_nested))
 		err = -KVM_NEST_EINVAL;
 	return err;
+}
+
+static int kn_ch_waiting(struct kn_doll *d, void *arg)
+{
+	return kn_ch_requests_waiting(d);
 }
 
 static long kn_ch_report(const void *vm, u64 gpa, u64 len)
@@ -234,6 +252,8 @@ static long kn_ch_report(const void *vm, u64 gpa, u64 len)
 		n++;
 	}
 	ret = kn_doll_apply_report(vm, entries, n) ? -KVM_NEST_EBUSY : 0;
+	if (!ret)
+		ret = kn_doll_with_vm(vm, kn_ch_waiting, NULL);
 out:
 	kvfree(entries);
 	kvfree(buf);
@@ -249,6 +269,12 @@ long kn_ch_call(const void *vm, u64 op, u64 gpa, u64 len)
 		return kn_ch_hello(vm, gpa, len);
 	case KVM_NEST_CH_REPORT:
 		return kn_ch_report(vm, gpa, len);
+	case KVM_NEST_CH_FETCH:
+	case KVM_NEST_CH_REPLY:
+		if (kn_doll_channel(vm, kn_ch_version, NULL))
+			return -KVM_NEST_EPROTO;
+		return op == KVM_NEST_CH_FETCH ? kn_ch_fetch(vm, gpa, len) :
+						 kn_ch_reply(vm, gpa, len);
 	default:
 		return -KVM_NEST_EINVAL;
 	}

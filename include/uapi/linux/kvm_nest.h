@@ -23,6 +23,21 @@
  * unique and never reused while the module is loaded, and a path: the ids
  * from its level-1 doll down to it, joined by '/' ("3/7").
  *
+ * Envelopes
+ * ---------
+ *
+ * An envelope (nest of KVM_NEST_A_ENV_*) bounds the CPU and RAM of a doll
+ * and of every doll inside it; see Documentation/envelopes.rst.
+ *   KVM_NEST_A_ENV_CPU_LIMIT: u32, milli-CPUs (1500 = 1.5 CPUs)
+ *   KVM_NEST_A_ENV_CPU_RESERVE: u32, milli-CPUs guaranteed
+ *   KVM_NEST_A_ENV_CPU_WEIGHT: u32, 1 to 10000 (cgroup v2 cpu.weight)
+ *   KVM_NEST_A_ENV_CPUS: string, CPU list of the kernel hosting the doll
+ *   KVM_NEST_A_ENV_MEM_LIMIT: u64, bytes
+ *   KVM_NEST_A_ENV_MEM_RESERVE: u64, bytes guaranteed
+ * In replies only the fields that are set appear. In requests a present
+ * field is changed, and 0 (or "" for CPUS) unsets it: no own limit, no
+ * reservation, default weight 100, every CPU.
+ *
  * KVM_NEST_CMD_INFO_GET
  *   do. Request: no attributes. Reply:
  *     KVM_NEST_A_INFO_VERSION: string, the module's version
@@ -32,6 +47,16 @@
  *       KVM_NEST_A_HOOK_NAME: string, KVM function or tracepoint
  *       KVM_NEST_A_HOOK_KIND: string, "redirect", "lifecycle", "tracepoint"
  *       KVM_NEST_A_HOOK_CALLS: u64, times it ran
+ *     KVM_NEST_A_INFO_DEPTH: u32, this kernel's depth below kvm-nest
+ *       parents, 0 when none is above
+ *     KVM_NEST_A_INFO_ENV, _USAGE_CPU (u32 milli-CPUs), _USAGE_MEM (u64):
+ *       at depth 1 and more, this kernel's own envelope and use, as the
+ *       parent holds and measures them
+ *     KVM_NEST_A_INFO_CAP_CPU (u32), _CAP_MEM (u64): the most one doll of
+ *       this kernel may have
+ *     KVM_NEST_A_INFO_RESV_CPU (u32), _RESV_MEM (u64): what the dolls
+ *       this kernel hosts reserve, pending envelopes included
+ *     KVM_NEST_A_INFO_AGENT: flag, an agent listens (see AGENT_APPLY)
  *
  * KVM_NEST_CMD_DOLL_GET
  *   do: request KVM_NEST_A_DOLL_ID (u32), reply one doll.
@@ -63,6 +88,15 @@
  *   kvm-nest reported (see kvm_nest_channel.h) also has:
  *     KVM_NEST_A_DOLL_RUNS: u32, id of the reported doll it runs
  *     KVM_NEST_A_DOLL_RUNS_NESTED: flag, it runs that doll's own guests
+ *   Every doll but a nested context also has:
+ *     KVM_NEST_A_DOLL_ENV: nest, its envelope (as its own kvm-nest
+ *       reported it, for a reported doll)
+ *     KVM_NEST_A_DOLL_USAGE_CPU: u32, milli-CPUs over the last second,
+ *       measured from the guest time of the contexts that run it and its
+ *       dolls; for a reported doll deeper than this kernel's contexts
+ *       tell apart, as its host measured it
+ *     KVM_NEST_A_DOLL_USAGE_CPU_NS: u64, that guest time in total
+ *     KVM_NEST_A_DOLL_USAGE_MEM: u64, resident bytes of its VMM
  *   A reported doll (KVM_NEST_DOLL_REPORTED) has LEVEL as seen from here,
  *   VCPUS, MEM, GUEST_NS, EXITS and REFLECTED as the kernel that runs it
  *   counted them, no EXIT nests, and as measured by this kernel:
@@ -81,10 +115,50 @@
  *   do. Request: KVM_NEST_A_DOLL_ID to zero one doll's counters, nothing
  *   to zero every doll's. Per-level totals are never reset.
  *
+ * KVM_NEST_CMD_ENV_SET  (CAP_NET_ADMIN)
+ *   do. Request: KVM_NEST_A_DOLL_ID, or KVM_NEST_A_DOLL_NAME for the
+ *   pending envelope of a level-1 doll that does not exist yet (it attaches
+ *   when a VM whose QEMU -name matches appears); KVM_NEST_A_DOLL_ENV with
+ *   the fields to change; KVM_NEST_A_DOLL_DRY_RUN to check only. The kernel
+ *   that hosts the doll checks it (admission) and has its agent enforce it;
+ *   for a doll deeper than level 1 the request goes down the channel, hop
+ *   by hop, and may take up to 90 s. On success: the ack. On refusal: one
+ *   KVM_NEST_CMD_ENV_SET message with KVM_NEST_A_DOLL_REFUSAL (string, the
+ *   reason with the numbers), then the error: ENOSPC (does not fit),
+ *   EINVAL, ENOENT, EEXIST (a doll of that name runs: use its id),
+ *   EHOSTUNREACH (no kvm-nest answers at the doll's level), ENOTCONN (no
+ *   agent at the hosting level), ETIMEDOUT, or the agent's errno (for
+ *   example EOPNOTSUPP: no balloon to shrink the doll).
+ *
+ * KVM_NEST_CMD_ENV_DEL  (CAP_NET_ADMIN)
+ *   do. KVM_NEST_A_DOLL_ID: unset the doll's envelope (enforced like
+ *   ENV_SET); KVM_NEST_A_DOLL_NAME: drop a pending envelope.
+ *
+ * KVM_NEST_CMD_PING  (CAP_NET_ADMIN)
+ *   do. KVM_NEST_A_DOLL_ID. Goes to the kernel that hosts the doll and
+ *   back. Reply: KVM_NEST_A_DOLL_ID, KVM_NEST_A_DOLL_HOPS (u32, channel
+ *   hops, 0 for this kernel's VMs), KVM_NEST_A_DOLL_RTT_NS (u64).
+ *
  * Notifications, on KVM_NEST_MCGRP_EVENTS, carry the doll's ID, PATH,
  * LEVEL, PARENT, PID and, when known, NAME:
  *   KVM_NEST_CMD_DOLL_NEW_NTF: a doll appeared.
  *   KVM_NEST_CMD_DOLL_DEL_NTF: a doll is gone, with its children.
+ *   KVM_NEST_CMD_ENV_NTF: a doll's envelope changed; with its ENV.
+ * and KVM_NEST_CMD_LEVEL_NTF, with only KVM_NEST_A_INFO_DEPTH: this
+ * kernel's depth changed (a kvm-nest parent appeared or went away).
+ *
+ * The agent
+ * ---------
+ *
+ * Envelopes are enforced by an agent at each level ("nestctl agent"),
+ * with cgroup v2 on the VMM and the virtio balloon. The kernel sends it
+ * KVM_NEST_CMD_AGENT_APPLY on KVM_NEST_MCGRP_AGENT: KVM_NEST_A_DOLL_COOKIE
+ * (u64), _ID, _PID, _NAME and an ENV with every field resolved (limits 0
+ * only when nothing above limits; weight and CPUS always set). The agent
+ * answers KVM_NEST_CMD_AGENT_DONE (CAP_NET_ADMIN): the COOKIE, ERROR (u32,
+ * a positive errno, 0 when applied) and MSG (string, the reason, shown to
+ * the user). The kernel waits 60 s, and records the envelope only once
+ * it is applied.
  */
 #ifndef _UAPI_LINUX_KVM_NEST_H
 #define _UAPI_LINUX_KVM_NEST_H
@@ -92,6 +166,7 @@
 #define KVM_NEST_GENL_NAME	"kvm_nest"
 #define KVM_NEST_GENL_VERSION	1
 #define KVM_NEST_MCGRP_EVENTS	"events"
+#define KVM_NEST_MCGRP_AGENT	"agent"
 
 #define KVM_NEST_CTX_OVERFLOW	0xffffffffffffffffULL
 
@@ -118,6 +193,16 @@ enum {
 	KVM_NEST_A_INFO_VENDOR,
 	KVM_NEST_A_INFO_KERNEL,
 	KVM_NEST_A_INFO_HOOK,
+	KVM_NEST_A_INFO_DEPTH,
+	KVM_NEST_A_INFO_ENV,
+	KVM_NEST_A_INFO_USAGE_CPU,
+	KVM_NEST_A_INFO_USAGE_MEM,
+	KVM_NEST_A_INFO_CAP_CPU,
+	KVM_NEST_A_INFO_CAP_MEM,
+	KVM_NEST_A_INFO_RESV_CPU,
+	KVM_NEST_A_INFO_RESV_MEM,
+	KVM_NEST_A_INFO_AGENT,
+	KVM_NEST_A_INFO_PAD,
 
 	__KVM_NEST_A_INFO_MAX,
 	KVM_NEST_A_INFO_MAX = (__KVM_NEST_A_INFO_MAX - 1)
@@ -155,9 +240,34 @@ enum {
 	KVM_NEST_A_DOLL_RUNS_NESTED,
 	KVM_NEST_A_DOLL_MEASURED_EXITS,
 	KVM_NEST_A_DOLL_MEASURED_NESTED_EXITS,
+	KVM_NEST_A_DOLL_ENV,
+	KVM_NEST_A_DOLL_USAGE_CPU,
+	KVM_NEST_A_DOLL_USAGE_MEM,
+	KVM_NEST_A_DOLL_DRY_RUN,
+	KVM_NEST_A_DOLL_REFUSAL,
+	KVM_NEST_A_DOLL_COOKIE,
+	KVM_NEST_A_DOLL_ERROR,
+	KVM_NEST_A_DOLL_MSG,
+	KVM_NEST_A_DOLL_HOPS,
+	KVM_NEST_A_DOLL_RTT_NS,
+	KVM_NEST_A_DOLL_USAGE_CPU_NS,
 
 	__KVM_NEST_A_DOLL_MAX,
 	KVM_NEST_A_DOLL_MAX = (__KVM_NEST_A_DOLL_MAX - 1)
+};
+
+enum {
+	KVM_NEST_A_ENV_UNSPEC,
+	KVM_NEST_A_ENV_PAD,
+	KVM_NEST_A_ENV_CPU_LIMIT,
+	KVM_NEST_A_ENV_CPU_RESERVE,
+	KVM_NEST_A_ENV_CPU_WEIGHT,
+	KVM_NEST_A_ENV_CPUS,
+	KVM_NEST_A_ENV_MEM_LIMIT,
+	KVM_NEST_A_ENV_MEM_RESERVE,
+
+	__KVM_NEST_A_ENV_MAX,
+	KVM_NEST_A_ENV_MAX = (__KVM_NEST_A_ENV_MAX - 1)
 };
 
 enum {
@@ -180,6 +290,13 @@ enum {
 	KVM_NEST_CMD_STATS_RESET,
 	KVM_NEST_CMD_DOLL_NEW_NTF,
 	KVM_NEST_CMD_DOLL_DEL_NTF,
+	KVM_NEST_CMD_ENV_SET,
+	KVM_NEST_CMD_ENV_DEL,
+	KVM_NEST_CMD_PING,
+	KVM_NEST_CMD_ENV_NTF,
+	KVM_NEST_CMD_LEVEL_NTF,
+	KVM_NEST_CMD_AGENT_APPLY,
+	KVM_NEST_CMD_AGENT_DONE,
 
 	__KVM_NEST_CMD_MAX,
 	KVM_NEST_CMD_MAX = (__KVM_NEST_CMD_MAX - 1)

@@ -44,8 +44,34 @@
  *       (KVM's vmcb01/vmcs01 of each of its vCPUs);
  *     KVM_NEST_CH_A_CTX_NESTED (u64, multi): those that run the doll's own
  *       nested guests (vmcb02/vmcs02).
+ *   Each nest may also carry the doll's envelope (KVM_NEST_A_DOLL_ENV) and
+ *   its usage (KVM_NEST_A_DOLL_USAGE_CPU, KVM_NEST_A_DOLL_USAGE_MEM) as
+ *   the child measured them.
  *   The report replaces the previous one.  At most KVM_NEST_CH_MAX_DOLLS
- *   dolls and KVM_NEST_CH_MAX_CTX addresses of each kind per doll.
+ *   dolls and KVM_NEST_CH_MAX_CTX addresses of each kind per doll.  RAX
+ *   is the number of commands waiting for the child: fetch them.
+ *
+ * KVM_NEST_CH_FETCH
+ *   The child offers a buffer of at most KVM_NEST_CH_FETCH_MAX bytes; the
+ *   parent fills it with netlink attributes and answers their length:
+ *     KVM_NEST_CH_A_SELF: nest of KVM_NEST_A_ENV_*, the child's own
+ *       envelope as the parent holds it (only the fields that are set);
+ *     KVM_NEST_CH_A_USAGE_CPU (u32, milli-CPUs) and _USAGE_MEM (u64,
+ *       bytes): the child's use of it, as the parent measured it;
+ *     KVM_NEST_CH_A_CMD, multi: a command for one of the child's dolls:
+ *       KVM_NEST_A_DOLL_COOKIE (u64), KVM_NEST_CH_A_OP (u32: one of
+ *       KVM_NEST_CMD_ENV_SET, _ENV_DEL, _PING), KVM_NEST_A_DOLL_ID (the
+ *       child's id), and for ENV_SET a KVM_NEST_A_DOLL_ENV nest of the
+ *       fields to change and maybe KVM_NEST_A_DOLL_DRY_RUN.
+ *   A command is handed out once.  The child runs it, wherever the doll
+ *   is, and answers with KVM_NEST_CH_REPLY.
+ *
+ * KVM_NEST_CH_REPLY
+ *   At most KVM_NEST_CH_REPLY_MAX bytes of attributes: KVM_NEST_A_DOLL_
+ *   COOKIE of the command, KVM_NEST_A_DOLL_ERROR (u32, a positive errno, 0
+ *   on success), KVM_NEST_A_DOLL_HOPS (u32, hops below the child) and
+ *   optionally KVM_NEST_A_DOLL_MSG (string, why it failed).  A cookie
+ *   that was not handed to this child is refused.
  */
 #ifndef _UAPI_LINUX_KVM_NEST_CHANNEL_H
 #define _UAPI_LINUX_KVM_NEST_CHANNEL_H
@@ -60,6 +86,8 @@
 enum {
 	KVM_NEST_CH_HELLO = 1,
 	KVM_NEST_CH_REPORT = 2,
+	KVM_NEST_CH_FETCH = 3,
+	KVM_NEST_CH_REPLY = 4,
 };
 
 /* Negative results in RAX, beyond KVM's own -KVM_ENOSYS/-KVM_EPERM. */
@@ -80,13 +108,21 @@ struct kvm_nest_ch_hello {
 #define KVM_NEST_CH_MAX_DOLLS		256
 #define KVM_NEST_CH_MAX_CTX		64
 #define KVM_NEST_CH_MAX_LEVEL		8
+#define KVM_NEST_CH_FETCH_MAX		4096
+#define KVM_NEST_CH_REPLY_MAX		1024
 
 /*
  * Report attributes that are not doll attributes; their numbers continue
  * after the KVM_NEST_A_DOLL_* space so that one policy covers a nest.
  */
 #define KVM_NEST_CH_A_DOLL		1	/* top level: one doll */
+#define KVM_NEST_CH_A_SELF		2	/* FETCH: nest, envelope */
+#define KVM_NEST_CH_A_USAGE_CPU		3	/* FETCH: u32 */
+#define KVM_NEST_CH_A_USAGE_MEM		4	/* FETCH: u64 */
+#define KVM_NEST_CH_A_CMD		5	/* FETCH: nest, multi */
+#define KVM_NEST_CH_A_PAD		6
 #define KVM_NEST_CH_A_CTX_SELF		64	/* inside a doll: u64, multi */
 #define KVM_NEST_CH_A_CTX_NESTED	65	/* inside a doll: u64, multi */
+#define KVM_NEST_CH_A_OP		66	/* inside a command: u32 */
 
 #endif /* _UAPI_LINUX_KVM_NEST_CHANNEL_H */

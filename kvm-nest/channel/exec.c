@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Commands down the tree, child side: run what the parent handed us on
+ * one of our dolls (here, or further down) and send back the result.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <asm/kvm_para.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <net/netlink.h>
+#include <uapi/linux/kvm_nest.h>
+
+#include "../cmd.h"
+#include "../event.h"
+#include "exec.h"
+
+/* Bounds what a confused parent can make us queue. */
+#define KN_EXEC_MAX_QUEUED	32
+
+struct kn_exec {
+	struct work_struct work;
+	u64 cookie;
+	struct kn_cmd cmd;
+};
+
+static struct workqueue_struct *kn_exec_wq;
+static atomic_t kn_exec_queued = ATOMIC_INIT(0);
+
+static const struct nla_policy kn_exec_cmd_policy[KVM_NEST_CH_A_OP + 1] = {
+	[KVM_NEST_A_DOLL_COOKIE] = { .type = NLA_U64 },
+	[KVM_NEST_A_DOLL_ID] = { .type = NLA_U32 },
+	[KVM_NEST_A_DOLL_ENV] = NLA_POLICY_NESTED(kn_env_policy),
+	[KVM_NEST_A_DOLL_DRY_RUN] = { .type = NLA_FLAG },
+	[KVM_NEST_CH_A_OP] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy kn_exec_policy[KVM_NEST_CH_A_PAD + 1] = {
+	[KVM_NEST_CH_A_SELF] = NLA_POLICY_NESTED(kn_env_policy),
+	[KVM_NEST_CH_A_USAGE_CPU] = { .type = NLA_U32 },
+	[KVM_NEST_CH_A_USAGE_MEM] = { .type = NLA_U64 },
+	[KVM_NEST_CH_A_CMD] = NLA_POLICY_NESTED(kn_exec_cmd_policy),
+};
+
+static void kn_exec_reply(u64 cookie, int err, const struct kn_cmd_result *res)
+{
+	struct sk_buff *skb = alloc_skb(KVM_NEST_CH_REPLY_MAX, GFP_KERNEL);
+	long ret;
+
+	if (!skb)
+		return;
+	if (nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_COOKIE, cookie,
+			      KVM_NEST_A_DOLL_PAD) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_ERROR, -err) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_HOPS, res->hops) ||
+	    (err && res->why[0] &&
+	     nla_put_string(skb, KVM_NEST_A_DOLL_MSG, res->why)))
+		goto out;
+	ret = kvm_hypercall3(KVM_NEST_HC, KVM_NEST_CH_REPLY,
+			     virt_to_phys(skb->data), skb->len);
+	if (ret)
+		pr_warn_ratelimited("parent refused our reply (%ld)\n", ret);
+out:
+	kfree_skb(skb);
+}
+
+static void kn_exec_fn(struct work_struct *work)
+{
+	struct kn_exec *x = container_of(work, struct kn_exec, work);
+	struct kn_cmd_result res;
+	int err;
+
+	err = kn_cmd_exec(&x->cmd, &res);
+	kn_exec_reply(x->cookie, err, &res);
+	atomic_dec(&kn_exec_queued);
+	kfree(x);
+}
+
+static void kn_exec_queue(const struct nlattr *nest)
+{
+	struct nlattr *tb[KVM_NEST_CH_A_OP + 1];
+	struct kn_exec *x;
+
+	if (nla_parse_nested(tb, KVM_NEST_CH_A_OP, nest, kn_exec_cmd_policy,
+			     NULL) ||
+	    !tb[KVM_NEST_A_DOLL_COOKIE] || !tb[KVM_NEST_A_DOLL_ID] ||
+	    !tb[KVM_NEST_CH_A_OP])
+		return;
+	if (atomic_inc_return(&kn_exec_queued) > KN_EXEC_MAX_QUEUED)
+		goto err_count;
+	x = kzalloc(sizeof(*x), GFP_KERNEL);
+	if (!x)
+		goto err_count;
+	INIT_WORK(&x->work, kn_exec_fn);
+	x->cookie = nla_get_u64(tb[KVM_NEST_A_DOLL_COOKIE]);
+	x->cmd.cmd = nla_get_u32(tb[KVM_NEST_CH_A_OP]);
+	x->cmd.id = nla_get_u32(tb[KVM_NEST_A_DOLL_ID]);
+	x->cmd.dry = nla_get_flag(tb[KVM_NEST_A_DOLL_DRY_RUN]);
+	if (tb[KVM_NEST_A_DOLL_ENV] &&
+	    kn_env_parse(tb[KVM_NEST_A_DOLL_ENV], &x->cmd.change, NULL)) {
+		struct kn_cmd_result res = { .hops = 0 };
+
+		strscpy(res.why, "malformed envelope from the parent", sizeof(res.why));
+		kn_exec_reply(x->cookie, -EINVAL, &res);
+		kfree(x);
+		goto err_count;
+	}
+	queue_work(kn_exec_wq, &x->work);
+	return;
+
+err_count:
+	atomic_dec(&kn_exec_queued);
+}
+
+void kn_exec_fetched(const void *buf, size_t len)
+{
+	struct nlattr *tb[KVM_NEST_CH_A_PAD + 1];
+	struct kn_env_change self = {};
+	const struct nlattr *a;
+	int rem;
+
+	if (nla_parse(tb, KVM_NEST_CH_A_PAD, buf, len, kn_exec_policy, NULL)) {
+		pr_warn_ratelimited("malformed answer from the parent\n");
+		return;
+	}
+	if (tb[KVM_NEST_CH_A_SELF] &&
+	    !kn_env_parse(tb[KVM_NEST_CH_A_SELF], &self, NULL)) {
+		struct kn_env env = {};
+
+		kn_env_merge(&env, &self);
+		kn_env_self_set(&env,
+				tb[KVM_NEST_CH_A_USAGE_CPU] ?
+				nla_get_u32(tb[KVM_NEST_CH_A_USAGE_CPU]) : 0,
+				tb[KVM_NEST_CH_A_USAGE_MEM] ?
+				nla_get_u64(tb[KVM_NEST_CH_A_USAGE_MEM]) : 0);
+	}
+	nla_for_each_attr(a, buf, len, rem)
+		if (nla_type(a) == KVM_NEST_CH_A_CMD)
+			kn_exec_queue(a);
+}
+
+int kn_exec_init(void)
+{
+	/* Unbound: a balloon may keep one command busy for a minute. */
+	kn_exec_wq = alloc_workqueue("kvm_nest_exec", WQ_UNBOUND, 4);
+	return kn_exec_wq ? 0 : -ENOMEM;
+}
+
+void kn_exec_exit(void)
+{
+	destroy_workqueue(kn_exec_wq);
+}

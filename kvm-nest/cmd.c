@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Commands on dolls at any depth.  This kernel runs those on its own VMs;
+ * a doll deeper down is hosted by the kvm-nest of one of our VMs, so the
+ * command goes down that VM's channel, hop by hop, and the answer comes
+ * back the same way.
+ */
+#include <uapi/linux/kvm_nest.h>
+
+#include "channel/request.h"
+#include "cmd.h"
+#include "doll.h"
+#include "env/set.h"
+
+struct kn_cmd_route {
+	u8 kind;
+	u32 vm_id;		/* the VM whose kvm-nest hosts it */
+	u32 rid;		/* its id there */
+};
+
+static int kn_cmd_route_fill(struct kn_doll *d, void *arg)
+{
+	struct kn_cmd_route *r = arg;
+
+	r->kind = d->kind;
+	r->vm_id = kn_doll_vm_of(d)->id;
+	r->rid = d->kind == KN_DOLL_REPORTED ? d->rep.rid : 0;
+	return 0;
+}
+
+int kn_cmd_exec(const struct kn_cmd *cmd, struct kn_cmd_result *res)
+{
+	struct kn_cmd_route r;
+	struct kn_cmd down;
+	int err;
+
+	res->hops = 0;
+	res->why[0] = 0;
+	if (kn_doll_with_id(cmd->id, kn_cmd_route_fill, &r)) {
+		scnprintf(res->why, sizeof(res->why), "no doll %u at this level",
+			  cmd->id);
+		return -ENOENT;
+	}
+	if (r.kind == KN_DOLL_CTX) {
+		scnprintf(res->why, sizeof(res->why),
+			  "doll %u is a nested context whose hypervisor does not run kvm-nest; it has no envelope",
+			  cmd->id);
+		return -EHOSTUNREACH;
+	}
+	if (r.kind == KN_DOLL_REPORTED) {
+		down = *cmd;
+		down.id = r.rid;
+		err = kn_ch_request(r.vm_id, &down, res);
+		res->hops++;
+		return err;
+	}
+	switch (cmd->cmd) {
+	case KVM_NEST_CMD_PING:
+		return 0;
+	case KVM_NEST_CMD_ENV_SET:
+	case KVM_NEST_CMD_ENV_DEL:
+		return kn_env_set_local(cmd->id, &cmd->change,
+					cmd->cmd == KVM_NEST_CMD_ENV_DEL,
+					cmd->dry, res->why, sizeof(res->why));
+	default:
+		return -EOPNOTSUPP;
+	}
+}

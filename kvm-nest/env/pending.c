@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Named envelopes for dolls that do not exist yet. */
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "../doll.h"
+#include "pending.h"
+
+struct kn_pending {
+	struct list_head node;
+	char name[KN_NAME_LEN];
+	struct kn_env env;
+	u32 attached;		/* id of the doll that has it, or 0 */
+};
+
+static DEFINE_MUTEX(kn_pending_mutex);
+static LIST_HEAD(kn_pending_list);
+static unsigned int kn_pending_count;
+
+static struct kn_pending *kn_pending_find(const char *name)
+{
+	struct kn_pending *p;
+
+	list_for_each_entry(p, &kn_pending_list, node)
+		if (!strcmp(p->name, name))
+			return p;
+	return NULL;
+}
+
+void kn_env_pending_reserved(const char *skip, u32 *cpu, u64 *mem)
+{
+	struct kn_pending *p;
+
+	*cpu = 0;
+	*mem = 0;
+	mutex_lock(&kn_pending_mutex);
+	list_for_each_entry(p, &kn_pending_list, node) {
+		/* An attached one counts as its doll's envelope. */
+		if (p->attached || (skip && !strcmp(p->name, skip)))
+			continue;
+		*cpu += p->env.cpu_reserve;
+		*mem += p->env.mem_reserve;
+	}
+	mutex_unlock(&kn_pending_mutex);
+}
+
+void kn_env_pending_get(const char *name, struct kn_env *env)
+{
+	struct kn_pending *p;
+
+	memset(env, 0, sizeof(*env));
+	mutex_lock(&kn_pending_mutex);
+	p = kn_pending_find(name);
+	if (p)
+		*env = p->env;
+	mutex_unlock(&kn_pending_mutex);
+}
+
+int kn_env_pending_put(const char *name, const struct kn_env *env)
+{
+	struct kn_pending *p;
+	int err = 0;
+
+	mutex_lock(&kn_pending_mutex);
+	p = kn_pending_find(name);
+	if (!p) {
+		err = -ENOSPC;
+		if (kn_pending_count == KN_ENV_MAX_PENDING)
+			goto out;
+		err = -ENOMEM;
+		p = kzalloc(sizeof(*p), GFP_KERNEL);
+		if (!p)
+			goto out;
+		strscpy(p->name, name, sizeof(p->name));
+		list_add_tail(&p->node, &kn_pending_list);
+		kn_pending_count++;
+		err = 0;
+	}
+	p->env = *env;
+out:
+	mutex_unlock(&kn_pending_mutex);
+	return err;
+}
+
+int kn_env_pending_del(const char *name)
+{
+	struct kn_pending *p;
+
+	mutex_lock(&kn_pending_mutex);
+	p = kn_pending_find(name);
+	if (p) {
+		list_del(&p->node);
+		kn_pending_count--;
+	}
+	mutex_unlock(&kn_pending_mutex);
+	kfree(p);
+	return p ? 0 : -ENOENT;
+}
+
+bool kn_env_pending_claim(const char *name, u32 id, struct kn_env *env)
+{
+	struct kn_pending *p;
+
+	mutex_lock(&kn_pending_mutex);
+	p = kn_pending_find(name);
+	if (p && !p->attached) {
+		p->attached = id;
+		*env = p->env;
+	} else {
+		p = NULL;
+	}
+	mutex_unlock(&kn_pending_mutex);
+	return p;
+}
+
+void kn_env_pending_release(u32 id)
+{
+	struct kn_pending *p;
+
+	mutex_lock(&kn_pending_mutex);
+	list_for_each_entry(p, &kn_pending_list, node)
+		if (p->attached == id)
+			p->attached = 0;
+	mutex_unlock(&kn_pending_mutex);
+}
+
+void kn_env_pending_exit(void)
+{
+	struct kn_pending *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, &kn_pending_list, node)
+		kfree(p);
+	INIT_LIST_HEAD(&kn_pending_list);
+	kn_pending_count = 0;
+}

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Changing envelopes of this kernel's dolls.  One change at a time: the
+ * check, the agent's enforcement and the commit happen under one mutex,
+ * so a change is all or nothing and no two admissions race.
+ */
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "../doll.h"
+#include "../event.h"
+#include "admit.h"
+#include "agent.h"
+#include "pending.h"
+#include "set.h"
+
+static DEFINE_MUTEX(kn_env_mutex);
+static struct workqueue_struct *kn_env_wq;
+
+struct kn_env_target {
+	bool vm;
+	pid_t pid;
+	char name[KN_NAME_LEN];
+	struct kn_env env;
+};
+
+static int kn_env_target_fill(struct kn_doll *d, void *arg)
+{
+	struct kn_env_target *t = arg;
+
+	t->vm = d->kind == KN_DOLL_VM;
+	t->pid = d->pid;
+	strscpy(t->name, d->name, sizeof(t->name));
+	t->env = d->env;
+	return 0;
+}
+
+static int kn_env_commit(struct kn_doll *d, void *arg)
+{
+	d->env = *(struct kn_env *)arg;
+	kn_event_doll(d, KN_EVENT_ENV);
+	return 0;
+}
+
+/* Check, then have the agent enforce, then record: called with the mutex. */
+static int kn_env_apply(u32 id, const struct kn_env_target *t,
+			const struct kn_env *env, bool dry, char *why,
+			size_t len)
+{
+	struct kn_agent_req req = {
+		.id = id, .pid = t->pid, .name = t->name, .env = env,
+	};
+	int err;
+
+	err = kn_env_admit(id, NULL, env, why, len);
+	if (err || dry)
+		return err;
+	err = kn_agent_apply(&req, why, len);
+	if (err)
+		return err;
+	/* The doll may have died meanwhile; then there is nothing to keep. */
+	kn_doll_with_id(id, kn_env_commit, (void *)env);
+	return 0;
+}
+
+int kn_env_set_local(u32 id, const struct kn_env_change *c, bool reset,
+		     bool dry, char *why, size_t len)
+{
+	struct kn_env_target t;
+	struct kn_env env;
+	int err;
+
+	if (mutex_lock_killable(&kn_env_mutex))
+		return -EINTR;
+	err = kn_doll_with_id(id, kn_env_target_fill, &t);
+	if (err) {
+		scnprintf(why, len, "no doll %u here", id);
+		goto out;
+	}
+	err = -EINVAL;
+	if (!t.vm) {
+		scnprintf(why, len, "doll %u is not a VM of this kernel", id);
+		goto out;
+	}
+	env = t.env;
+	if (reset)
+		memset(&env, 0, sizeof(env));
+	else
+		kn_env_merge(&env, c);
+	err = kn_env_apply(id, &t, &env, dry, why, len);
+out:
+	mutex_unlock(&kn_env_mutex);
+	return err;
+}
+
+struct kn_env_by_name {
+	const char *name;
+	u32 id;
+};
+
+static int kn_env_find_name(struct kn_doll *d, void *arg)
+{
+	struct kn_env_by_name *n = arg;
+
+	if (d->kind != KN_DOLL_VM || strcmp(d->name, n->name))
+		return 0;
+	n->id = d->id;
+	return 1;
+}
+
+int kn_env_set_pending(const char *name, const struct kn_env_change *c,
+		       bool dry, char *why, size_t len)
+{
+	struct kn_env_by_name n = { .name = name };
+	struct kn_env env;
+	int err;
+
+	if (mutex_lock_killable(&kn_env_mutex))
+		return -EINTR;
+	kn_dolls_for_each(kn_env_find_name, &n);
+	err = -EEXIST;
+	if (n.id) {
+		scnprintf(why, len, "doll %u named '%s' runs already; set its envelope by id",
+			  n.id, name);
+		goto out;
+	}
+	kn_env_pending_get(name, &env);
+	kn_env_merge(&env, c);
+	err = kn_env_admit(0, name, &env, why, len);
+	if (err || dry)
+		goto out;
+	err = kn_env_pending_put(name, &env);
+	if (err == -ENOSPC)
+		scnprintf(why, len, "already %u pending envelopes; delete unused ones",
+			  KN_ENV_MAX_PENDING);
+out:
+	mutex_unlock(&kn_env_mutex);
+	return err;
+}
+
+/* Attaching a pending envelope waits for the agent: not in KVM's path. */
+struct kn_env_born {
+	struct work_struct work;
+	u32 id;
+	char name[KN_NAME_LEN];
+};
+
+static void kn_env_born_fn(struct work_struct *work)
+{
+	struct kn_env_born *b = container_of(work, struct kn_env_born, work);
+	char why[KN_ENV_WHY_LEN];
+	struct kn_env_target t;
+	struct kn_env env;
+	int err;
+
+	mutex_lock(&kn_env_mutex);
+	if (kn_doll_with_id(b->id, kn_env_target_fill, &t) ||
+	    !kn_env_pending_claim(b->name, b->id, &env))
+		goto out;
+	/* It was admitted when it was set, so it fits: only enforce it. */
+	err = kn_env_apply(b->id, &t, &env, false, why, sizeof(why));
+	if (err)
+		pr_warn_ratelimited("kvm_nest: doll %u '%s' runs without its envelope: %s (%d)\n",
+				    b->id, b->name, why, err);
+out:
+	mutex_unlock(&kn_env_mutex);
+	kfree(b);
+}
+
+void kn_env_vm_born(u32 id, const char *name)
+{
+	struct kn_env_born *b;
+
+	if (!strcmp(name, "-") || !kn_env_wq)
+		return;
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return;
+	INIT_WORK(&b->work, kn_env_born_fn);
+	b->id = id;
+	strscpy(b->name, name, sizeof(b->name));
+	queue_work(kn_env_wq, &b->work);
+}
+
+void kn_env_vm_gone(u32 id)
+{
+	kn_env_pending_release(id);
+}
+
+int kn_env_init(void)
+{
+	kn_env_wq = alloc_workqueue("kvm_nest_env", 0, 0);
+	return kn_env_wq ? 0 : -ENOMEM;
+}
+
+/* After the hooks are gone: no doll is born any more. */
+void kn_env_exit(void)
+{
+	destroy_workqueue(kn_env_wq);
+	kn_env_pending_exit();
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Netlink ops that change envelopes or travel down the tree.  They may
+ * sleep for a minute (an agent ballooning a doll, a child far below), so
+ * the family runs them in parallel, each in its caller's context.
+ */
+#include <linux/sched/clock.h>
+#include <net/genetlink.h>
+
+#include "cmd.h"
+#include "doll.h"
+#include "env/agent.h"
+#include "env/pending.h"
+#include "env/set.h"
+#include "netlink.h"
+
+const struct nla_policy kn_nl_env_set_policy[KVM_NEST_A_DOLL_MAX + 1] = {
+	[KVM_NEST_A_DOLL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[KVM_NEST_A_DOLL_NAME] = { .type = NLA_NUL_STRING,
+				   .len = KN_NAME_LEN - 1 },
+	[KVM_NEST_A_DOLL_ENV] = NLA_POLICY_NESTED(kn_env_policy),
+	[KVM_NEST_A_DOLL_DRY_RUN] = { .type = NLA_FLAG },
+};
+
+const struct nla_policy kn_nl_env_del_policy[KVM_NEST_A_DOLL_MAX + 1] = {
+	[KVM_NEST_A_DOLL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[KVM_NEST_A_DOLL_NAME] = { .type = NLA_NUL_STRING,
+				   .len = KN_NAME_LEN - 1 },
+};
+
+const struct nla_policy kn_nl_ping_policy[KVM_NEST_A_DOLL_MAX + 1] = {
+	[KVM_NEST_A_DOLL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+const struct nla_policy kn_nl_agent_done_policy[KVM_NEST_A_DOLL_MAX + 1] = {
+	[KVM_NEST_A_DOLL_COOKIE] = { .type = NLA_U64 },
+	[KVM_NEST_A_DOLL_ERROR] = NLA_POLICY_MAX(NLA_U32, MAX_ERRNO),
+	[KVM_NEST_A_DOLL_MSG] = { .type = NLA_NUL_STRING,
+				  .len = KN_ENV_WHY_LEN - 1 },
+};
+
+/*
+ * A refusal's full reason does not fit an extack (static strings on 6.1,
+ * 80 bytes on 6.12): it goes in a message of its own, before the error.
+ */
+static int kn_nl_refuse(struct genl_info *info, u8 cmd, int err,
+			const char *why)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!why[0])
+		return err;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return err;
+	hdr = kn_nl_put_header(msg, info, cmd);
+	if (!hdr || nla_put_string(msg, KVM_NEST_A_DOLL_REFUSAL, why)) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_reply(msg, info);
+	NL_SET_ERR_MSG(info->extack, "refused: see the refusal message");
+	return err;
+}
+
+/* A doll by id, or by name for a pending envelope: exactly one of them. */
+static int kn_nl_env_target(struct genl_info *info)
+{
+	struct nlattr *id = info->attrs[KVM_NEST_A_DOLL_ID];
+	struct nlattr *name = info->attrs[KVM_NEST_A_DOLL_NAME];
+
+	if (!id == !name) {
+		NL_SET_ERR_MSG_ATTR(info->extack, id ?: name,
+				    "give a doll id or a pending doll's name, not both");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int kn_nl_env_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *env = info->attrs[KVM_NEST_A_DOLL_ENV];
+	struct kn_cmd cmd = { .cmd = KVM_NEST_CMD_ENV_SET };
+	struct kn_cmd_result res = {};
+	char name[KN_NAME_LEN];
+	int err;
+
+	err = kn_nl_env_target(info);
+	if (err)
+		return err;
+	if (GENL_REQ_ATTR_CHECK(info, KVM_NEST_A_DOLL_ENV))
+		return -EINVAL;
+	err = kn_env_parse(env, &cmd.change, info->extack);
+	if (err)
+		return err;
+	cmd.dry = nla_get_flag(info->attrs[KVM_NEST_A_DOLL_DRY_RUN]);
+	if (info->attrs[KVM_NEST_A_DOLL_NAME]) {
+		nla_strscpy(name, info->attrs[KVM_NEST_A_DOLL_NAME],
+			    sizeof(name));
+		err = kn_env_set_pending(name, &cmd.change, cmd.dry, res.why,
+					 sizeof(res.why));
+	} else {
+		cmd.id = nla_get_u32(info->attrs[KVM_NEST_A_DOLL_ID]);
+		err = kn_cmd_exec(&cmd, &res);
+	}
+	return err ? kn_nl_refuse(info, KVM_NEST_CMD_ENV_SET, err, res.why) : 0;
+}
+
+int kn_nl_env_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kn_cmd cmd = { .cmd = KVM_NEST_CMD_ENV_DEL };
+	struct kn_cmd_result res = {};
+	char name[KN_NAME_LEN];
+	int err;
+
+	err = kn_nl_env_target(info);
+	if (err)
+		return err;
+	if (info->attrs[KVM_NEST_A_DOLL_NAME]) {
+		nla_strscpy(name, info->attrs[KVM_NEST_A_DOLL_NAME],
+			    sizeof(name));
+		err = kn_env_pending_del(name);
+		if (err)
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[KVM_NEST_A_DOLL_NAME],
+					    "no pending envelope with this name");
+		return err;
+	}
+	cmd.id = nla_get_u32(info->attrs[KVM_NEST_A_DOLL_ID]);
+	err = kn_cmd_exec(&cmd, &res);
+	return err ? kn_nl_refuse(info, KVM_NEST_CMD_ENV_DEL, err, res.why) : 0;
+}
+
+int kn_nl_ping_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kn_cmd cmd = { .cmd = KVM_NEST_CMD_PING };
+	struct kn_cmd_result res = {};
+	struct sk_buff *msg;
+	u64 t0;
+	void *hdr;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KVM_NEST_A_DOLL_ID))
+		return -EINVAL;
+	cmd.id = nla_get_u32(info->attrs[KVM_NEST_A_DOLL_ID]);
+	t0 = local_clock();
+	err = kn_cmd_exec(&cmd, &res);
+	if (err)
+		return kn_nl_refuse(info, KVM_NEST_CMD_PING, err, res.why);
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = kn_nl_put_header(msg, info, KVM_NEST_CMD_PING);
+	if (!hdr ||
+	    nla_put_u32(msg, KVM_NEST_A_DOLL_ID, cmd.id) ||
+	    nla_put_u32(msg, KVM_NEST_A_DOLL_HOPS, res.hops) ||
+	    nla_put_u64_64bit(msg, KVM_NEST_A_DOLL_RTT_NS, local_clock() - t0,
+			      KVM_NEST_A_DOLL_PAD)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+int kn_nl_agent_done_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	char msg[KN_ENV_WHY_LEN] = "";
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KVM_NEST_A_DOLL_COOKIE) ||
+	    GENL_REQ_ATTR_CHECK(info, KVM_NEST_A_DOLL_ERROR))
+		return -EINVAL;
+	if (info->attrs[KVM_NEST_A_DOLL_MSG])
+		nla_strscpy(msg, info->attrs[KVM_NEST_A_DOLL_MSG], sizeof(msg));
+	err = kn_agent_done(nla_get_u64(info->attrs[KVM_NEST_A_DOLL_COOKIE]),
+			    nla_get_u32(info->attrs[KVM_NEST_A_DOLL_ERROR]),
+			    msg);
+	if (err)
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[KVM_NEST_A_DOLL_COOKIE],
+				    "no request waits for this cookie (answered already, or timed out)");
+	return err;
+}
