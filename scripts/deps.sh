@@ -3,10 +3,12 @@
 # a machine that already has them all is left untouched (no apt-get update).
 set -eu
 
-PKGS=(build-essential gcc-12 make bc bison flex libelf-dev python3 bpftool dwarves
+PKGS=(build-essential gcc-12 make bc bison flex libelf-dev python3 python3-yaml bpftool dwarves
 	sparse qemu-system-x86 busybox-static cpio kmod xz-utils bochs bochsbios vgabios
 	grub-pc-bin grub-common xorriso mtools libmnl-dev jq bpftrace gnuplot-nox dkms
-	shellcheck)
+	shellcheck
+	# libvirtd for env_libvirt, run inside the emulated hosts only.
+	libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients)
 # Package lists older than this are refreshed before installing.
 MAX_LIST_AGE_DAYS=7
 
