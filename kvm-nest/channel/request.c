@@ -84,7 +84,8 @@ int kn_ch_request(u32 vm_id, const struct kn_cmd *cmd,
 						    KN_CH_REQUEST_TIMEOUT);
 	/* Off the list whatever happened; a dead VM took it off already. */
 	kn_doll_with_id(vm_id, kn_ch_dequeue, &req);
-	if (completion_done(&req.done))
+	/* An answer may also have come between the timeout and the dequeue. */
+	if (left > 0 || completion_done(&req.done))
 		return req.err;
 	if (!left)
 		scnprintf(res->why, sizeof(res->why),
