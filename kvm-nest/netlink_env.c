@@ -79,12 +79,33 @@ static int kn_nl_env_target(struct genl_info *info)
 	return 0;
 }
 
+/* Runs @cmd on the doll the request names: by id at any depth, or by name. */
+static int kn_nl_env_run(struct genl_info *info, struct kn_cmd *cmd)
+{
+	struct nlattr *name = info->attrs[KVM_NEST_A_DOLL_NAME];
+	struct kn_cmd_result res = {};
+	char buf[KN_NAME_LEN];
+	int err;
+
+	if (!name) {
+		cmd->id = nla_get_u32(info->attrs[KVM_NEST_A_DOLL_ID]);
+		err = kn_cmd_exec(cmd, &res);
+	} else if (nla_strscpy(buf, name, sizeof(buf)),
+		   cmd->cmd == KVM_NEST_CMD_ENV_SET) {
+		err = kn_env_set_pending(buf, &cmd->change, cmd->dry, res.why,
+					 sizeof(res.why));
+	} else {
+		err = kn_env_pending_del(buf);
+		if (err)
+			scnprintf(res.why, sizeof(res.why),
+				  "no pending envelope named '%s'", buf);
+	}
+	return err ? kn_nl_refuse(info, cmd->cmd, err, res.why) : 0;
+}
+
 int kn_nl_env_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *env = info->attrs[KVM_NEST_A_DOLL_ENV];
 	struct kn_cmd cmd = { .cmd = KVM_NEST_CMD_ENV_SET };
-	struct kn_cmd_result res = {};
-	char name[KN_NAME_LEN];
 	int err;
 
 	err = kn_nl_env_target(info);
@@ -92,45 +113,19 @@ int kn_nl_env_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	if (GENL_REQ_ATTR_CHECK(info, KVM_NEST_A_DOLL_ENV))
 		return -EINVAL;
-	err = kn_env_parse(env, &cmd.change, info->extack);
+	err = kn_env_parse(info->attrs[KVM_NEST_A_DOLL_ENV], &cmd.change,
+			   info->extack);
 	if (err)
 		return err;
 	cmd.dry = nla_get_flag(info->attrs[KVM_NEST_A_DOLL_DRY_RUN]);
-	if (info->attrs[KVM_NEST_A_DOLL_NAME]) {
-		nla_strscpy(name, info->attrs[KVM_NEST_A_DOLL_NAME],
-			    sizeof(name));
-		err = kn_env_set_pending(name, &cmd.change, cmd.dry, res.why,
-					 sizeof(res.why));
-	} else {
-		cmd.id = nla_get_u32(info->attrs[KVM_NEST_A_DOLL_ID]);
-		err = kn_cmd_exec(&cmd, &res);
-	}
-	return err ? kn_nl_refuse(info, KVM_NEST_CMD_ENV_SET, err, res.why) : 0;
+	return kn_nl_env_run(info, &cmd);
 }
 
 int kn_nl_env_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kn_cmd cmd = { .cmd = KVM_NEST_CMD_ENV_DEL };
-	struct kn_cmd_result res = {};
-	char name[KN_NAME_LEN];
-	int err;
 
-	err = kn_nl_env_target(info);
-	if (err)
-		return err;
-	if (info->attrs[KVM_NEST_A_DOLL_NAME]) {
-		nla_strscpy(name, info->attrs[KVM_NEST_A_DOLL_NAME],
-			    sizeof(name));
-		err = kn_env_pending_del(name);
-		if (err)
-			NL_SET_ERR_MSG_ATTR(info->extack,
-					    info->attrs[KVM_NEST_A_DOLL_NAME],
-					    "no pending envelope with this name");
-		return err;
-	}
-	cmd.id = nla_get_u32(info->attrs[KVM_NEST_A_DOLL_ID]);
-	err = kn_cmd_exec(&cmd, &res);
-	return err ? kn_nl_refuse(info, KVM_NEST_CMD_ENV_DEL, err, res.why) : 0;
+	return kn_nl_env_target(info) ?: kn_nl_env_run(info, &cmd);
 }
 
 int kn_nl_ping_doit(struct sk_buff *skb, struct genl_info *info)

@@ -93,6 +93,26 @@ static long kn_ch_hello(const void *vm, u64 gpa, u64 len)
 	       -KVM_NEST_EPROTO : 0;
 }
 
+void *kn_ch_copy_in(const void *vm, u64 gpa, u64 len, u64 max, long *err)
+{
+	void *buf;
+
+	*err = -KVM_NEST_E2BIG;
+	if (len > max)
+		return NULL;
+	*err = -KVM_NEST_EBUSY;
+	buf = kvmalloc(len ?: 1, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return NULL;
+	*err = -KVM_NEST_EFAULT;
+	if (kn_kvm_read_guest(vm, gpa, buf, len)) {
+		kvfree(buf);
+		return NULL;
+	}
+	*err = 0;
+	return buf;
+}
+
 /* Up to n addresses of one kind; more than the bound is an error. */
 static int kn_ch_ctx(const struct nlattr *nest, int type, u64 *out,
 		     unsigned int *n)
@@ -220,15 +240,9 @@ static long kn_ch_report(const void *vm, u64 gpa, u64 len)
 
 	if (kn_doll_channel(vm, kn_ch_version, NULL))
 		return -KVM_NEST_EPROTO;
-	if (len > KVM_NEST_CH_REPORT_MAX)
-		return -KVM_NEST_E2BIG;
-
-	buf = kvmalloc(len ?: 1, GFP_KERNEL_ACCOUNT);
+	buf = kn_ch_copy_in(vm, gpa, len, KVM_NEST_CH_REPORT_MAX, &ret);
 	if (!buf)
-		return -KVM_NEST_EBUSY;
-	ret = -KVM_NEST_EFAULT;
-	if (kn_kvm_read_guest(vm, gpa, buf, len))
-		goto out;
+		return ret;
 	ret = -KVM_NEST_EINVAL;
 	if (nla_validate(buf, len, KVM_NEST_CH_A_DOLL, kn_ch_report_policy,
 			 NULL))

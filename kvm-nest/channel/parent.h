@@ -6,5 +6,10 @@
 
 /* A kvm-nest hypercall from @vm; returns what the guest finds in RAX. */
 long kn_ch_call(const void *vm, u64 op, u64 gpa, u64 len);
+/*
+ * A kvmalloc'd copy of @len bytes the child holds at @gpa, at most @max;
+ * NULL with the channel error in @err.
+ */
+void *kn_ch_copy_in(const void *vm, u64 gpa, u64 len, u64 max, long *err);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "../doll.h"
 #include "../kvm/boundary.h"
+#include "parent.h"
 #include "request.h"
 
 struct kn_ch_req {
@@ -255,14 +256,9 @@ long kn_ch_reply(const void *vm, u64 gpa, u64 len)
 	void *buf;
 	long ret;
 
-	if (len > KVM_NEST_CH_REPLY_MAX)
-		return -KVM_NEST_E2BIG;
-	buf = kmalloc(len ?: 1, GFP_KERNEL_ACCOUNT);
+	buf = kn_ch_copy_in(vm, gpa, len, KVM_NEST_CH_REPLY_MAX, &ret);
 	if (!buf)
-		return -KVM_NEST_EBUSY;
-	ret = -KVM_NEST_EFAULT;
-	if (kn_kvm_read_guest(vm, gpa, buf, len))
-		goto out;
+		return ret;
 	ret = -KVM_NEST_EINVAL;
 	if (nla_parse(tb, KVM_NEST_A_DOLL_MAX, buf, len, kn_ch_reply_policy,
 		      NULL) ||
@@ -275,6 +271,6 @@ long kn_ch_reply(const void *vm, u64 gpa, u64 len)
 	a.msg = tb[KVM_NEST_A_DOLL_MSG];
 	ret = kn_doll_with_vm(vm, kn_ch_answer, &a) ? -KVM_NEST_EINVAL : 0;
 out:
-	kfree(buf);
+	kvfree(buf);
 	return ret;
 }

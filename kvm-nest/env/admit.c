@@ -2,7 +2,8 @@
 /*
  * Admission control: a doll's envelope must fit in what the kernel that
  * hosts it may hand out, next to its siblings, and must still hold the
- * dolls its own kvm-nest reported inside it.
+ * dolls its own kvm-nest reported inside it.  CPU and RAM follow the same
+ * rules, so they are checked as two resources of one kind.
  */
 #include <linux/kernel.h>
 
@@ -11,139 +12,127 @@
 #include "admit.h"
 #include "pending.h"
 
+enum { KN_CPU, KN_MEM, KN_NR_RES };
+
+static const char * const kn_res_name[KN_NR_RES] = { "cpu", "mem" };
+
+/* A limit and a reservation of one resource; limit 0 is none. */
+struct kn_res {
+	u64 limit, reserve;
+};
+
+static void kn_res_of(const struct kn_env *e, struct kn_res r[KN_NR_RES])
+{
+	r[KN_CPU] = (struct kn_res){ e->cpu_limit, e->cpu_reserve };
+	r[KN_MEM] = (struct kn_res){ e->mem_limit, e->mem_reserve };
+}
+
+#define KN_NUM_LEN	24
+
+/* "1.500 CPUs" or "256 MiB". */
+static const char *kn_res_fmt(char *buf, int res, u64 v)
+{
+	if (res == KN_CPU)
+		scnprintf(buf, KN_NUM_LEN, "%llu.%03llu CPUs", v / 1000,
+			  v % 1000);
+	else
+		scnprintf(buf, KN_NUM_LEN, "%llu MiB", v >> 20);
+	return buf;
+}
+
 /* What the other dolls of this kernel take, and what the target holds. */
 struct kn_admit_scan {
 	u32 id;
-	u32 cpu_resv, kids_cpu_resv, kids_cpu_limit;
-	u64 mem_resv, kids_mem_resv, kids_mem_limit;
-	u32 kid_cpu_id, kid_mem_id;	/* a child with the largest limit */
-	char kid_cpu_name[KN_NAME_LEN], kid_mem_name[KN_NAME_LEN];
+	u64 taken[KN_NR_RES];		/* reserved by the other dolls */
+	u64 kids_resv[KN_NR_RES];	/* reserved inside the target */
+	u64 kid_limit[KN_NR_RES];	/* the largest limit inside it */
+	u32 kid_id[KN_NR_RES];
+	char kid_name[KN_NR_RES][KN_NAME_LEN];
 };
 
 static int kn_admit_scan_one(struct kn_doll *d, void *arg)
 {
 	struct kn_admit_scan *s = arg;
+	struct kn_res r[KN_NR_RES];
+	int i;
 
-	if (d->kind == KN_DOLL_VM && d->id != s->id) {
-		s->cpu_resv += d->env.cpu_reserve;
-		s->mem_resv += d->env.mem_reserve;
-	}
-	/* The target's own dolls, one level down, as its kvm-nest said. */
-	if (d->kind != KN_DOLL_REPORTED || !d->parent || d->parent->id != s->id)
-		return 0;
-	s->kids_cpu_resv += d->env.cpu_reserve;
-	s->kids_mem_resv += d->env.mem_reserve;
-	if (d->env.cpu_limit > s->kids_cpu_limit) {
-		s->kids_cpu_limit = d->env.cpu_limit;
-		s->kid_cpu_id = d->id;
-		strscpy(s->kid_cpu_name, d->name, KN_NAME_LEN);
-	}
-	if (d->env.mem_limit > s->kids_mem_limit) {
-		s->kids_mem_limit = d->env.mem_limit;
-		s->kid_mem_id = d->id;
-		strscpy(s->kid_mem_name, d->name, KN_NAME_LEN);
+	kn_res_of(&d->env, r);
+	for (i = 0; i < KN_NR_RES; i++) {
+		if (d->kind == KN_DOLL_VM && d->id != s->id)
+			s->taken[i] += r[i].reserve;
+		/* The target's own dolls, one level down, as it reported. */
+		if (d->kind != KN_DOLL_REPORTED || d->parent->id != s->id)
+			continue;
+		s->kids_resv[i] += r[i].reserve;
+		if (r[i].limit > s->kid_limit[i]) {
+			s->kid_limit[i] = r[i].limit;
+			s->kid_id[i] = d->id;
+			strscpy(s->kid_name[i], d->name, KN_NAME_LEN);
+		}
 	}
 	return 0;
+}
+
+static void kn_admit_scan(struct kn_admit_scan *s, const char *skip)
+{
+	u32 cpu;
+	u64 mem;
+
+	kn_dolls_for_each(kn_admit_scan_one, s);
+	kn_env_pending_reserved(skip, &cpu, &mem);
+	s->taken[KN_CPU] += cpu;
+	s->taken[KN_MEM] += mem;
 }
 
 void kn_env_reserved(u32 *cpu, u64 *mem)
 {
-	struct kn_admit_scan s = {};
-	u32 pcpu;
-	u64 pmem;
+	struct kn_admit_scan s = { .id = U32_MAX };
 
-	kn_dolls_for_each(kn_admit_scan_one, &s);
-	kn_env_pending_reserved(NULL, &pcpu, &pmem);
-	*cpu = s.cpu_resv + pcpu;
-	*mem = s.mem_resv + pmem;
+	kn_admit_scan(&s, NULL);
+	*cpu = s.taken[KN_CPU];
+	*mem = s.taken[KN_MEM];
 }
 
-#define KN_CPU(m)	(m) / 1000, (m) % 1000
-#define KN_MIB(b)	((b) >> 20)
-
-static int kn_admit_self(const struct kn_env *e, const struct kn_env_room *r,
-			 char *why, size_t len)
+/* One resource of the new envelope against the room and the others. */
+static int kn_admit_res(int i, const struct kn_res *want, u64 cap, u64 resv,
+			const struct kn_admit_scan *s, char *why, size_t len)
 {
-	if (e->cpu_limit && e->cpu_reserve > e->cpu_limit) {
-		scnprintf(why, len, "cpu.reserve %u.%03u is above cpu.limit %u.%03u; lower the reservation or raise the limit",
-			  KN_CPU(e->cpu_reserve), KN_CPU(e->cpu_limit));
+	char a[KN_NUM_LEN], b[KN_NUM_LEN], c[KN_NUM_LEN];
+	const char *n = kn_res_name[i];
+	u64 free = resv - min(s->taken[i], resv);
+	int at;
+
+	if (want->limit && want->reserve > want->limit) {
+		scnprintf(why, len, "%s.reserve %s is above %s.limit %s",
+			  n, kn_res_fmt(a, i, want->reserve), n,
+			  kn_res_fmt(b, i, want->limit));
 		return -EINVAL;
 	}
-	if (e->mem_limit && e->mem_reserve > e->mem_limit) {
-		scnprintf(why, len, "mem.reserve %llu MiB is above mem.limit %llu MiB; lower the reservation or raise the limit",
-			  KN_MIB(e->mem_reserve), KN_MIB(e->mem_limit));
-		return -EINVAL;
-	}
-	if (e->cpu_limit > r->cpu_cap || e->cpu_reserve > r->cpu_cap) {
-		scnprintf(why, len, "L%u has %u.%03u CPUs to give, less than the %u.%03u asked; at most %u.%03u fits",
-			  kn_depth(), KN_CPU(r->cpu_cap),
-			  KN_CPU(max(e->cpu_limit, e->cpu_reserve)),
-			  KN_CPU(r->cpu_cap));
+	if (max(want->limit, want->reserve) > cap) {
+		scnprintf(why, len, "%s asked, but L%u has %s to give",
+			  kn_res_fmt(a, i, max(want->limit, want->reserve)),
+			  kn_depth(), kn_res_fmt(b, i, cap));
 		return -ENOSPC;
 	}
-	if (e->mem_limit > r->mem_cap || e->mem_reserve > r->mem_cap) {
-		scnprintf(why, len, "L%u has %llu MiB to give, less than the %llu MiB asked; at most %llu MiB fits",
-			  kn_depth(), KN_MIB(r->mem_cap),
-			  KN_MIB(max(e->mem_limit, e->mem_reserve)),
-			  KN_MIB(r->mem_cap));
+	if (want->reserve > free) {
+		at = scnprintf(why, len, "%s.reserve %s does not fit in L%u: ",
+			       n, kn_res_fmt(a, i, want->reserve), kn_depth());
+		scnprintf(why + at, len - at, "%s reservable, %s held by others, %s fits",
+			  kn_res_fmt(b, i, resv), kn_res_fmt(c, i, s->taken[i]),
+			  kn_res_fmt(a, i, free));
 		return -ENOSPC;
 	}
-	if (e->cpus & ~r->cpus) {
-		unsigned long want = e->cpus, have = r->cpus;
-
-		scnprintf(why, len, "cpus %*pbl are not all CPUs of L%u, which has %*pbl",
-			  KN_ENV_MAX_CPUS, &want, kn_depth(),
-			  KN_ENV_MAX_CPUS, &have);
+	/* The dolls inside must still fit (never checked for a new doll). */
+	if (s->kids_resv[i] > want->reserve) {
+		scnprintf(why, len,
+			  "dolls inside doll %u reserve %s; %s.reserve must stay at least that",
+			  s->id, kn_res_fmt(a, i, s->kids_resv[i]), n);
 		return -ENOSPC;
 	}
-	return 0;
-}
-
-static int kn_admit_siblings(const struct kn_env *e, const struct kn_env_room *r,
-			     u32 cpu_taken, u64 mem_taken, char *why,
-			     size_t len)
-{
-	if (cpu_taken + e->cpu_reserve > r->cpu_resv) {
-		scnprintf(why, len, "cpu.reserve %u.%03u does not fit in L%u: it may reserve %u.%03u CPUs and its other dolls hold %u.%03u; at most %u.%03u fits",
-			  KN_CPU(e->cpu_reserve), kn_depth(), KN_CPU(r->cpu_resv),
-			  KN_CPU(cpu_taken),
-			  KN_CPU(r->cpu_resv - min(cpu_taken, r->cpu_resv)));
-		return -ENOSPC;
-	}
-	if (mem_taken + e->mem_reserve > r->mem_resv) {
-		scnprintf(why, len, "mem.reserve %llu MiB does not fit in L%u: it may reserve %llu MiB and its other dolls hold %llu MiB; at most %llu MiB fits",
-			  KN_MIB(e->mem_reserve), kn_depth(), KN_MIB(r->mem_resv),
-			  KN_MIB(mem_taken),
-			  KN_MIB(r->mem_resv - min(mem_taken, r->mem_resv)));
-		return -ENOSPC;
-	}
-	return 0;
-}
-
-/* The dolls inside the target must still fit in its new envelope. */
-static int kn_admit_kids(const struct kn_env *e, const struct kn_admit_scan *s,
-			 char *why, size_t len)
-{
-	if (s->kids_cpu_resv > e->cpu_reserve) {
-		scnprintf(why, len, "the dolls inside doll %u reserve %u.%03u CPUs; its cpu.reserve must stay at least that",
-			  s->id, KN_CPU(s->kids_cpu_resv));
-		return -ENOSPC;
-	}
-	if (s->kids_mem_resv > e->mem_reserve) {
-		scnprintf(why, len, "the dolls inside doll %u reserve %llu MiB; its mem.reserve must stay at least that",
-			  s->id, KN_MIB(s->kids_mem_resv));
-		return -ENOSPC;
-	}
-	if (e->cpu_limit && s->kids_cpu_limit > e->cpu_limit) {
-		scnprintf(why, len, "doll %u '%s' inside it has cpu.limit %u.%03u; lower that first or keep cpu.limit at least that",
-			  s->kid_cpu_id, s->kid_cpu_name,
-			  KN_CPU(s->kids_cpu_limit));
-		return -ENOSPC;
-	}
-	if (e->mem_limit && s->kids_mem_limit > e->mem_limit) {
-		scnprintf(why, len, "doll %u '%s' inside it has mem.limit %llu MiB; lower that first or keep mem.limit at least that",
-			  s->kid_mem_id, s->kid_mem_name,
-			  KN_MIB(s->kids_mem_limit));
+	if (want->limit && s->kid_limit[i] > want->limit) {
+		scnprintf(why, len, "doll %u '%s' inside has %s.limit %s; lower it first",
+			  s->kid_id[i], s->kid_name[i], n,
+			  kn_res_fmt(a, i, s->kid_limit[i]));
 		return -ENOSPC;
 	}
 	return 0;
@@ -153,20 +142,28 @@ int kn_env_admit(u32 id, const char *name, const struct kn_env *env,
 		 char *why, size_t len)
 {
 	struct kn_admit_scan s = { .id = id ?: U32_MAX };
+	struct kn_res want[KN_NR_RES];
 	struct kn_env_room room;
-	u32 pcpu;
-	u64 pmem;
-	int err;
+	int err, i;
 
 	kn_env_room(&room);
-	err = kn_admit_self(env, &room, why, len);
-	if (err)
-		return err;
-	kn_dolls_for_each(kn_admit_scan_one, &s);
-	kn_env_pending_reserved(id ? NULL : name, &pcpu, &pmem);
-	err = kn_admit_siblings(env, &room, s.cpu_resv + pcpu,
-				s.mem_resv + pmem, why, len);
-	if (err || !id)
-		return err;
-	return kn_admit_kids(env, &s, why, len);
+	if (env->cpus & ~room.cpus) {
+		unsigned long w = env->cpus, have = room.cpus;
+
+		scnprintf(why, len, "cpus %*pbl are not all CPUs of L%u, which has %*pbl",
+			  KN_ENV_MAX_CPUS, &w, kn_depth(), KN_ENV_MAX_CPUS,
+			  &have);
+		return -ENOSPC;
+	}
+	kn_admit_scan(&s, id ? NULL : name);
+	kn_res_of(env, want);
+	for (i = 0; i < KN_NR_RES; i++) {
+		err = kn_admit_res(i, &want[i],
+				   i == KN_CPU ? room.cpu_cap : room.mem_cap,
+				   i == KN_CPU ? room.cpu_resv : room.mem_resv,
+				   &s, why, len);
+		if (err)
+			return err;
+	}
+	return 0;
 }

@@ -41,7 +41,8 @@ int kn_agent_apply(const struct kn_agent_req *req, char *why, size_t len)
 
 	err = kn_nl_agent_apply(w.cookie, req);
 	if (err == -ESRCH) {
-		scnprintf(why, len, "no agent runs at L%u to enforce envelopes; start 'nestctl agent' there",
+		scnprintf(why, len,
+			  "no agent runs at L%u to enforce envelopes; start 'nestctl agent' there",
 			  kn_depth());
 		err = -ENOTCONN;
 		goto out;
@@ -56,7 +57,8 @@ int kn_agent_apply(const struct kn_agent_req *req, char *why, size_t len)
 	} else {
 		err = left ?: -ETIMEDOUT;
 		if (!left)
-			scnprintf(why, len, "the agent at L%u did not answer within %u s; see its log",
+			scnprintf(why, len,
+				  "the agent at L%u did not answer within %u s; see its log",
 				  kn_depth(), KN_AGENT_TIMEOUT / HZ);
 	}
 out:

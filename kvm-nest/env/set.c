@@ -160,9 +160,12 @@ static void kn_env_born_fn(struct work_struct *work)
 		goto out;
 	/* It was admitted when it was set, so it fits: only enforce it. */
 	err = kn_env_apply(b->id, &t, &env, false, why, sizeof(why));
-	if (err)
+	/* Unenforced, it still reserves, as the pending envelope it stays. */
+	if (err) {
+		kn_env_pending_release(b->id);
 		pr_warn_ratelimited("kvm_nest: doll %u '%s' runs without its envelope: %s (%d)\n",
 				    b->id, b->name, why, err);
+	}
 out:
 	mutex_unlock(&kn_env_mutex);
 	kfree(b);

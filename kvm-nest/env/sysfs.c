@@ -122,10 +122,12 @@ KN_RO(kn_a_usage_cpu, cpu, usage_cpu_show);
 KN_RO(kn_a_usage_mem, mem, usage_mem_show);
 
 static struct attribute *kn_top_attrs[] = { &kn_a_depth.attr, NULL };
+
 static struct attribute *kn_env_attrs[] = {
 	&kn_a_cpu_limit.attr, &kn_a_cpu_reserve.attr, &kn_a_cpu_weight.attr,
 	&kn_a_cpus.attr, &kn_a_mem_limit.attr, &kn_a_mem_reserve.attr, NULL,
 };
+
 static struct attribute *kn_usage_attrs[] = {
 	&kn_a_usage_cpu.attr, &kn_a_usage_mem.attr, NULL,
 };
@@ -134,6 +136,7 @@ static const struct attribute_group kn_top_group = { .attrs = kn_top_attrs };
 static const struct attribute_group kn_env_group = {
 	.name = "envelope", .attrs = kn_env_attrs,
 };
+
 static const struct attribute_group kn_usage_group = {
 	.name = "usage", .attrs = kn_usage_attrs,
 };
