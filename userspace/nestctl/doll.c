@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The doll object: nestctl doll { show [ DOLL ] | tree | help }. */
+/* The doll object: nestctl doll { show [ DOLL ] | tree | ping DOLL | help }. */
 #include <stdio.h>
 
 #include "doll.h"
@@ -10,6 +10,7 @@ static void nc_doll_usage(FILE *f)
 {
 	fputs("Usage: nestctl doll [ show [ DOLL ] ]\n"
 	      "       nestctl doll tree\n"
+	      "       nestctl doll ping DOLL\n"
 	      "       nestctl doll help\n"
 	      "DOLL := { ID | NAME | PATH }\n"
 	      "PATH := ids or names from level 1 down, joined by '/', e.g. 3/7 or web/7\n",
@@ -138,6 +139,7 @@ int nc_doll(struct nc_ctx *ctx, int argc, char **argv)
 	static const struct nc_cmd cmds[] = {
 		{ "show", nc_doll_show },
 		{ "tree", nc_doll_tree },
+		{ "ping", nc_doll_ping },
 	};
 	static const struct nc_object obj = {
 		"doll", nc_doll_usage, cmds, NC_ARRAY_SIZE(cmds), false

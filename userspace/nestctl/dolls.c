@@ -23,6 +23,17 @@ static const char *const nc_doll_attr_name[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_EXITS] = "exits",
 	[KVM_NEST_A_DOLL_REFLECTED] = "reflected",
 	[KVM_NEST_A_DOLL_EXIT] = "exit",
+	[KVM_NEST_A_DOLL_KIND] = "kind",
+	[KVM_NEST_A_DOLL_ENV] = "env",
+	[KVM_NEST_A_DOLL_USAGE_CPU] = "usage-cpu",
+	[KVM_NEST_A_DOLL_USAGE_MEM] = "usage-mem",
+	[KVM_NEST_A_DOLL_DRY_RUN] = "dry-run",
+	[KVM_NEST_A_DOLL_REFUSAL] = "refusal",
+	[KVM_NEST_A_DOLL_COOKIE] = "cookie",
+	[KVM_NEST_A_DOLL_ERROR] = "error",
+	[KVM_NEST_A_DOLL_MSG] = "msg",
+	[KVM_NEST_A_DOLL_HOPS] = "hops",
+	[KVM_NEST_A_DOLL_RTT_NS] = "rtt-ns",
 };
 
 const struct nc_attr_names nc_doll_attr_names = {
@@ -43,6 +54,10 @@ static const enum mnl_attr_data_type nc_doll_types[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_EXITS] = MNL_TYPE_U64,
 	[KVM_NEST_A_DOLL_REFLECTED] = MNL_TYPE_U64,
 	[KVM_NEST_A_DOLL_EXIT] = MNL_TYPE_NESTED,
+	[KVM_NEST_A_DOLL_KIND] = MNL_TYPE_U32,
+	[KVM_NEST_A_DOLL_ENV] = MNL_TYPE_NESTED,
+	[KVM_NEST_A_DOLL_USAGE_CPU] = MNL_TYPE_U32,
+	[KVM_NEST_A_DOLL_USAGE_MEM] = MNL_TYPE_U64,
 };
 
 static const enum mnl_attr_data_type nc_exit_types[KVM_NEST_A_EXIT_MAX + 1] = {
@@ -100,6 +115,16 @@ int nc_doll_parse(const struct nlmsghdr *nlh, struct nc_doll *d)
 		 (tb[KVM_NEST_A_DOLL_MEM] ? NC_HAS_MEM : 0) |
 		 (tb[KVM_NEST_A_DOLL_CTX] ? NC_HAS_CTX : 0) |
 		 (tb[KVM_NEST_A_DOLL_EXITS] ? NC_HAS_STATS : 0);
+	d->kind = nc_attr_u32(tb[KVM_NEST_A_DOLL_KIND], 0);
+	d->usage_cpu = nc_attr_u32(tb[KVM_NEST_A_DOLL_USAGE_CPU], 0);
+	d->usage_mem = nc_attr_u64(tb[KVM_NEST_A_DOLL_USAGE_MEM], 0);
+	if (tb[KVM_NEST_A_DOLL_USAGE_CPU] || tb[KVM_NEST_A_DOLL_USAGE_MEM])
+		d->has |= NC_HAS_USAGE;
+	if (tb[KVM_NEST_A_DOLL_ENV]) {
+		if (nc_env_parse(tb[KVM_NEST_A_DOLL_ENV], &d->env))
+			return -EBADMSG;
+		d->has |= NC_HAS_ENV;
+	}
 	d->path = nc_xstrdup(mnl_attr_get_str(tb[KVM_NEST_A_DOLL_PATH]));
 	if (tb[KVM_NEST_A_DOLL_NAME])
 		d->name = nc_xstrdup(mnl_attr_get_str(tb[KVM_NEST_A_DOLL_NAME]));

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "env.h"
 #include "nl.h"
 
 /* Exits of one code; has_code is false for the untracked-codes bucket. */
@@ -22,11 +23,16 @@ enum {
 	NC_HAS_MEM = 1 << 1,
 	NC_HAS_CTX = 1 << 2,
 	NC_HAS_STATS = 1 << 3,	/* guest_ns, exits, reflected: not in events */
+	NC_HAS_ENV = 1 << 4,	/* env: dolls of kind VM and REPORTED */
+	NC_HAS_USAGE = 1 << 5,	/* usage_cpu, usage_mem */
 };
 
 struct nc_doll {
-	uint32_t id, level, parent, pid, vcpus;
+	uint32_t id, level, parent, pid, vcpus, kind;
 	uint64_t mem, ctx, guest_ns, exits, reflected;
+	uint32_t usage_cpu;	/* milli-CPUs over the last ~1 s */
+	uint64_t usage_mem;	/* bytes */
+	struct nc_env env;
 	unsigned int has;
 	char *path;
 	char *name;		/* NULL when unknown */

@@ -115,3 +115,16 @@ void nc_json_null(struct nc_json *j, const char *key)
 	nc_json_member(j, key);
 	fputs("null", j->out);
 }
+
+void nc_json_milli(struct nc_json *j, const char *key, uint64_t milli)
+{
+	nc_json_member(j, key);
+	fprintf(j->out, "%" PRIu64 ".%03u", milli / 1000,
+		(unsigned int)(milli % 1000));
+}
+
+void nc_json_bool(struct nc_json *j, const char *key, bool v)
+{
+	nc_json_member(j, key);
+	fputs(v ? "true" : "false", j->out);
+}

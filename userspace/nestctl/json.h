@@ -24,5 +24,8 @@ void nc_json_close(struct nc_json *j, char bracket);
 void nc_json_uint(struct nc_json *j, const char *key, uint64_t v);
 void nc_json_str(struct nc_json *j, const char *key, const char *s);
 void nc_json_null(struct nc_json *j, const char *key);
+/* A number with three decimals: 1500 -> 1.500. */
+void nc_json_milli(struct nc_json *j, const char *key, uint64_t milli);
+void nc_json_bool(struct nc_json *j, const char *key, bool v);
 
 #endif

@@ -12,6 +12,7 @@
 #include <sys/signalfd.h>
 #include <linux/kvm_nest.h>
 
+#include "attr.h"
 #include "doll.h"
 #include "nestctl.h"
 
@@ -28,6 +29,10 @@ static const char *nc_event_name(uint8_t cmd)
 		return "doll-new";
 	case KVM_NEST_CMD_DOLL_DEL_NTF:
 		return "doll-del";
+	case KVM_NEST_CMD_ENV_NTF:
+		return "env";
+	case KVM_NEST_CMD_LEVEL_NTF:
+		return "level";
 	}
 	return NULL;
 }
@@ -37,14 +42,61 @@ struct nc_monitor {
 	int write_err;		/* errno of a failed write */
 };
 
+static const enum mnl_attr_data_type nc_level_ntf_types[KVM_NEST_A_INFO_MAX + 1] = {
+	[KVM_NEST_A_INFO_DEPTH] = MNL_TYPE_U32,
+};
+
+/* The start of every event: its name, as "[name]" in text. */
+static void nc_monitor_head(struct nc_print *p, const char *name)
+{
+	char tag[32];
+
+	snprintf(tag, sizeof(tag), "[%s]", name);
+	nc_pr_open_obj(p, NULL);
+	nc_pr_str(p, NC_JSON, "event", name);
+	nc_pr_str(p, NC_TEXT | NC_BARE, NULL, tag);
+}
+
+/* level: this kernel's depth changed (a kvm-nest parent came or went). */
+static int nc_monitor_level(struct nc_print *p, const struct nlmsghdr *nlh,
+			    const char *name)
+{
+	const struct nlattr *tb[KVM_NEST_A_INFO_MAX + 1] = { 0 };
+
+	if (nc_attrs_parse(nlh, sizeof(struct genlmsghdr), nc_level_ntf_types,
+			   KVM_NEST_A_INFO_MAX, tb) || !tb[KVM_NEST_A_INFO_DEPTH])
+		return -EBADMSG;
+	nc_monitor_head(p, name);
+	nc_pr_uint(p, NC_ANY, "depth", mnl_attr_get_u32(tb[KVM_NEST_A_INFO_DEPTH]));
+	return 0;
+}
+
+/* doll-new, doll-del: the doll; env: the doll and its new envelope. */
+static int nc_monitor_doll(struct nc_print *p, const struct nlmsghdr *nlh,
+			   const char *name)
+{
+	struct nc_doll d;
+	int err = nc_doll_parse(nlh, &d);
+
+	if (!err) {
+		nc_monitor_head(p, name);
+		nc_doll_print_ident(p, &d);
+		if (d.has & NC_HAS_ENV) {
+			nc_pr_open_obj(p, "envelope");
+			nc_env_print(p, &d.env);
+			nc_pr_close_obj(p);
+		}
+	}
+	nc_doll_free(&d);
+	return err;
+}
+
 static int nc_monitor_event(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 	struct nc_monitor *m = data;
 	struct nc_print *p = m->p;
 	const char *name;
-	struct nc_doll d;
-	char tag[32];
 	int err;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g))
@@ -52,22 +104,19 @@ static int nc_monitor_event(const struct nlmsghdr *nlh, void *data)
 	name = nc_event_name(g->cmd);
 	if (!name)
 		return 0;	/* an event this nestctl does not know */
-	err = nc_doll_parse(nlh, &d);
-	if (!err) {
-		snprintf(tag, sizeof(tag), "[%s]", name);
-		nc_pr_open_obj(p, NULL);
-		nc_pr_str(p, NC_JSON, "event", name);
-		nc_pr_str(p, NC_TEXT | NC_BARE, NULL, tag);
-		nc_doll_print_ident(p, &d);
-		nc_pr_nl(p);
-		nc_pr_close_obj(p);
-		if (!nc_pr_flush(p)) {
-			m->write_err = errno ? errno : EIO;
-			err = -m->write_err;
-		}
+	if (g->cmd == KVM_NEST_CMD_LEVEL_NTF)
+		err = nc_monitor_level(p, nlh, name);
+	else
+		err = nc_monitor_doll(p, nlh, name);
+	if (err)
+		return err;
+	nc_pr_nl(p);
+	nc_pr_close_obj(p);
+	if (!nc_pr_flush(p)) {
+		m->write_err = errno ? errno : EIO;
+		return -m->write_err;
 	}
-	nc_doll_free(&d);
-	return err;
+	return 0;
 }
 
 /* Events until a signal arrives on sfd. */

@@ -13,7 +13,9 @@
 static const struct nc_cmd nc_objects[] = {
 	{ "doll", nc_doll },
 	{ "stats", nc_stats },
+	{ "envelope", nc_envelope },
 	{ "monitor", nc_monitor },
+	{ "agent", nc_agent },
 	{ "version", nc_version },
 };
 
@@ -21,7 +23,7 @@ static void nc_usage(FILE *f)
 {
 	fputs("Usage: nestctl [ OPTIONS ] OBJECT { COMMAND | help }\n"
 	      "       nestctl [ -V | --version ] [ -h | --help ]\n"
-	      "where  OBJECT := { doll | stats | monitor | version }\n"
+	      "where  OBJECT := { doll | stats | envelope | monitor | agent | version }\n"
 	      "       OPTIONS := { -j | --json | -p | --pretty |\n"
 	      "                    -i SECONDS | --interval SECONDS }\n"
 	      "Exit status: 0 success, 1 error, 2 bad usage.\n", f);

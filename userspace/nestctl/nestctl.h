@@ -47,8 +47,11 @@ int nc_doll(struct nc_ctx *ctx, int argc, char **argv);
 int nc_stats(struct nc_ctx *ctx, int argc, char **argv);
 int nc_monitor(struct nc_ctx *ctx, int argc, char **argv);
 int nc_version(struct nc_ctx *ctx, int argc, char **argv);
+int nc_envelope(struct nc_ctx *ctx, int argc, char **argv);
+int nc_agent(struct nc_ctx *ctx, int argc, char **argv);
 
-/* doll tree, from doll.c */
+/* doll tree and doll ping, from doll.c */
 int nc_doll_tree(struct nc_ctx *ctx, int argc, char **argv);
+int nc_doll_ping(struct nc_ctx *ctx, int argc, char **argv);
 
 #endif

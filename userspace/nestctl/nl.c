@@ -14,20 +14,18 @@
 /* nestctl's requests carry one id at most. */
 #define NC_NL_REQ	1024
 
-int nc_nl_open(struct nc_nl *nl)
+int nc_nl_open_quiet(struct nc_nl *nl)
 {
 	int one = 1, err;
 
 	*nl = (struct nc_nl){ .seq = (uint32_t)time(NULL) };
 	nl->sock = mnl_socket_open(NETLINK_GENERIC);
 	if (!nl->sock)
-		return nc_error("cannot open a generic netlink socket: %s",
-				strerror(errno));
+		return -errno;
 	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = errno;
+		err = -errno;
 		nc_nl_close(nl);
-		return nc_error("cannot bind a generic netlink socket: %s",
-				strerror(err));
+		return err;
 	}
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	/* Best effort: without them errors carry only an errno. */
@@ -36,15 +34,24 @@ int nc_nl_open(struct nc_nl *nl)
 	nl->buf = nc_xcalloc(1, NC_NL_BUF);
 	nl->req = nc_xcalloc(1, NC_NL_REQ);
 
-	err = nc_nl_family(nl, KVM_NEST_GENL_NAME, KVM_NEST_MCGRP_EVENTS);
+	err = nc_nl_family(nl, KVM_NEST_GENL_NAME);
 	if (err) {
 		nc_nl_close(nl);
-		if (err == -ENOENT)
-			return nc_error("kvm-nest module not loaded? (generic netlink family %s not found)",
-					KVM_NEST_GENL_NAME);
-		return nc_error("cannot look up generic netlink family %s: %s",
-				KVM_NEST_GENL_NAME, strerror(-err));
+		return err;
 	}
+	return 0;
+}
+
+int nc_nl_open(struct nc_nl *nl)
+{
+	int err = nc_nl_open_quiet(nl);
+
+	if (err == -ENOENT)
+		return nc_error("kvm-nest module not loaded? (generic netlink family %s not found)",
+				KVM_NEST_GENL_NAME);
+	if (err)
+		return nc_error("cannot open a generic netlink socket for %s: %s",
+				KVM_NEST_GENL_NAME, strerror(-err));
 	return NC_OK;
 }
 
@@ -173,15 +180,28 @@ static int nc_nl_recv(struct nc_nl *nl, nc_nl_cb cb, void *data, bool *intr)
 	}
 }
 
+void nc_nl_slow(struct nc_nl *nl, const char *note)
+{
+	nl->wait_note = note;
+}
+
 static int nc_nl_send(struct nc_nl *nl, nc_nl_cb cb, void *data, bool *intr)
 {
 	const struct nlmsghdr *req = (const struct nlmsghdr *)nl->req;
+	struct nc_nl_waiter w;
+	int err;
 
 	nl->ext = (struct nc_nl_ext){ .bad_off = -1, .miss_type = -1 };
 	*intr = false;
+	/* The kernel runs the request inside sendto(): a thread says we wait. */
+	nc_nl_wait_start(&w, nl->wait_note);
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
-		return -errno;
-	return nc_nl_recv(nl, cb, data, intr);
+		err = -errno;
+	else
+		err = nc_nl_recv(nl, cb, data, intr);
+	nc_nl_wait_stop(&w);
+	nl->wait_note = NULL;
+	return err;
 }
 
 int nc_nl_do(struct nc_nl *nl, nc_nl_cb cb, void *data)

@@ -7,6 +7,7 @@
 #ifndef NC_NL_H
 #define NC_NL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -17,6 +18,12 @@
 #define NC_NL_BUF		32768
 /* Returned (negated) once every try of a dump was interrupted. */
 #define NC_NL_EDUMPINTR		4096
+/*
+ * A request with a wait note (nc_nl_slow()) says so on stderr after
+ * NC_NL_NOTE_MS, then every NC_NL_NOTE_EVERY_S, until its answer.
+ */
+#define NC_NL_NOTE_MS		2000
+#define NC_NL_NOTE_EVERY_S	10
 
 /* Names of a request's attributes, to say which one the kernel refused. */
 struct nc_attr_names {
@@ -36,18 +43,34 @@ struct nc_nl {
 	uint32_t portid;
 	uint32_t seq;
 	uint16_t family;
-	uint32_t events;	/* multicast group id; 0 if the family has none */
+	uint32_t events;	/* multicast group ids; 0 if the family has none */
+	uint32_t agent;
+	const char *wait_note;	/* for the next request only, see nc_nl_slow() */
 	char *buf;		/* receive buffer */
 	char *req;		/* the request being built or last sent */
 	const struct nc_attr_names *names;	/* of the request's attributes */
 	struct nc_nl_ext ext;
 };
 
+/* The thread that says a request takes long (nl_wait.c). */
+struct nc_nl_waiter {
+	const char *note;	/* NULL: no thread */
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+};
+
+void nc_nl_wait_start(struct nc_nl_waiter *w, const char *note);
+void nc_nl_wait_stop(struct nc_nl_waiter *w);
+
 /* A reply message; return 0 or -errno, which ends the request. */
 typedef int (*nc_nl_cb)(const struct nlmsghdr *nlh, void *data);
 
 /* NC_OK, or NC_ERR with the reason printed (module not loaded, ...). */
 int nc_nl_open(struct nc_nl *nl);
+/* The same, silent: 0, -ENOENT (no kvm_nest family), or -errno. */
+int nc_nl_open_quiet(struct nc_nl *nl);
 void nc_nl_close(struct nc_nl *nl);
 
 /* Start a request for cmd in nl->req; add attributes to the result. */
@@ -55,6 +78,8 @@ struct nlmsghdr *nc_nl_req(struct nc_nl *nl, uint8_t cmd,
 			   const struct nc_attr_names *names);
 struct nlmsghdr *nc_nl_req_to(struct nc_nl *nl, uint16_t family, uint8_t cmd,
 			      uint16_t flags, const struct nc_attr_names *names);
+/* The next request may take long: note says what it waits for. */
+void nc_nl_slow(struct nc_nl *nl, const char *note);
 /* Send nl->req, pass each reply to cb; 0 or -errno (details in nl->ext). */
 int nc_nl_do(struct nc_nl *nl, nc_nl_cb cb, void *data);
 /* Dump cmd; on NLM_F_DUMP_INTR call restart(data) and dump again. */
@@ -63,10 +88,12 @@ int nc_nl_dump(struct nc_nl *nl, uint8_t cmd, nc_nl_cb cb,
 /* Print "Error: ..." for err from a request about what; return NC_ERR. */
 int nc_nl_report(const struct nc_nl *nl, int err, const char *what);
 
-/* Resolve a family and its group named group (nl_family.c); -errno. */
-int nc_nl_family(struct nc_nl *nl, const char *name, const char *group);
+/* Resolve a family and its events and agent groups (nl_family.c); -errno. */
+int nc_nl_family(struct nc_nl *nl, const char *name);
 /* Join the events group; then nc_nl_events() reads what arrived. */
 int nc_nl_subscribe(struct nc_nl *nl);
+/* Join the group with this id (nl->events, nl->agent). */
+int nc_nl_join(struct nc_nl *nl, uint32_t group);
 int nc_nl_fd(const struct nc_nl *nl);
 int nc_nl_events(struct nc_nl *nl, nc_nl_cb cb, void *data);
 

@@ -4,14 +4,19 @@
 
 #include "nl.h"
 
-int nc_nl_subscribe(struct nc_nl *nl)
+int nc_nl_join(struct nc_nl *nl, uint32_t group)
 {
-	if (!nl->events)
+	if (!group)
 		return -ENOENT;
 	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP,
-				  &nl->events, sizeof(nl->events)) < 0)
+				  &group, sizeof(group)) < 0)
 		return -errno;
 	return 0;
+}
+
+int nc_nl_subscribe(struct nc_nl *nl)
+{
+	return nc_nl_join(nl, nl->events);
 }
 
 int nc_nl_fd(const struct nc_nl *nl)

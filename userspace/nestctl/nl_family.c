@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The generic netlink controller: a family's id and one of its groups. */
+/* The generic netlink controller: a family's id and its groups. */
 #include <errno.h>
 #include <string.h>
+
+#include <linux/kvm_nest.h>
 
 #include "attr.h"
 #include "nl.h"
 
 struct nc_family {
-	const char *group;
 	uint16_t id;
-	uint32_t group_id;
+	uint32_t events, agent;
 };
 
 static const enum mnl_attr_data_type nc_ctrl_types[CTRL_ATTR_MCAST_GROUPS + 1] = {
@@ -26,12 +27,17 @@ static int nc_family_group(const struct nlattr *g, void *data)
 {
 	const struct nlattr *gtb[CTRL_ATTR_MCAST_GRP_ID + 1] = { 0 };
 	struct nc_family *f = data;
+	const char *name;
 
 	if (nc_attrs_parse_nest(g, nc_grp_types, CTRL_ATTR_MCAST_GRP_ID, gtb))
 		return -EBADMSG;
-	if (gtb[CTRL_ATTR_MCAST_GRP_NAME] && gtb[CTRL_ATTR_MCAST_GRP_ID] &&
-	    !strcmp(mnl_attr_get_str(gtb[CTRL_ATTR_MCAST_GRP_NAME]), f->group))
-		f->group_id = mnl_attr_get_u32(gtb[CTRL_ATTR_MCAST_GRP_ID]);
+	if (!gtb[CTRL_ATTR_MCAST_GRP_NAME] || !gtb[CTRL_ATTR_MCAST_GRP_ID])
+		return 0;
+	name = mnl_attr_get_str(gtb[CTRL_ATTR_MCAST_GRP_NAME]);
+	if (!strcmp(name, KVM_NEST_MCGRP_EVENTS))
+		f->events = mnl_attr_get_u32(gtb[CTRL_ATTR_MCAST_GRP_ID]);
+	else if (!strcmp(name, KVM_NEST_MCGRP_AGENT))
+		f->agent = mnl_attr_get_u32(gtb[CTRL_ATTR_MCAST_GRP_ID]);
 	return 0;
 }
 
@@ -51,9 +57,9 @@ static int nc_family_cb(const struct nlmsghdr *nlh, void *data)
 				    nc_family_group, f);
 }
 
-int nc_nl_family(struct nc_nl *nl, const char *name, const char *group)
+int nc_nl_family(struct nc_nl *nl, const char *name)
 {
-	struct nc_family f = { .group = group };
+	struct nc_family f = { 0 };
 	struct nlmsghdr *nlh;
 	int err;
 
@@ -65,6 +71,7 @@ int nc_nl_family(struct nc_nl *nl, const char *name, const char *group)
 	if (!f.id)
 		return -EBADMSG;
 	nl->family = f.id;
-	nl->events = f.group_id;
+	nl->events = f.events;
+	nl->agent = f.agent;
 	return 0;
 }

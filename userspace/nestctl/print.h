@@ -25,6 +25,8 @@ struct nc_print {
 	FILE *out;
 	bool json;
 	bool line_start;	/* text: nothing printed on this line yet */
+	const unsigned int *cols;	/* text table: column widths, or NULL */
+	unsigned int n_cols, col;
 	struct nc_json j;
 };
 
@@ -45,6 +47,28 @@ void nc_pr_bytes(struct nc_print *p, int o, const char *key, uint64_t v);
 /* Text: 12/s, or "-" if unknown; JSON: a number, or null if unknown. */
 void nc_pr_rate(struct nc_print *p, int o, const char *key, bool known,
 		uint64_t per_s);
+
+/*
+ * Text as a table: from now on each field prints its value only, padded
+ * to widths[i] for the i-th field of a line (the last column unpadded).
+ * nc_pr_table(p, NULL, 0) goes back to "key value" text.  No effect on JSON.
+ */
+void nc_pr_table(struct nc_print *p, const unsigned int *widths, unsigned int n);
+
+/*
+ * Fields whose text key differs from the JSON key (tkey, jkey).
+ * milli: text 1.500, JSON the number 1.500.
+ * size: text 256M (exact, as nestctl takes it) or bytes; JSON bytes.
+ * unset: text the word given (max, -), JSON null.
+ */
+void nc_pr_milli(struct nc_print *p, int o, const char *tkey,
+		 const char *jkey, uint64_t milli);
+void nc_pr_size(struct nc_print *p, int o, const char *tkey,
+		const char *jkey, uint64_t bytes);
+void nc_pr_unset(struct nc_print *p, const char *tkey, const char *word,
+		 const char *jkey);
+/* Text: yes or no; JSON: true or false. */
+void nc_pr_bool(struct nc_print *p, int o, const char *key, bool v);
 
 /* Text only: end the line; indent a new one by 2 * n spaces. */
 void nc_pr_nl(struct nc_print *p);

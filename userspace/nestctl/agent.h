@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * nestctl agent: enforces, at this level, the envelopes the kernel decided.
+ * The kernel multicasts AGENT_APPLY (a doll's envelope, every field
+ * resolved) on the "agent" group; the agent applies it with cgroup v2 and
+ * the virtio balloon, and answers AGENT_DONE with the request's cookie.
+ */
+#ifndef NC_AGENT_H
+#define NC_AGENT_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "env.h"
+#include "util.h"
+
+/* The kernel gives an apply 60 s; the agent answers well before. */
+#define NC_APPLY_BUDGET_MS	50000
+/* A MSG in AGENT_DONE: at most 255 bytes and its NUL. */
+#define NC_MSG_LEN		256
+
+/* The cgroup files an apply writes, in the order it writes them. */
+enum { NC_F_CPUSET, NC_F_WEIGHT, NC_F_CPU_MAX, NC_F_MEM_MIN, NC_F_MEM_MAX,
+       NC_F_MEM_HIGH, NC_F_N };
+
+/* What undoing an apply needs: on its failure, or when the kernel no
+ * longer waited for its answer (its envelope is still the old one). */
+struct nc_undo {
+	char dir[PATH_MAX];	/* the doll's cgroup */
+	char from[PATH_MAX];	/* where the VMM was, when moved */
+	bool made, moved;
+	char old[NC_F_N][128];
+	bool written[NC_F_N];
+	bool ballooned;		/* the balloon was moved from balloon_before */
+	uint64_t balloon_before;
+};
+
+/* One AGENT_APPLY, and what the agent answers. */
+struct nc_apply {
+	uint64_t cookie;
+	uint32_t id, pid;
+	char name[256];		/* "" when unknown */
+	struct nc_env env;	/* resolved: weight 1..10000, cpus never "" */
+	uint64_t doll_mem;	/* guest RAM as the kernel counts it, 0 unknown */
+	struct timespec start;
+	int error;		/* positive errno, 0 applied */
+	char msg[NC_MSG_LEN];
+	struct nc_undo undo;
+};
+
+/* Set a's error and MSG (what went wrong, what to do); return -err. */
+int nc_apply_fail(struct nc_apply *a, int err, const char *fmt, ...) NC_PRINTF(3, 4);
+/* Milliseconds left of NC_APPLY_BUDGET_MS since a->start, 0 when none. */
+unsigned int nc_apply_left_ms(const struct nc_apply *a);
+/* Apply a->env to the doll (agent_apply.c); 0, or -errno with a->msg set
+ * (and everything undone). */
+int nc_apply_run(struct nc_apply *a);
+/* Undo an apply that succeeded: the kernel gave up waiting for it. */
+void nc_apply_undo(struct nc_apply *a);
+
+/* Log lines on stderr; nc_vlog only with -v. */
+extern bool nc_agent_verbose;
+void nc_log(const char *fmt, ...) NC_PRINTF(1, 2);
+void nc_vlog(const char *fmt, ...) NC_PRINTF(1, 2);
+
+/* Monotonic milliseconds. */
+uint64_t nc_now_ms(void);
+void nc_sleep_ms(unsigned int ms);
+
+#endif
