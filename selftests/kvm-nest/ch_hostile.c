@@ -247,7 +247,7 @@ static void report(const struct kn_chscore *s, const struct kn_chscore *s1,
 {
 	kn_ok(!s->wrong, "%lu calls (2 runs of %lu): %lu not answered as owed",
 	      s->calls, o->calls, s->wrong);
-	kn_ok(!s->unlisted, "%lu answers outside {0 -7 -14 -16 -22 -71}, or -1000 where it should not be",
+	kn_ok(!s->unlisted, "%lu answers outside {0 (or a FETCH's length) -7 -14 -16 -22 -71}, or -1000 where it should not be",
 	      s->unlisted);
 	kn_ok(s->fast && s->refused && !s->late,
 	      "rate limit: in %lu of %lu rounds under a second, %lu calls past the 200th refused, %lu admitted",

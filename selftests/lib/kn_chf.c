@@ -32,6 +32,8 @@ static const struct {
 	K(REP_ORPHAN, rep_orphan, 2),	K(REP_LEVEL, rep_level, 2),
 	K(REP_LEVEL9, rep_level9, 2),	K(REP_CTX_DEEP, rep_ctx_deep, 2),
 	K(REP_ID0, rep_id0, 2),		K(REP_MISSING, rep_missing, 2),
+	K(FETCH, fetch, 3),		K(FETCH_BAD, fetch_bad, 2),
+	K(REPLY, reply, 3),
 #undef K
 };
 

@@ -38,6 +38,8 @@ enum kn_chf_kind {
 	/* REPORT: trees that cannot be */
 	KN_CHF_REP_DUP, KN_CHF_REP_ORPHAN, KN_CHF_REP_LEVEL, KN_CHF_REP_LEVEL9,
 	KN_CHF_REP_CTX_DEEP, KN_CHF_REP_ID0, KN_CHF_REP_MISSING,
+	/* FETCH and REPLY: commands down the tree */
+	KN_CHF_FETCH, KN_CHF_FETCH_BAD, KN_CHF_REPLY,
 	KN_CHF_NR
 };
 

@@ -100,13 +100,13 @@ void kn_chb_op(struct kn_chf *g, struct kn_hc_call *call,
 	       struct kn_chf_case *c)
 {
 	static const uint64_t ops[] = {
-		0, 3, 4, 255, (1UL << 32) | KVM_NEST_CH_HELLO,
+		0, 5, 6, 255, (1UL << 32) | KVM_NEST_CH_HELLO,
 		(1UL << 32) | KVM_NEST_CH_REPORT, 1UL << 63, ~0UL,
 	};
 	struct kn_prng *p = g->prng;
 
 	hello(g, call, c, version(p), 0);
-	call->op = kn_one_in(p, 4) ? kn_rand(p) | 4 :
+	call->op = kn_one_in(p, 4) ? kn_rand(p) | 8 :
 		   ops[kn_below(p, sizeof(ops) / sizeof(ops[0]))];
 	c->expect = -KVM_NEST_EINVAL;
 }

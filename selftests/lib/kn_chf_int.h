@@ -91,6 +91,7 @@ kn_chf_build kn_chb_rep_trunc, kn_chb_rep_past, kn_chb_rep_inner_past,
 	kn_chb_rep_unknown, kn_chb_rep_size, kn_chb_rep_nonul,
 	kn_chb_rep_longname;
 /* kn_chf_tree.c */
+kn_chf_build kn_chb_fetch, kn_chb_fetch_bad, kn_chb_reply;
 kn_chf_build kn_chb_rep_orphan, kn_chb_rep_level, kn_chb_rep_level9,
 	kn_chb_rep_ctx_deep, kn_chb_rep_missing;
 
