@@ -1,7 +1,7 @@
 # Supported kernels: the one place their versions are pinned.
 # Each alias names a Debian 12 kernel ABI; the harness and the build read
 # these variables, never a version string of their own.
-KN_KERNELS := 6.1 6.12
+KN_KERNELS ?= 6.1 6.12
 
 KN_KVER_6.1  := 6.1.0-47-amd64
 KN_IMAGE_6.1 := linux-image-6.1.0-47-amd64-unsigned

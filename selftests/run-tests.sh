@@ -28,6 +28,8 @@ export KN_TOP KN_BUILD KN_KERNEL KN_KVER KN_VENDOR KN_MODULE KN_MODDIR
 . "$KN_TOP/selftests/harness/lib/klog.sh"
 # shellcheck source=harness/lib/kmod.sh
 . "$KN_TOP/selftests/harness/lib/kmod.sh"
+# shellcheck source=harness/lib/agent.sh
+. "$KN_TOP/selftests/harness/lib/agent.sh"
 
 list=${KN_TESTS_LIST:-$KN_TOP/selftests/kvm-nest/tests.list}
 tdir=$(dirname "$list")
@@ -42,13 +44,15 @@ while read -r name vendor tmo extra; do
 	lineno=$((lineno + 1))
 	case $name in '' | '#'*) continue ;; esac
 	case $vendor:$tmo:$extra in
-	any:*: | svm:*: | vmx:*:) ;;
-	*) echo "Bail out! $list:$lineno: want '<name> any|svm|vmx <timeout-s>'"; exit 1 ;;
+	any:*: | svm:*: | vmx:*: | any:*:slow | svm:*:slow | vmx:*:slow) ;;
+	*) echo "Bail out! $list:$lineno: want '<name> any|svm|vmx <timeout-s> [slow]'"; exit 1 ;;
 	esac
 	case $tmo in '' | *[!0-9]*) echo "Bail out! $list:$lineno: bad timeout '$tmo'"; exit 1 ;; esac
 	[ "$vendor" = any ] || [ "$vendor" = "$KN_VENDOR" ] || continue
 	if [ $# -gt 0 ]; then
 		case " $* " in *" $name "*) ;; *) continue ;; esac
+	elif [ "$extra" = slow ]; then
+		continue	# not per commit: only when named
 	fi
 	echo "$name $tmo" >>"$sel"
 done <"$list"
@@ -82,6 +86,8 @@ while read -r name tmo; do
 	fi
 	had_nest=0
 	kn_loaded kvm_nest && had_nest=1
+	# The envelope agent comes back if a module reload ended it.
+	[ "$had_nest" = 0 ] || kn_agent_start >/dev/null 2>&1 || true
 	mark="test-$n-$name-$$"
 	kn_mark "$mark"
 	t0=$(date +%s)

@@ -48,7 +48,7 @@ main() {
 	# Host timeout: the tests' own timeouts (of NAMES, or all) plus boot.
 	budget() {
 		awk -v v="$1" -v names=" $2 " '!/^#/ && NF >= 3 && ($2 == "any" || $2 == v) &&
-			(names == "  " || index(names, " " $1 " ")) { s += $3 } END { print s + 0 }' \
+			(names == "  " ? $4 != "slow" : index(names, " " $1 " ")) { s += $3 } END { print s + 0 }' \
 			"$KN_TOP/selftests/kvm-nest/tests.list"
 	}
 	svm_tests=${KN_TESTS:-}

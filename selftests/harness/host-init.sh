@@ -53,6 +53,14 @@ stty -F $RESULT raw -echo 2>/dev/null
 
 # shellcheck source=lib/kmod.sh
 . "$KN_TOP/selftests/harness/lib/kmod.sh"
+# shellcheck source=lib/agent.sh
+. "$KN_TOP/selftests/harness/lib/agent.sh"
+# A doll started with a balloon (l1-doll.sh --balloon) has virtio device
+# id 5; its driver comes from the image's tree like the other modules.
+if grep -qx 0x0005 /sys/bus/virtio/devices/*/device 2>/dev/null; then
+	kn_insmod virtio_balloon || fatal "insmod virtio_balloon failed (the doll has a balloon device)"
+	say "virtio_balloon loaded"
+fi
 kn_load_kvm || fatal "cannot load the KVM stack with nested=1"
 say "$(kn_vendor_mod) nested=$(cat "/sys/module/$(kn_vendor_mod)/parameters/nested")"
 if [ "${KN_LOAD_MODULE:-1}" = 1 ]; then
@@ -64,6 +72,17 @@ if [ "${KN_LOAD_MODULE:-1}" = 1 ]; then
 	else
 		say "kvm-nest module $KN_MODULE absent: running without it"
 	fi
+fi
+
+# The envelope agent applies envelopes (cgroups, balloon) for the dolls
+# this kernel hosts; it needs kvm-nest and a nestctl that has it.
+if kn_agent_start; then
+	say "nestctl agent running (pid $(kn_agent_pid)), log $KN_AGENT_LOG"
+elif kn_loaded kvm_nest && kn_agent_supported; then
+	# Not fatal: the envelope tests fail on it, the others need no agent.
+	say "nestctl agent did not start: $(tail -n 3 "$KN_AGENT_LOG" 2>/dev/null | tr '\n' ' ')"
+else
+	say "no nestctl agent (kvm-nest not loaded, or $(kn_agent_nestctl) has no agent)"
 fi
 
 t_runner=$(up)

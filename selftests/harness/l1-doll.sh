@@ -3,10 +3,15 @@
 # stock kernel under qemu -enable-kvm -cpu host, seeing this host's / over
 # 9p; its host-init.sh loads kvm nested=1 (and kvm-nest with --module) and
 # runs COMMAND. Results come back on the doll's second serial port.
-#   l1-doll.sh [--name N] [--mem M] [--module] [--timeout S] -- COMMAND...
+#   l1-doll.sh [--name N] [--mem M] [--module] [--balloon] [--quiet] [--timeout S] -- COMMAND...
 #       run to completion: print the doll's output, exit with its status
 #   l1-doll.sh --bg [...] -- COMMAND...   start it, print "pid=<qemu pid> dir=<dir>"
 #   l1-doll.sh --wait DIR [--timeout S]   wait for a --bg doll, as above
+# --quiet: the doll's console shows warnings and worse only (each console
+# byte costs exits, and they add up in a doll inside a doll).
+# --balloon adds a virtio balloon (the doll loads virtio_balloon). Every
+# doll has a QMP socket at DIR/qmp.sock; the envelope agent finds it in
+# QEMU's command line. DIR/result.log grows live with COMMAND's output.
 # POSIX sh; runs inside the emulated host (needs the KN_* of host-init.sh).
 set -eu
 : "${KN_TOP:?run inside an emulated host}" "${KN_KERNEL:?}"
@@ -14,13 +19,15 @@ KN_BUILD=${KN_BUILD:-$KN_TOP/build}
 # shellcheck source=lib/klog.sh
 . "$KN_TOP/selftests/harness/lib/klog.sh"
 
-name=l1doll mem=1G module=0 bg=0 tmo=300 dir=
-usage() { sed -n '5,9s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+name=l1doll mem=1G module=0 balloon=0 quiet='' bg=0 tmo=300 dir=
+usage() { sed -n '5,14s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--module) module=1; shift ;;
+	--balloon) balloon=1; shift ;;
+	--quiet) quiet=" loglevel=5"; shift ;;
 	--timeout) tmo=$2; shift 2 ;;
 	--bg) bg=1; shift ;;
 	--wait) dir=$2; shift 2 ;;
@@ -89,6 +96,9 @@ for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin /usr
 	[ -f "$f" ] || { echo "l1-doll: $f missing (qemu-system-x86, seabios)" >&2; exit 1; }
 	ln -s "$f" "$dir/fw/"
 done
+# The doll's machine is QEMU's default (pc, PCI): the PCI balloon fits it.
+dev=
+[ "$balloon" = 0 ] || dev="-device virtio-balloon-pci,id=balloon0"
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 {
 	echo "KN_TOP=$(q "$KN_TOP")"
@@ -110,12 +120,14 @@ cat "$initrd" "$dir/extra.cpio.gz" >"$dir/initrd"
 
 # -xsave: with the XSAVE this host (itself under TCG) offers, the doll's
 # kernel WARNs at boot ("XSAVE consistency problem"); FXSAVE avoids that.
+# shellcheck disable=SC2086 # $dev: no word or several
 qemu-system-x86_64 -enable-kvm -cpu host,-xsave -m "$mem" -smp 1 -nodefaults -name "$name" \
-	-L "$dir/fw" -display none -no-reboot \
+	-L "$dir/fw" -display none -no-reboot $dev \
+	-qmp "unix:$dir/qmp.sock,server=on,wait=off" \
 	-serial "file:$dir/console.log" -serial "file:$dir/result.log" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-kernel "$vmlinuz" -initrd "$dir/initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic printk.time=1 kn.init=$KN_TOP/selftests/harness/host-init.sh" \
+	-append "console=ttyS0 panic=-1 oops=panic printk.time=1$quiet kn.init=$KN_TOP/selftests/harness/host-init.sh" \
 	</dev/null >"$dir/qemu.log" 2>&1 &
 echo $! >"$dir/pid"
 

@@ -42,8 +42,12 @@ static void nc_mib(char *buf, size_t len, uint64_t bytes)
 static int nc_cgs_write(struct nc_apply *a, struct nc_undo *st, int f,
 			const char *val)
 {
-	int err = nc_cg_write(st->dir, nc_files[f], val);
+	int err;
 
+	/* Rewriting cpu.max refills the CFS quota: a no-op change must not. */
+	if (!strcmp(st->old[f], val))
+		return 0;
+	err = nc_cg_write(st->dir, nc_files[f], val);
 	if (err)
 		return nc_apply_fail(a, -err, "doll %u: cannot write \"%s\" to %s/%s: %s; it must fit what the parent cgroup allows (cpuset.cpus.effective)",
 				     a->id, val, st->dir, nc_files[f], strerror(-err));

@@ -1,0 +1,68 @@
+#!/bin/sh
+# cpu.limit holds: a busy level-1 doll (guest_spin, which never stops
+# running) limited to 0.25 CPU uses 25% +- 2% of one CPU over 5 s, measured
+# from its cgroup's cpu.stat (the cgroup the agent put its VMM in, read from
+# /proc/PID/cgroup). Changed live to 0.5, the new bound holds from the next
+# period on: the following 5 s window uses 50% +- 2%. Back to max, the doll
+# gets its CPU back.
+set -eu
+. "$KN_TOP/selftests/kvm-nest/env_lib.sh"
+
+TOL=${KN_ENV_CPU_TOL:-0.02}
+WIN=${KN_ENV_CPU_WINDOW:-5}
+env_require
+tap_plan 15
+env_agent_check
+
+env_spin env-cpu 120
+tap_diag "busy doll: guest_spin pid $spin_pid, doll $spin_id"
+# Unlimited first: the doll must want more than the largest limit tested.
+env_set "$spin_id" cpu.limit max
+cg=$(env_cg $spin_pid)
+tap_diag "its cgroup: $cg"
+# shellcheck disable=SC2046
+set -- $(env_cpu_share "$cg" 2)
+tap_check "unlimited, it used $1 CPU over $3 s: busy (> 0.6)" in_range 0.6 "$1" 64
+
+# measure LIMIT WHAT: one test point: the next WIN seconds use LIMIT +- TOL.
+measure() {
+	_lim=$1 _what=$2
+	cg=$(env_cg $spin_pid)
+	_max=$(cat "$cg/cpu.max" 2>/dev/null || echo none)
+	# shellcheck disable=SC2046
+	set -- $(env_cpu_share "$cg" "$WIN")
+	tap_diag "cpu.limit $_lim: cpu.max '$_max', used $1 CPU ($2 us in $3 s) in $cg"
+	_lo=$(awk -v l="$_lim" -v t="$TOL" 'BEGIN { print l - t }')
+	_hi=$(awk -v l="$_lim" -v t="$TOL" 'BEGIN { print l + t }')
+	tap_check "$_what: used $1 CPU over $3 s, within $_lo..$_hi" in_range "$_lo" "$1" "$_hi"
+}
+
+env_set "$spin_id" cpu.limit 0.25
+cg=$(env_cg $spin_pid)
+tap_check "cpu.max of $cg is '25000 100000' ($(cat "$cg/cpu.max"))" \
+	test "$(cat "$cg/cpu.max")" = "25000 100000"
+tap_check "nestctl shows cpu_limit 0.25 ($(env_field "$spin_id" cpu_limit))" \
+	test "$(env_field "$spin_id" cpu_limit)" = 0.25
+# Let the period the change landed in end (one period: 100 ms).
+sleep 0.1
+measure 0.25 "cpu.limit 0.25"
+
+env_set "$spin_id" cpu.limit 0.5
+# The window starts right away: the bound must hold from the next period.
+sleep 0.1
+measure 0.5 "live change to 0.5, the next $WIN s"
+tap_check "cpu.max of the doll's cgroup is '50000 100000' ($(cat "$(env_cg $spin_pid)/cpu.max"))" \
+	test "$(cat "$(env_cg $spin_pid)/cpu.max")" = "50000 100000"
+
+# What kvm-nest measured from below, next to the limit (not judged: its
+# guest time leaves out the exits the host handles).
+tap_diag "nestctl envelope show $spin_id:" "$("$NC" envelope show "$spin_id" 2>&1)"
+
+env_set "$spin_id" cpu.limit max
+sleep 0.1
+# shellcheck disable=SC2046
+set -- $(env_cpu_share "$(env_cg $spin_pid)" 2)
+tap_check "cpu.limit max again: it used $1 CPU over $3 s (> 0.6)" in_range 0.6 "$1" 64
+tap_check "the doll ran throughout (guest_spin alive)" kill -0 $spin_pid
+env_log_check
+tap_exit

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The envelope and channel ops of the kvm_nest family (env-set, env-del,
+ * ping, agent-done) refuse malformed requests themselves, not only through
+ * nestctl: a missing or doubled target, bad values inside the envelope nest
+ * (a CPU list that is none, wrong sizes, unknown fields) get EINVAL, values
+ * out of a policy's range (weight above 10000, id 0) ERANGE as netlink
+ * policies give it, each with an extended ack that points at the attribute,
+ * inside the nest too; an unknown doll gets ENOENT with the explanation in
+ * a refusal message; a reservation above the limit is refused before any
+ * agent is asked. Unprivileged users can do none of them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include "../../include/uapi/linux/kvm_nest.h"
+#include "kn_genl.h"
+#include "kn_tap.h"
+
+#define NO_DOLL		0xfffffff0u	/* an id no doll has */
+#define OURS		(~0ull)		/* DOLL_ID: our own VM's doll */
+#define NOBODY		65534
+#define REFUSED		"refused: see the refusal message"
+
+enum vt { V_END, V_U32, V_U64, V_STR, V_FLAG, V_BYTES };
+
+struct val {
+	enum vt vt;
+	uint16_t type;
+	uint64_t n;		/* U32, U64; BYTES: length */
+	const char *s;		/* STR */
+};
+
+struct env_case {
+	const char *what;
+	uint8_t cmd;
+	struct val top[3];	/* request attributes, V_END ends */
+	bool env;		/* an ENV nest after them */
+	struct val in[3];	/* its attributes */
+	int err;		/* 0 or -errno; ANY_ERR: any error */
+	const char *msg;	/* NULL: not checked; "": any; else contained */
+	int at;			/* extack points at: 0 no check, 1+i top[i], 11+i in[i] */
+	int miss;		/* extack names this missing type */
+	const char *refusal;	/* a REFUSAL attribute containing this */
+};
+
+#define ANY_ERR		1
+#define ID(v)		{ V_U32, KVM_NEST_A_DOLL_ID, (v), NULL }
+#define NAME(s)		{ V_STR, KVM_NEST_A_DOLL_NAME, 0, (s) }
+#define U32(t, v)	{ V_U32, (t), (v), NULL }
+#define U64(t, v)	{ V_U64, (t), (v), NULL }
+#define STR(t, s)	{ V_STR, (t), 0, (s) }
+#define BYTES(t, n)	{ V_BYTES, (t), (n), NULL }
+
+static const struct env_case cases[] = {
+	{ .what = "env-set without a doll id or name", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .env = true, .in = { U32(KVM_NEST_A_ENV_CPU_WEIGHT, 100) },
+	  .err = -EINVAL, .msg = "give a doll id" },
+	{ .what = "env-set with both an id and a name", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(NO_DOLL), NAME("web") }, .env = true,
+	  .in = { U32(KVM_NEST_A_ENV_CPU_WEIGHT, 100) },
+	  .err = -EINVAL, .msg = "give a doll id", .at = 1 },
+	{ .what = "env-set, doll id 0", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(0) }, .env = true, .in = { U32(KVM_NEST_A_ENV_CPU_WEIGHT, 100) },
+	  .err = -ERANGE, .msg = "", .at = 1 },
+	{ .what = "env-set without an envelope", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(OURS) }, .err = -EINVAL, .miss = KVM_NEST_A_DOLL_ENV },
+	{ .what = "env-set, cpu.weight 10001", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(OURS) }, .env = true, .in = { U32(KVM_NEST_A_ENV_CPU_WEIGHT, 10001) },
+	  .err = -ERANGE, .msg = "", .at = 11 },
+	{ .what = "env-set, cpus \"abc\"", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(OURS) }, .env = true, .in = { STR(KVM_NEST_A_ENV_CPUS, "abc") },
+	  .err = -EINVAL, .msg = "CPU list", .at = 11 },
+	{ .what = "env-set, cpus \"64\" (CPUs are 0-63)", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(OURS) }, .env = true, .in = { STR(KVM_NEST_A_ENV_CPUS, "64") },
+	  .err = -EINVAL, .msg = "CPU list", .at = 11 },
+	{ .what = "env-set, cpu.limit of 8 bytes", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(OURS) }, .env = true, .in = { U64(KVM_NEST_A_ENV_CPU_LIMIT, 1000) },
+	  .err = -EINVAL, .msg = "", .at = 11 },
+	{ .what = "env-set, mem.limit of 4 bytes", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(OURS) }, .env = true, .in = { U32(KVM_NEST_A_ENV_MEM_LIMIT, 1 << 30) },
+	  .err = -EINVAL, .msg = "", .at = 11 },
+	{ .what = "env-set, envelope field type 50", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(OURS) }, .env = true, .in = { U32(50, 1) },
+	  .err = -EINVAL, .msg = "", .at = 11 },
+	{ .what = "env-set, cpus of 300 bytes", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(OURS) }, .env = true, .in = { BYTES(KVM_NEST_A_ENV_CPUS, 300) },
+	  .err = -ERANGE, .msg = "", .at = 11 },
+	{ .what = "env-set, unknown doll", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(NO_DOLL) }, .env = true, .in = { U32(KVM_NEST_A_ENV_CPU_WEIGHT, 100) },
+	  .err = -ENOENT, .msg = REFUSED, .refusal = "no doll" },
+	{ .what = "env-set dry run, cpu.reserve 0.5 above cpu.limit 0.2", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(OURS), { V_FLAG, KVM_NEST_A_DOLL_DRY_RUN, 0, NULL } }, .env = true,
+	  .in = { U32(KVM_NEST_A_ENV_CPU_LIMIT, 200), U32(KVM_NEST_A_ENV_CPU_RESERVE, 500) },
+	  .err = -EINVAL, .msg = REFUSED, .refusal = "0.500 is above cpu.limit 0.200" },
+	{ .what = "env-del, no pending envelope of that name", .cmd = KVM_NEST_CMD_ENV_DEL,
+	  .top = { NAME("kn-no-such-vm") }, .err = -ENOENT, .msg = "no pending envelope", .at = 1 },
+	{ .what = "env-del without a target", .cmd = KVM_NEST_CMD_ENV_DEL,
+	  .err = -EINVAL, .msg = "give a doll id" },
+	{ .what = "ping without an id", .cmd = KVM_NEST_CMD_PING,
+	  .err = -EINVAL, .miss = KVM_NEST_A_DOLL_ID },
+	{ .what = "ping, unknown doll", .cmd = KVM_NEST_CMD_PING,
+	  .top = { ID(NO_DOLL) }, .err = ANY_ERR },
+	{ .what = "agent-done without a cookie", .cmd = KVM_NEST_CMD_AGENT_DONE,
+	  .top = { U32(KVM_NEST_A_DOLL_ERROR, 0) }, .err = -EINVAL,
+	  .miss = KVM_NEST_A_DOLL_COOKIE },
+	{ .what = "agent-done, error 5000 (above MAX_ERRNO)", .cmd = KVM_NEST_CMD_AGENT_DONE,
+	  .top = { U64(KVM_NEST_A_DOLL_COOKIE, 1), U32(KVM_NEST_A_DOLL_ERROR, 5000) },
+	  .err = -ERANGE, .msg = "", .at = 2 },
+	{ .what = "agent-done, a cookie nobody waits for", .cmd = KVM_NEST_CMD_AGENT_DONE,
+	  .top = { U64(KVM_NEST_A_DOLL_COOKIE, 0x4b4e4b4e4b4e4b4eull), U32(KVM_NEST_A_DOLL_ERROR, 0) },
+	  .err = ANY_ERR, .msg = "cookie", .at = 1 },
+};
+
+/* One attribute into buf at *len; returns its offset there. */
+static size_t put_val(uint8_t *buf, size_t *len, const struct val *v, uint32_t ours)
+{
+	static const uint8_t zero[512];
+	struct nlattr a = { .nla_type = v->type };
+	uint64_t n = v->n == OURS ? ours : v->n;
+	uint32_t u32 = (uint32_t)n;
+	const void *data = NULL;
+	size_t off = *len, dlen = 0;
+
+	switch (v->vt) {
+	case V_U32:
+		data = &u32;
+		dlen = 4;
+		break;
+	case V_U64:
+		data = &n;
+		dlen = 8;
+		break;
+	case V_STR:
+		data = v->s;
+		dlen = strlen(v->s) + 1;
+		break;
+	case V_BYTES:
+		data = zero;
+		dlen = n;
+		break;
+	case V_FLAG:
+	case V_END:
+		break;
+	}
+	a.nla_len = (uint16_t)(NLA_HDRLEN + dlen);
+	memcpy(buf + off, &a, sizeof(a));
+	if (dlen)
+		memcpy(buf + off + NLA_HDRLEN, data, dlen);
+	*len = off + NLA_ALIGN(a.nla_len);
+	return off;
+}
+
+struct refusal {
+	char text[512];
+};
+
+static bool refusal_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct refusal *r = arg;
+	size_t len;
+	const void *attrs = kn_genl_attrs(nlh, &len);
+
+	kn_nla_for_each(a, attrs, len)
+		if (kn_nla_type(a) == KVM_NEST_A_DOLL_REFUSAL)
+			snprintf(r->text, sizeof(r->text), "%.*s", (int)kn_nla_len(a),
+				 (const char *)kn_nla_data(a));
+	return true;
+}
+
+static void run_case(struct kn_genl *g, const struct env_case *c, uint32_t ours)
+{
+	static uint8_t buf[4096];
+	struct kn_genl_msg *m = malloc(sizeof(*m));
+	struct refusal r = { "" };
+	struct kn_genl_ack ack;
+	long offs[3] = { -1, -1, -1 }, ioffs[3] = { -1, -1, -1 }, want = -1, nest;
+	size_t len;
+	bool pass;
+	int i;
+
+	if (!m)
+		kn_die("malloc");
+	kn_genl_msg_init(m, g->family, 0, c->cmd, KVM_NEST_GENL_VERSION);
+	for (i = 0; i < 3 && c->top[i].vt != V_END; i++) {
+		len = 0;
+		put_val(buf, &len, &c->top[i], ours);
+		/* The attribute's header is the first 4 bytes of buf. */
+		offs[i] = kn_genl_put(m, c->top[i].type, buf + NLA_HDRLEN,
+				      (uint16_t)(((struct nlattr *)buf)->nla_len - NLA_HDRLEN));
+	}
+	if (c->env) {
+		len = 0;
+		for (i = 0; i < 3 && c->in[i].vt != V_END; i++)
+			ioffs[i] = (long)put_val(buf, &len, &c->in[i], ours);
+		nest = kn_genl_put(m, KVM_NEST_A_DOLL_ENV | NLA_F_NESTED, buf, (uint16_t)len);
+		for (i = 0; i < 3; i++)
+			if (ioffs[i] >= 0)
+				ioffs[i] += nest + NLA_HDRLEN;
+	}
+	kn_genl_xfer(g, m, refusal_cb, &r, &ack);
+	pass = c->err == ANY_ERR ? ack.error < 0 : ack.error == c->err;
+	if (c->msg)
+		pass &= *c->msg ? !!strstr(ack.msg, c->msg) : !!*ack.msg;
+	if (c->at)
+		want = c->at > 10 ? ioffs[c->at - 11] : offs[c->at - 1];
+	if (c->at)
+		pass &= ack.offs == want;
+	if (c->miss)
+		pass &= ack.miss_type == c->miss;
+	if (c->refusal)
+		pass &= !!strstr(r.text, c->refusal);
+	kn_ok(pass, "%s: %s (want %s), message \"%s\", offset %ld (want %ld), missing type %ld%s%s",
+	      c->what, strerror(-ack.error),
+	      c->err == ANY_ERR ? "an error" : strerror(-c->err), ack.msg, ack.offs,
+	      want, ack.miss_type, *r.text ? ", refusal: " : "", r.text);
+	free(m);
+}
+
+/* Our VM's level-1 doll, found in a dump by our pid. */
+struct ours {
+	uint32_t id;
+};
+
+static bool ours_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct ours *o = arg;
+	uint32_t id = 0, level = 0, pid = 0;
+	size_t len;
+	const void *attrs = kn_genl_attrs(nlh, &len);
+
+	kn_nla_for_each(a, attrs, len) {
+		if (kn_nla_len(a) != 4)
+			continue;
+		if (kn_nla_type(a) == KVM_NEST_A_DOLL_ID)
+			id = *(const uint32_t *)kn_nla_data(a);
+		else if (kn_nla_type(a) == KVM_NEST_A_DOLL_LEVEL)
+			level = *(const uint32_t *)kn_nla_data(a);
+		else if (kn_nla_type(a) == KVM_NEST_A_DOLL_PID)
+			pid = *(const uint32_t *)kn_nla_data(a);
+	}
+	if (level == 1 && pid == (uint32_t)getpid())
+		o->id = id;
+	return true;
+}
+
+/* As nobody, each op refused with EPERM: bit i set if op i was not. */
+static int unprivileged(uint32_t ours)
+{
+	static const uint8_t cmds[] = {
+		KVM_NEST_CMD_ENV_SET, KVM_NEST_CMD_ENV_DEL, KVM_NEST_CMD_PING,
+		KVM_NEST_CMD_AGENT_DONE,
+	};
+	struct kn_genl *g = malloc(sizeof(*g));
+	struct kn_genl_msg m;
+	struct kn_genl_ack ack;
+	int failed = 0;
+
+	if (!g || setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY) || kn_genl_open(g, KVM_NEST_GENL_NAME))
+		return 0xff;
+	for (unsigned int i = 0; i < sizeof(cmds); i++) {
+		kn_genl_msg_init(&m, g->family, 0, cmds[i], KVM_NEST_GENL_VERSION);
+		kn_genl_put_u32(&m, KVM_NEST_A_DOLL_ID, ours);
+		kn_genl_xfer(g, &m, NULL, NULL, &ack);
+		if (ack.error != -EPERM)
+			failed |= 1 << i;
+	}
+	return failed;
+}
+
+static void check_unprivileged(uint32_t ours)
+{
+	static const char *const what[] = { "env-set", "env-del", "ping", "agent-done" };
+	int status = 0;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		kn_die("fork");
+	if (!pid)
+		_exit(unprivileged(ours));
+	waitpid(pid, &status, 0);
+	status = WIFEXITED(status) ? WEXITSTATUS(status) : 0xff;
+	for (unsigned int i = 0; i < 4; i++)
+		kn_ok(!(status & (1 << i)), "as uid %d: %s refused with EPERM", NOBODY, what[i]);
+}
+
+int main(void)
+{
+	static struct kn_genl g;
+	int err = kn_genl_open(&g, KVM_NEST_GENL_NAME);
+	size_t n = sizeof(cases) / sizeof(cases[0]);
+	struct kn_genl_msg m;
+	struct kn_genl_ack ack;
+	struct ours o = { 0 };
+	int kvm, vm;
+
+	if (err == -ENOENT)
+		kn_skip_rest("family %s not registered: kvm-nest not loaded", KVM_NEST_GENL_NAME);
+	if (err)
+		kn_bail("looking up family %s: %s", KVM_NEST_GENL_NAME, strerror(-err));
+	/* A doll of our own to aim at; it never runs, nothing is applied to it. */
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	vm = kvm < 0 ? -1 : ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		kn_bail("KVM_CREATE_VM: %s", strerror(errno));
+	kn_genl_msg_init(&m, g.family, NLM_F_DUMP, KVM_NEST_CMD_DOLL_GET, KVM_NEST_GENL_VERSION);
+	kn_genl_xfer(&g, &m, ours_cb, &o, &ack);
+	if (ack.error || !o.id)
+		kn_bail("no level-1 doll for our VM in the dump (%s)", strerror(-ack.error));
+	kn_plan((unsigned int)n + 4);
+	kn_diag("our VM's doll: %u", o.id);
+	for (size_t i = 0; i < n; i++)
+		run_case(&g, &cases[i], o.id);
+	check_unprivileged(o.id);
+	close(vm);
+	close(kvm);
+	kn_genl_close(&g);
+	kn_finish();
+}
