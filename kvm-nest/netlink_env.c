@@ -97,8 +97,9 @@ static int kn_nl_env_run(struct genl_info *info, struct kn_cmd *cmd)
 	} else {
 		err = kn_env_pending_del(buf);
 		if (err)
-			scnprintf(res.why, sizeof(res.why),
-				  "no pending envelope named '%s'", buf);
+			NL_SET_ERR_MSG_ATTR(info->extack, name,
+					    "no pending envelope with this name");
+		return err;
 	}
 	return err ? kn_nl_refuse(info, cmd->cmd, err, res.why) : 0;
 }

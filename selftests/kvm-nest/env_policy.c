@@ -100,7 +100,7 @@ static const struct env_case cases[] = {
 	{ .what = "env-set dry run, cpu.reserve 0.5 above cpu.limit 0.2", .cmd = KVM_NEST_CMD_ENV_SET,
 	  .top = { ID(OURS), { V_FLAG, KVM_NEST_A_DOLL_DRY_RUN, 0, NULL } }, .env = true,
 	  .in = { U32(KVM_NEST_A_ENV_CPU_LIMIT, 200), U32(KVM_NEST_A_ENV_CPU_RESERVE, 500) },
-	  .err = -EINVAL, .msg = REFUSED, .refusal = "0.500 is above cpu.limit 0.200" },
+	  .err = -EINVAL, .msg = REFUSED, .refusal = "0.500 CPUs is above cpu.limit 0.200 CPUs" },
 	{ .what = "env-del, no pending envelope of that name", .cmd = KVM_NEST_CMD_ENV_DEL,
 	  .top = { NAME("kn-no-such-vm") }, .err = -ENOENT, .msg = "no pending envelope", .at = 1 },
 	{ .what = "env-del without a target", .cmd = KVM_NEST_CMD_ENV_DEL,

@@ -16,7 +16,7 @@ set -eu
 
 # Enough CPUIDs that the doll's kvm-nest reports (once a second) while its
 # nested guest exists.
-N=${KN_L3_ITER:-1000}
+N=${KN_L3_ITER:-4000}
 DOLLS=/sys/kernel/debug/kvm_nest/dolls
 L2=$KN_BUILD/selftests/l2_cpuid
 NC=${KN_NESTCTL:-$KN_BUILD/nestctl/nestctl}
@@ -84,7 +84,10 @@ jqs() { jq -r --arg name $NAME --argjson pid "$qpid" --argjson cpuid "$jcpuid" -
 tap_plan 12
 mark=l3.$$
 kn_mark $mark
-out=$("$KN_TOP/selftests/harness/l1-doll.sh" --bg --module --name $NAME --timeout 600 -- "$L2 -n $N")
+# The doll lingers after l2_cpuid so the last snapshots see its final
+# counts: a context's dolls go only with the doll's VM.
+out=$("$KN_TOP/selftests/harness/l1-doll.sh" --bg --module --name $NAME --timeout 600 -- \
+	"$L2 -n $N; r=\$?; sleep 8; exit \$r")
 qpid=$(echo "$out" | sed -n 's/^pid=\([0-9]*\) .*/\1/p')
 ddir=$(echo "$out" | sed -n 's/.* dir=//p')
 tap_diag "doll: $out, kvm-nest loaded in it, l2_cpuid -n $N"
