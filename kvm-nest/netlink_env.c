@@ -90,17 +90,18 @@ static int kn_nl_env_run(struct genl_info *info, struct kn_cmd *cmd)
 	if (!name) {
 		cmd->id = nla_get_u32(info->attrs[KVM_NEST_A_DOLL_ID]);
 		err = kn_cmd_exec(cmd, &res);
-	} else if (nla_strscpy(buf, name, sizeof(buf)),
-		   cmd->cmd == KVM_NEST_CMD_ENV_SET) {
-		err = kn_env_set_pending(buf, &cmd->change, cmd->dry, res.why,
-					 sizeof(res.why));
-	} else {
+		return err ? kn_nl_refuse(info, cmd->cmd, err, res.why) : 0;
+	}
+	nla_strscpy(buf, name, sizeof(buf));
+	if (cmd->cmd == KVM_NEST_CMD_ENV_DEL) {
 		err = kn_env_pending_del(buf);
 		if (err)
 			NL_SET_ERR_MSG_ATTR(info->extack, name,
 					    "no pending envelope with this name");
 		return err;
 	}
+	err = kn_env_set_pending(buf, &cmd->change, cmd->dry, res.why,
+				 sizeof(res.why));
 	return err ? kn_nl_refuse(info, cmd->cmd, err, res.why) : 0;
 }
 
