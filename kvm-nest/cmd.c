@@ -28,6 +28,24 @@ static int kn_cmd_route_fill(struct kn_doll *d, void *arg)
 	return 0;
 }
 
+/*
+ * The child applied @arg's change: our copy of the doll's envelope takes
+ * it now, not at the child's next REPORT, so that a change judged here
+ * right after sees it.  Only if the doll is still the one we sent it to.
+ */
+static int kn_cmd_copy_env(struct kn_doll *d, void *arg)
+{
+	const struct kn_cmd *down = arg;
+
+	if (d->kind != KN_DOLL_REPORTED || d->rep.rid != down->id)
+		return 0;
+	if (down->cmd == KVM_NEST_CMD_ENV_DEL)
+		memset(&d->env, 0, sizeof(d->env));
+	else
+		kn_env_merge(&d->env, &down->change);
+	return 0;
+}
+
 int kn_cmd_exec(const struct kn_cmd *cmd, struct kn_cmd_result *res)
 {
 	struct kn_cmd_route r;
@@ -52,6 +70,8 @@ int kn_cmd_exec(const struct kn_cmd *cmd, struct kn_cmd_result *res)
 		down.id = r.rid;
 		err = kn_ch_request(r.vm_id, &down, res);
 		res->hops++;
+		if (!err && !down.dry && down.cmd != KVM_NEST_CMD_PING)
+			kn_doll_with_id(cmd->id, kn_cmd_copy_env, &down);
 		return err;
 	}
 	switch (cmd->cmd) {
