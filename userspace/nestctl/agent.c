@@ -143,14 +143,11 @@ static void nc_agent_apply(struct nc_agent *ag, const struct nlmsghdr *nlh)
 /* Remove NC_CG_DOLLS/doll-ID if it is there and empty; false to retry. */
 static bool nc_rmdir_doll(uint32_t id)
 {
-	char dir[PATH_MAX];
+	int err = nc_cg_doll_rmdir(id);
 
-	nc_cg_doll_dir(id, dir, sizeof(dir));
-	if (!rmdir(dir)) {
-		nc_vlog("doll %u: removed %s", id, dir);
-		return true;
-	}
-	return errno != EBUSY;
+	if (!err)
+		nc_vlog("doll %u: removed its cgroups", id);
+	return err != -EBUSY;
 }
 
 static void nc_rmdir_queue(struct nc_agent *ag, uint32_t id)
@@ -217,6 +214,7 @@ static int nc_agent_event(const struct nlmsghdr *nlh, void *data)
 	if (g->cmd == KVM_NEST_CMD_AGENT_APPLY) {
 		nc_agent_apply(ag, nlh);
 	} else if (g->cmd == KVM_NEST_CMD_DOLL_DEL_NTF && !nc_doll_parse(nlh, &d)) {
+		nc_cpu_forget(d.id);
 		if (d.level == 1)
 			nc_rmdir_queue(ag, d.id);
 		nc_doll_free(&d);
@@ -295,6 +293,10 @@ static int nc_agent_loop(struct nc_agent *ag, int sfd)
 
 	for (;;) {
 		int wait = ag->n_rm ? NC_RMDIR_EVERY_MS : NC_HEALTH_MS, n;
+		int cpu = nc_cpu_tick();	/* the pacer's writes are due */
+
+		if (cpu >= 0 && cpu < wait)
+			wait = cpu;
 
 		fds[0] = (struct pollfd){ .fd = ag->up ? nc_nl_fd(&ag->ev) : -1,
 					  .events = POLLIN };
@@ -394,6 +396,7 @@ static int nc_agent_run(struct nc_ctx *ctx, int argc, char **argv)
 	}
 	if (ag.ev.sock)
 		nc_nl_close(&ag.ev);
+	nc_cpu_stop();
 	close(sfd);
 	if (!rc)
 		nc_log("stopped");

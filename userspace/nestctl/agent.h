@@ -21,16 +21,30 @@
 /* A MSG in AGENT_DONE: at most 255 bytes and its NUL. */
 #define NC_MSG_LEN		256
 
-/* The cgroup files an apply writes, in the order it writes them. */
-enum { NC_F_CPUSET, NC_F_WEIGHT, NC_F_CPU_MAX, NC_F_MEM_MIN, NC_F_MEM_MAX,
-       NC_F_MEM_HIGH, NC_F_N };
+/* The cgroup files an apply writes, in the order it writes them; cpu.max
+ * goes through the pacer (agent_cpu.c). */
+enum { NC_F_CPUSET, NC_F_WEIGHT, NC_F_MEM_MIN, NC_F_MEM_MAX, NC_F_MEM_HIGH,
+       NC_F_N };
+
+/*
+ * cpu.max's period, in microseconds, at two levels: half the cgroup
+ * default, so that the pacer's hold (a period and a margin for a late
+ * period timer) fits between changes 100 ms apart.  A cgroup used in
+ * place (one level) keeps the default.
+ */
+#define NC_CPU_PERIOD_US	50000
+#define NC_CPU_PERIOD_ONE_US	100000
+#define NC_CPU_HOLD_MS		(NC_CPU_PERIOD_US / 1000 + 20)
 
 /* What undoing an apply needs: on its failure, or when the kernel no
  * longer waited for its answer (its envelope is still the old one). */
 struct nc_undo {
 	char dir[PATH_MAX];	/* the doll's cgroup */
+	char leaf[PATH_MAX];	/* dir/vmm, the VMM's, when the agent made dir */
 	char from[PATH_MAX];	/* where the VMM was, when moved */
 	bool made, moved;
+	bool cpu_set;		/* the pacer was given a limit, cpu_old before */
+	uint32_t cpu_old;
 	char old[NC_F_N][128];
 	bool written[NC_F_N];
 	bool ballooned;		/* the balloon was moved from balloon_before */
@@ -59,6 +73,18 @@ unsigned int nc_apply_left_ms(const struct nc_apply *a);
 int nc_apply_run(struct nc_apply *a);
 /* Undo an apply that succeeded: the kernel gave up waiting for it. */
 void nc_apply_undo(struct nc_apply *a);
+
+/* cpu.limit milli (0: none) to the doll's one or two levels (inner ""
+ * for one), through the pacer; *old is the limit it had.  0 or -errno with
+ * a->msg set.  The pacer may leave a level for later: nc_cpu_tick. */
+int nc_cpu_limit(struct nc_apply *a, const char *outer, const char *inner,
+		 uint32_t milli, uint32_t *old);
+/* Writes that are due; ms until the next one, -1 when none waits. */
+int nc_cpu_tick(void);
+/* The doll is gone, or its cgroups are. */
+void nc_cpu_forget(uint32_t id);
+/* The agent stops: writes left for later are made now. */
+void nc_cpu_stop(void);
 
 /* Log lines on stderr; nc_vlog only with -v. */
 extern bool nc_agent_verbose;

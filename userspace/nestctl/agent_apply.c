@@ -22,17 +22,25 @@
 #include "cgroup.h"
 #include "units.h"
 
-/* cgroup v2's default period for cpu.max, in microseconds. */
-#define NC_CPU_PERIOD_US	100000
 /* Waiting for a balloon: at most this long, a progress line this often. */
 #define NC_SHRINK_WAIT_MS	30000
 #define NC_PROGRESS_MS		2000
 #define NC_POLL_MS		250
 
 static const char *const nc_files[NC_F_N] = {
-	"cpuset.cpus", "cpu.weight", "cpu.max", "memory.min", "memory.max",
-	"memory.high",
+	"cpuset.cpus", "cpu.weight", "memory.min", "memory.max", "memory.high",
 };
+
+/*
+ * Where each file goes when the agent made two levels: the doll's cgroup
+ * ranks it against the other dolls (weight) and holds its CPUs and its
+ * reservation; the memory limits go where the VMM's memory is charged.
+ */
+static const char *nc_file_dir(const struct nc_undo *st, int f)
+{
+	return st->leaf[0] && (f == NC_F_MEM_MAX || f == NC_F_MEM_HIGH) ?
+	       st->leaf : st->dir;
+}
 
 static void nc_mib(char *buf, size_t len, uint64_t bytes)
 {
@@ -44,13 +52,13 @@ static int nc_cgs_write(struct nc_apply *a, struct nc_undo *st, int f,
 {
 	int err;
 
-	/* Rewriting cpu.max refills the CFS quota: a no-op change must not. */
+	/* A no-op write is no change (and rewriting cpu.max refills). */
 	if (!strcmp(st->old[f], val))
 		return 0;
-	err = nc_cg_write(st->dir, nc_files[f], val);
+	err = nc_cg_write(nc_file_dir(st, f), nc_files[f], val);
 	if (err)
 		return nc_apply_fail(a, -err, "doll %u: cannot write \"%s\" to %s/%s: %s; it must fit what the parent cgroup allows (cpuset.cpus.effective)",
-				     a->id, val, st->dir, nc_files[f], strerror(-err));
+				     a->id, val, nc_file_dir(st, f), nc_files[f], strerror(-err));
 	st->written[f] = true;
 	return 0;
 }
@@ -68,7 +76,7 @@ static int nc_cgs_restore(struct nc_undo *st, int f)
 	    sscanf(st->old[f], "%" SCNu64, &old) == 1 &&
 	    !nc_cg_read_u64(st->dir, "memory.current", &cur) && cur > old)
 		return -EBUSY;
-	err = nc_cg_write(st->dir, nc_files[f], st->old[f]);
+	err = nc_cg_write(nc_file_dir(st, f), nc_files[f], st->old[f]);
 
 	if (!err || f != NC_F_CPUSET || st->old[f][0])
 		return err;
@@ -81,22 +89,47 @@ static int nc_cgs_restore(struct nc_undo *st, int f)
 /* A cgroup the agent just made goes; one that was there gets its values back. */
 static void nc_cgs_rollback(struct nc_apply *a, struct nc_undo *st)
 {
+	char msg[NC_MSG_LEN];
+	int error = a->error;
+	uint32_t old;
+
 	if (st->moved && nc_cg_move(st->from, a->pid))
 		nc_log("doll %u: could not move pid %u back to %s", a->id, a->pid, st->from);
-	if (st->made && !rmdir(st->dir))
+	if (st->made && !nc_cg_doll_rmdir(a->id)) {
+		nc_cpu_forget(a->id);
 		return;
+	}
+	/* The answer keeps the failure that caused the rollback. */
+	memcpy(msg, a->msg, sizeof(msg));
+	if (st->cpu_set && nc_cpu_limit(a, st->dir, st->leaf, st->cpu_old, &old))
+		nc_log("doll %u: could not put cpu.max of %s back: %s", a->id, st->dir, a->msg);
+	a->error = error;
+	memcpy(a->msg, msg, sizeof(msg));
 	for (int f = NC_F_N - 1; f >= 0; f--)
 		if (st->written[f] && nc_cgs_restore(st, f))
 			nc_log("doll %u: could not restore %s/%s to \"%s\"",
-			       a->id, st->dir, nc_files[f], st->old[f]);
+			       a->id, nc_file_dir(st, f), nc_files[f], st->old[f]);
 }
 
-/* NC_CG_DOLLS/doll-ID, made if needed, the VMM moved into it. */
+/* mkdir that tells whether it made dir; 0 or -errno. */
+static int nc_mkdir(const char *dir, bool *made)
+{
+	if (!mkdir(dir, 0755))
+		*made = true;
+	else if (errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/*
+ * NC_CG_DOLLS/doll-ID and its leaf doll-ID/vmm, made if needed, the VMM
+ * moved into the leaf: two levels for cpu.max (agent_cpu.c), and processes
+ * only in a leaf, as cgroup v2 wants.
+ */
 static int nc_cgs_make(struct nc_apply *a, struct nc_undo *st)
 {
 	int err = 0;
 
-	nc_cg_doll_dir(a->id, st->dir, sizeof(st->dir));
 	if (mkdir(NC_CG_DOLLS, 0755) && errno != EEXIST)
 		err = -errno;
 	if (!err)
@@ -104,18 +137,25 @@ static int nc_cgs_make(struct nc_apply *a, struct nc_undo *st)
 	if (err)
 		return nc_apply_fail(a, -err, "cannot enable %s for %s: %s; is %s cgroup v2 with those controllers?",
 				     NC_CG_CONTROLLERS, NC_CG_DOLLS, strerror(-err), NC_CG_ROOT);
-	if (!mkdir(st->dir, 0755))
-		st->made = true;
-	else if (errno != EEXIST)
-		return nc_apply_fail(a, errno, "cannot make %s: %s; is %s writable by the agent?",
-				     st->dir, strerror(errno), NC_CG_ROOT);
-	err = nc_cg_move(st->dir, a->pid);
+	err = nc_mkdir(st->dir, &st->made);
+	if (!err)
+		err = nc_cg_enable(st->leaf);
+	if (!err)
+		err = nc_mkdir(st->leaf, &st->made);
 	if (err) {
 		if (st->made)
-			rmdir(st->dir);
+			nc_cg_doll_rmdir(a->id);
+		st->made = false;
+		return nc_apply_fail(a, -err, "cannot make %s with %s: %s; is %s writable by the agent?",
+				     st->leaf, NC_CG_CONTROLLERS, strerror(-err), NC_CG_ROOT);
+	}
+	err = nc_cg_move(st->leaf, a->pid);
+	if (err) {
+		if (st->made)
+			nc_cg_doll_rmdir(a->id);
 		st->made = false;
 		return nc_apply_fail(a, -err, "cannot move doll %u's VMM (pid %u) into %s: %s; give the VMM a cgroup of its own to use in place",
-				     a->id, a->pid, st->dir, strerror(-err));
+				     a->id, a->pid, st->leaf, strerror(-err));
 	}
 	st->moved = true;
 	return 0;
@@ -133,16 +173,17 @@ static int nc_cgs_place(struct nc_apply *a, struct nc_undo *st)
 	if (err)
 		return nc_apply_fail(a, -err, "cannot read the cgroup of pid %u: %s; is %s cgroup v2?",
 				     a->pid, strerror(-err), NC_CG_ROOT);
-	nc_cg_doll_dir(a->id, want, sizeof(want));
-	if (!strcmp(st->from, want)) {
-		snprintf(st->dir, sizeof(st->dir), "%s", want);
+	nc_cg_doll_dir(a->id, st->dir, sizeof(st->dir));
+	nc_cg_vmm_dir(a->id, want, sizeof(want));
+	snprintf(st->leaf, sizeof(st->leaf), "%s", want);
+	if (!strcmp(st->from, want))
 		return 0;
-	}
 	/* A cgroup of its own (libvirt's scope): use it where it is. */
 	if (strcmp(st->from, NC_CG_ROOT) &&
 	    strncmp(st->from, NC_CG_DOLLS "/", strlen(NC_CG_DOLLS) + 1) &&
 	    nc_cg_only(st->from, a->pid)) {
 		snprintf(st->dir, sizeof(st->dir), "%s", st->from);
+		st->leaf[0] = '\0';
 		err = nc_cg_enable(st->dir);
 		if (err)
 			return nc_apply_fail(a, -err, "doll %u: cannot enable %s above %s: %s; move the processes of its parent cgroups into leaf cgroups",
@@ -155,11 +196,12 @@ static int nc_cgs_place(struct nc_apply *a, struct nc_undo *st)
 static int nc_cgs_save(struct nc_apply *a, struct nc_undo *st)
 {
 	for (int f = 0; f < NC_F_N; f++) {
-		int err = nc_cg_read(st->dir, nc_files[f], st->old[f], sizeof(st->old[f]));
+		const char *dir = nc_file_dir(st, f);
+		int err = nc_cg_read(dir, nc_files[f], st->old[f], sizeof(st->old[f]));
 
 		if (err)
 			return nc_apply_fail(a, -err, "doll %u: cannot read %s/%s: %s; are the cpu, cpuset and memory controllers enabled there?",
-					     a->id, st->dir, nc_files[f], strerror(-err));
+					     a->id, dir, nc_files[f], strerror(-err));
 	}
 	return 0;
 }
@@ -170,8 +212,9 @@ static int nc_apply_cpu(struct nc_apply *a, struct nc_undo *st)
 	char val[64];
 	int err;
 
+	/* The shorter of the periods (two levels), where a quota is smallest. */
 	if (e->cpu_limit && e->cpu_limit * (uint64_t)NC_CPU_PERIOD_US / 1000 < 1000)
-		return nc_apply_fail(a, EINVAL, "doll %u: cpu.limit %u.%03u is below 0.010, the least cpu.max enforces",
+		return nc_apply_fail(a, EINVAL, "doll %u: cpu.limit %u.%03u is below 0.020, the least a 1 ms quota in a 50 ms period enforces",
 				     a->id, e->cpu_limit / 1000, e->cpu_limit % 1000);
 	err = nc_cgs_write(a, st, NC_F_CPUSET, e->cpus);
 	if (err)
@@ -180,12 +223,9 @@ static int nc_apply_cpu(struct nc_apply *a, struct nc_undo *st)
 	err = nc_cgs_write(a, st, NC_F_WEIGHT, val);
 	if (err)
 		return err;
-	if (e->cpu_limit)
-		snprintf(val, sizeof(val), "%" PRIu64 " %u",
-			 (uint64_t)e->cpu_limit * NC_CPU_PERIOD_US / 1000, NC_CPU_PERIOD_US);
-	else
-		snprintf(val, sizeof(val), "max %u", NC_CPU_PERIOD_US);
-	return nc_cgs_write(a, st, NC_F_CPU_MAX, val);
+	err = nc_cpu_limit(a, st->dir, st->leaf, e->cpu_limit, &st->cpu_old);
+	st->cpu_set = !err;
+	return err;
 }
 
 /* What the VMM uses: its cgroup's charge, or its resident memory (pages it

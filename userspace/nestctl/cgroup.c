@@ -25,6 +25,22 @@ void nc_cg_doll_dir(uint32_t id, char *dir, size_t len)
 	snprintf(dir, len, "%s/doll-%u", NC_CG_DOLLS, id);
 }
 
+void nc_cg_vmm_dir(uint32_t id, char *dir, size_t len)
+{
+	snprintf(dir, len, "%s/doll-%u/vmm", NC_CG_DOLLS, id);
+}
+
+int nc_cg_doll_rmdir(uint32_t id)
+{
+	char dir[PATH_MAX];
+
+	nc_cg_vmm_dir(id, dir, sizeof(dir));
+	if (rmdir(dir) && errno != ENOENT)
+		return -errno;
+	nc_cg_doll_dir(id, dir, sizeof(dir));
+	return rmdir(dir) ? -errno : 0;
+}
+
 static int nc_read_file(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

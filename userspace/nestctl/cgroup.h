@@ -26,6 +26,10 @@ bool nc_cg_is_v2(void);
 int nc_cg_of_pid(pid_t pid, char *dir, size_t len);
 /* NC_CG_DOLLS/doll-ID */
 void nc_cg_doll_dir(uint32_t id, char *dir, size_t len);
+/* NC_CG_DOLLS/doll-ID/vmm, the leaf that holds the VMM */
+void nc_cg_vmm_dir(uint32_t id, char *dir, size_t len);
+/* Remove doll-ID/vmm and doll-ID; 0, or -errno (EBUSY: processes left). */
+int nc_cg_doll_rmdir(uint32_t id);
 
 /* dir/file, one value: read without the trailing newline. */
 int nc_cg_read(const char *dir, const char *file, char *buf, size_t len);

@@ -55,9 +55,9 @@ static int nc_arg_cpu_limit(const char *v, struct nc_env *env)
 	if (e)
 		return nc_bad_cpus_amount("cpu.limit", v, e, true);
 	if (!env->cpu_limit)
-		return nc_usage_error(NC_OBJ, "cpu.limit 0 would give no CPU time at all: write max for no own limit, or at least 0.010");
+		return nc_usage_error(NC_OBJ, "cpu.limit 0 would give no CPU time at all: write max for no own limit, or at least 0.020");
 	if (env->cpu_limit < NC_CPU_LIMIT_MIN)
-		return nc_usage_error(NC_OBJ, "cpu.limit %s is below 0.010, the smallest share cgroup's cpu.max enforces (1 ms per 100 ms)",
+		return nc_usage_error(NC_OBJ, "cpu.limit %s is below 0.020, the smallest share the agent's cpu.max enforces (1 ms per 50 ms)",
 				      v);
 	return NC_OK;
 }

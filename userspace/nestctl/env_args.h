@@ -12,8 +12,8 @@
 
 #include "env.h"
 
-/* Smallest CPU limit cgroup's cpu.max gives: 1 ms per 100 ms period. */
-#define NC_CPU_LIMIT_MIN	10
+/* Smallest CPU limit the agent's cpu.max gives: 1 ms per 50 ms period. */
+#define NC_CPU_LIMIT_MIN	20
 
 /* NC_OK, or NC_USAGE with what was wrong and what to write printed. */
 int nc_env_args(int argc, char **argv, struct nc_env *env, bool *dry_run);

@@ -73,7 +73,8 @@ static void nc_ident_list(const struct nc_dolls *set, const struct nc_step *st,
 
 static int nc_ident_unknown(const struct nc_dolls *set, const char *ident)
 {
-	fprintf(stderr, "Error: no doll \"%s\"; ", ident);
+	nc_error_start();
+	fprintf(stderr, "no doll \"%s\"; ", ident);
 	if (set->n) {
 		fputs("dolls: ", stderr);
 		nc_ident_list(set, NULL, NULL, false);
@@ -88,7 +89,8 @@ static int nc_ident_ambiguous(const struct nc_dolls *set, const char *ident,
 			      const struct nc_step *st,
 			      const struct nc_doll *prev, bool lone)
 {
-	fprintf(stderr, "Error: doll \"%s\" is ambiguous: ", ident);
+	nc_error_start();
+	fprintf(stderr, "doll \"%s\" is ambiguous: ", ident);
 	nc_ident_list(set, st, prev, lone);
 	fputs("; name it by id or path\n", stderr);
 	return NC_ERR;

@@ -22,6 +22,7 @@ static const struct nc_cmd nc_objects[] = {
 static void nc_usage(FILE *f)
 {
 	fputs("Usage: nestctl [ OPTIONS ] OBJECT { COMMAND | help }\n"
+	      "       nestctl [ OPTIONS ] { -b | -batch } FILE [ -force ]\n"
 	      "       nestctl [ -V | --version ] [ -h | --help ]\n"
 	      "where  OBJECT := { doll | stats | envelope | monitor | agent | version }\n"
 	      "       OPTIONS := { -j | --json | -p | --pretty |\n"
@@ -54,8 +55,15 @@ int nc_ctx_nl(struct nc_ctx *ctx)
 	return NC_OK;
 }
 
+/* -b FILE [-force]: what nc_options found. */
+struct nc_batch_opt {
+	const char *file;
+	bool force;
+};
+
 /* Options before the object; the index of the object, or -NC_* to exit. */
-static int nc_options(struct nc_ctx *ctx, int argc, char **argv)
+static int nc_options(struct nc_ctx *ctx, struct nc_batch_opt *b, int argc,
+		      char **argv)
 {
 	bool json = false, pretty = false;
 	int i;
@@ -74,6 +82,12 @@ static int nc_options(struct nc_ctx *ctx, int argc, char **argv)
 			if (!nc_parse_seconds(argv[i], NC_INTERVAL_MAX_S, &ctx->interval_ms))
 				return -nc_usage_error(NULL, "%s wants seconds from 0 to %d, like 1 or 0.5, not \"%s\"",
 						       a, NC_INTERVAL_MAX_S, argv[i]);
+		} else if (nc_is(a, "-b") || nc_is(a, "-batch")) {
+			if (++i == argc)
+				return -nc_usage_error(NULL, "%s needs a FILE, or - for stdin", a);
+			b->file = argv[i];
+		} else if (nc_is(a, "-force")) {
+			b->force = true;
 		} else if (nc_is(a, "-V") || nc_is(a, "--version")) {
 			printf("nestctl %s\n", NC_VERSION);
 			return -NC_OK;
@@ -88,24 +102,38 @@ static int nc_options(struct nc_ctx *ctx, int argc, char **argv)
 	return i;
 }
 
-static int nc_run(struct nc_ctx *ctx, int argc, char **argv)
+int nc_object_run(struct nc_ctx *ctx, int argc, char **argv)
 {
-	int i = nc_options(ctx, argc, argv);
-
-	if (i <= 0)
-		return -i;
-	if (i == argc) {
-		nc_usage(stderr);
-		return NC_USAGE;
-	}
-	if (nc_is(argv[i], "help")) {
+	if (nc_is(argv[0], "help")) {
 		nc_usage(stdout);
 		return NC_OK;
 	}
 	for (size_t k = 0; k < NC_ARRAY_SIZE(nc_objects); k++)
-		if (nc_is(argv[i], nc_objects[k].name))
-			return nc_objects[k].run(ctx, argc - i - 1, argv + i + 1);
-	return nc_usage_error(NULL, "unknown object \"%s\"", argv[i]);
+		if (nc_is(argv[0], nc_objects[k].name))
+			return nc_objects[k].run(ctx, argc - 1, argv + 1);
+	return nc_usage_error(NULL, "unknown object \"%s\"", argv[0]);
+}
+
+static int nc_run(struct nc_ctx *ctx, int argc, char **argv)
+{
+	struct nc_batch_opt b = { 0 };
+	int i = nc_options(ctx, &b, argc, argv);
+
+	if (i <= 0)
+		return -i;
+	if (b.file) {
+		if (i < argc)
+			return nc_usage_error(NULL, "a batch takes its commands from %s, not \"%s\"",
+					      b.file, argv[i]);
+		return nc_batch(ctx, b.file, b.force);
+	}
+	if (b.force)
+		return nc_usage_error(NULL, "-force goes with -b FILE");
+	if (i == argc) {
+		nc_usage(stderr);
+		return NC_USAGE;
+	}
+	return nc_object_run(ctx, argc - i, argv + i);
 }
 
 int main(int argc, char **argv)

@@ -39,6 +39,11 @@ struct nc_object {
 int nc_dispatch(struct nc_ctx *ctx, const struct nc_object *obj, int argc,
 		char **argv);
 
+/* argv[0] names an object (or help); run it with the words after it. */
+int nc_object_run(struct nc_ctx *ctx, int argc, char **argv);
+/* -b FILE: each line an object and its words (batch.c). */
+int nc_batch(struct nc_ctx *ctx, const char *file, bool force);
+
 /* Open the kvm_nest socket once; NC_OK, or NC_ERR with the reason printed. */
 int nc_ctx_nl(struct nc_ctx *ctx);
 

@@ -54,9 +54,26 @@ bool nc_parse_seconds(const char *s, unsigned int max_s, unsigned int *ms)
 	return true;
 }
 
-NC_PRINTF(1, 0) static void nc_vmsg(const char *fmt, va_list ap)
+/* Batch mode names the line an error comes from. */
+static const char *nc_err_file;
+static unsigned long nc_err_line;
+
+void nc_error_at(const char *file, unsigned long line)
+{
+	nc_err_file = file;
+	nc_err_line = line;
+}
+
+void nc_error_start(void)
 {
 	fputs("Error: ", stderr);
+	if (nc_err_file)
+		fprintf(stderr, "%s:%lu: ", nc_err_file, nc_err_line);
+}
+
+NC_PRINTF(1, 0) static void nc_vmsg(const char *fmt, va_list ap)
+{
+	nc_error_start();
 	vfprintf(stderr, fmt, ap);
 }
 

@@ -22,6 +22,10 @@ bool nc_parse_u32(const char *s, uint32_t *v);
 bool nc_parse_seconds(const char *s, unsigned int max_s, unsigned int *ms);
 
 /* "Error: ..." on stderr; return NC_ERR. */
+/* From now on errors start "Error: FILE:LINE: " (batch mode); NULL: not. */
+void nc_error_at(const char *file, unsigned long line);
+/* What every error line starts with. */
+void nc_error_start(void);
 int nc_error(const char *fmt, ...) NC_PRINTF(1, 2);
 /* "Error: ...; try "nestctl OBJECT help"." on stderr; return NC_USAGE. */
 int nc_usage_error(const char *object, const char *fmt, ...) NC_PRINTF(2, 3);
