@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef KN_DELEG_H
+#define KN_DELEG_H
+
+#include <linux/jump_label.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+/* The "accel" module parameter: answer delegated exits at all. */
+DECLARE_STATIC_KEY_FALSE(kn_accel);
+
+struct kn_cpuid_answer {
+	u32 eax, ebx, ecx, edx;
+};
+
+/*
+ * Whether @vm, the hypervisor of the nested guest that runs on @ctx, let
+ * this kernel answer CPUID (@fn, @idx) for it, and with what.
+ */
+bool kn_deleg_cpuid(const void *vm, u64 ctx, u32 fn, u32 idx,
+		    struct kn_cpuid_answer *out);
+/* KVM_NEST_CH_DELEGATE from @vm's kvm-nest: 0 or -KVM_NEST_E*. */
+long kn_deleg_call(const void *vm, u64 gpa, u64 len);
+/* Drops every policy of @vm: its kernel started over. */
+void kn_deleg_revoke_all(const void *vm);
+/* Frees the policies of a VM that nobody can see any more. */
+void kn_deleg_free(struct xarray *xa);
+
+#endif
