@@ -216,20 +216,39 @@ out:
 	return ret;
 }
 
+/* Under rcu_read_lock(): @vm's policy for @ctx if it has @class. */
+static const struct kn_deleg *kn_deleg_find(const void *vm, u64 ctx, u32 class)
+{
+	const struct kn_deleg *p;
+	struct xarray *xa;
+
+	if (ctx & GENMASK_ULL(KN_DELEG_CTX_SHIFT - 1, 0))
+		return NULL;
+	xa = kn_doll_deleg_rcu(vm);
+	p = xa ? xa_load(xa, ctx >> KN_DELEG_CTX_SHIFT) : NULL;
+	return p && p->classes & class ? p : NULL;
+}
+
+bool kn_deleg_allows(const void *vm, u64 ctx, u32 class)
+{
+	bool yes;
+
+	rcu_read_lock();
+	yes = kn_deleg_find(vm, ctx, class);
+	rcu_read_unlock();
+	return yes;
+}
+
 bool kn_deleg_cpuid(const void *vm, u64 ctx, u32 fn, u32 idx,
 		    struct kn_cpuid_answer *out)
 {
 	const struct kvm_nest_ch_cpuid key = { .function = fn, .index = idx };
 	const struct kvm_nest_ch_cpuid *e = NULL;
 	const struct kn_deleg *p;
-	struct xarray *xa;
 
-	if (ctx & GENMASK_ULL(KN_DELEG_CTX_SHIFT - 1, 0))
-		return false;
 	rcu_read_lock();
-	xa = kn_doll_deleg_rcu(vm);
-	p = xa ? xa_load(xa, ctx >> KN_DELEG_CTX_SHIFT) : NULL;
-	if (p && p->classes & KVM_NEST_DELEG_CPUID)
+	p = kn_deleg_find(vm, ctx, KVM_NEST_DELEG_CPUID);
+	if (p)
 		e = bsearch(&key, p->cpuid, p->nr_cpuid, sizeof(*e),
 			    kn_cpuid_cmp);
 	if (e) {

@@ -19,6 +19,8 @@ struct kn_cpuid_answer {
  */
 bool kn_deleg_cpuid(const void *vm, u64 ctx, u32 fn, u32 idx,
 		    struct kn_cpuid_answer *out);
+/* Whether @vm let this kernel handle @class (no data) for @ctx. */
+bool kn_deleg_allows(const void *vm, u64 ctx, u32 class);
 /* KVM_NEST_CH_DELEGATE from @vm's kvm-nest: 0 or -KVM_NEST_E*. */
 long kn_deleg_call(const void *vm, u64 gpa, u64 len);
 /* Drops every policy of @vm: its kernel started over. */

@@ -15,5 +15,8 @@ bool kn_answer_cpuid_find(struct kvm_vcpu *vcpu, u64 ctx,
 			  struct kn_cpuid_answer *a);
 void kn_answer_cpuid(struct kvm_vcpu *vcpu, u64 ctx,
 		     const struct kn_cpuid_answer *a);
+/* The same for PAUSE: yield as KVM would, L2 at CPL 0 or not. */
+bool kn_answer_pause_find(struct kvm_vcpu *vcpu, u64 ctx);
+void kn_answer_pause(struct kvm_vcpu *vcpu, u64 ctx, bool in_kernel);
 
 #endif

@@ -60,7 +60,8 @@ static bool kn_vmx_reflect(struct kvm_vcpu *vcpu)
 
 	kn_hook_enter(kn_vmx_redirects[0].id);
 	if (static_branch_unlikely(&kn_accel) &&
-	    kn_vmx_delegate(vcpu, kn_vmx_exit_code(vcpu), ctx))
+	    kn_vmx_delegate(vcpu, kn_vmx_of(vcpu), kn_vmx_exit_code(vcpu),
+			    ctx))
 		goto out;
 	ret = kn_vmx_reflect_orig(vcpu);
 	if (!kn_guest_mode(vcpu))

@@ -5,10 +5,10 @@
 #include <linux/kvm_host.h>
 
 /*
- * Answers an L2 exit (basic reason @basic, on vmcs12 @ctx) that L1
- * delegated to us: true if it did, and L2 resumes past the instruction;
- * false for the stock path.  Before KVM reflects anything.
+ * Answers an L2 exit of @vmx (basic reason @basic, on vmcs12 @ctx)
+ * that L1 delegated to us: true if it did, and L2 resumes past the
+ * instruction; false for the stock path.  Before KVM reflects anything.
  */
-bool kn_vmx_delegate(struct kvm_vcpu *vcpu, u32 basic, u64 ctx);
+bool kn_vmx_delegate(struct kvm_vcpu *vcpu, void *vmx, u32 basic, u64 ctx);
 
 #endif

@@ -88,8 +88,9 @@
  *   exact hits of the table (function, and index when flags has
  *   KVM_CPUID_FLAG_SIGNIFCANT_INDEX), only at CPL 0, and never the leaves
  *   the hypervisor computes at run time (0x1, 0x7, 0xb, 0xd, 0x12, 0x1f,
- *   0x40000000-0x4fffffff): a table holding one is refused.  Anything
- *   else still exits to the child as before.
+ *   0x40000000-0x4fffffff): a table holding one is refused.  PAUSE: the
+ *   parent yields the guest's vCPU and moves it past the instruction.
+ *   Anything else still exits to the child as before.
  */
 #ifndef _UAPI_LINUX_KVM_NEST_CHANNEL_H
 #define _UAPI_LINUX_KVM_NEST_CHANNEL_H
@@ -145,9 +146,15 @@ struct kvm_nest_ch_hello {
 #define KVM_NEST_CH_A_CTX_NESTED	65	/* inside a doll: u64, multi */
 #define KVM_NEST_CH_A_OP		66	/* inside a command: u32 */
 
-/* Classes of exits a parent may answer for its child (DELEGATE). */
+/*
+ * Classes of exits a parent may answer for its child (DELEGATE).  PAUSE
+ * carries no data: the parent yields the vCPU as its own KVM would.
+ * Bit 1 is kept for RDMSR.
+ */
 #define KVM_NEST_DELEG_CPUID		(1U << 0)
-#define KVM_NEST_DELEG_ALL		KVM_NEST_DELEG_CPUID
+#define KVM_NEST_DELEG_PAUSE		(1U << 2)
+#define KVM_NEST_DELEG_ALL		(KVM_NEST_DELEG_CPUID | \
+					 KVM_NEST_DELEG_PAUSE)
 
 #define KVM_NEST_DELEG_F_REVOKE_ALL	(1U << 0)
 
