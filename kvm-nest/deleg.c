@@ -123,6 +123,38 @@ static int kn_deleg_check(struct kvm_nest_ch_delegate *h, u64 len)
 	return kn_deleg_check_cpuid(h->cpuid, h->nr_cpuid);
 }
 
+/* Whether KVM would answer CPUID @e from @first, when it comes first. */
+static bool kn_cpuid_shadows(const struct kvm_nest_ch_cpuid *first,
+			     const struct kvm_nest_ch_cpuid *e)
+{
+	return first->function == e->function &&
+	       (!kn_cpuid_indexed(first) || !kn_cpuid_indexed(e) ||
+		first->index == e->index);
+}
+
+u32 kn_deleg_filter(const struct kvm_nest_ch_cpuid *in, u32 n,
+		    struct kvm_nest_ch_cpuid *out)
+{
+	u32 i, j, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (in[i].flags & ~KVM_CPUID_FLAG_SIGNIFCANT_INDEX ||
+		    kn_deleg_runtime_leaf(in[i].function))
+			continue;
+		for (j = 0; j < i; j++)
+			if (kn_cpuid_shadows(&in[j], &in[i]))
+				break;
+		if (j < i)
+			continue;
+		out[k] = in[i];
+		out[k].reserved = 0;
+		if (!kn_cpuid_indexed(&out[k]))
+			out[k].index = 0;
+		k++;
+	}
+	return k;
+}
+
 struct kn_deleg_op {
 	unsigned long key;
 	struct kn_deleg *p;	/* NULL: revoke */
@@ -190,6 +222,8 @@ long kn_deleg_call(const void *vm, u64 gpa, u64 len)
 	if (!h)
 		return ret;
 	ret = kn_deleg_check(h, len);
+	if (!ret && h->classes)
+		ret = kn_ch_admit_vm(vm);
 	if (ret)
 		goto out;
 	if (h->flags & KVM_NEST_DELEG_F_REVOKE_ALL) {

@@ -5,6 +5,7 @@
 #include <linux/jump_label.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
+#include <uapi/linux/kvm_nest_channel.h>
 
 /* The "accel" module parameter: answer delegated exits at all. */
 DECLARE_STATIC_KEY_FALSE(kn_accel);
@@ -25,6 +26,14 @@ bool kn_deleg_allows(const void *vm, u64 ctx, u32 class);
 long kn_deleg_call(const void *vm, u64 gpa, u64 len);
 /* Drops every policy of @vm: its kernel started over. */
 void kn_deleg_revoke_all(const void *vm);
+/*
+ * The entries of a vCPU's CPUID table @in that a parent may answer, in
+ * @out (room for @n): KVM answers from the first entry that matches, so a
+ * later one with the same key is dropped, and so is every leaf KVM
+ * recomputes at run time.  How many there are.
+ */
+u32 kn_deleg_filter(const struct kvm_nest_ch_cpuid *in, u32 n,
+		    struct kvm_nest_ch_cpuid *out);
 /* Frees the policies of a VM that nobody can see any more. */
 void kn_deleg_free(struct xarray *xa);
 

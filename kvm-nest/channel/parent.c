@@ -277,9 +277,15 @@ out:
 	return ret;
 }
 
+int kn_ch_admit_vm(const void *vm)
+{
+	return kn_doll_channel(vm, kn_ch_admit, NULL) ? -KVM_NEST_EBUSY : 0;
+}
+
 long kn_ch_call(const void *vm, u64 op, u64 gpa, u64 len)
 {
-	if (kn_doll_channel(vm, kn_ch_admit, NULL))
+	/* DELEGATE admits grants only: a revocation must never wait. */
+	if (op != KVM_NEST_CH_DELEGATE && kn_ch_admit_vm(vm))
 		return -KVM_NEST_EBUSY;
 	switch (op) {
 	case KVM_NEST_CH_HELLO:
