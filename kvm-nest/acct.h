@@ -23,6 +23,7 @@ struct kn_acct {
 	atomic64_t exits[KN_NR_CODES];
 	atomic64_t guest_ns;
 	atomic64_t reflected;
+	atomic64_t delegated;	/* exits answered here for the hypervisor */
 };
 
 unsigned int kn_code_index(u32 code);

@@ -18,6 +18,7 @@
 #include <linux/workqueue.h>
 
 #include "channel/request.h"
+#include "deleg.h"
 #include "doll.h"
 #include "env/set.h"
 #include "event.h"
@@ -101,6 +102,7 @@ static struct kn_doll *kn_vm_add(const void *vm, const char *name, gfp_t gfp,
 	INIT_LIST_HEAD(&d->reported);
 	INIT_LIST_HEAD(&d->requests);
 	xa_init(&d->vcpus);
+	xa_init(&d->deleg);
 	INIT_WORK(&vd->identify, kn_vm_identify_work);
 
 	spin_lock_irqsave(&kn_vms_lock, flags);
@@ -148,6 +150,7 @@ static void kn_vm_free_rcu(struct rcu_head *rcu)
 	xa_for_each(&d->vcpus, idx, slot)
 		kfree(slot);
 	xa_destroy(&d->vcpus);
+	kn_deleg_free(&d->deleg);
 	kfree(to_vm_doll(d));
 }
 
@@ -318,7 +321,8 @@ out:
 	rcu_read_unlock();
 }
 
-void kn_doll_reflected(const void *vm, u64 ctx)
+/* One more of a context's reflected or delegated exits. */
+static void kn_ctx_count(const void *vm, u64 ctx, bool delegated)
 {
 	struct kn_doll *d;
 
@@ -327,8 +331,26 @@ void kn_doll_reflected(const void *vm, u64 ctx)
 	if (d)
 		d = kn_child_find(d, ctx);
 	if (d)
-		atomic64_inc(&d->acct.reflected);
+		atomic64_inc(delegated ? &d->acct.delegated :
+					 &d->acct.reflected);
 	rcu_read_unlock();
+}
+
+void kn_doll_reflected(const void *vm, u64 ctx)
+{
+	kn_ctx_count(vm, ctx, false);
+}
+
+void kn_doll_delegated(const void *vm, u64 ctx)
+{
+	kn_ctx_count(vm, ctx, true);
+}
+
+struct xarray *kn_doll_deleg_rcu(const void *vm)
+{
+	struct kn_doll *d = kn_vm_find(vm);
+
+	return d ? &d->deleg : NULL;
 }
 
 int kn_dolls_for_each(kn_doll_fn fn, void *arg)

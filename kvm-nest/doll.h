@@ -74,6 +74,7 @@ struct kn_doll {
 			struct list_head reported;	/* registry mutex */
 			struct kn_channel ch;
 			struct list_head requests;	/* lock */
+			struct xarray deleg;	/* ctx >> PAGE_SHIFT -> policy */
 		};
 		struct {			/* KN_DOLL_CTX */
 			struct list_head child_node;
@@ -135,6 +136,13 @@ void kn_doll_vm_destroyed(const void *vm);
 void kn_doll_entered(const void *vm, u32 vcpu);
 void kn_doll_exited(const struct kn_exit *e);
 void kn_doll_reflected(const void *vm, u64 ctx);
+/* An exit of context @ctx that this kernel answered for the VM. */
+void kn_doll_delegated(const void *vm, u64 ctx);
+/*
+ * The VM's delegation policies (deleg.c): under rcu_read_lock() for
+ * lookups, or from @fn under the registry mutex for changes.
+ */
+struct xarray *kn_doll_deleg_rcu(const void *vm);
 
 /*
  * Calls @fn for every doll, each level-1 doll before its children, until

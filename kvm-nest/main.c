@@ -13,6 +13,7 @@
 #include "acct.h"
 #include "channel/child.h"
 #include "channel/exec.h"
+#include "channel/grant.h"
 #include "debugfs.h"
 #include "doll.h"
 #include "env/set.h"
@@ -36,10 +37,13 @@ static int __init kn_init(void)
 	err = kn_exec_init();
 	if (err)
 		goto err_env;
+	err = kn_grant_init();
+	if (err)
+		goto err_exec;
 	err = kn_sysfs_init();
 	if (err) {
 		pr_err("cannot create /sys/kernel/kvm_nest (%d)\n", err);
-		goto err_exec;
+		goto err_grant;
 	}
 	err = kn_nl_init();
 	if (err) {
@@ -60,6 +64,8 @@ err_nl:
 	kn_nl_exit();
 err_sysfs:
 	kn_sysfs_exit();
+err_grant:
+	kn_grant_exit();
 err_exec:
 	kn_exec_exit();
 err_env:
@@ -75,6 +81,8 @@ static void __exit kn_exit(void)
 	kn_usage_exit();
 	kn_debugfs_exit();
 	kn_kvm_detach();
+	/* No hook grants any more: take back what we granted. */
+	kn_grant_exit();
 	/* Fails what waits on a child; then nothing waits on our dolls. */
 	kn_dolls_exit();
 	kn_exec_exit();

@@ -193,6 +193,10 @@ static int kn_nl_put_acct(struct sk_buff *skb, struct kn_doll *d)
 	    kn_nl_put_u64(skb, KVM_NEST_A_DOLL_REFLECTED,
 			  atomic64_read(&d->acct.reflected)))
 		return -EMSGSIZE;
+	if (d->kind == KN_DOLL_CTX &&
+	    kn_nl_put_u64(skb, KVM_NEST_A_DOLL_DELEGATED,
+			  atomic64_read(&d->acct.delegated)))
+		return -EMSGSIZE;
 	return kn_acct_visit_exits(&d->acct, kn_nl_put_exit, skb);
 }
 

@@ -11,6 +11,7 @@
 #include <net/netlink.h>
 #include <uapi/linux/kvm_nest.h>
 
+#include "../deleg.h"
 #include "../doll.h"
 #include "../kvm/boundary.h"
 #include "child.h"
@@ -89,6 +90,8 @@ static long kn_ch_hello(const void *vm, u64 gpa, u64 len)
 	h.depth = kn_depth() + 1;
 	if (kn_kvm_write_guest(vm, gpa, &h, sizeof(h)))
 		return -KVM_NEST_EFAULT;
+	/* A new kernel in the VM: its old contexts mean nothing now. */
+	kn_deleg_revoke_all(vm);
 	return kn_doll_channel(vm, kn_ch_set_version, &h.version) ?
 	       -KVM_NEST_EPROTO : 0;
 }
@@ -274,9 +277,15 @@ out:
 	return ret;
 }
 
+int kn_ch_admit_vm(const void *vm)
+{
+	return kn_doll_channel(vm, kn_ch_admit, NULL) ? -KVM_NEST_EBUSY : 0;
+}
+
 long kn_ch_call(const void *vm, u64 op, u64 gpa, u64 len)
 {
-	if (kn_doll_channel(vm, kn_ch_admit, NULL))
+	/* DELEGATE admits grants only: a revocation must never wait. */
+	if (op != KVM_NEST_CH_DELEGATE && kn_ch_admit_vm(vm))
 		return -KVM_NEST_EBUSY;
 	switch (op) {
 	case KVM_NEST_CH_HELLO:
@@ -285,8 +294,11 @@ long kn_ch_call(const void *vm, u64 op, u64 gpa, u64 len)
 		return kn_ch_report(vm, gpa, len);
 	case KVM_NEST_CH_FETCH:
 	case KVM_NEST_CH_REPLY:
+	case KVM_NEST_CH_DELEGATE:
 		if (kn_doll_channel(vm, kn_ch_version, NULL))
 			return -KVM_NEST_EPROTO;
+		if (op == KVM_NEST_CH_DELEGATE)
+			return kn_deleg_call(vm, gpa, len);
 		return op == KVM_NEST_CH_FETCH ? kn_ch_fetch(vm, gpa, len) :
 						 kn_ch_reply(vm, gpa, len);
 	default:

@@ -9,6 +9,7 @@
 #include "trace.h"
 #include "vendor.h"
 #include "hypercall.h"
+#include "vcpu.h"
 #include "vm.h"
 
 struct kn_vendor *kn_vendor;
@@ -50,7 +51,7 @@ static int kn_vendor_pin(struct kn_vendor *v)
 static struct {
 	struct kn_redirect *r;
 	unsigned int n;
-} kn_groups[3];
+} kn_groups[4];
 
 static void kn_groups_detach(unsigned int n)
 {
@@ -83,6 +84,7 @@ int kn_kvm_attach(void)
 	kn_groups[1].r = kn_hc_hooks(&kn_groups[1].n);
 	kn_groups[2].r = v->redirects;
 	kn_groups[2].n = v->nr_redirects;
+	kn_groups[3].r = kn_vcpu_hooks(&kn_groups[3].n);
 	for (i = 0; i < ARRAY_SIZE(kn_groups); i++) {
 		err = kn_redirects_resolve(kn_groups[i].r, kn_groups[i].n);
 		if (err)

@@ -24,7 +24,7 @@ struct kn_redirect {
 	.orig = (void **)&(_orig),					\
 }
 
-#define KN_MAX_HOOKS	8
+#define KN_MAX_HOOKS	16
 
 DECLARE_PER_CPU(u64, kn_hook_calls[KN_MAX_HOOKS]);
 DECLARE_PER_CPU(long, kn_hook_inflight);

@@ -2,8 +2,10 @@
 /* AMD SVM: where kvm_amd keeps exits and nested state, and its redirects. */
 #include <asm/svm.h>
 
+#include "../deleg.h"
 #include "../doll.h"
 #include "layout.h"
+#include "svm_deleg.h"
 #include "vendor.h"
 
 #ifdef KN_HAVE_SVM_LAYOUT
@@ -52,13 +54,72 @@ static int (*kn_svm_exit_special_orig)(struct vcpu_svm *svm);
 static int (*kn_svm_exit_handled_orig)(struct vcpu_svm *svm);
 static struct kn_redirect kn_svm_redirects[KN_SVM_NR_REDIRECTS];
 
-/* L0's first look at an L2 exit: the hook later issues answer exits in. */
+/*
+ * KVM's NESTED_EXIT_* values are private macros, in no header or BTF we
+ * can read: learn them from what the two functions return.  CONTINUE is
+ * what exit_special returned when svm_handle_exit went on to call
+ * exit_handled, for exits that no kernel handles as special (KVM's
+ * emulator also calls exit_handled, after a HOST); DONE is what
+ * exit_handled returned when the vCPU left guest mode; HOST (interrupts)
+ * only has to differ.  Delegation waits until CONTINUE and DONE are
+ * known; a contradiction turns it off for good.
+ */
+enum { KN_SVM_HOST, KN_SVM_DONE, KN_SVM_CONTINUE, KN_SVM_NR_VALS };
+static int kn_svm_val[KN_SVM_NR_VALS] = { -1, -1, -1 };
+static bool kn_svm_val_bad;
+/* What exit_special just returned, for the exit_handled call after it. */
+struct kn_svm_special {
+	struct kvm_vcpu *vcpu;
+	int ret;
+};
+
+static DEFINE_PER_CPU(struct kn_svm_special, kn_svm_special);
+
+static void kn_svm_learn(unsigned int which, int val)
+{
+	int old = READ_ONCE(kn_svm_val[which]);
+
+	if (old == val || (old == -1 && cmpxchg(&kn_svm_val[which], -1, val) == -1))
+		return;
+	if (!xchg(&kn_svm_val_bad, true))
+		pr_warn("kvm_nest: kvm_amd's nested exit values look inconsistent (%d, %d); delegated exits stay off\n",
+			old, val);
+}
+
+static bool kn_svm_armed(void)
+{
+	int host = READ_ONCE(kn_svm_val[KN_SVM_HOST]);
+	int done = READ_ONCE(kn_svm_val[KN_SVM_DONE]);
+	int cont = READ_ONCE(kn_svm_val[KN_SVM_CONTINUE]);
+
+	return !READ_ONCE(kn_svm_val_bad) && done != -1 && cont != -1 &&
+	       done != cont && host != done && host != cont;
+}
+
+/* L0's first look at an L2 exit: where it answers delegated ones. */
 static int kn_svm_exit_special(struct vcpu_svm *svm)
 {
+	struct kvm_vcpu *vcpu = kn_svm_vcpu(svm);
+	u32 code = kn_svm_exit_code(vcpu);
+	struct kn_svm_special *last;
 	int ret;
 
 	kn_hook_enter(kn_svm_redirects[KN_SVM_EXIT_SPECIAL].id);
 	ret = kn_svm_exit_special_orig(svm);
+	if (code == SVM_EXIT_INTR || code == SVM_EXIT_NMI)
+		kn_svm_learn(KN_SVM_HOST, ret);
+	last = get_cpu_ptr(&kn_svm_special);
+	last->vcpu = NULL;
+	if (code == SVM_EXIT_CPUID || code == SVM_EXIT_HLT ||
+	    code == SVM_EXIT_VMMCALL) {
+		last->vcpu = vcpu;
+		last->ret = ret;
+	}
+	put_cpu_ptr(&kn_svm_special);
+	if (static_branch_unlikely(&kn_accel) && kn_svm_armed() &&
+	    ret == READ_ONCE(kn_svm_val[KN_SVM_CONTINUE]) &&
+	    kn_svm_delegate(vcpu, svm))
+		ret = READ_ONCE(kn_svm_val[KN_SVM_DONE]);
 	kn_hook_leave();
 	return ret;
 }
@@ -68,12 +129,24 @@ static int kn_svm_exit_handled(struct vcpu_svm *svm)
 {
 	struct kvm_vcpu *vcpu = kn_svm_vcpu(svm);
 	u64 ctx = kn_svm_nested_ctx(vcpu);
+	struct kn_svm_special *last;
 	int ret;
 
 	kn_hook_enter(kn_svm_redirects[KN_SVM_EXIT_HANDLED].id);
+	last = get_cpu_ptr(&kn_svm_special);
+	if (last->vcpu == vcpu) {
+		last->vcpu = NULL;
+		ret = last->ret;
+		put_cpu_ptr(&kn_svm_special);
+		kn_svm_learn(KN_SVM_CONTINUE, ret);
+	} else {
+		put_cpu_ptr(&kn_svm_special);
+	}
 	ret = kn_svm_exit_handled_orig(svm);
-	if (!kn_guest_mode(vcpu))
+	if (!kn_guest_mode(vcpu)) {
+		kn_svm_learn(KN_SVM_DONE, ret);
 		kn_doll_reflected(vcpu->kvm, ctx);
+	}
 	kn_hook_leave();
 	return ret;
 }

@@ -4,6 +4,7 @@
 
 #include "../doll.h"
 #include "boundary.h"
+#include "vcpu.h"
 #include "vendor.h"
 #include "vm.h"
 
@@ -28,10 +29,14 @@ static int kn_vm_init(struct kvm *kvm, unsigned long type)
 	return ret;
 }
 
-/* The doll goes first, while everything it reads of the VM still exists. */
+/*
+ * The doll goes first, while everything it reads of the VM still exists,
+ * and what the parent answers for its vCPUs before their vmcbs are freed.
+ */
 static void kn_vm_destroy(struct kvm *kvm)
 {
 	kn_hook_enter(kn_vm_redirects[KN_VM_DESTROY].id);
+	kn_vcpu_revoke_all(kvm);
 	kn_doll_vm_destroyed(kvm);
 	kn_vm_destroy_orig(kvm);
 	kn_hook_leave();

@@ -2,9 +2,11 @@
 /* Intel VMX: where kvm_intel keeps exits and nested state, and its redirect. */
 #include <asm/vmx.h>
 
+#include "../deleg.h"
 #include "../doll.h"
 #include "layout.h"
 #include "vendor.h"
+#include "vmx_deleg.h"
 
 #ifdef KN_HAVE_VMX_LAYOUT
 
@@ -46,16 +48,25 @@ static const struct kn_exit_name kn_vmx_reasons[] = { VMX_EXIT_REASONS };
 static bool (*kn_vmx_reflect_orig)(struct kvm_vcpu *vcpu);
 static struct kn_redirect kn_vmx_redirects[1];
 
-/* Decides whether L1 wants the exit; if so, the vCPU leaves guest mode. */
+/*
+ * Decides whether L1 wants the exit; if so, the vCPU leaves guest mode.
+ * A delegated exit is answered first: "true" without the original keeps
+ * the vCPU in guest mode and makes KVM resume L2.
+ */
 static bool kn_vmx_reflect(struct kvm_vcpu *vcpu)
 {
 	u64 ctx = kn_vmx_nested_ctx(vcpu);
-	bool ret;
+	bool ret = true;
 
 	kn_hook_enter(kn_vmx_redirects[0].id);
+	if (static_branch_unlikely(&kn_accel) &&
+	    kn_vmx_delegate(vcpu, kn_vmx_of(vcpu), kn_vmx_exit_code(vcpu),
+			    ctx))
+		goto out;
 	ret = kn_vmx_reflect_orig(vcpu);
 	if (!kn_guest_mode(vcpu))
 		kn_doll_reflected(vcpu->kvm, ctx);
+out:
 	kn_hook_leave();
 	return ret;
 }

@@ -11,6 +11,7 @@
 #include "kn_l2x.h"
 #include "kn_ucall.h"
 #include "kn_x86.h"
+#include "../../include/uapi/linux/kvm_nest_channel.h"
 
 volatile struct knb_cmd knb_cmd;
 volatile struct knb_params knb_params;
@@ -123,6 +124,33 @@ static void other_exit(const struct kn_l2x_ops *x, struct kn_l2 *l2)
 	}
 }
 
+/*
+ * Tells a kvm-nest below that it may answer L2's CPUID leaf 0 as this
+ * hypervisor does (zeros). Whether it does is its accel switch: that is
+ * what the bench's stock and kvm-nest configurations differ in.
+ */
+static void delegate_cpuid(const struct kn_l2 *l2)
+{
+	static struct kvm_nest_ch_hello hello;
+	static struct {
+		struct kvm_nest_ch_delegate h;
+		struct kvm_nest_ch_cpuid leaf0;
+	} pol;
+	int64_t ret;
+
+	hello.version = KVM_NEST_CH_VERSION;
+	if (kn_hypercall(KVM_NEST_HC, KVM_NEST_CH_HELLO, (uint64_t)&hello,
+			 sizeof(hello)))
+		return;		/* no kvm-nest below */
+	pol.h.ctx = l2->ctx;
+	pol.h.classes = KVM_NEST_DELEG_CPUID;
+	pol.h.nr_cpuid = 1;
+	ret = kn_hypercall(KVM_NEST_HC, KVM_NEST_CH_DELEGATE, (uint64_t)&pol,
+			   sizeof(pol));
+	if (ret)
+		KN_GUEST_FAIL("kvm-nest refused the CPUID policy (RAX)", ret, 0);
+}
+
 /* The bench's minimal L1 hypervisor: it answers every op of its L2 itself. */
 static void hypervisor(void)
 {
@@ -131,6 +159,7 @@ static void hypervisor(void)
 	uint64_t root;
 
 	kn_l2_init(&l2, l2_main, 0);
+	delegate_cpuid(&l2);
 	x->intercept_pause(&l2);
 	x->intercept_rdmsr(&l2, KNB_MSR);
 	root = kn_tdp_build(x->fmt, knb_params.mem_size, knb_params.lazy,

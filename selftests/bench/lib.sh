@@ -6,7 +6,7 @@ KNB_BIN=$KN_BUILD/selftests/kn-bench
 KNB_REPS=${KN_BENCH_REPS:-5}
 KNB_ROUNDS=${KN_BENCH_ROUNDS:-1}
 KNB_OPS=${KN_BENCH_OPS:-cpuid,rdmsr,hcall,hlt,touch,pause}
-# The acceleration switch kvm-nest will have (bench.rst); absent today.
+# The acceleration switch of kvm-nest (bench.rst, delegation.rst).
 KNB_KNOB=${KN_BENCH_KNOB:-/sys/module/kvm_nest/parameters/accel}
 KNB_CONFIGS="stock kvm-nest"
 

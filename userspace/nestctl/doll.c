@@ -74,6 +74,8 @@ static void nc_doll_print(struct nc_print *p, const struct nc_doll *d)
 	nc_pr_uint(p, NC_ANY, "guest_ns", d->guest_ns);
 	nc_pr_uint(p, NC_ANY, "exits", d->exits);
 	nc_pr_uint(p, NC_ANY, "reflected", d->reflected);
+	if (d->has & NC_HAS_DELEGATED)
+		nc_pr_uint(p, NC_ANY, "delegated", d->delegated);
 	nc_exits_print(p, d->exit, d->n_exit, 1);
 	nc_pr_nl(p);
 	nc_pr_close_obj(p);

@@ -34,6 +34,7 @@ static const char *const nc_doll_attr_name[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_MSG] = "msg",
 	[KVM_NEST_A_DOLL_HOPS] = "hops",
 	[KVM_NEST_A_DOLL_RTT_NS] = "rtt-ns",
+	[KVM_NEST_A_DOLL_DELEGATED] = "delegated",
 };
 
 const struct nc_attr_names nc_doll_attr_names = {
@@ -53,6 +54,7 @@ static const enum mnl_attr_data_type nc_doll_types[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_GUEST_NS] = MNL_TYPE_U64,
 	[KVM_NEST_A_DOLL_EXITS] = MNL_TYPE_U64,
 	[KVM_NEST_A_DOLL_REFLECTED] = MNL_TYPE_U64,
+	[KVM_NEST_A_DOLL_DELEGATED] = MNL_TYPE_U64,
 	[KVM_NEST_A_DOLL_EXIT] = MNL_TYPE_NESTED,
 	[KVM_NEST_A_DOLL_KIND] = MNL_TYPE_U32,
 	[KVM_NEST_A_DOLL_ENV] = MNL_TYPE_NESTED,
@@ -111,7 +113,9 @@ int nc_doll_parse(const struct nlmsghdr *nlh, struct nc_doll *d)
 	d->guest_ns = nc_attr_u64(tb[KVM_NEST_A_DOLL_GUEST_NS], 0);
 	d->exits = nc_attr_u64(tb[KVM_NEST_A_DOLL_EXITS], 0);
 	d->reflected = nc_attr_u64(tb[KVM_NEST_A_DOLL_REFLECTED], 0);
+	d->delegated = nc_attr_u64(tb[KVM_NEST_A_DOLL_DELEGATED], 0);
 	d->has = (tb[KVM_NEST_A_DOLL_VCPUS] ? NC_HAS_VCPUS : 0) |
+		 (tb[KVM_NEST_A_DOLL_DELEGATED] ? NC_HAS_DELEGATED : 0) |
 		 (tb[KVM_NEST_A_DOLL_MEM] ? NC_HAS_MEM : 0) |
 		 (tb[KVM_NEST_A_DOLL_CTX] ? NC_HAS_CTX : 0) |
 		 (tb[KVM_NEST_A_DOLL_EXITS] ? NC_HAS_STATS : 0);

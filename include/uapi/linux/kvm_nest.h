@@ -78,6 +78,8 @@
  *     KVM_NEST_A_DOLL_GUEST_NS: u64, time this context ran
  *     KVM_NEST_A_DOLL_EXITS: u64, exits to this kernel while it ran
  *     KVM_NEST_A_DOLL_REFLECTED: u64, exits forwarded to the level-1 doll
+ *     KVM_NEST_A_DOLL_DELEGATED: u64, exits this kernel answered on the
+ *       level-1 doll's behalf (KVM_NEST_CH_DELEGATE), level 2 only
  *     KVM_NEST_A_DOLL_EXIT: nest, one per exit code seen, multi-attr:
  *       KVM_NEST_A_EXIT_CODE: u32, SVM exit code or VMX basic reason;
  *         absent for the bucket of codes kvm-nest does not track
@@ -251,6 +253,7 @@ enum {
 	KVM_NEST_A_DOLL_HOPS,
 	KVM_NEST_A_DOLL_RTT_NS,
 	KVM_NEST_A_DOLL_USAGE_CPU_NS,
+	KVM_NEST_A_DOLL_DELEGATED,
 
 	__KVM_NEST_A_DOLL_MAX,
 	KVM_NEST_A_DOLL_MAX = (__KVM_NEST_A_DOLL_MAX - 1)

@@ -72,6 +72,25 @@
  *   on success), KVM_NEST_A_DOLL_HOPS (u32, hops below the child) and
  *   optionally KVM_NEST_A_DOLL_MSG (string, why it failed).  A cookie
  *   that was not handed to this child is refused.
+ *
+ * KVM_NEST_CH_DELEGATE
+ *   The buffer is a struct kvm_nest_ch_delegate followed by nr_cpuid
+ *   struct kvm_nest_ch_cpuid; RDX is exactly that length, at most
+ *   KVM_NEST_CH_DELEGATE_MAX.  The child, as the hypervisor of a nested
+ *   guest, lets the parent answer that guest's exits of the given classes
+ *   itself, without a round trip through the child.  ctx is the guest-
+ *   physical address of the vmcb/vmcs the child runs the guest's vCPU
+ *   with (the vmcb12/vmcs12 the parent sees); it is only a key, never
+ *   read.  A policy replaces the previous one of that ctx; classes 0
+ *   revokes it, and KVM_NEST_DELEG_F_REVOKE_ALL (ctx 0) revokes every
+ *   policy of the child.  At most KVM_NEST_DELEG_MAX_CTX policies per
+ *   child (-KVM_NEST_ENOSPC beyond).  CPUID: the parent answers only
+ *   exact hits of the table (function, and index when flags has
+ *   KVM_CPUID_FLAG_SIGNIFCANT_INDEX), only at CPL 0, and never the leaves
+ *   the hypervisor computes at run time (0x1, 0x7, 0xb, 0xd, 0x12, 0x1f,
+ *   0x40000000-0x4fffffff): a table holding one is refused.  PAUSE: the
+ *   parent yields the guest's vCPU and moves it past the instruction.
+ *   Anything else still exits to the child as before.
  */
 #ifndef _UAPI_LINUX_KVM_NEST_CHANNEL_H
 #define _UAPI_LINUX_KVM_NEST_CHANNEL_H
@@ -88,6 +107,7 @@ enum {
 	KVM_NEST_CH_REPORT = 2,
 	KVM_NEST_CH_FETCH = 3,
 	KVM_NEST_CH_REPLY = 4,
+	KVM_NEST_CH_DELEGATE = 5,
 };
 
 /* Negative results in RAX, beyond KVM's own -KVM_ENOSYS/-KVM_EPERM. */
@@ -96,6 +116,7 @@ enum {
 #define KVM_NEST_E2BIG			7	/* over a size bound */
 #define KVM_NEST_EBUSY			16	/* rate limit: call again later */
 #define KVM_NEST_EPROTO			71	/* no HELLO yet, or no common version */
+#define KVM_NEST_ENOSPC			28	/* a table of the parent is full */
 
 struct kvm_nest_ch_hello {
 	__u32 version;
@@ -124,5 +145,45 @@ struct kvm_nest_ch_hello {
 #define KVM_NEST_CH_A_CTX_SELF		64	/* inside a doll: u64, multi */
 #define KVM_NEST_CH_A_CTX_NESTED	65	/* inside a doll: u64, multi */
 #define KVM_NEST_CH_A_OP		66	/* inside a command: u32 */
+
+/*
+ * Classes of exits a parent may answer for its child (DELEGATE).  PAUSE
+ * carries no data: the parent yields the vCPU as its own KVM would.
+ * Bit 1 is kept for RDMSR.
+ */
+#define KVM_NEST_DELEG_CPUID		(1U << 0)
+#define KVM_NEST_DELEG_PAUSE		(1U << 2)
+#define KVM_NEST_DELEG_ALL		(KVM_NEST_DELEG_CPUID | \
+					 KVM_NEST_DELEG_PAUSE)
+
+#define KVM_NEST_DELEG_F_REVOKE_ALL	(1U << 0)
+
+#define KVM_NEST_DELEG_MAX_CPUID	256	/* KVM's KVM_MAX_CPUID_ENTRIES */
+#define KVM_NEST_DELEG_MAX_CTX		256	/* policies per child */
+
+/* One CPUID answer, as struct kvm_cpuid_entry2 holds it. */
+struct kvm_nest_ch_cpuid {
+	__u32 function;
+	__u32 index;
+	__u32 flags;		/* 0 or KVM_CPUID_FLAG_SIGNIFCANT_INDEX */
+	__u32 eax;
+	__u32 ebx;
+	__u32 ecx;
+	__u32 edx;
+	__u32 reserved;		/* zero */
+};
+
+struct kvm_nest_ch_delegate {
+	__u64 ctx;		/* vmcb12/vmcs12 GPA, 4 KiB aligned */
+	__u32 classes;		/* KVM_NEST_DELEG_*; 0 revokes */
+	__u32 flags;		/* KVM_NEST_DELEG_F_* */
+	__u32 nr_cpuid;
+	__u32 reserved[3];	/* zero */
+	struct kvm_nest_ch_cpuid cpuid[];
+};
+
+#define KVM_NEST_CH_DELEGATE_MAX	(sizeof(struct kvm_nest_ch_delegate) + \
+					 KVM_NEST_DELEG_MAX_CPUID * \
+					 sizeof(struct kvm_nest_ch_cpuid))
 
 #endif /* _UAPI_LINUX_KVM_NEST_CHANNEL_H */

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef KN_CHANNEL_GRANT_H
+#define KN_CHANNEL_GRANT_H
+
+#include <uapi/linux/kvm_nest_channel.h>
+
+/*
+ * As the hypervisor of our own VMs: let the kvm-nest parent answer the
+ * CPUIDs (from @t, the vCPU's table as KVM holds it) and PAUSEs of the
+ * vCPU that runs on @ctx.  Nothing happens without a parent.
+ */
+void kn_grant(u64 ctx, const struct kvm_nest_ch_cpuid *t, u32 n);
+/* Before anything that could change the answers: synchronous. */
+void kn_grant_revoke(u64 ctx);
+void kn_grant_revoke_all(void);
+int kn_grant_init(void);
+void kn_grant_exit(void);
+
+#endif

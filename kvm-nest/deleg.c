@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Delegated exits, the store: which exits of a nested guest its
+ * hypervisor (one of our VMs) lets this kernel answer, per context.  The
+ * hypervisor's word is checked like any guest input; a policy is
+ * immutable once published, so the exit path reads it under RCU alone.
+ */
+#include <linux/bsearch.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <uapi/linux/kvm.h>
+#include <uapi/linux/kvm_nest_channel.h>
+
+#include "channel/parent.h"
+#include "deleg.h"
+#include "doll.h"
+
+/* Contexts are 4 KiB aligned; their frame number is the key. */
+#define KN_DELEG_CTX_SHIFT	12
+#define KN_DELEG_FLAGS		KVM_NEST_DELEG_F_REVOKE_ALL
+
+struct kn_deleg {
+	struct rcu_head rcu;
+	u32 classes;
+	u32 nr_cpuid;
+	/* By (function, index); index 0 where it does not count. */
+	struct kvm_nest_ch_cpuid cpuid[];
+};
+
+DEFINE_STATIC_KEY_FALSE(kn_accel);
+static unsigned int kn_accel_val;
+
+static int kn_accel_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int err = kstrtouint(val, 0, &v);
+
+	if (err)
+		return err;
+	if (v > 1)
+		return -EINVAL;
+	if (v)
+		static_branch_enable(&kn_accel);
+	else
+		static_branch_disable(&kn_accel);
+	kn_accel_val = v;
+	return 0;
+}
+
+static const struct kernel_param_ops kn_accel_ops = {
+	.set = kn_accel_set,
+	.get = param_get_uint,
+};
+module_param_cb(accel, &kn_accel_ops, &kn_accel_val, 0644);
+MODULE_PARM_DESC(accel, "1: answer the exits that nested guests' hypervisors delegate (default 0)");
+
+/* Leaves KVM recomputes as the guest runs: a table cannot hold them. */
+static bool kn_deleg_runtime_leaf(u32 fn)
+{
+	switch (fn) {
+	case 0x1: case 0x7: case 0xb: case 0xd: case 0x12: case 0x1f:
+		return true;
+	}
+	return fn >= 0x40000000 && fn <= 0x4fffffff;
+}
+
+static bool kn_cpuid_indexed(const struct kvm_nest_ch_cpuid *e)
+{
+	return e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
+}
+
+static int kn_cpuid_cmp(const void *a, const void *b)
+{
+	const struct kvm_nest_ch_cpuid *x = a, *y = b;
+
+	if (x->function != y->function)
+		return x->function < y->function ? -1 : 1;
+	if (!kn_cpuid_indexed(y) || x->index == y->index)
+		return 0;
+	return x->index < y->index ? -1 : 1;
+}
+
+/*
+ * Normalizes and sorts the table, refusing what KVM would not answer
+ * from it alone, and keys that are ambiguous: a duplicate, or a function
+ * with both an indexed and an unindexed entry.
+ */
+static int kn_deleg_check_cpuid(struct kvm_nest_ch_cpuid *t, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (t[i].reserved ||
+		    t[i].flags & ~KVM_CPUID_FLAG_SIGNIFCANT_INDEX ||
+		    kn_deleg_runtime_leaf(t[i].function))
+			return -KVM_NEST_EINVAL;
+		if (!kn_cpuid_indexed(&t[i]))
+			t[i].index = 0;
+	}
+	sort(t, n, sizeof(*t), kn_cpuid_cmp, NULL);
+	for (i = 1; i < n; i++)
+		if (t[i].function == t[i - 1].function &&
+		    (!kn_cpuid_indexed(&t[i]) || !kn_cpuid_indexed(&t[i - 1]) ||
+		     t[i].index == t[i - 1].index))
+			return -KVM_NEST_EINVAL;
+	return 0;
+}
+
+static int kn_deleg_check(struct kvm_nest_ch_delegate *h, u64 len)
+{
+	if (h->nr_cpuid > KVM_NEST_DELEG_MAX_CPUID)
+		return -KVM_NEST_E2BIG;
+	if (len != struct_size(h, cpuid, h->nr_cpuid) ||
+	    h->reserved[0] || h->reserved[1] || h->reserved[2] ||
+	    h->classes & ~KVM_NEST_DELEG_ALL || h->flags & ~KN_DELEG_FLAGS)
+		return -KVM_NEST_EINVAL;
+	if (h->flags & KVM_NEST_DELEG_F_REVOKE_ALL)
+		return h->ctx || h->classes || h->nr_cpuid ? -KVM_NEST_EINVAL : 0;
+	if (!h->ctx || h->ctx & GENMASK_ULL(KN_DELEG_CTX_SHIFT - 1, 0) ||
+	    (h->nr_cpuid && !(h->classes & KVM_NEST_DELEG_CPUID)))
+		return -KVM_NEST_EINVAL;
+	return kn_deleg_check_cpuid(h->cpuid, h->nr_cpuid);
+}
+
+/* Whether KVM would answer CPUID @e from @first, when it comes first. */
+static bool kn_cpuid_shadows(const struct kvm_nest_ch_cpuid *first,
+			     const struct kvm_nest_ch_cpuid *e)
+{
+	return first->function == e->function &&
+	       (!kn_cpuid_indexed(first) || !kn_cpuid_indexed(e) ||
+		first->index == e->index);
+}
+
+u32 kn_deleg_filter(const struct kvm_nest_ch_cpuid *in, u32 n,
+		    struct kvm_nest_ch_cpuid *out)
+{
+	u32 i, j, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (in[i].flags & ~KVM_CPUID_FLAG_SIGNIFCANT_INDEX ||
+		    kn_deleg_runtime_leaf(in[i].function))
+			continue;
+		for (j = 0; j < i; j++)
+			if (kn_cpuid_shadows(&in[j], &in[i]))
+				break;
+		if (j < i)
+			continue;
+		out[k] = in[i];
+		out[k].reserved = 0;
+		if (!kn_cpuid_indexed(&out[k]))
+			out[k].index = 0;
+		k++;
+	}
+	return k;
+}
+
+struct kn_deleg_op {
+	unsigned long key;
+	struct kn_deleg *p;	/* NULL: revoke */
+};
+
+static void kn_deleg_drop(struct xarray *xa, unsigned long key)
+{
+	struct kn_deleg *old = xa_erase(xa, key);
+
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+/* Under the registry mutex: the VM and its store stay. */
+static int kn_deleg_install(struct kn_doll *d, void *arg)
+{
+	struct kn_deleg_op *op = arg;
+	struct kn_deleg *old, *p;
+	unsigned long key;
+	unsigned int n = 0;
+
+	if (!op->p) {
+		kn_deleg_drop(&d->deleg, op->key);
+		return 0;
+	}
+	if (!xa_load(&d->deleg, op->key)) {
+		xa_for_each(&d->deleg, key, p)
+			n++;
+		if (n >= KVM_NEST_DELEG_MAX_CTX)
+			return -KVM_NEST_ENOSPC;
+	}
+	old = xa_store(&d->deleg, op->key, op->p, GFP_KERNEL_ACCOUNT);
+	if (xa_is_err(old))
+		return -KVM_NEST_EBUSY;
+	op->p = NULL;
+	if (old)
+		kfree_rcu(old, rcu);
+	return 0;
+}
+
+static int kn_deleg_clear(struct kn_doll *d, void *arg)
+{
+	struct kn_deleg *p;
+	unsigned long key;
+
+	xa_for_each(&d->deleg, key, p)
+		kn_deleg_drop(&d->deleg, key);
+	return 0;
+}
+
+void kn_deleg_revoke_all(const void *vm)
+{
+	kn_doll_with_vm(vm, kn_deleg_clear, NULL);
+}
+
+long kn_deleg_call(const void *vm, u64 gpa, u64 len)
+{
+	struct kvm_nest_ch_delegate *h;
+	struct kn_deleg_op op = {};
+	long ret;
+
+	if (len < sizeof(*h))
+		return -KVM_NEST_EINVAL;
+	h = kn_ch_copy_in(vm, gpa, len, KVM_NEST_CH_DELEGATE_MAX, &ret);
+	if (!h)
+		return ret;
+	ret = kn_deleg_check(h, len);
+	if (!ret && h->classes)
+		ret = kn_ch_admit_vm(vm);
+	if (ret)
+		goto out;
+	if (h->flags & KVM_NEST_DELEG_F_REVOKE_ALL) {
+		kn_deleg_revoke_all(vm);
+		goto out;
+	}
+	op.key = h->ctx >> KN_DELEG_CTX_SHIFT;
+	if (h->classes) {
+		ret = -KVM_NEST_EBUSY;
+		op.p = kmalloc(struct_size(op.p, cpuid, h->nr_cpuid),
+			       GFP_KERNEL_ACCOUNT);
+		if (!op.p)
+			goto out;
+		op.p->classes = h->classes;
+		op.p->nr_cpuid = h->nr_cpuid;
+		memcpy(op.p->cpuid, h->cpuid, flex_array_size(h, cpuid, h->nr_cpuid));
+	}
+	ret = kn_doll_with_vm(vm, kn_deleg_install, &op);
+	if (ret == -ENOENT)
+		ret = -KVM_NEST_EPROTO;
+	kfree(op.p);	/* unless installed */
+out:
+	kvfree(h);
+	return ret;
+}
+
+/* Under rcu_read_lock(): @vm's policy for @ctx if it has @class. */
+static const struct kn_deleg *kn_deleg_find(const void *vm, u64 ctx, u32 class)
+{
+	const struct kn_deleg *p;
+	struct xarray *xa;
+
+	if (ctx & GENMASK_ULL(KN_DELEG_CTX_SHIFT - 1, 0))
+		return NULL;
+	xa = kn_doll_deleg_rcu(vm);
+	p = xa ? xa_load(xa, ctx >> KN_DELEG_CTX_SHIFT) : NULL;
+	return p && p->classes & class ? p : NULL;
+}
+
+bool kn_deleg_allows(const void *vm, u64 ctx, u32 class)
+{
+	bool yes;
+
+	rcu_read_lock();
+	yes = kn_deleg_find(vm, ctx, class);
+	rcu_read_unlock();
+	return yes;
+}
+
+bool kn_deleg_cpuid(const void *vm, u64 ctx, u32 fn, u32 idx,
+		    struct kn_cpuid_answer *out)
+{
+	const struct kvm_nest_ch_cpuid key = { .function = fn, .index = idx };
+	const struct kvm_nest_ch_cpuid *e = NULL;
+	const struct kn_deleg *p;
+
+	rcu_read_lock();
+	p = kn_deleg_find(vm, ctx, KVM_NEST_DELEG_CPUID);
+	if (p)
+		e = bsearch(&key, p->cpuid, p->nr_cpuid, sizeof(*e),
+			    kn_cpuid_cmp);
+	if (e) {
+		out->eax = e->eax;
+		out->ebx = e->ebx;
+		out->ecx = e->ecx;
+		out->edx = e->edx;
+	}
+	rcu_read_unlock();
+	return e;
+}
+
+void kn_deleg_free(struct xarray *xa)
+{
+	struct kn_deleg *p;
+	unsigned long key;
+
+	xa_for_each(xa, key, p)
+		kfree(p);
+	xa_destroy(xa);
+}

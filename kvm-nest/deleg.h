@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef KN_DELEG_H
+#define KN_DELEG_H
+
+#include <linux/jump_label.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+#include <uapi/linux/kvm_nest_channel.h>
+
+/* The "accel" module parameter: answer delegated exits at all. */
+DECLARE_STATIC_KEY_FALSE(kn_accel);
+
+struct kn_cpuid_answer {
+	u32 eax, ebx, ecx, edx;
+};
+
+/*
+ * Whether @vm, the hypervisor of the nested guest that runs on @ctx, let
+ * this kernel answer CPUID (@fn, @idx) for it, and with what.
+ */
+bool kn_deleg_cpuid(const void *vm, u64 ctx, u32 fn, u32 idx,
+		    struct kn_cpuid_answer *out);
+/* Whether @vm let this kernel handle @class (no data) for @ctx. */
+bool kn_deleg_allows(const void *vm, u64 ctx, u32 class);
+/* KVM_NEST_CH_DELEGATE from @vm's kvm-nest: 0 or -KVM_NEST_E*. */
+long kn_deleg_call(const void *vm, u64 gpa, u64 len);
+/* Drops every policy of @vm: its kernel started over. */
+void kn_deleg_revoke_all(const void *vm);
+/*
+ * The entries of a vCPU's CPUID table @in that a parent may answer, in
+ * @out (room for @n): KVM answers from the first entry that matches, so a
+ * later one with the same key is dropped, and so is every leaf KVM
+ * recomputes at run time.  How many there are.
+ */
+u32 kn_deleg_filter(const struct kvm_nest_ch_cpuid *in, u32 n,
+		    struct kvm_nest_ch_cpuid *out);
+/* Frees the policies of a VM that nobody can see any more. */
+void kn_deleg_free(struct xarray *xa);
+
+#endif

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Delegated exits on SVM: L0 answers an L2 CPUID from the table L1 gave
+ * it, or yields for an L2 PAUSE, and moves L2 past the instruction,
+ * leaving every register, RIP and the interrupt shadow as L1's own
+ * handling and VMRUN would have.
+ */
+#include <asm/svm.h>
+
+#include "answer.h"
+#include "layout.h"
+#include "svm_deleg.h"
+#include "vendor.h"
+
+#ifdef KN_HAVE_SVM_LAYOUT
+
+static_assert(sizeof(u32[MAX_INTERCEPT]) == KN_SVM_NESTED_CTL_INTERCEPTS_SIZE);
+
+#define KN_INSN_MAX		15
+#define KN_SVM_CS_L		BIT(9)	/* vmcb segment attrib: 64-bit code */
+
+/* KVM's struct x86_exception: only ever handed back to KVM. */
+struct kn_x86_exception {
+	u8 raw[KN_KVM_X86_EXCEPTION_SIZE];
+} __aligned(8);
+
+/* What L1 asked for in vmcb12, not what L0 merged into vmcb02. */
+static bool kn_l1_intercepts(void *svm, unsigned int bit)
+{
+	const u32 *words = &kn_member(svm, KN_SVM_NESTED_CTL_INTERCEPTS_OFFSET,
+				      u32);
+
+	return words[bit / 32] & BIT(bit % 32);
+}
+
+/*
+ * Up to @n bytes at L2's linear address @lin, through L2's page tables
+ * and L1's NPT, from L1's memory only.  How many it could read.
+ */
+static unsigned int kn_svm_fetch(struct kvm_vcpu *vcpu, u64 lin, u8 *buf,
+				 unsigned int n)
+{
+	struct kn_x86_exception ex;
+	unsigned int done = 0, chunk;
+	gpa_t gpa;
+
+	while (done < n) {
+		chunk = min_t(u64, n - done,
+			      PAGE_SIZE - offset_in_page(lin + done));
+		gpa = kvm_mmu_gva_to_gpa_read(vcpu, lin + done,
+					      (struct x86_exception *)&ex);
+		if (gpa == INVALID_GPA ||
+		    kvm_vcpu_read_guest(vcpu, gpa, buf + done, chunk))
+			break;
+		done += chunk;
+	}
+	return done;
+}
+
+static bool kn_legacy_prefix(u8 b)
+{
+	switch (b) {
+	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+	case 0x66: case 0x67: case 0xf2: case 0xf3:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The length of the CPUID (or with @pause, PAUSE: F3 90) at L2's RIP, or
+ * 0 if the bytes there are not one (L2 changed its code since, or they
+ * cannot be read): without NRIPS nobody tells L0 where it ends.
+ */
+static unsigned int kn_svm_insn_len(struct kvm_vcpu *vcpu, struct vmcb *vmcb,
+				    bool long64, bool pause)
+{
+	u64 rip = vcpu->arch.regs[VCPU_REGS_RIP];
+	unsigned int have, i = 0;
+	u8 b[KN_INSN_MAX], rex = 0;
+	bool rep = false;
+	u64 lin;
+
+	lin = long64 ? rip : (u32)(vmcb->save.cs.base + (u32)rip);
+	have = kn_svm_fetch(vcpu, lin, b, sizeof(b));
+	for (; i < have && kn_legacy_prefix(b[i]); i++)
+		rep |= b[i] == 0xf3;
+	if (long64 && i < have && (b[i] & 0xf0) == 0x40)
+		rex = b[i++];
+	if (pause)	/* REX.B would make it XCHG r8, rax */
+		return i < have && b[i] == 0x90 && rep && !(rex & 1) ? i + 1 : 0;
+	return i + 2 <= have && b[i] == 0x0f && b[i + 1] == 0xa2 ? i + 2 : 0;
+}
+
+/* Whether L0 may answer this exit: L1 would get it, and it delegated it. */
+static bool kn_svm_may_delegate(struct kvm_vcpu *vcpu, void *svm,
+				struct vmcb *vmcb, u64 ctx,
+				struct kn_cpuid_answer *a)
+{
+	/* An event being delivered stays with KVM. */
+	if (vmcb->control.exit_int_info & SVM_EXITINTINFO_VALID)
+		return false;
+	switch (vmcb->control.exit_code) {
+	case SVM_EXIT_CPUID:
+		return vmcb->save.cpl == 0 &&
+		       kn_l1_intercepts(svm, INTERCEPT_CPUID) &&
+		       kn_answer_cpuid_find(vcpu, ctx, a);
+	case SVM_EXIT_PAUSE:
+		return kn_l1_intercepts(svm, INTERCEPT_PAUSE) &&
+		       kn_answer_pause_find(vcpu, ctx);
+	}
+	return false;
+}
+
+bool kn_svm_delegate(struct kvm_vcpu *vcpu, void *svm)
+{
+	struct vmcb *vmcb = kn_member(svm, KN_SVM_VMCB_OFFSET, struct vmcb *);
+	u64 ctx = kn_member(svm, KN_SVM_NESTED_VMCB12_GPA_OFFSET, u64);
+	bool pause = vmcb->control.exit_code == SVM_EXIT_PAUSE;
+	struct kn_cpuid_answer a;
+	unsigned int len;
+	bool long64;
+	u64 next;
+
+	if (!kn_svm_may_delegate(vcpu, svm, vmcb, ctx, &a))
+		return false;
+	long64 = (vmcb->save.efer & EFER_LMA) &&
+		 (vmcb->save.cs.attrib & KN_SVM_CS_L);
+	len = kn_svm_insn_len(vcpu, vmcb, long64, pause);
+	if (!len)
+		return false;
+	next = vcpu->arch.regs[VCPU_REGS_RIP] + len;
+	/* KVM's skip moves RIP here rather than run its emulator. */
+	kn_member(svm, KN_SVM_NEXT_RIP_OFFSET, u64) = long64 ? next : (u32)next;
+	if (pause)
+		kn_answer_pause(vcpu, ctx, vmcb->save.cpl == 0);
+	else
+		kn_answer_cpuid(vcpu, ctx, &a);
+	return true;
+}
+
+#endif

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef KN_KVM_SVM_DELEG_H
+#define KN_KVM_SVM_DELEG_H
+
+#include <linux/kvm_host.h>
+
+/*
+ * Answers an L2 exit that L1 delegated to us, as L1 would have: true if
+ * it did (L2 resumes past the instruction), false for the stock path.
+ */
+bool kn_svm_delegate(struct kvm_vcpu *vcpu, void *svm);
+
+#endif

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vCPU ioctls: where this kernel, as a hypervisor, sees the CPUID table
+ * its VMM gives each vCPU of a VM, so that its kvm-nest parent may answer
+ * that vCPU's CPUIDs (channel/grant.c).  A new table is revoked before
+ * KVM takes it and granted after.
+ */
+#include <linux/kvm_host.h>
+#include <linux/slab.h>
+
+#include "../channel/grant.h"
+#include "vcpu.h"
+#include "vendor.h"
+
+static long (*kn_vcpu_ioctl_orig)(struct file *filp, unsigned int ioctl,
+				  unsigned long arg);
+static_assert(__same_type(kn_vcpu_ioctl_orig, &kvm_arch_vcpu_ioctl));
+static struct kn_redirect kn_vcpu_redirects[1];
+
+/* The vmcb01/vmcs01 it runs on: the parent's vmcb12/vmcs12 address. */
+static u64 kn_vcpu_ctx(struct kvm_vcpu *vcpu)
+{
+	u64 self, nested;
+
+	kn_vendor->run_ctx(vcpu, &self, &nested);
+	return self;
+}
+
+/* Under vcpu->mutex, which the ioctl holds: the table stays put. */
+static void kn_vcpu_grant(struct kvm_vcpu *vcpu)
+{
+	u32 i, n = min(vcpu->arch.cpuid_nent, KVM_NEST_DELEG_MAX_CPUID);
+	const struct kvm_cpuid_entry2 *e = vcpu->arch.cpuid_entries;
+	struct kvm_nest_ch_cpuid *t;
+
+	if (!n || !e)
+		return;
+	t = kcalloc(n, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return;
+	for (i = 0; i < n; i++)
+		t[i] = (struct kvm_nest_ch_cpuid){
+			.function = e[i].function, .index = e[i].index,
+			.flags = e[i].flags, .eax = e[i].eax, .ebx = e[i].ebx,
+			.ecx = e[i].ecx, .edx = e[i].edx,
+		};
+	kn_grant(kn_vcpu_ctx(vcpu), t, n);
+	kfree(t);
+}
+
+static long kn_vcpu_ioctl(struct file *filp, unsigned int ioctl,
+			  unsigned long arg)
+{
+	struct kvm_vcpu *vcpu = filp->private_data;
+	bool cpuid = ioctl == KVM_SET_CPUID2 || ioctl == KVM_SET_CPUID;
+	long ret;
+
+	kn_hook_enter(kn_vcpu_redirects[0].id);
+	if (cpuid)
+		kn_grant_revoke(kn_vcpu_ctx(vcpu));
+	ret = kn_vcpu_ioctl_orig(filp, ioctl, arg);
+	/* Failed or not, what KVM holds now is the table to grant. */
+	if (cpuid)
+		kn_vcpu_grant(vcpu);
+	kn_hook_leave();
+	return ret;
+}
+
+void kn_vcpu_revoke_all(struct kvm *kvm)
+{
+	struct kvm_vcpu *vcpu;
+	unsigned long i;
+
+	kvm_for_each_vcpu(i, vcpu, kvm)
+		kn_grant_revoke(kn_vcpu_ctx(vcpu));
+}
+
+static struct kn_redirect kn_vcpu_redirects[] = {
+	KN_REDIRECT("kvm:kvm_arch_vcpu_ioctl", "delegation",
+		    kn_vcpu_ioctl, kn_vcpu_ioctl_orig),
+};
+
+struct kn_redirect *kn_vcpu_hooks(unsigned int *n)
+{
+	*n = ARRAY_SIZE(kn_vcpu_redirects);
+	return kn_vcpu_redirects;
+}
