@@ -100,7 +100,7 @@ void kn_chb_op(struct kn_chf *g, struct kn_hc_call *call,
 	       struct kn_chf_case *c)
 {
 	static const uint64_t ops[] = {
-		0, 5, 6, 255, (1UL << 32) | KVM_NEST_CH_HELLO,
+		0, KVM_NEST_CH_DELEGATE + 1, 7, 255, (1UL << 32) | KVM_NEST_CH_HELLO,
 		(1UL << 32) | KVM_NEST_CH_REPORT, 1UL << 63, ~0UL,
 	};
 	struct kn_prng *p = g->prng;
