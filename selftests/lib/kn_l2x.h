@@ -15,6 +15,12 @@
 
 enum kn_l2x_exit { KN_X_RDMSR, KN_X_WRMSR, KN_X_PAUSE, KN_X_NPF, KN_X_OTHER };
 
+/* L2's state as L1 finds it at an exit (vmcb12 save area, VMCS guest fields). */
+struct kn_l2x_state {
+	uint64_t rip, rsp, rflags;
+	uint32_t shadow;	/* non-zero: in an STI or MOV SS interrupt shadow */
+};
+
 struct kn_l2x_ops {
 	/* Names l2->exit (a raw code that kn_l2_run() called KN_OTHER_EXIT). */
 	enum kn_l2x_exit (*kind)(const struct kn_l2 *l2);
@@ -24,6 +30,9 @@ struct kn_l2x_ops {
 	bool (*paging)(struct kn_l2 *l2, uint64_t root);
 	/* The guest-physical address of the last nested page fault. */
 	uint64_t (*fault_gpa)(const struct kn_l2 *l2);
+	void (*state)(const struct kn_l2 *l2, struct kn_l2x_state *s);
+	/* Sets whether L2's CPUIDs exit to L1; false if they always do (VMX). */
+	bool (*intercept_cpuid)(struct kn_l2 *l2, bool on);
 	const struct kn_tdp_fmt *fmt;
 };
 

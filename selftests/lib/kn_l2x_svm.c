@@ -5,14 +5,20 @@
 #include "kn_x86.h"
 
 #define VMCB_INTERCEPT_WORD3	0x00c
+#define   INTERCEPT_CPUID	(1U << 18)
 #define   INTERCEPT_PAUSE	(1U << 23)
 #define   INTERCEPT_MSR_PROT	(1U << 28)
 #define VMCB_MSRPM_BASE_PA	0x048
+#define VMCB_INT_STATE		0x068
+#define   INT_SHADOW		(1U << 0)
 #define VMCB_EXIT_INFO1		0x078
 #define VMCB_EXIT_INFO2		0x080
 #define VMCB_NESTED_CTL		0x090
 #define   NESTED_CTL_NP_ENABLE	(1UL << 0)
 #define VMCB_N_CR3		0x0b0
+#define VMCB_RFLAGS		0x570
+#define VMCB_RIP		0x578
+#define VMCB_RSP		0x5d8
 
 #define SVM_EXIT_PAUSE		0x077
 #define SVM_EXIT_MSR		0x07c
@@ -74,11 +80,30 @@ static uint64_t svm_fault_gpa(const struct kn_l2 *l2)
 	return VMCB(l2, uint64_t, VMCB_EXIT_INFO2);
 }
 
+static void svm_state(const struct kn_l2 *l2, struct kn_l2x_state *s)
+{
+	s->rip = VMCB(l2, uint64_t, VMCB_RIP);
+	s->rsp = VMCB(l2, uint64_t, VMCB_RSP);
+	s->rflags = VMCB(l2, uint64_t, VMCB_RFLAGS);
+	s->shadow = VMCB(l2, uint32_t, VMCB_INT_STATE) & INT_SHADOW;
+}
+
+static bool svm_intercept_cpuid(struct kn_l2 *l2, bool on)
+{
+	if (on)
+		VMCB(l2, uint32_t, VMCB_INTERCEPT_WORD3) |= INTERCEPT_CPUID;
+	else
+		VMCB(l2, uint32_t, VMCB_INTERCEPT_WORD3) &= ~INTERCEPT_CPUID;
+	return true;
+}
+
 const struct kn_l2x_ops kn_l2x_svm = {
 	.kind = svm_kind,
 	.intercept_pause = svm_intercept_pause,
 	.intercept_rdmsr = svm_intercept_rdmsr,
 	.paging = svm_paging,
 	.fault_gpa = svm_fault_gpa,
+	.state = svm_state,
+	.intercept_cpuid = svm_intercept_cpuid,
 	.fmt = &kn_tdp_npt,
 };

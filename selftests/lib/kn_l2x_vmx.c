@@ -26,6 +26,11 @@
 #define SECONDARY_VM_EXEC_CONTROL	0x401e
 #define EPT_POINTER			0x201a
 #define GUEST_PHYSICAL_ADDRESS		0x2400
+#define GUEST_INTERRUPTIBILITY_INFO	0x4824
+#define   INTR_BLOCKED_BY_STI_OR_MOV_SS	3
+#define GUEST_RSP			0x681c
+#define GUEST_RIP			0x681e
+#define GUEST_RFLAGS			0x6820
 
 #define EXIT_RDMSR			31
 #define EXIT_WRMSR			32
@@ -111,11 +116,29 @@ static uint64_t vmx_fault_gpa(const struct kn_l2 *l2)
 	return vmread(GUEST_PHYSICAL_ADDRESS);
 }
 
+static void vmx_state(const struct kn_l2 *l2, struct kn_l2x_state *s)
+{
+	(void)l2;
+	s->rip = vmread(GUEST_RIP);
+	s->rsp = vmread(GUEST_RSP);
+	s->rflags = vmread(GUEST_RFLAGS);
+	s->shadow = vmread(GUEST_INTERRUPTIBILITY_INFO) & INTR_BLOCKED_BY_STI_OR_MOV_SS;
+}
+
+/* CPUID exits unconditionally in VMX non-root operation. */
+static bool vmx_intercept_cpuid(struct kn_l2 *l2, bool on)
+{
+	(void)l2;
+	return on;
+}
+
 const struct kn_l2x_ops kn_l2x_vmx = {
 	.kind = vmx_kind,
 	.intercept_pause = vmx_intercept_pause,
 	.intercept_rdmsr = vmx_intercept_rdmsr,
 	.paging = vmx_paging,
 	.fault_gpa = vmx_fault_gpa,
+	.state = vmx_state,
+	.intercept_cpuid = vmx_intercept_cpuid,
 	.fmt = &kn_tdp_ept,
 };

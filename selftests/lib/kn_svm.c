@@ -17,6 +17,8 @@
 #define   INTERCEPT_VMRUN	(1U << 0)	/* required by VMRUN's checks */
 #define   INTERCEPT_VMMCALL	(1U << 1)
 #define VMCB_ASID		0x058
+#define VMCB_INT_STATE		0x068
+#define   INT_SHADOW		(1U << 0)
 #define VMCB_EXIT_CODE		0x070
 #define VMCB_EXIT_INFO1		0x078
 #define VMCB_NEXT_RIP		0x0c8
@@ -147,6 +149,8 @@ static void svm_skip(struct kn_l2 *l2, unsigned int len)
 	uint64_t *rip = &VMCB(uint64_t, VMCB_RIP);
 
 	*rip = l2->nrips ? VMCB(uint64_t, VMCB_NEXT_RIP) : *rip + len;
+	/* An STI or MOV SS shadow covered only the instruction skipped. */
+	VMCB(uint32_t, VMCB_INT_STATE) &= ~INT_SHADOW;
 }
 
 const struct kn_l2_ops kn_svm_ops = {

@@ -326,6 +326,8 @@ static void vmx_skip(struct kn_l2 *l2, unsigned int len)
 	(void)l2;
 	(void)len;	/* VMX always reports it */
 	vmwrite(GUEST_RIP, vmread(GUEST_RIP) + vmread(VM_EXIT_INSTRUCTION_LEN));
+	/* An STI or MOV SS shadow (bits 1:0) covered only the instruction skipped. */
+	vmwrite(GUEST_INTERRUPTIBILITY_INFO, vmread(GUEST_INTERRUPTIBILITY_INFO) & ~3ULL);
 }
 
 const struct kn_l2_ops kn_vmx_ops = {

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../include/uapi/linux/kvm_nest.h"
+#include "kn_cpuforms.h"
+#include "kn_dl1.h"
+#include "kn_dollnl.h"
+#include "kn_dolls.h"
+#include "kn_l2.h"
+#include "kn_l2x.h"
+#include "kn_tap.h"
+
+static struct kn_dl1_job job;
+static struct kn_l2 l2;
+
+/* Guest code (L1 and L2), and host code. */
+struct kn_cpuid kn_dl1_answer(const struct kn_dl1_table *t, uint32_t leaf,
+			      uint32_t sub)
+{
+	const struct kvm_nest_ch_cpuid *e = kn_deleg_find(t->e, t->n, leaf, sub);
+
+	if (e)
+		return (struct kn_cpuid){ e->eax, e->ebx, e->ecx, e->edx };
+	return (struct kn_cpuid){ ~leaf, KN_DL1_MAGIC, sub, leaf ^ sub };
+}
+
+/* Guest: L1's current answer. */
+static struct kn_cpuid answer(uint32_t leaf, uint32_t sub)
+{
+	return kn_dl1_answer(&job.tab[job.cur], leaf, sub);
+}
+
+static void l2_burst(void)
+{
+	for (uint32_t i = 0; i < job.n; i++) {
+		struct kn_dl1_query q = job.q[i % job.nq];
+		struct kn_cpuid r = kn_cpuid(q.leaf, q.sub), a = answer(q.leaf, q.sub);
+
+		if (r.eax != a.eax || r.ebx != a.ebx || r.ecx != a.ecx || r.edx != a.edx)
+			job.l2_bad++;
+	}
+}
+
+/* L2: a job per VMMCALL, forever. */
+static void l2_main(uint64_t arg)
+{
+	(void)arg;
+	for (;;) {
+		switch (job.l2op) {
+		case KN_DL2_SEQ:
+			for (uint32_t i = 0; i < job.nq; i++)
+				job.res[i] = kn_cpuid(job.q[i].leaf, job.q[i].sub);
+			break;
+		case KN_DL2_BURST:
+			l2_burst();
+			break;
+		case KN_DL2_FORMS:
+			kn_cpuid_forms();
+			break;
+		case KN_DL2_PAUSED:
+			/* L1 does not intercept I/O: the ucall goes to L0's host. */
+			l2_burst();
+			KN_GUEST_SYNC(KN_DL2_SYNC, 0);
+			l2_burst();
+			break;
+		case KN_DL2_BATCHES:
+			for (uint32_t b = 0; b < job.batches; b++) {
+				if (b) {
+					job.more = 1;
+					kn_l2_hypercall();
+				}
+				l2_burst();
+			}
+			break;
+		}
+		job.more = 0;
+		kn_l2_hypercall();
+	}
+}
+
+/* L1: answer a CPUID of L2 and skip it, whatever its encoding. */
+static void l1_cpuid(void)
+{
+	struct kn_cpuid r = answer((uint32_t)l2.gprs.rax, (uint32_t)l2.gprs.rcx);
+	struct kn_l2x_state s;
+	unsigned int len = 0;
+
+	l2.gprs.rax = r.eax;
+	l2.gprs.rbx = r.ebx;
+	l2.gprs.rcx = r.ecx;
+	l2.gprs.rdx = r.edx;
+	job.l1_cpuid++;
+	if (kn_vendor == KN_AMD && !l2.nrips) {
+		kn_l2x()->state(&l2, &s);
+		len = kn_cpuid_len((const uint8_t *)s.rip);
+		if (!len)
+			KN_GUEST_FAIL("CPUID exit of L2 at no CPUID (rip)", s.rip, 0);
+	}
+	l2.ops->skip(&l2, len);
+}
+
+/* L1: the HLT after kn_cpuid_forms(): the state its CPUIDs must leave. */
+static void l1_hlt(void)
+{
+	const struct kn_form_in *in = &kn_forms_in[KN_FORMS - 1];
+	struct kn_cpuid a = answer((uint32_t)in->rax, (uint32_t)in->rcx);
+	const struct kn_gprs *g = &l2.gprs;
+	struct kn_l2x_state s;
+	uint32_t bad = 0;
+
+	kn_l2x()->state(&l2, &s);
+	job.hlt_rip = s.rip;
+	job.hlt_rsp = s.rsp;
+	if (s.rip != (uint64_t)kn_forms_hlt)
+		bad |= KN_DL1_HLT_RIP;
+	if (s.rsp != kn_forms_rsp)
+		bad |= KN_DL1_HLT_RSP;
+	if (g->rax != a.eax || g->rbx != a.ebx || g->rcx != a.ecx || g->rdx != a.edx)
+		bad |= KN_DL1_HLT_ANSWER;
+	if (g->rsi != KN_FORMS_CANARY(6) || g->rdi != KN_FORMS_CANARY(7) ||
+	    g->rbp != KN_FORMS_CANARY(5) || g->r8 != KN_FORMS_CANARY(8) ||
+	    g->r9 != KN_FORMS_CANARY(9) || g->r10 != KN_FORMS_CANARY(10) ||
+	    g->r11 != KN_FORMS_CANARY(11) || g->r12 != KN_FORMS_CANARY(12) ||
+	    g->r13 != KN_FORMS_CANARY(13) || g->r14 != KN_FORMS_CANARY(14) ||
+	    g->r15 != KN_FORMS_CANARY(15))
+		bad |= KN_DL1_HLT_CANARY;
+	if (s.shadow)
+		bad |= KN_DL1_HLT_SHADOW;
+	job.hlt_bad |= bad;
+	job.l1_hlt++;
+	kn_l2_skip(&l2);
+}
+
+/* L1, mid-run: a refused call costs no token, and tokens come back each second. */
+static int64_t l1_call(uint64_t op, uint64_t gpa, uint64_t len)
+{
+	int64_t ret = -KVM_NEST_EBUSY;
+
+	for (unsigned long i = 0; i < 1000000 && ret == -KVM_NEST_EBUSY; i++)
+		ret = kn_hypercall(KVM_NEST_HC, op, gpa, len);
+	return ret;
+}
+
+static void l1_run(void)
+{
+	uint32_t b = 0;
+
+	if (job.no_icpt && !kn_l2x()->intercept_cpuid(&l2, false))
+		KN_GUEST_FAIL("CPUID cannot be let through on this vendor", 0, 0);
+	for (;;) {
+		switch (kn_l2_run(&l2)) {
+		case KN_CPUID_EXIT:
+			l1_cpuid();
+			break;
+		case KN_HLT_EXIT:
+			l1_hlt();
+			break;
+		case KN_HYPERCALL_EXIT:
+			kn_l2_skip(&l2);
+			if (!job.more) {
+				kn_l2x()->intercept_cpuid(&l2, true);
+				return;
+			}
+			if (++b >= KN_DL1_MAX_B)
+				KN_GUEST_FAIL("more batches than the schedule (batch)", b, 0);
+			job.sched_ret[b] = l1_call(KVM_NEST_CH_DELEGATE,
+						   job.sched[b].gpa, job.sched[b].len);
+			job.cur = job.sched[b].tab;
+			break;
+		default:
+			KN_GUEST_FAIL("unexpected L2 exit (code)", l2.exit, 0);
+		}
+	}
+}
+
+/* The host's calls, in order; stops at the first refused by the rate limit. */
+static void l1_calls(void)
+{
+	uint32_t i;
+
+	for (i = job.first; i < job.ncalls; i++) {
+		struct kn_hc_call *c = &job.calls[i];
+
+		c->ret = kn_hypercall(c->nr, c->op, c->gpa, c->len);
+		if (c->ret == -KVM_NEST_EBUSY)
+			break;
+	}
+	job.busy_at = i;
+}
+
+static void l1_main(uint64_t arg)
+{
+	(void)arg;
+	kn_l2_init(&l2, l2_main, 0);
+	KN_GUEST_SYNC(l2.ctx, l2.nrips);
+	for (;;) {
+		switch (job.op) {
+		case KN_DL1_CALLS:
+			l1_calls();
+			break;
+		case KN_DL1_RUN:
+			l1_run();
+			break;
+		case KN_DL1_NATIVE:
+			for (uint32_t i = 0; i < job.nq; i++)
+				job.native[i] = kn_cpuid(job.q[i].leaf, job.q[i].sub);
+			break;
+		default:
+			return;
+		}
+		KN_GUEST_SYNC(0, 0);
+	}
+}
+
+/* ---- host ---- */
+
+void kn_accel_set(int v)
+{
+	FILE *f = fopen(KN_ACCEL_PARAM, "w");
+
+	if (!f || fprintf(f, "%d\n", v) < 0 || fclose(f))
+		kn_die("writing " KN_ACCEL_PARAM);
+}
+
+int kn_accel_get(void)
+{
+	FILE *f = fopen(KN_ACCEL_PARAM, "r");
+	int v = -1;
+
+	if (!f)
+		kn_bail("%s: %s: kvm-nest has no accel parameter (kernel side of issue 6 missing?)",
+			KN_ACCEL_PARAM, strerror(errno));
+	if (fscanf(f, "%d", &v) != 1)
+		kn_bail("%s: not a number", KN_ACCEL_PARAM);
+	fclose(f);
+	return v;
+}
+
+void kn_dl1_start(struct kn_dl1 *t, uint64_t mem, const struct kn_dl1_table *t0,
+		  const struct kn_dl1_table *t1)
+{
+	memset(t, 0, sizeof(*t));
+	kn_vm_create(&t->vm, mem);
+	kn_vm_require_nested(&t->vm);
+	t->j = KN_GUEST_VAR(&t->vm, job);
+	t->j->tab[0] = *t0;
+	t->j->tab[1] = *t1;
+	t->arena = kn_vm_alloc(&t->vm, KN_DL1_ARENA);
+	t->vcpu = kn_vcpu_add(&t->vm, l1_main, 0);
+	t->ctx = kn_vcpu_expect(t->vcpu, KN_UC_SYNC);
+	if (t->ctx & (KN_PAGE_SIZE - 1))
+		kn_bail("vmcb12/vmcs12 at %#lx is not page-aligned", t->ctx);
+	if (t->vcpu->uc.args[1])
+		kn_diag("NRIPS: L0 need not decode (its own decoder is not exercised)");
+}
+
+void kn_dl1_stop(struct kn_dl1 *t)
+{
+	t->j->op = KN_DL1_END;
+	kn_vcpu_expect(t->vcpu, KN_UC_DONE);
+	kn_vm_destroy(&t->vm);
+}
+
+/* Guest memory for a call's buffer; reused once the calls made are done. */
+uint64_t kn_dl1_put(struct kn_dl1 *t, const void *data, size_t len)
+{
+	uint64_t gpa = t->arena + t->used, room = (len + 63) & ~63UL;
+
+	if (t->used + room > KN_DL1_ARENA)
+		kn_bail("call buffers over %lu bytes", KN_DL1_ARENA);
+	memcpy(kn_gpa(&t->vm, gpa, len), data, len);
+	t->used += room;
+	return gpa;
+}
+
+/* Queues a DELEGATE of raw bytes; returns the call's index. */
+unsigned int kn_dl1_queue(struct kn_dl1 *t, uint64_t gpa, uint64_t len)
+{
+	unsigned int i = t->j->ncalls++;
+
+	if (i >= KN_DL1_MAX_CALLS)
+		kn_bail("more than %u calls queued", KN_DL1_MAX_CALLS);
+	t->j->calls[i] = (struct kn_hc_call){ KVM_NEST_HC, KVM_NEST_CH_DELEGATE, gpa, len, 0 };
+	return i;
+}
+
+unsigned int kn_dl1_queue_pol(struct kn_dl1 *t, uint64_t ctx, uint32_t classes,
+			      uint32_t flags, const struct kn_dl1_table *tab)
+{
+	static uint8_t buf[KVM_NEST_CH_DELEGATE_MAX];
+	size_t len = kn_deleg_put(buf, ctx, classes, flags, tab ? tab->e : NULL,
+				  tab ? tab->n : 0);
+
+	return kn_dl1_queue(t, kn_dl1_put(t, buf, len), len);
+}
+
+/* Makes the queued calls; on -EBUSY waits for the bucket and goes on. */
+void kn_dl1_flush(struct kn_dl1 *t)
+{
+	uint32_t n = t->j->ncalls, first = 0;
+
+	while (first < n) {
+		t->j->op = KN_DL1_CALLS;
+		t->j->first = first;
+		kn_vcpu_expect(t->vcpu, KN_UC_SYNC);
+		first = t->j->busy_at;
+		if (first < n) {
+			t->busy++;
+			usleep(300000);
+		}
+	}
+}
+
+void kn_dl1_reset(struct kn_dl1 *t)
+{
+	t->j->ncalls = 0;
+	t->used = 0;
+}
+
+static int64_t call_one(struct kn_dl1 *t, uint64_t op, uint64_t gpa, uint64_t len)
+{
+	unsigned int i;
+
+	kn_dl1_reset(t);
+	i = kn_dl1_queue(t, gpa, len);
+	t->j->calls[i].op = op;
+	kn_dl1_flush(t);
+	return t->j->calls[i].ret;
+}
+
+int64_t kn_dl1_delegate(struct kn_dl1 *t, uint64_t ctx, uint32_t classes,
+			uint32_t flags, const struct kn_dl1_table *tab)
+{
+	unsigned int i;
+
+	kn_dl1_reset(t);
+	i = kn_dl1_queue_pol(t, ctx, classes, flags, tab);
+	kn_dl1_flush(t);
+	return t->j->calls[i].ret;
+}
+
+int64_t kn_dl1_hello(struct kn_dl1 *t)
+{
+	struct kvm_nest_ch_hello h = { .version = KVM_NEST_CH_VERSION };
+
+	kn_dl1_reset(t);
+	return call_one(t, KVM_NEST_CH_HELLO, kn_dl1_put(t, &h, sizeof(h)), sizeof(h));
+}
+
+uint32_t kn_dl1_vmrun_code(void)
+{
+	return kn_vendor == KN_AMD ? 0x80 : 24;	/* VMRUN / VMRESUME */
+}
+
+struct snap {
+	bool ok;
+	uint64_t cpuid, reflected, delegated, vmrun, l1doll_cpuid;
+};
+
+/* Our L1 doll (pid and memory size tell our VMs apart) and its ctx doll. */
+static void snap(const struct kn_dl1 *t, struct snap *s)
+{
+	const struct kn_doll *l1 = NULL, *c = NULL;
+	unsigned int nl1 = 0;
+	struct kn_dolls ds;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	kn_dolls_read(&ds);
+	for (unsigned int i = 0; i < ds.nr; i++)
+		if (ds.d[i].level == 1 && ds.d[i].pid == (uint64_t)getpid() &&
+		    ds.d[i].mem == t->vm.mem_size && !nl1++)
+			l1 = &ds.d[i];
+	for (unsigned int i = 0; l1 && i < ds.nr; i++)
+		if (ds.d[i].level == 2 && ds.d[i].parent == l1->id && ds.d[i].ctx == t->ctx)
+			c = &ds.d[i];
+	s->ok = nl1 == 1 && c;
+	if (!s->ok)
+		kn_diag("dolls: %u level-1 of ours with %lu bytes, %s ctx doll at %#lx",
+			nl1, t->vm.mem_size, c ? "a" : "no", t->ctx);
+	if (c) {
+		s->cpuid = kn_doll_exits(&ds, c->id, kn_exit_code(KN_CPUID_EXIT));
+		s->reflected = c->reflected;
+		err = kn_dollnl_u64((uint32_t)c->id, KVM_NEST_A_DOLL_DELEGATED, &s->delegated);
+		if (err) {
+			kn_diag("doll %lu: no DELEGATED over netlink: %s", c->id, strerror(-err));
+			s->ok = false;
+		}
+	}
+	if (l1) {
+		s->vmrun = kn_doll_exits(&ds, l1->id, kn_dl1_vmrun_code());
+		s->l1doll_cpuid = kn_doll_exits(&ds, l1->id, kn_exit_code(KN_CPUID_EXIT));
+	}
+	kn_dolls_free(&ds);
+}
+
+void kn_dl1_show_dolls(const struct kn_dl1 *t)
+{
+	uint32_t cpuid = kn_exit_code(KN_CPUID_EXIT);
+	struct kn_dolls ds;
+
+	kn_dolls_read(&ds);
+	for (unsigned int i = 0; i < ds.nr; i++) {
+		const struct kn_doll *d = &ds.d[i];
+		uint64_t del = 0;
+
+		if (d->pid != (uint64_t)getpid() && d->level != 2)
+			continue;
+		if (d->level == 2)
+			kn_dollnl_u64((uint32_t)d->id, KVM_NEST_A_DOLL_DELEGATED, &del);
+		kn_diag("doll %lu level %lu parent %lu pid %lu mem %lu ctx %#lx: exits %lu, CPUID %lu, reflected %lu, delegated %lu%s",
+			d->id, d->level, d->parent, d->pid, d->mem, d->ctx, d->exits,
+			kn_doll_exits(&ds, d->id, cpuid), d->reflected, del,
+			d->level == 2 && d->ctx == t->ctx ? " (ours?)" : "");
+	}
+	kn_dolls_free(&ds);
+}
+
+/* L2 does @l2op, L1 what reaches it; counted if @d. */
+void kn_dl1_run_mid(struct kn_dl1 *t, uint32_t l2op, struct kn_dl1_delta *d,
+		    void (*mid)(struct kn_dl1 *t))
+{
+	struct snap a, b;
+
+	t->j->l2op = l2op;
+	t->j->l2_bad = t->j->l1_cpuid = t->j->l1_hlt = 0;
+	t->j->hlt_bad = 0;
+	t->j->op = KN_DL1_RUN;
+	if (d)
+		snap(t, &a);
+	if (kn_vcpu_expect(t->vcpu, KN_UC_SYNC) == KN_DL2_SYNC) {
+		if (!mid)
+			kn_bail("L2 stopped at its SYNC, but nothing to do there");
+		mid(t);
+		kn_vcpu_expect(t->vcpu, KN_UC_SYNC);
+	}
+	if (!d)
+		return;
+	snap(t, &b);
+	d->ok = a.ok && b.ok;
+	d->cpuid = b.cpuid - a.cpuid;
+	d->reflected = b.reflected - a.reflected;
+	d->delegated = b.delegated - a.delegated;
+	d->vmrun = b.vmrun - a.vmrun;
+	d->l1doll_cpuid = b.l1doll_cpuid - a.l1doll_cpuid;
+	d->l1_cpuid = t->j->l1_cpuid;
+}
+
+void kn_dl1_run(struct kn_dl1 *t, uint32_t l2op, struct kn_dl1_delta *d)
+{
+	kn_dl1_run_mid(t, l2op, d, NULL);
+}
+
+void kn_dl1_queries(struct kn_dl1 *t, const struct kn_dl1_query *q, unsigned int n)
+{
+	if (n > KN_DL1_MAX_Q)
+		kn_bail("%u queries", n);
+	memcpy(t->j->q, q, n * sizeof(*q));
+	t->j->nq = n;
+}
+
+void kn_dl1_native(struct kn_dl1 *t)
+{
+	t->j->op = KN_DL1_NATIVE;
+	kn_vcpu_expect(t->vcpu, KN_UC_SYNC);
+}

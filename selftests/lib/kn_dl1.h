@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A test L1 that delegates (issue 6). Guest code: an L1 that runs one L2
+ * and answers its CPUIDs from a table of its own, and an L2 that runs
+ * jobs (CPUID sequences, bursts, kn_cpuforms.h, batches with a DELEGATE
+ * by L1 between them). Host code: the driver, which queues L1's channel
+ * calls (waiting out the rate limit), runs L2's jobs, and reads what
+ * kvm-nest counted meanwhile on the ctx doll and on our L1 doll; and
+ * kvm-nest's accel switch.
+ */
+#ifndef KN_DL1_H
+#define KN_DL1_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kn_deleg.h"
+#include "kn_hc.h"
+#include "kn_vm.h"
+#include "kn_x86.h"
+
+#define KN_ACCEL_PARAM		"/sys/module/kvm_nest/parameters/accel"
+#define KN_DL1_MAGIC		0x4b4e4c31	/* in L1's own answers: "KNL1" */
+#define KN_DL1_MAX_T		16		/* entries of a table */
+#define KN_DL1_MAX_Q		24		/* queries of a job */
+#define KN_DL1_MAX_CALLS	300		/* calls queued at once */
+#define KN_DL1_MAX_B		12		/* batches of KN_DL2_BATCHES */
+#define KN_DL1_ARENA		(64UL << 10)	/* guest memory for call buffers */
+
+/* What the host asks of L1 (job.op). */
+enum { KN_DL1_CALLS = 1, KN_DL1_RUN, KN_DL1_NATIVE, KN_DL1_END };
+/* What L2 does when L1 runs it (job.l2op); each ends with a VMMCALL. */
+enum { KN_DL2_SEQ = 1, KN_DL2_BURST, KN_DL2_FORMS, KN_DL2_BATCHES, KN_DL2_PAUSED };
+/* KN_DL2_PAUSED: a burst, a SYNC to the host right from L2, a burst. */
+#define KN_DL2_SYNC		0x4b4e4c32
+
+struct kn_dl1_table {
+	uint32_t n;
+	struct kvm_nest_ch_cpuid e[KN_DL1_MAX_T];
+};
+
+struct kn_dl1_query {
+	uint32_t leaf, sub;
+};
+
+/* Shared by the host, L1 and L2 (one copy per VM, in its memory). */
+struct kn_dl1_job {
+	uint32_t op;
+	uint32_t first, ncalls, busy_at;	/* KN_DL1_CALLS */
+	struct kn_hc_call calls[KN_DL1_MAX_CALLS];
+	struct kn_dl1_table tab[2];		/* L1 answers from tab[cur] */
+	uint32_t cur;
+	uint32_t l2op, n, nq, batches;		/* L2's work */
+	struct kn_dl1_query q[KN_DL1_MAX_Q];
+	/* KN_DL2_BATCHES: before batch b > 0, L1 calls DELEGATE with sched[b] */
+	struct {
+		uint64_t gpa, len;
+		uint32_t tab;			/* and answers from tab[tab] */
+	} sched[KN_DL1_MAX_B];
+	int64_t sched_ret[KN_DL1_MAX_B];
+	uint32_t more;				/* L2 -> L1: between batches */
+	uint32_t no_icpt;			/* KN_DL1_RUN: L1 lets CPUID be */
+	struct kn_cpuid res[KN_DL1_MAX_Q];	/* KN_DL2_SEQ: L2's results */
+	struct kn_cpuid native[KN_DL1_MAX_Q];	/* KN_DL1_NATIVE: L1's */
+	uint64_t l2_bad;			/* wrong answers L2 got */
+	uint64_t l1_cpuid, l1_hlt;		/* exits L1 saw */
+	uint32_t hlt_bad;			/* KN_DL1_HLT_* that failed */
+	uint64_t hlt_rip, hlt_rsp;
+};
+
+/* L1's checks at the HLT of kn_cpuid_forms(). */
+enum {
+	KN_DL1_HLT_RIP = 1, KN_DL1_HLT_RSP = 2, KN_DL1_HLT_ANSWER = 4,
+	KN_DL1_HLT_CANARY = 8, KN_DL1_HLT_SHADOW = 16,
+};
+
+/* The host's handle on one such L1 (its VM). */
+struct kn_dl1 {
+	struct kn_vm vm;
+	struct kn_vcpu *vcpu;
+	struct kn_dl1_job *j;		/* the guest's copy */
+	uint64_t ctx;			/* L1's vmcb12/vmcs12 */
+	uint64_t arena, used;		/* guest memory for call buffers */
+	unsigned int busy;		/* waits for the rate limit */
+};
+
+/* Counted around a run (kn_dl1_run). */
+struct kn_dl1_delta {
+	bool ok;			/* both snapshots found the dolls */
+	uint64_t cpuid, reflected, delegated;	/* the ctx doll's */
+	uint64_t vmrun;			/* our L1 doll's VMRUN/VMRESUME exits */
+	uint64_t l1doll_cpuid;		/* and its CPUID exits: L1 makes none */
+	uint64_t l1_cpuid;		/* CPUID exits L1 saw */
+};
+
+/* Guest and host: what L1 answers with table @t, or its own way without. */
+struct kn_cpuid kn_dl1_answer(const struct kn_dl1_table *t, uint32_t leaf,
+			      uint32_t sub);
+
+/* Host: a VM whose L1 answers from @t0 (tab[0]) or @t1; L2 not yet run. */
+void kn_dl1_start(struct kn_dl1 *t, uint64_t mem, const struct kn_dl1_table *t0,
+		  const struct kn_dl1_table *t1);
+void kn_dl1_stop(struct kn_dl1 *t);
+/* Guest memory for a call's buffer; reused after kn_dl1_reset(). */
+uint64_t kn_dl1_put(struct kn_dl1 *t, const void *data, size_t len);
+/* Forgets the queued calls and their buffers. */
+void kn_dl1_reset(struct kn_dl1 *t);
+/* Queues a DELEGATE of @len bytes at @gpa; returns its index in j->calls. */
+unsigned int kn_dl1_queue(struct kn_dl1 *t, uint64_t gpa, uint64_t len);
+/* Queues a well-formed DELEGATE (@tab may be NULL: no entries). */
+unsigned int kn_dl1_queue_pol(struct kn_dl1 *t, uint64_t ctx, uint32_t classes,
+			      uint32_t flags, const struct kn_dl1_table *tab);
+/* L1 makes the queued calls, in order; -EBUSY: waits and goes on. */
+void kn_dl1_flush(struct kn_dl1 *t);
+/* One call, right away: its answer. */
+int64_t kn_dl1_delegate(struct kn_dl1 *t, uint64_t ctx, uint32_t classes,
+			uint32_t flags, const struct kn_dl1_table *tab);
+int64_t kn_dl1_hello(struct kn_dl1 *t);
+/* L2's queries for KN_DL2_SEQ, _BURST and _BATCHES. */
+void kn_dl1_queries(struct kn_dl1 *t, const struct kn_dl1_query *q, unsigned int n);
+/* L2 does @l2op, L1 handles what reaches it; with @d, what was counted. */
+void kn_dl1_run(struct kn_dl1 *t, uint32_t l2op, struct kn_dl1_delta *d);
+/* The same; @mid runs while L2 waits at its KN_DL2_SYNC. */
+void kn_dl1_run_mid(struct kn_dl1 *t, uint32_t l2op, struct kn_dl1_delta *d,
+		    void (*mid)(struct kn_dl1 *t));
+/* L1 runs the queries itself, into j->native. */
+void kn_dl1_native(struct kn_dl1 *t);
+/* Diagnostics: our dolls and every level-2 doll, with their counts. */
+void kn_dl1_show_dolls(const struct kn_dl1 *t);
+/* The exit code of L1's VMRUN (SVM) or VMRESUME (VMX). */
+uint32_t kn_dl1_vmrun_code(void);
+
+/* kvm-nest's accel parameter; both bail if it cannot be read or written. */
+int kn_accel_get(void);
+void kn_accel_set(int v);
+
+#endif

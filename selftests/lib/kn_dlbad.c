@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <string.h>
+
+#include "kn_dlbad.h"
+
+struct kvm_nest_ch_cpuid kn_dlbad_entry(uint32_t fn, uint32_t idx, uint32_t flags)
+{
+	return (struct kvm_nest_ch_cpuid){ fn, idx, flags, 0x0bad0bad, 0x0bad0bad,
+					   0x0bad0bad, 0x0bad0bad, 0 };
+}
+
+unsigned int kn_dlbad_cases(struct kn_dlbad *c, uint64_t ctx, uint64_t mem)
+{
+	const uint64_t hdr = sizeof(struct kvm_nest_ch_delegate);
+	const uint64_t ent = sizeof(struct kvm_nest_ch_cpuid);
+	static const uint32_t runtime[] = {
+		0x1, 0x7, 0xb, 0xd, 0x12, 0x1f, 0x40000000, 0x40000001, 0x4fffffff,
+	};
+	unsigned int n = 0;
+	struct kn_dlbad base = {
+		.err = -KVM_NEST_EINVAL, .alt = KN_DLBAD_NO_ALT, .n = 2, .len = KN_DLBAD_EXACT,
+		.h = { .ctx = ctx, .classes = KVM_NEST_DELEG_CPUID, .nr_cpuid = 2 },
+		.e = { kn_dlbad_entry(0x80000000, 0, 0),
+		       kn_dlbad_entry(0x4, 1, KN_CPUID_SIGNIFICANT) },
+	};
+#define CASE(w) (c[n] = base, c[n].what = (w), &c[n++])
+	struct kn_dlbad *b;
+
+	CASE("length one byte short")->len = hdr + 2 * ent - 1;
+	CASE("length one entry long")->len = hdr + 3 * ent;
+	CASE("length 0")->len = 0;
+	b = CASE("header one byte short, no entries");
+	b->n = b->h.nr_cpuid = 0;
+	b->len = hdr - 1;
+	b = CASE("257 entries (length to match)");
+	b->h.nr_cpuid = 257;
+	b->len = hdr + 257 * ent;
+	b->err = -KVM_NEST_E2BIG;
+	b = CASE("length KVM_NEST_CH_DELEGATE_MAX + 1");
+	b->len = KVM_NEST_CH_DELEGATE_MAX + 1;
+	b->err = -KVM_NEST_E2BIG;
+	b = CASE("length 64 KiB");
+	b->len = 64 << 10;
+	b->err = -KVM_NEST_E2BIG;
+	b = CASE("nr_cpuid 2^27: 32 * nr wraps to 0 in 32 bits");
+	b->h.nr_cpuid = 1U << 27;
+	b->n = 0;
+	b->len = hdr;
+	b->alt = -KVM_NEST_E2BIG;
+	CASE("reserved[0] set")->h.reserved[0] = 1;
+	CASE("reserved[1] set")->h.reserved[1] = 0x100;
+	CASE("reserved[2] set")->h.reserved[2] = 0x80000000;
+	CASE("entry reserved set")->e[1].reserved = 1;
+	CASE("unknown class 1 << 1")->h.classes = KVM_NEST_DELEG_CPUID | 2;
+	CASE("unknown class 1 << 31")->h.classes = 0x80000000;
+	CASE("unknown flag 1 << 1")->h.flags = 2;
+	CASE("unknown flag 1 << 31")->h.flags = 0x80000000;
+	CASE("ctx 0 without REVOKE_ALL")->h.ctx = 0;
+	CASE("ctx not 4 KiB aligned (+8)")->h.ctx = ctx + 8;
+	CASE("ctx not 4 KiB aligned (+0x800)")->h.ctx = ctx + 0x800;
+	CASE("entry flags 2")->e[0].flags = 2;
+	CASE("entry flags 3")->e[1].flags = 3;
+	CASE("entry flags 1 << 31")->e[0].flags = 0x80000000;
+	b = CASE("duplicate (4, 1, significant)");
+	b->e[0] = b->e[1];
+	b = CASE("duplicate (0x80000000, any index)");
+	b->e[1] = b->e[0];
+	b = CASE("entries but no CPUID class");
+	b->h.classes = 0;
+	for (unsigned int i = 0; i < sizeof(runtime) / sizeof(runtime[0]); i++) {
+		static char what[sizeof(runtime) / sizeof(runtime[0])][48];
+
+		snprintf(what[i], sizeof(what[i]), "leaf %#x, computed at run time", runtime[i]);
+		CASE(what[i])->e[1].function = runtime[i];
+	}
+	b = CASE("buffer just past the VM's memory");
+	b->gpa = mem;
+	b->len = hdr + 2 * ent;
+	b->err = -KVM_NEST_EFAULT;
+	b = CASE("buffer across the end of the VM's memory");
+	b->gpa = mem - 16;
+	b->len = hdr + 2 * ent;
+	b->err = -KVM_NEST_EFAULT;
+	b = CASE("buffer at 2^52");
+	b->gpa = 1UL << 52;
+	b->len = hdr + 2 * ent;
+	b->err = -KVM_NEST_EFAULT;
+	/* Good ones among them: validation is not merely strict. */
+	b = CASE("revoke of a ctx that has no policy");
+	b->h.ctx = 0x7000000;
+	b->h.classes = b->h.nr_cpuid = b->n = 0;
+	b->err = 0;
+	b = CASE("leaves 0x3fffffff and 0x50000000 for another ctx");
+	b->h.ctx = 0x7000000;
+	b->e[0].function = 0x3fffffff;
+	b->e[1].function = 0x50000000;
+	b->err = 0;
+	b = CASE("revoke that ctx again");
+	b->h.ctx = 0x7000000;
+	b->h.classes = b->h.nr_cpuid = b->n = 0;
+	b->err = 0;
+	b = CASE("CPUID class, no entries, another ctx");
+	b->h.ctx = 0x7001000;
+	b->h.nr_cpuid = b->n = 0;
+	b->err = 0;
+	/* Ours stays: every bad call above named it, with other values. */
+#undef CASE
+	return n;
+}
+
+void kn_dlbad_queue(struct kn_dl1 *t, const struct kn_dlbad *c)
+{
+	static uint8_t buf[KVM_NEST_CH_DELEGATE_MAX + 64];
+	uint64_t len = sizeof(c->h) + c->n * sizeof(c->e[0]);
+
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, &c->h, sizeof(c->h));
+	memcpy(buf + sizeof(c->h), c->e, c->n * sizeof(c->e[0]));
+	if (c->gpa) {
+		kn_dl1_queue(t, c->gpa, c->len);
+		return;
+	}
+	if (c->len != KN_DLBAD_EXACT)
+		len = c->len;
+	kn_dl1_queue(t, kn_dl1_put(t, buf, len < sizeof(buf) ? (len ? len : 1) : sizeof(buf)), len);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Malformed DELEGATE calls for deleg_l2, each with the answer kvm-nest
+ * owes it (kvm_nest_channel.h): lengths, bounds, reserved fields, unknown
+ * classes and flags, bad ctx, bad and duplicate entries, leaves computed
+ * at run time, buffers outside the VM's memory; and some valid calls
+ * among them, so that a parent that refused everything would fail too.
+ * Every call names one context; the valid ones only other contexts.
+ */
+#ifndef KN_DLBAD_H
+#define KN_DLBAD_H
+
+#include <stdint.h>
+
+#include "kn_dl1.h"
+
+#define KN_DLBAD_NR	41
+#define KN_DLBAD_NO_ALT	1	/* never an answer: no second one accepted */
+#define KN_DLBAD_EXACT	UINT64_MAX	/* len: what the header says */
+
+/* A call and what it is owed. */
+struct kn_dlbad {
+	const char *what;
+	int64_t err, alt;	/* expected answer; alt: another acceptable one, or 1 */
+	uint64_t gpa, len;	/* gpa if not 0; len unless _EXACT */
+	struct kvm_nest_ch_delegate h;
+	uint32_t n;
+	struct kvm_nest_ch_cpuid e[2];
+};
+
+/* The cases against context @ctx of a VM with @mem bytes at GPA 0. */
+unsigned int kn_dlbad_cases(struct kn_dlbad *c, uint64_t ctx, uint64_t mem);
+/* An entry with values no L1 of ours answers: a policy that took would show. */
+struct kvm_nest_ch_cpuid kn_dlbad_entry(uint32_t fn, uint32_t idx, uint32_t flags);
+/* Queues the call of @c on @t (kn_dl1_queue). */
+void kn_dlbad_queue(struct kn_dl1 *t, const struct kn_dlbad *c);
+
+#endif

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include <sys/ioctl.h>
+
+#include "kn_nstate.h"
+#include "kn_tap.h"
+
+#define IOC(fd, req, arg)						\
+	do {								\
+		if (ioctl((fd), (req), (arg)) < 0)			\
+			kn_die(#req);					\
+	} while (0)
+
+bool kn_nstate_roundtrip(struct kn_vcpu *vcpu, struct kn_nstate_info *info)
+{
+	int size = ioctl(vcpu->vm->kvm, KVM_CHECK_EXTENSION, KVM_CAP_NESTED_STATE);
+	struct kvm_vcpu_events ev;
+	struct kvm_nested_state *ns;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	if (size <= 0)
+		return false;
+	ns = calloc(1, (size_t)size);
+	if (!ns)
+		kn_die("calloc");
+	ns->size = (uint32_t)size;
+	IOC(vcpu->fd, KVM_GET_REGS, &regs);
+	IOC(vcpu->fd, KVM_GET_SREGS, &sregs);
+	IOC(vcpu->fd, KVM_GET_VCPU_EVENTS, &ev);
+	IOC(vcpu->fd, KVM_GET_NESTED_STATE, ns);
+	info->flags = ns->flags;
+	info->format = ns->format;
+	info->size = ns->size;
+	info->ctx = ns->format == KVM_STATE_NESTED_FORMAT_SVM ? ns->hdr.svm.vmcb_pa :
+		    ns->hdr.vmx.vmcs12_pa;
+	/* Nested state first: it puts the vCPU back in guest mode, then L2's own. */
+	IOC(vcpu->fd, KVM_SET_NESTED_STATE, ns);
+	IOC(vcpu->fd, KVM_SET_SREGS, &sregs);
+	IOC(vcpu->fd, KVM_SET_REGS, &regs);
+	IOC(vcpu->fd, KVM_SET_VCPU_EVENTS, &ev);
+	free(ns);
+	return true;
+}
