@@ -48,7 +48,7 @@ done
 hooks_ok() {
 	# debugfs files report size 0, so read them to see whether they are empty.
 	grep -q . "$DBG/hooks" || { tap_diag "$DBG/hooks is empty"; return 1; }
-	lines_ok "$DBG/hooks" '^hook name=[^ ]+ kind=(redirect|tracepoint|lifecycle|channel) calls=[0-9]+$'
+	lines_ok "$DBG/hooks" '^hook name=[^ ]+ kind=(redirect|tracepoint|lifecycle|channel|delegation) calls=[0-9]+$'
 }
 tap_check "hooks: 'hook name= kind= calls=' lines, at least one" hooks_ok
 tap_check "levels: 'level= dolls= exits= guest_ns=' lines" \

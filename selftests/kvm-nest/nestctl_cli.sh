@@ -87,7 +87,7 @@ tap_check "doll show (text): level-1 counters line" grep -qxE \
 	"  vcpus $(dbg "$l1" vcpus) mem $(dbg "$l1" mem) guest_ns [0-9]+ exits [0-9]+ reflected [0-9]+" "$NC_WORK/out"
 tap_check "doll show (text): level-2 doll, ctx and cpuid lines" sh -c "
 	grep -qx 'doll $l2 path $l1/$l2 level 2 parent $l1 pid $pid' '$NC_WORK/out' &&
-	grep -qxE '  ctx $(dbg "$l2" ctx) guest_ns [0-9]+ exits [0-9]+ reflected [0-9]+' '$NC_WORK/out' &&
+	grep -qxE '  ctx $(dbg "$l2" ctx) guest_ns [0-9]+ exits [0-9]+ reflected [0-9]+ delegated 0' '$NC_WORK/out' &&
 	grep -qxE '  exit cpuid code 0x72 count [0-9]+' '$NC_WORK/out'"
 
 # Identifiers: id, name, numeric path, name path, a level-2 id alone.
