@@ -126,8 +126,9 @@ static void other_exit(const struct kn_l2x_ops *x, struct kn_l2 *l2)
 
 /*
  * Tells a kvm-nest below that it may answer L2's CPUID leaf 0 as this
- * hypervisor does (zeros). Whether it does is its accel switch: that is
- * what the bench's stock and kvm-nest configurations differ in.
+ * hypervisor does (zeros), and L2's PAUSE (this L1 only skips it). Whether
+ * it does is its accel switch: that is what the bench's stock and kvm-nest
+ * configurations differ in.
  */
 static void delegate_cpuid(const struct kn_l2 *l2)
 {
@@ -143,12 +144,12 @@ static void delegate_cpuid(const struct kn_l2 *l2)
 			 sizeof(hello)))
 		return;		/* no kvm-nest below */
 	pol.h.ctx = l2->ctx;
-	pol.h.classes = KVM_NEST_DELEG_CPUID;
+	pol.h.classes = KVM_NEST_DELEG_CPUID | KVM_NEST_DELEG_PAUSE;
 	pol.h.nr_cpuid = 1;
 	ret = kn_hypercall(KVM_NEST_HC, KVM_NEST_CH_DELEGATE, (uint64_t)&pol,
 			   sizeof(pol));
 	if (ret)
-		KN_GUEST_FAIL("kvm-nest refused the CPUID policy (RAX)", ret, 0);
+		KN_GUEST_FAIL("kvm-nest refused the CPUID/PAUSE policy (RAX)", ret, 0);
 }
 
 /* The bench's minimal L1 hypervisor: it answers every op of its L2 itself. */
