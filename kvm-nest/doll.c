@@ -328,8 +328,9 @@ static void kn_ctx_count(const void *vm, u64 ctx, bool delegated)
 
 	rcu_read_lock();
 	d = kn_vm_find(vm);
+	/* Beyond KN_MAX_CHILDREN a context's exits went to the overflow doll. */
 	if (d)
-		d = kn_child_find(d, ctx);
+		d = kn_child_find(d, ctx) ?: kn_child_find(d, KN_CTX_OVERFLOW);
 	if (d)
 		atomic64_inc(delegated ? &d->acct.delegated :
 					 &d->acct.reflected);
