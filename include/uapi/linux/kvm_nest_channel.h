@@ -88,7 +88,9 @@
  *   exact hits of the table (function, and index when flags has
  *   KVM_CPUID_FLAG_SIGNIFCANT_INDEX), only at CPL 0, and never the leaves
  *   the hypervisor computes at run time (0x1, 0x7, 0xb, 0xd, 0x12, 0x1f,
- *   0x40000000-0x4fffffff): a table holding one is refused.  PAUSE: the
+ *   0x40000000-0x4fffffff): a table holding one is refused, and so is
+ *   one with two entries for one key, or a function with both indexed
+ *   and unindexed entries (the answer would depend on order).  PAUSE: the
  *   parent yields the guest's vCPU and moves it past the instruction.
  *   Anything else still exits to the child as before.
  */
