@@ -59,7 +59,7 @@ tap_check "the L2 reads its memory use as L1 measured it: usage.mem ${umem:-none
 depth_admission
 depth_unset
 depth_inside 'sent=none cpu.limit=max cpu.reserve=0.000 .*mem.limit=max ' "FETCH answers no envelope fields again"
-bad=$(tr -d '\r' <"$l1dir/result.log" | grep -E -m1 'Bail out|^kn-fetch .*(len=-|bad=[1-9])' || true)
+bad=$(depth_lines | grep -E -m1 'Bail out|^kn-fetch .*(len=-|bad=[1-9])' || true)
 # It prints at least every 5 s while it runs.
 alive=$(depth_wait "$DEPTH_IN" 12 || true)
 tap_check "the L2 VM ran throughout, every FETCH answered and well-formed${bad:+: $bad}" \

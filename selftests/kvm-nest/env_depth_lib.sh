@@ -17,14 +17,24 @@ depth_l1() {
 	tap_diag "L1 doll $l1 (qemu pid $l1pid, $l1dir): $1"
 }
 
+# depth_lines: L1's output, complete lines only: the last one may still
+# be being written. A snapshot, so that both looks see the same bytes.
+depth_lines() {
+	cp "$l1dir/result.log" "$l1dir/result.snap"
+	if [ -z "$(tail -c 1 "$l1dir/result.snap")" ]; then
+		tr -d '\r' <"$l1dir/result.snap"
+	else
+		tr -d '\r' <"$l1dir/result.snap" | sed '$d'
+	fi
+}
 # depth_last REGEX: the newest line of L1's output that matches.
-depth_last() { tr -d '\r' <"$l1dir/result.log" | grep -E -- "$1" | tail -n 1; }
+depth_last() { depth_lines | grep -E -- "$1" | tail -n 1; }
 # depth_wait REGEX SECONDS: until a line printed after now matches.
 depth_wait() {
 	_from=$(wc -l <"$l1dir/result.log")
 	_end=$(($(date +%s) + $2))
 	while [ "$(date +%s)" -lt $_end ]; do
-		_l=$(tail -n +$((_from + 1)) "$l1dir/result.log" | tr -d '\r' | grep -E -- "$1" | tail -n 1)
+		_l=$(depth_lines | tail -n +$((_from + 1)) | grep -E -- "$1" | tail -n 1)
 		[ -n "$_l" ] && { echo "$_l"; return 0; }
 		sleep 1
 	done
