@@ -96,16 +96,13 @@ static bool kn_svm_armed(void)
 	       done != cont && host != done && host != cont;
 }
 
-/* L0's first look at an L2 exit: where it answers delegated ones. */
-static int kn_svm_exit_special(struct vcpu_svm *svm)
+/* With accel on: learn from exit_special's @ret, then maybe answer. */
+static int kn_svm_special_accel(struct vcpu_svm *svm, int ret)
 {
 	struct kvm_vcpu *vcpu = kn_svm_vcpu(svm);
 	u32 code = kn_svm_exit_code(vcpu);
 	struct kn_svm_special *last;
-	int ret;
 
-	kn_hook_enter(kn_svm_redirects[KN_SVM_EXIT_SPECIAL].id);
-	ret = kn_svm_exit_special_orig(svm);
 	if (code == SVM_EXIT_INTR || code == SVM_EXIT_NMI)
 		kn_svm_learn(KN_SVM_HOST, ret);
 	last = get_cpu_ptr(&kn_svm_special);
@@ -116,10 +113,38 @@ static int kn_svm_exit_special(struct vcpu_svm *svm)
 		last->ret = ret;
 	}
 	put_cpu_ptr(&kn_svm_special);
-	if (static_branch_unlikely(&kn_accel) && kn_svm_armed() &&
-	    ret == READ_ONCE(kn_svm_val[KN_SVM_CONTINUE]) &&
+	if (kn_svm_armed() && ret == READ_ONCE(kn_svm_val[KN_SVM_CONTINUE]) &&
 	    kn_svm_delegate(vcpu, svm))
 		ret = READ_ONCE(kn_svm_val[KN_SVM_DONE]);
+	return ret;
+}
+
+/* What exit_special returned before exit_handled was asked: CONTINUE. */
+static void kn_svm_learn_continue(struct kvm_vcpu *vcpu)
+{
+	struct kn_svm_special *last = get_cpu_ptr(&kn_svm_special);
+	bool mine = last->vcpu == vcpu;
+	int ret = last->ret;
+
+	if (mine)
+		last->vcpu = NULL;
+	put_cpu_ptr(&kn_svm_special);
+	if (mine)
+		kn_svm_learn(KN_SVM_CONTINUE, ret);
+}
+
+/*
+ * L0's first look at an L2 exit: where it answers delegated ones.  With
+ * accel off (the default) it costs one static branch.
+ */
+static int kn_svm_exit_special(struct vcpu_svm *svm)
+{
+	int ret;
+
+	kn_hook_enter(kn_svm_redirects[KN_SVM_EXIT_SPECIAL].id);
+	ret = kn_svm_exit_special_orig(svm);
+	if (static_branch_unlikely(&kn_accel))
+		ret = kn_svm_special_accel(svm, ret);
 	kn_hook_leave();
 	return ret;
 }
@@ -129,22 +154,16 @@ static int kn_svm_exit_handled(struct vcpu_svm *svm)
 {
 	struct kvm_vcpu *vcpu = kn_svm_vcpu(svm);
 	u64 ctx = kn_svm_nested_ctx(vcpu);
-	struct kn_svm_special *last;
+	bool accel = static_branch_unlikely(&kn_accel);
 	int ret;
 
 	kn_hook_enter(kn_svm_redirects[KN_SVM_EXIT_HANDLED].id);
-	last = get_cpu_ptr(&kn_svm_special);
-	if (last->vcpu == vcpu) {
-		last->vcpu = NULL;
-		ret = last->ret;
-		put_cpu_ptr(&kn_svm_special);
-		kn_svm_learn(KN_SVM_CONTINUE, ret);
-	} else {
-		put_cpu_ptr(&kn_svm_special);
-	}
+	if (accel)
+		kn_svm_learn_continue(vcpu);
 	ret = kn_svm_exit_handled_orig(svm);
 	if (!kn_guest_mode(vcpu)) {
-		kn_svm_learn(KN_SVM_DONE, ret);
+		if (accel)
+			kn_svm_learn(KN_SVM_DONE, ret);
 		kn_doll_reflected(vcpu->kvm, ctx);
 	}
 	kn_hook_leave();
