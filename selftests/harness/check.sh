@@ -131,6 +131,11 @@ main() {
 		done
 		echo "# $line"
 	done
+	# Failures again at the end, where a truncated log still shows them.
+	for r in "${runs[@]}"; do
+		grep -a '^not ok ' "$logs/$r.tap" | sed "s/^not ok [0-9]* /# FAILED $r: /" || true
+		grep -a '^# not ok ' "$logs/$r.tap" | head -n 5 | sed "s/^# /#   $r: /" || true
+	done
 	echo "# total wall $(kn_since "$t_all")s; logs in $logs"
 	echo "$pass passed, $fail failed, $skip skipped"
 	[ "$fail" -eq 0 ]
