@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 
@@ -25,6 +26,15 @@ bool kn_nstate_roundtrip(struct kn_vcpu *vcpu, struct kn_nstate_info *info)
 	if (!ns)
 		kn_die("calloc");
 	ns->size = (uint32_t)size;
+	/*
+	 * The ucall's OUT is only complete (RIP past it) at the next KVM_RUN;
+	 * state saved before that would replay it, since a fresh vmcs02 has
+	 * no instruction length to skip with (KVM's api.rst: immediate_exit).
+	 */
+	vcpu->run->immediate_exit = 1;
+	if (ioctl(vcpu->fd, KVM_RUN, 0) == 0 || errno != EINTR)
+		kn_die("KVM_RUN with immediate_exit did not return EINTR");
+	vcpu->run->immediate_exit = 0;
 	IOC(vcpu->fd, KVM_GET_REGS, &regs);
 	IOC(vcpu->fd, KVM_GET_SREGS, &sregs);
 	IOC(vcpu->fd, KVM_GET_VCPU_EVENTS, &ev);
