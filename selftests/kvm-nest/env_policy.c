@@ -22,6 +22,7 @@
 #include <linux/kvm.h>
 
 #include "../../include/uapi/linux/kvm_nest.h"
+#include "kn_dolls.h"
 #include "kn_genl.h"
 #include "kn_tap.h"
 
@@ -225,33 +226,6 @@ static void run_case(struct kn_genl *g, const struct env_case *c, uint32_t ours)
 	free(m);
 }
 
-/* Our VM's level-1 doll, found in a dump by our pid. */
-struct ours {
-	uint32_t id;
-};
-
-static bool ours_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	struct ours *o = arg;
-	uint32_t id = 0, level = 0, pid = 0;
-	size_t len;
-	const void *attrs = kn_genl_attrs(nlh, &len);
-
-	kn_nla_for_each(a, attrs, len) {
-		if (kn_nla_len(a) != 4)
-			continue;
-		if (kn_nla_type(a) == KVM_NEST_A_DOLL_ID)
-			id = *(const uint32_t *)kn_nla_data(a);
-		else if (kn_nla_type(a) == KVM_NEST_A_DOLL_LEVEL)
-			level = *(const uint32_t *)kn_nla_data(a);
-		else if (kn_nla_type(a) == KVM_NEST_A_DOLL_PID)
-			pid = *(const uint32_t *)kn_nla_data(a);
-	}
-	if (level == 1 && pid == (uint32_t)getpid())
-		o->id = id;
-	return true;
-}
-
 /* As nobody, each op refused with EPERM: bit i set if op i was not. */
 static int unprivileged(uint32_t ours)
 {
@@ -298,9 +272,9 @@ int main(void)
 	static struct kn_genl g;
 	int err = kn_genl_open(&g, KVM_NEST_GENL_NAME);
 	size_t n = sizeof(cases) / sizeof(cases[0]);
-	struct kn_genl_msg m;
-	struct kn_genl_ack ack;
-	struct ours o = { 0 };
+	const struct kn_doll *d;
+	struct kn_dolls ds;
+	uint32_t ours;
 	int kvm, vm;
 
 	if (err == -ENOENT)
@@ -312,15 +286,17 @@ int main(void)
 	vm = kvm < 0 ? -1 : ioctl(kvm, KVM_CREATE_VM, 0);
 	if (vm < 0)
 		kn_bail("KVM_CREATE_VM: %s", strerror(errno));
-	kn_genl_msg_init(&m, g.family, NLM_F_DUMP, KVM_NEST_CMD_DOLL_GET, KVM_NEST_GENL_VERSION);
-	kn_genl_xfer(&g, &m, ours_cb, &o, &ack);
-	if (ack.error || !o.id)
-		kn_bail("no level-1 doll for our VM in the dump (%s)", strerror(-ack.error));
+	kn_dolls_read(&ds);
+	d = kn_doll_l1(&ds, getpid());
+	if (!d)
+		kn_bail("no level-1 doll for our VM");
+	ours = (uint32_t)d->id;
+	kn_dolls_free(&ds);
 	kn_plan((unsigned int)n + 4);
-	kn_diag("our VM's doll: %u", o.id);
+	kn_diag("our VM's doll: %u", ours);
 	for (size_t i = 0; i < n; i++)
-		run_case(&g, &cases[i], o.id);
-	check_unprivileged(o.id);
+		run_case(&g, &cases[i], ours);
+	check_unprivileged(ours);
 	close(vm);
 	close(kvm);
 	kn_genl_close(&g);
