@@ -18,6 +18,7 @@
 #include "../event.h"
 #include "child.h"
 #include "exec.h"
+#include "grant.h"
 
 /* Fetch commands every tick, report the tree every KN_CH_REPORT_TICKS. */
 #define KN_CH_TICK		(HZ / 4)
@@ -138,12 +139,17 @@ static void kn_child_report(struct work_struct *work)
 	 * A parent that unloaded answers -KVM_ENOSYS; one that reloaded has
 	 * forgotten us.  Greet it again until it is back.
 	 */
-	if (ret == -KVM_ENOSYS || ret == -KVM_NEST_EPROTO)
-		kn_child_hello();
-	else if (ret > 0)
+	if (ret == -KVM_ENOSYS || ret == -KVM_NEST_EPROTO) {
+		/* Back, it has forgotten what we delegated too. */
+		if (!kn_child_hello())
+			kn_grant_resend(true);
+		goto again;
+	}
+	if (ret > 0)
 		kn_child_fetch();
 	else if (ret && ret != -KVM_NEST_EBUSY)
 		pr_warn_ratelimited("parent refused our report (%ld)\n", ret);
+	kn_grant_resend(false);
 again:
 	schedule_delayed_work(&kn_child_work, KN_CH_TICK);
 }

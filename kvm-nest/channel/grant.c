@@ -3,7 +3,8 @@
  * The child side of delegation: grants are best effort (a parent that
  * does not answer is only slower), revocations are sent before the change
  * they guard and cannot fail for want of memory: their buffer is ours
- * from the start.
+ * from the start.  Every grant is kept until revoked, so that one the
+ * parent was too busy for, or forgot by reloading, is sent again.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,6 +19,14 @@
 
 static DEFINE_MUTEX(kn_grant_lock);
 static struct kvm_nest_ch_delegate *kn_grant_buf;	/* kn_grant_lock */
+/* ctx frame -> the grant as last sent; marked while the parent lacks it. */
+static DEFINE_XARRAY(kn_granted);			/* kn_grant_lock */
+#define KN_GRANT_UNSENT		XA_MARK_0
+
+static unsigned long kn_grant_key(u64 ctx)
+{
+	return ctx >> PAGE_SHIFT;
+}
 
 /* The parent's answer; 0 without one.  Under kn_grant_lock. */
 static long kn_grant_send(struct kvm_nest_ch_delegate *h)
@@ -29,11 +38,26 @@ static long kn_grant_send(struct kvm_nest_ch_delegate *h)
 			      struct_size(h, cpuid, h->nr_cpuid));
 }
 
+/* Under kn_grant_lock: forgets what was granted for @ctx, or everything. */
+static void kn_grant_forget(u64 ctx, bool all)
+{
+	struct kvm_nest_ch_delegate *h;
+	unsigned long key;
+
+	if (!all) {
+		kfree(xa_erase(&kn_granted, kn_grant_key(ctx)));
+		return;
+	}
+	xa_for_each(&kn_granted, key, h)
+		kfree(xa_erase(&kn_granted, key));
+}
+
 static void kn_grant_revoke_with(u64 ctx, u32 flags)
 {
 	long ret;
 
 	mutex_lock(&kn_grant_lock);
+	kn_grant_forget(ctx, flags & KVM_NEST_DELEG_F_REVOKE_ALL);
 	memset(kn_grant_buf, 0, sizeof(*kn_grant_buf));
 	kn_grant_buf->ctx = ctx;
 	kn_grant_buf->flags = flags;
@@ -54,6 +78,32 @@ void kn_grant_revoke_all(void)
 	kn_grant_revoke_with(0, KVM_NEST_DELEG_F_REVOKE_ALL);
 }
 
+/* Takes @h, which the parent answered with @ret. */
+static void kn_grant_keep(struct kvm_nest_ch_delegate *h, long ret)
+{
+	unsigned long key = kn_grant_key(h->ctx);
+	void *old;
+
+	if (ret && ret != -KVM_NEST_EBUSY) {
+		/* Refused for good: sending it again would not help. */
+		pr_warn_ratelimited("parent refused to take delegation of %#llx (%ld)\n",
+				    h->ctx, ret);
+		kfree(xa_erase(&kn_granted, key));
+		kfree(h);
+		return;
+	}
+	old = xa_store(&kn_granted, key, h, GFP_KERNEL);
+	if (xa_is_err(old)) {
+		kfree(h);
+		return;
+	}
+	kfree(old);
+	if (ret)
+		xa_set_mark(&kn_granted, key, KN_GRANT_UNSENT);
+	else
+		xa_clear_mark(&kn_granted, key, KN_GRANT_UNSENT);
+}
+
 void kn_grant(u64 ctx, const struct kvm_nest_ch_cpuid *t, u32 n)
 {
 	struct kvm_nest_ch_delegate *h;
@@ -70,11 +120,32 @@ void kn_grant(u64 ctx, const struct kvm_nest_ch_cpuid *t, u32 n)
 	h->nr_cpuid = kn_deleg_filter(t, n, h->cpuid);
 	mutex_lock(&kn_grant_lock);
 	ret = kn_grant_send(h);
+	kn_grant_keep(h, ret);
 	mutex_unlock(&kn_grant_lock);
-	if (ret && ret != -KVM_NEST_EBUSY)
-		pr_warn_ratelimited("parent refused to take delegation of %#llx (%ld)\n",
-				    ctx, ret);
-	kfree(h);
+}
+
+void kn_grant_resend(bool forgotten)
+{
+	struct kvm_nest_ch_delegate *h;
+	unsigned long key;
+	long ret;
+
+	if (!kn_depth())	/* the parent is away: kept for its return */
+		return;
+	mutex_lock(&kn_grant_lock);
+	if (forgotten)
+		xa_for_each(&kn_granted, key, h)
+			xa_set_mark(&kn_granted, key, KN_GRANT_UNSENT);
+	xa_for_each_marked(&kn_granted, key, h, KN_GRANT_UNSENT) {
+		ret = kn_grant_send(h);
+		if (ret == -KVM_NEST_EBUSY)
+			break;	/* the next tick goes on */
+		xa_clear_mark(&kn_granted, key, KN_GRANT_UNSENT);
+		if (ret)
+			pr_warn_ratelimited("parent refused to take delegation of %#llx again (%ld)\n",
+					    h->ctx, ret);
+	}
+	mutex_unlock(&kn_grant_lock);
 }
 
 int kn_grant_init(void)

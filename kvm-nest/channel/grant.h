@@ -13,6 +13,11 @@ void kn_grant(u64 ctx, const struct kvm_nest_ch_cpuid *t, u32 n);
 /* Before anything that could change the answers: synchronous. */
 void kn_grant_revoke(u64 ctx);
 void kn_grant_revoke_all(void);
+/*
+ * Sends again the grants the parent was too busy to take, or with
+ * @forgotten all of them: it greeted us anew and has none.
+ */
+void kn_grant_resend(bool forgotten);
 int kn_grant_init(void);
 void kn_grant_exit(void);
 

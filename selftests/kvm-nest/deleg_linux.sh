@@ -6,7 +6,9 @@
 #   run a, accel=0: nothing delegated, the CPUIDs reach L1
 #   run b, accel=1: the first half is delegated; then the doll unloads
 #          kvm-nest while the VM lives, and its second half is not
-#   run c, accel=1, kvm-nest loaded again in the doll: delegated again
+#   run c, accel=1, kvm-nest loaded again in the doll: delegated again;
+#          between its halves kvm-nest reloads here, forgetting every
+#          policy, and the doll's kvm-nest must grant them again by itself
 # Every half must print the same CPUID results. Counts are read here from
 # the doll's level-2 ctx dolls (`nestctl -j doll show`) at markers the doll
 # prints and then pauses on; the doll's own kvm-nest counts the CPUIDs that
@@ -117,10 +119,11 @@ EOF
 }
 
 # ---- In the doll -------------------------------------------------------
-# step <name>: tell the emulated host (result port) and give it time.
+# step <name> [seconds]: tell the emulated host (result port) and give it
+# time.
 step() {
 	echo "deleg-step $1"
-	sleep "$PAUSE"
+	sleep "${2:-$PAUSE}"
 	echo "deleg-go $1"
 }
 
@@ -172,6 +175,8 @@ vm() {
 	size_at_least $((half + 2)) || { vm_log "$1"; return 1; }
 	l1_cpuid "${1}1"
 	[ "$1" != b ] || unload
+	# The host reloads kvm-nest: rmmod, insmod and our next report.
+	[ "$1" != c ] || step c1 $((PAUSE + 15))
 	qmp system_reset || vm_log "$1"
 	size_at_least $((2 * half + 3)) || { vm_log "$1"; return 1; }
 	l1_cpuid "${1}2"
@@ -216,6 +221,8 @@ fi
 # ---- In the emulated host ---------------------------------------------
 # shellcheck source=../harness/lib/klog.sh
 . "$KN_TOP/selftests/harness/lib/klog.sh"
+# shellcheck source=../harness/lib/kmod.sh
+. "$KN_TOP/selftests/harness/lib/kmod.sh"
 KNOB=/sys/module/kvm_nest/parameters/accel
 NAME=deleg
 command -v qemu-system-x86_64 >/dev/null || tap_skip_all "no qemu-system-x86_64 in this host (Bochs tier has no 9p root)"
@@ -250,7 +257,7 @@ snap() {
 		>"$work/$1" 2>>"$work/$1.err" || echo "- 0 0 0 0 0" >"$work/$1"
 }
 
-tap_plan 20
+tap_plan 22
 mark=deleg.$$
 kn_mark $mark
 echo 0 >$KNOB
@@ -275,6 +282,13 @@ while alive "$qpid"; do
 		case $s in
 		pre-a) echo 0 >$KNOB ;;
 		pre-b) echo 1 >$KNOB ;;
+		c1)
+			# Counts restart with the module: c1r is the new base.
+			reload=0
+			{ kn_unload_nest && kn_load_nest && echo 1 >$KNOB; } >"$work/reload.log" 2>&1 || reload=$?
+			sleep 3
+			snap c1r
+			;;
 		esac
 		tr -d '\r' <"$ddir/result.log" | grep -qx "deleg-go $s" && late="$late $s"
 		tap_diag "at $s (accel $(cat $KNOB)): l1 #ctx delegated reflected cpuid exits = $(cat "$work/$s")"
@@ -289,13 +303,13 @@ tap_diag "doll output (rc=$rc):" "$(grep -v '^deleg-res' "$work/doll.out")"
 tap_check "the doll ran its three VMs (rc $rc)" grep -qx deleg-done "$work/doll.out"
 tap_check "each VM quit by QMP, QEMU exit 0 ($(grep -c '^deleg-end [abc] qmp=0 qemu=0$' "$work/doll.out") of 3)" \
 	test "$(grep -c '^deleg-end [abc] qmp=0 qemu=0$' "$work/doll.out")" = 3
-tap_check "every marker handled while the doll paused (late:${late:- none})" test -z "$late" -a "$done_n" = 5
+tap_check "every marker handled while the doll paused (late:${late:- none})" test -z "$late" -a "$done_n" = 6
 
 # d <from> <to> <field 3..6>: the change of a sum between two steps.
 d() { echo $(($(cut -d' ' -f"$3" "$work/$2") - $(cut -d' ' -f"$3" "$work/$1"))); }
 l1v() { sed -n "s/^deleg-l1 $1 //p" "$work/doll.out"; }
 two=$((2 * N))
-for s in pre-a pre-b b1 b2 c; do [ -f "$work/$s" ] || echo "- 0 0 0 0 0" >"$work/$s"; done
+for s in pre-a pre-b b1 b2 c1 c1r c; do [ -f "$work/$s" ] || echo "- 0 0 0 0 0" >"$work/$s"; done
 # shellcheck disable=SC2046
 set -- $(cat "$work/pre-a")
 l1=$1
@@ -327,9 +341,15 @@ tap_check "after the doll's unload: CPUID exits +$cp >= $two, reflected +$rf >= 
 	test "$cp" -ge "$two" -a "$rf" -ge "$two"
 # Run c: kvm-nest reloaded in the doll grants the new VM's table.
 tap_check "insmod kvm-nest again in the doll" grep -qx 'deleg-insmod 0' "$work/doll.out"
-dg=$(d b2 c 3) rf=$(d b2 c 4)
-tap_check "reloaded: delegated +$dg in [$((2 * two)), $((2 * (two + K)))], reflected +$rf < $two" \
-	test "$dg" -ge $((2 * two)) -a "$dg" -le $((2 * (two + K))) -a "$rf" -lt "$two"
+dg=$(d b2 c1 3) rf=$(d b2 c1 4)
+tap_check "reloaded in the doll: delegated +$dg in [$two, $((two + K))], reflected +$rf < $N" \
+	test "$dg" -ge "$two" -a "$dg" -le $((two + K)) -a "$rf" -lt "$N"
+# Run c, second half: after kvm-nest reloaded here.
+tap_check "kvm-nest reloaded here between the halves (rc ${reload:-none}: $(tr '\n' ' ' <"$work/reload.log" 2>/dev/null))" \
+	test "${reload:-1}" = 0
+dg=$(d c1r c 3) rf=$(d c1r c 4)
+tap_check "reloaded here: the doll granted again, delegated +$dg in [$two, $((two + K))], reflected +$rf < $N" \
+	test "$dg" -ge "$two" -a "$dg" -le $((two + K)) -a "$rf" -lt "$N"
 # The doll's counts are totals over the VM's life: halves are differences.
 c1=$(l1v c1) c2=$(l1v c2)
 c2=$((${c2:-99999} - ${c1:-0}))
