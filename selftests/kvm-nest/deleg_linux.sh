@@ -18,7 +18,7 @@ set -eu
 . "$KN_TOP/selftests/harness/lib/tap.sh"
 
 N=${KN_DELEG_N:-2000}
-PAUSE=${KN_DELEG_PAUSE:-3}
+PAUSE=${KN_DELEG_PAUSE:-10}
 NC=${KN_NESTCTL:-$KN_BUILD/nestctl/nestctl}
 case $KN_VENDOR in
 svm) jcpuid=114 ;;
@@ -176,7 +176,7 @@ vm() {
 	l1_cpuid "${1}1"
 	[ "$1" != b ] || unload
 	# The host reloads kvm-nest: rmmod, insmod and our next report.
-	[ "$1" != c ] || step c1 $((PAUSE + 15))
+	[ "$1" != c ] || step c1 $((PAUSE + 20))
 	qmp system_reset || vm_log "$1"
 	size_at_least $((2 * half + 3)) || { vm_log "$1"; return 1; }
 	l1_cpuid "${1}2"
