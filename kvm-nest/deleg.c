@@ -14,10 +14,9 @@
 
 #include "channel/parent.h"
 #include "deleg.h"
+#include "deleg_ctl.h"
 #include "doll.h"
 
-/* Contexts are 4 KiB aligned; their frame number is the key. */
-#define KN_DELEG_CTX_SHIFT	12
 #define KN_DELEG_FLAGS		KVM_NEST_DELEG_F_REVOKE_ALL
 
 struct kn_deleg {
@@ -250,17 +249,41 @@ out:
 	return ret;
 }
 
-/* Under rcu_read_lock(): @vm's policy for @ctx if it has @class. */
+/*
+ * Under rcu_read_lock(): @vm's policy for @ctx if it has @class, and no
+ * switch turned @class off there.
+ */
 static const struct kn_deleg *kn_deleg_find(const void *vm, u64 ctx, u32 class)
 {
 	const struct kn_deleg *p;
-	struct xarray *xa;
+	struct kn_doll *d;
 
 	if (ctx & GENMASK_ULL(KN_DELEG_CTX_SHIFT - 1, 0))
 		return NULL;
-	xa = kn_doll_deleg_rcu(vm);
-	p = xa ? xa_load(xa, ctx >> KN_DELEG_CTX_SHIFT) : NULL;
-	return p && p->classes & class ? p : NULL;
+	d = kn_doll_vm_rcu(vm);
+	p = d ? xa_load(&d->deleg, ctx >> KN_DELEG_CTX_SHIFT) : NULL;
+	if (!p || !(p->classes & class) ||
+	    kn_deleg_ctl_off(d, ctx >> KN_DELEG_CTX_SHIFT, class))
+		return NULL;
+	return p;
+}
+
+u32 kn_deleg_classes(struct xarray *xa, u64 ctx)
+{
+	const struct kn_deleg *p;
+	unsigned long key;
+	u32 classes = 0;
+
+	rcu_read_lock();
+	if (ctx) {
+		p = xa_load(xa, ctx >> KN_DELEG_CTX_SHIFT);
+		classes = p ? p->classes : 0;
+	} else {
+		xa_for_each(xa, key, p)
+			classes |= p->classes;
+	}
+	rcu_read_unlock();
+	return classes;
 }
 
 bool kn_deleg_allows(const void *vm, u64 ctx, u32 class)

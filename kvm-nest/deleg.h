@@ -7,6 +7,9 @@
 #include <linux/xarray.h>
 #include <uapi/linux/kvm_nest_channel.h>
 
+/* Contexts are 4 KiB aligned; their frame number is the key. */
+#define KN_DELEG_CTX_SHIFT	12
+
 /* The "accel" module parameter: answer delegated exits at all. */
 DECLARE_STATIC_KEY_FALSE(kn_accel);
 
@@ -34,6 +37,11 @@ void kn_deleg_revoke_all(const void *vm);
  */
 u32 kn_deleg_filter(const struct kvm_nest_ch_cpuid *in, u32 n,
 		    struct kvm_nest_ch_cpuid *out);
+/*
+ * The classes the policies in @xa (a VM's) give for context @ctx, or for
+ * any of its contexts if @ctx is 0; switches do not count.
+ */
+u32 kn_deleg_classes(struct xarray *xa, u64 ctx);
 /* Frees the policies of a VM that nobody can see any more. */
 void kn_deleg_free(struct xarray *xa);
 

@@ -19,6 +19,7 @@
 
 #include "channel/request.h"
 #include "deleg.h"
+#include "deleg_ctl.h"
 #include "doll.h"
 #include "env/set.h"
 #include "event.h"
@@ -103,6 +104,7 @@ static struct kn_doll *kn_vm_add(const void *vm, const char *name, gfp_t gfp,
 	INIT_LIST_HEAD(&d->requests);
 	xa_init(&d->vcpus);
 	xa_init(&d->deleg);
+	xa_init(&d->deleg_ctx_off);
 	INIT_WORK(&vd->identify, kn_vm_identify_work);
 
 	spin_lock_irqsave(&kn_vms_lock, flags);
@@ -151,6 +153,7 @@ static void kn_vm_free_rcu(struct rcu_head *rcu)
 		kfree(slot);
 	xa_destroy(&d->vcpus);
 	kn_deleg_free(&d->deleg);
+	xa_destroy(&d->deleg_ctx_off);
 	kfree(to_vm_doll(d));
 }
 
@@ -347,11 +350,9 @@ void kn_doll_delegated(const void *vm, u64 ctx)
 	kn_ctx_count(vm, ctx, true);
 }
 
-struct xarray *kn_doll_deleg_rcu(const void *vm)
+struct kn_doll *kn_doll_vm_rcu(const void *vm)
 {
-	struct kn_doll *d = kn_vm_find(vm);
-
-	return d ? &d->deleg : NULL;
+	return kn_vm_find(vm);
 }
 
 int kn_dolls_for_each(kn_doll_fn fn, void *arg)
@@ -568,6 +569,8 @@ int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
 			kn_event_doll(r, KN_EVENT_NEW);
 		i++;
 	}
+	/* A switched-off doll may run on other contexts now. */
+	kn_deleg_ctl_sync(d);
 	atomic_inc(&kn_generation);
 out:
 	mutex_unlock(&kn_dolls_mutex);

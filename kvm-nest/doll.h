@@ -61,6 +61,7 @@ struct kn_doll {
 	struct kn_acct acct;
 	struct kn_env env;	/* registry mutex; as set, or as reported */
 	struct kn_usage use;	/* registry mutex */
+	u32 deleg_off;		/* registry mutex; classes switched off here */
 
 	union {
 		struct {			/* KN_DOLL_VM */
@@ -75,6 +76,13 @@ struct kn_doll {
 			struct kn_channel ch;
 			struct list_head requests;	/* lock */
 			struct xarray deleg;	/* ctx >> PAGE_SHIFT -> policy */
+			/*
+			 * What the exit path reads of the switches
+			 * (deleg_ctl.c): classes off for every context,
+			 * and whether deleg_ctx_off has entries.
+			 */
+			u32 deleg_gate;
+			struct xarray deleg_ctx_off;	/* ctx >> PAGE_SHIFT -> value */
 		};
 		struct {			/* KN_DOLL_CTX */
 			struct list_head child_node;
@@ -139,10 +147,11 @@ void kn_doll_reflected(const void *vm, u64 ctx);
 /* An exit of context @ctx that this kernel answered for the VM. */
 void kn_doll_delegated(const void *vm, u64 ctx);
 /*
- * The VM's delegation policies (deleg.c): under rcu_read_lock() for
- * lookups, or from @fn under the registry mutex for changes.
+ * The level-1 doll of @vm, under rcu_read_lock(); NULL if none.  Its
+ * delegation policies (deleg.c) are read so, and changed from a
+ * kn_doll_with_vm() callback, under the registry mutex.
  */
-struct xarray *kn_doll_deleg_rcu(const void *vm);
+struct kn_doll *kn_doll_vm_rcu(const void *vm);
 
 /*
  * Calls @fn for every doll, each level-1 doll before its children, until

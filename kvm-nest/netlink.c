@@ -221,7 +221,7 @@ static int kn_nl_put_doll(struct sk_buff *skb, struct kn_doll *d)
 	if (kn_nl_put_doll_id(skb, d->id, path, d->level,
 			      d->parent ? d->parent->id : 0, d->pid, d->name) ||
 	    nla_put_u32(skb, KVM_NEST_A_DOLL_KIND, kn_nl_kind[d->kind]) ||
-	    kn_nl_put_env(skb, d))
+	    kn_nl_put_env(skb, d) || kn_nl_put_deleg(skb, d))
 		return -EMSGSIZE;
 	switch (d->kind) {
 	case KN_DOLL_VM:
@@ -425,6 +425,13 @@ static const struct kn_nl_op kn_nl_ops[] = {
 		.cmd = KVM_NEST_CMD_AGENT_DONE,
 		.doit = kn_nl_agent_done_doit,
 		.policy = kn_nl_agent_done_policy,
+		.maxattr = KVM_NEST_A_DOLL_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KVM_NEST_CMD_DELEG_SET,
+		.doit = kn_nl_deleg_set_doit,
+		.policy = kn_nl_deleg_set_policy,
 		.maxattr = KVM_NEST_A_DOLL_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},

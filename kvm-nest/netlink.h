@@ -32,5 +32,17 @@ extern const struct nla_policy kn_nl_env_set_policy[KVM_NEST_A_DOLL_MAX + 1];
 extern const struct nla_policy kn_nl_env_del_policy[KVM_NEST_A_DOLL_MAX + 1];
 extern const struct nla_policy kn_nl_ping_policy[KVM_NEST_A_DOLL_MAX + 1];
 extern const struct nla_policy kn_nl_agent_done_policy[KVM_NEST_A_DOLL_MAX + 1];
+/*
+ * A refusal's reason @why, as a message of its own before the error @err;
+ * returns @err.
+ */
+int kn_nl_refuse(struct genl_info *info, u8 cmd, int err, const char *why);
+
+/* Delegated exits, netlink_deleg.c */
+struct kn_doll;
+int kn_nl_deleg_set_doit(struct sk_buff *skb, struct genl_info *info);
+/* A doll's delegation state, for levels 1 and 2. */
+int kn_nl_put_deleg(struct sk_buff *skb, struct kn_doll *d);
+extern const struct nla_policy kn_nl_deleg_set_policy[KVM_NEST_A_DOLL_MAX + 1];
 
 #endif

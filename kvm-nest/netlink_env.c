@@ -43,8 +43,7 @@ const struct nla_policy kn_nl_agent_done_policy[KVM_NEST_A_DOLL_MAX + 1] = {
  * A refusal's full reason does not fit an extack (static strings on 6.1,
  * 80 bytes on 6.12): it goes in a message of its own, before the error.
  */
-static int kn_nl_refuse(struct genl_info *info, u8 cmd, int err,
-			const char *why)
+int kn_nl_refuse(struct genl_info *info, u8 cmd, int err, const char *why)
 {
 	struct sk_buff *msg;
 	void *hdr;

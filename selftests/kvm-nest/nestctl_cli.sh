@@ -3,7 +3,8 @@
 # (guest_spin -l 2 under the VMM name kncli<pid>): JSON parses (jq), the
 # values match kvm-nest's debugfs view taken around each call, doll
 # identifiers resolve in all their forms, and the exit codes are 0 ok,
-# 1 error, 2 bad usage.
+# 1 error, 2 bad usage. doll set switches delegated exits off and on, and
+# doll show shows it.
 set -u
 KN_TOP=${KN_TOP:?}
 # shellcheck source=nestctl_lib.sh
@@ -12,17 +13,33 @@ nc_require
 VERSION=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$KN_TOP/dkms.conf")
 NAME=kncli$$
 
-tap_plan 66
+tap_plan 92
 
 # --- Without a guest: version, help and usage errors.
 nc -V
 tap_check "nestctl -V prints 'nestctl $VERSION'" test "$nc_rc:$(cat "$NC_WORK/out")" = "0:nestctl $VERSION"
 for args in "" "bogus" "doll bogus" "doll sho" "do show" "-x doll" "--js doll" \
 	"-i abc doll tree" "-i 4000 doll tree" "-i" "doll show 1 2" "doll tree 1" \
-	"stats reset 1 2" "monitor now" "version now" "doll show 3//7" "doll show /3"; do
+	"stats reset 1 2" "monitor now" "version now" "doll show 3//7" "doll show /3" \
+	"doll set" "doll set 1" "doll set 1 bogus cpuid off" "doll set 1 delegate" \
+	"doll set 1 delegate off" "doll set 1 delegate cpuid" "doll set 1 delegate cpuid maybe" \
+	"doll set 1 delegate cpu off" "doll set 1 delegate cpuid,pause off"; do
 	# shellcheck disable=SC2086 # word splitting wanted
 	nc_expect 2 $args
 done
+# What was wrong, and what to do: says <message> <args...>.
+says() {
+	_msg=$1
+	shift
+	nc "$@"
+	tap_check "nestctl $*: says what was wrong" grep -qF "Error: $_msg" "$NC_WORK/err"
+}
+says "unknown class 'cpu': use cpuid, rdmsr, pause or all" doll set 1 delegate cpu off
+says "delegate ends with on or off, not 'maybe', e.g. nestctl doll set 3 delegate cpuid off" \
+	doll set 1 delegate cpuid maybe
+says "delegate needs a class before off: cpuid, rdmsr, pause or all" doll set 1 delegate off
+says "cannot set 'bogus': only delegate, e.g. nestctl doll set 3 delegate cpuid off" \
+	doll set 1 bogus cpuid off
 for obj in "" doll stats monitor version; do
 	# shellcheck disable=SC2086
 	nc $obj help
@@ -45,6 +62,8 @@ jq_check "version (JSON): versions, vendor, kernel, hook names" \
 	 ([.module.hook[].name] | sort | join(\" \")) + \" \" == \"$hooks\""
 nc_expect 1 doll show 4000000000
 tap_check "unknown doll: the error names it" grep -q '^Error: no doll "4000000000"' "$NC_WORK/err"
+nc_expect 1 doll set 4000000000 delegate cpuid off
+tap_check "doll set, unknown doll: the error names it" grep -q '^Error: no doll "4000000000"' "$NC_WORK/err"
 
 # --- A nested guest: dolls L1 and L2 under it.
 guest_start 2 "$NAME" 300
@@ -84,10 +103,10 @@ nc doll show
 tap_check "doll show (text): level-1 doll line" \
 	grep -qx "doll $l1 path $l1 level 1 parent 0 pid $pid name $NAME" "$NC_WORK/out"
 tap_check "doll show (text): level-1 counters line" grep -qxE \
-	"  vcpus $(dbg "$l1" vcpus) mem $(dbg "$l1" mem) guest_ns [0-9]+ exits [0-9]+ reflected [0-9]+" "$NC_WORK/out"
+	"  vcpus $(dbg "$l1" vcpus) mem $(dbg "$l1" mem) guest_ns [0-9]+ exits [0-9]+ reflected [0-9]+ delegate - delegate_off -" "$NC_WORK/out"
 tap_check "doll show (text): level-2 doll, ctx and cpuid lines" sh -c "
 	grep -qx 'doll $l2 path $l1/$l2 level 2 parent $l1 pid $pid' '$NC_WORK/out' &&
-	grep -qxE '  ctx $(dbg "$l2" ctx) guest_ns [0-9]+ exits [0-9]+ reflected [0-9]+ delegated 0' '$NC_WORK/out' &&
+	grep -qxE '  ctx $(dbg "$l2" ctx) guest_ns [0-9]+ exits [0-9]+ reflected [0-9]+ delegated 0 delegate - delegate_off -' '$NC_WORK/out' &&
 	grep -qxE '  exit cpuid code 0x72 count [0-9]+' '$NC_WORK/out'"
 
 # Identifiers: id, name, numeric path, name path, a level-2 id alone.
@@ -101,6 +120,29 @@ tap_check "unknown path: the error lists the dolls there are" sh -c "
 	grep -q '^Error: no doll \"$l1/999999\"; dolls: ' '$NC_WORK/err' &&
 	grep -qF '$l1 ($NAME)' '$NC_WORK/err' && grep -qF ', $l1/$l2' '$NC_WORK/err'"
 nc_expect 1 doll show "$l2/$l1"
+
+# --- Delegated exits: guest_spin's L1 registers none; the switches all the same.
+nc -j doll show
+jq_check "doll show (JSON): nothing registered, nothing off, for both levels" \
+	"[.[] | select(.id == $l1 or .id == $l2) | .delegate == [] and .delegate_off == []] == [true, true]"
+nc_expect 0 doll set "$l1/$l2" delegate cpuid pause off
+nc_expect 0 doll set "$NAME" delegate all off
+nc -j doll show
+jq_check "doll set off (JSON): level 2 cpuid and pause off, level 1 all three" \
+	".[] | select(.id == $l2) | .delegate_off == [\"cpuid\", \"pause\"]"
+jq_check "doll set off (JSON): level 1 all three classes off" \
+	".[] | select(.id == $l1) | .delegate_off == [\"cpuid\", \"rdmsr\", \"pause\"]"
+nc doll show "$l2"
+tap_check "doll set off (text): delegate - delegate_off cpuid,pause" grep -qxE \
+	"  ctx $(dbg "$l2" ctx) guest_ns [0-9]+ exits [0-9]+ reflected [0-9]+ delegated 0 delegate - delegate_off cpuid,pause" "$NC_WORK/out"
+nc_expect 0 doll set "$l2" delegate pause on
+nc_expect 0 doll set "$l1" delegate rdmsr pause cpuid on
+nc doll show "$l1"
+tap_check "doll set on (text): level 1 delegate_off -" grep -qE \
+	" reflected [0-9]+ delegate - delegate_off -\$" "$NC_WORK/out"
+nc -j doll show "$l2"
+jq_check "doll set on (JSON): level 2 only cpuid still off" '.[0].delegate_off == ["cpuid"]'
+nc_expect 0 doll set "$l2" delegate all on
 
 # --- Doll tree: text and JSON, with and without rates.
 nc -i 0.5 doll tree

@@ -29,7 +29,7 @@ vg() {
 	fi
 }
 
-tap_plan 8
+tap_plan 11
 guest_start 2 "$NAME" 600
 vg 0 doll show "$NAME/$guest_l2"
 vg 0 -j -p -i 0.2 doll tree
@@ -37,6 +37,9 @@ vg 0 stats
 vg 0 -j stats "$NAME"
 vg 0 version
 vg 1 doll show 4000000000
+vg 0 doll set "$NAME/$guest_l2" delegate cpuid pause off
+vg 0 doll set "$guest_l2" delegate all on
+vg 2 doll set 1 delegate cpu off
 guest_stop "$guest_pid"
 
 # shellcheck disable=SC2086

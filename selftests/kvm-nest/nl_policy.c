@@ -294,14 +294,18 @@ static void check_our_doll(struct kn_genl *g)
 	close(kvm);
 }
 
+/* Requests made as nobody. */
+#define NR_UNPRIV	5
+
 /* As nobody: bit n of the exit status set if check n failed. */
 static int unprivileged(void)
 {
-	static const struct { uint8_t cmd; bool dump; int err; } reqs[] = {
+	static const struct { uint8_t cmd; bool dump; int err; } reqs[NR_UNPRIV] = {
 		{ KVM_NEST_CMD_DOLL_GET, true, 0 },
 		{ KVM_NEST_CMD_LEVEL_GET, true, 0 },
 		{ KVM_NEST_CMD_INFO_GET, false, 0 },
 		{ KVM_NEST_CMD_STATS_RESET, false, -EPERM },
+		{ KVM_NEST_CMD_DELEG_SET, false, -EPERM },
 	};
 	struct kn_genl *g = malloc(sizeof(*g));
 	struct kn_genl_msg m;
@@ -323,8 +327,9 @@ static int unprivileged(void)
 
 static void check_unprivileged(void)
 {
-	static const char *const what[] = {
+	static const char *const what[NR_UNPRIV] = {
 		"doll-get dump", "level-get dump", "info-get", "stats-reset refused (EPERM)",
+		"deleg-set refused (EPERM)",
 	};
 	int status = 0;
 	pid_t pid = fork();
@@ -335,7 +340,7 @@ static void check_unprivileged(void)
 		_exit(unprivileged());
 	waitpid(pid, &status, 0);
 	status = WIFEXITED(status) ? WEXITSTATUS(status) : 0xff;
-	for (unsigned int i = 0; i < 4; i++)
+	for (unsigned int i = 0; i < NR_UNPRIV; i++)
 		kn_ok(!(status & (1 << i)), "as uid %d: %s", NOBODY, what[i]);
 }
 
@@ -349,7 +354,7 @@ int main(void)
 		kn_skip_rest("family %s not registered: kvm-nest not loaded", KVM_NEST_GENL_NAME);
 	if (err)
 		kn_bail("looking up family %s: %s", KVM_NEST_GENL_NAME, strerror(-err));
-	kn_plan((unsigned int)n + 1 + 3 + 4);
+	kn_plan((unsigned int)n + 1 + 3 + NR_UNPRIV);
 	for (size_t i = 0; i < n; i++)
 		run_case(&g, &cases[i]);
 	check_info(&g);

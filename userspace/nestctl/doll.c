@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The doll object: nestctl doll { show [ DOLL ] | tree | ping DOLL | help }. */
+/*
+ * The doll object: nestctl doll { show [ DOLL ] | tree | ping DOLL |
+ * set DOLL delegate CLASS... { on | off } | help }.
+ */
 #include <stdio.h>
 
+#include "deleg.h"
 #include "doll.h"
 #include "ident.h"
 #include "nestctl.h"
@@ -11,8 +15,10 @@ static void nc_doll_usage(FILE *f)
 	fputs("Usage: nestctl doll [ show [ DOLL ] ]\n"
 	      "       nestctl doll tree\n"
 	      "       nestctl doll ping DOLL\n"
+	      "       nestctl doll set DOLL delegate CLASS... { on | off }\n"
 	      "       nestctl doll help\n"
 	      "DOLL := { ID | NAME | PATH }\n"
+	      "CLASS := { cpuid | rdmsr | pause | all }\n"
 	      "PATH := ids or names from level 1 down, joined by '/', e.g. 3/7 or web/7\n",
 	      f);
 }
@@ -76,6 +82,8 @@ static void nc_doll_print(struct nc_print *p, const struct nc_doll *d)
 	nc_pr_uint(p, NC_ANY, "reflected", d->reflected);
 	if (d->has & NC_HAS_DELEGATED)
 		nc_pr_uint(p, NC_ANY, "delegated", d->delegated);
+	if (d->has & NC_HAS_DELEG)
+		nc_deleg_print(p, d->deleg_classes, d->deleg_off);
 	nc_exits_print(p, d->exit, d->n_exit, 1);
 	nc_pr_nl(p);
 	nc_pr_close_obj(p);
@@ -142,6 +150,7 @@ int nc_doll(struct nc_ctx *ctx, int argc, char **argv)
 		{ "show", nc_doll_show },
 		{ "tree", nc_doll_tree },
 		{ "ping", nc_doll_ping },
+		{ "set", nc_doll_set },
 	};
 	static const struct nc_object obj = {
 		"doll", nc_doll_usage, cmds, NC_ARRAY_SIZE(cmds), false

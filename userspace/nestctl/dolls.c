@@ -35,6 +35,9 @@ static const char *const nc_doll_attr_name[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_HOPS] = "hops",
 	[KVM_NEST_A_DOLL_RTT_NS] = "rtt-ns",
 	[KVM_NEST_A_DOLL_DELEGATED] = "delegated",
+	[KVM_NEST_A_DOLL_DELEG_CLASSES] = "deleg-classes",
+	[KVM_NEST_A_DOLL_DELEG_OFF] = "deleg-off",
+	[KVM_NEST_A_DOLL_DELEG_ON] = "deleg-on",
 };
 
 const struct nc_attr_names nc_doll_attr_names = {
@@ -55,6 +58,8 @@ static const enum mnl_attr_data_type nc_doll_types[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_EXITS] = MNL_TYPE_U64,
 	[KVM_NEST_A_DOLL_REFLECTED] = MNL_TYPE_U64,
 	[KVM_NEST_A_DOLL_DELEGATED] = MNL_TYPE_U64,
+	[KVM_NEST_A_DOLL_DELEG_CLASSES] = MNL_TYPE_U32,
+	[KVM_NEST_A_DOLL_DELEG_OFF] = MNL_TYPE_U32,
 	[KVM_NEST_A_DOLL_EXIT] = MNL_TYPE_NESTED,
 	[KVM_NEST_A_DOLL_KIND] = MNL_TYPE_U32,
 	[KVM_NEST_A_DOLL_ENV] = MNL_TYPE_NESTED,
@@ -124,6 +129,10 @@ int nc_doll_parse(const struct nlmsghdr *nlh, struct nc_doll *d)
 	d->usage_mem = nc_attr_u64(tb[KVM_NEST_A_DOLL_USAGE_MEM], 0);
 	if (tb[KVM_NEST_A_DOLL_USAGE_CPU] || tb[KVM_NEST_A_DOLL_USAGE_MEM])
 		d->has |= NC_HAS_USAGE;
+	d->deleg_classes = nc_attr_u32(tb[KVM_NEST_A_DOLL_DELEG_CLASSES], 0);
+	d->deleg_off = nc_attr_u32(tb[KVM_NEST_A_DOLL_DELEG_OFF], 0);
+	if (tb[KVM_NEST_A_DOLL_DELEG_CLASSES] && tb[KVM_NEST_A_DOLL_DELEG_OFF])
+		d->has |= NC_HAS_DELEG;
 	if (tb[KVM_NEST_A_DOLL_ENV]) {
 		if (nc_env_parse(tb[KVM_NEST_A_DOLL_ENV], &d->env))
 			return -EBADMSG;

@@ -26,11 +26,14 @@ enum {
 	NC_HAS_ENV = 1 << 4,	/* env: dolls of kind VM and REPORTED */
 	NC_HAS_USAGE = 1 << 5,	/* usage_cpu, usage_mem */
 	NC_HAS_DELEGATED = 1 << 6,	/* delegated: level-2 contexts */
+	NC_HAS_DELEG = 1 << 7,	/* deleg_classes, deleg_off: levels 1 and 2 */
 };
 
 struct nc_doll {
 	uint32_t id, level, parent, pid, vcpus, kind;
 	uint64_t mem, ctx, guest_ns, exits, reflected, delegated;
+	uint32_t deleg_classes;	/* KVM_NEST_DELEG_* its hypervisor registered */
+	uint32_t deleg_off;	/* and those switched off here */
 	uint32_t usage_cpu;	/* milli-CPUs over the last ~1 s */
 	uint64_t usage_mem;	/* bytes */
 	struct nc_env env;

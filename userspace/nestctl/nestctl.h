@@ -55,8 +55,9 @@ int nc_version(struct nc_ctx *ctx, int argc, char **argv);
 int nc_envelope(struct nc_ctx *ctx, int argc, char **argv);
 int nc_agent(struct nc_ctx *ctx, int argc, char **argv);
 
-/* doll tree and doll ping, from doll.c */
+/* doll tree, ping and set, from doll.c */
 int nc_doll_tree(struct nc_ctx *ctx, int argc, char **argv);
 int nc_doll_ping(struct nc_ctx *ctx, int argc, char **argv);
+int nc_doll_set(struct nc_ctx *ctx, int argc, char **argv);
 
 #endif

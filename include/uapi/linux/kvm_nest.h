@@ -99,6 +99,11 @@
  *       tell apart, as its host measured it
  *     KVM_NEST_A_DOLL_USAGE_CPU_NS: u64, that guest time in total
  *     KVM_NEST_A_DOLL_USAGE_MEM: u64, resident bytes of its VMM
+ *   A doll of level 1 or 2 also has its delegated exits (see DELEG_SET):
+ *     KVM_NEST_A_DOLL_DELEG_CLASSES: u32, KVM_NEST_DELEG_* classes its
+ *       hypervisor registered (kvm_nest_channel.h), for a level-1 doll
+ *       those of any of its contexts
+ *     KVM_NEST_A_DOLL_DELEG_OFF: u32, the classes switched off at it
  *   A reported doll (KVM_NEST_DOLL_REPORTED) has LEVEL as seen from here,
  *   VCPUS, MEM, GUEST_NS, EXITS and REFLECTED as the kernel that runs it
  *   counted them, no EXIT nests, and as measured by this kernel:
@@ -140,6 +145,21 @@
  *   do. KVM_NEST_A_DOLL_ID. Goes to the kernel that hosts the doll and
  *   back. Reply: KVM_NEST_A_DOLL_ID, KVM_NEST_A_DOLL_HOPS (u32, channel
  *   hops, 0 for this kernel's VMs), KVM_NEST_A_DOLL_RTT_NS (u64).
+ *
+ * KVM_NEST_CMD_DELEG_SET  (CAP_NET_ADMIN)
+ *   do. Switches delegated exits off or back on at this kernel.
+ *   Request: KVM_NEST_A_DOLL_ID; KVM_NEST_A_DOLL_DELEG_CLASSES, u32, a
+ *   non-empty set of KVM_NEST_DELEG_* classes; KVM_NEST_A_DOLL_DELEG_ON,
+ *   u8, 1 on, 0 off. A class switched off is not answered here: those
+ *   exits go to the hypervisor the stock way. The switch stays when the
+ *   hypervisor registers its policy again. For a level-1 doll it covers
+ *   every nested context of it; for a level-2 doll (a nested context, or
+ *   a reported doll of level 2) the contexts that run it. A class is
+ *   answered only where no switch covering the context is off. Errors:
+ *   ENOENT (no such doll), EINVAL (bad classes or value; the doll that
+ *   collects the contexts beyond the 256th), EOPNOTSUPP (a doll deeper
+ *   than level 2: the kvm-nest inside its level N-2 ancestor answers its
+ *   exits; a KVM_NEST_A_DOLL_REFUSAL message names it).
  *
  * Notifications, on KVM_NEST_MCGRP_EVENTS, carry the doll's ID, PATH,
  * LEVEL, PARENT, PID and, when known, NAME:
@@ -254,6 +274,9 @@ enum {
 	KVM_NEST_A_DOLL_RTT_NS,
 	KVM_NEST_A_DOLL_USAGE_CPU_NS,
 	KVM_NEST_A_DOLL_DELEGATED,
+	KVM_NEST_A_DOLL_DELEG_CLASSES,
+	KVM_NEST_A_DOLL_DELEG_OFF,
+	KVM_NEST_A_DOLL_DELEG_ON,
 
 	__KVM_NEST_A_DOLL_MAX,
 	KVM_NEST_A_DOLL_MAX = (__KVM_NEST_A_DOLL_MAX - 1)
@@ -300,6 +323,7 @@ enum {
 	KVM_NEST_CMD_LEVEL_NTF,
 	KVM_NEST_CMD_AGENT_APPLY,
 	KVM_NEST_CMD_AGENT_DONE,
+	KVM_NEST_CMD_DELEG_SET,
 
 	__KVM_NEST_CMD_MAX,
 	KVM_NEST_CMD_MAX = (__KVM_NEST_CMD_MAX - 1)

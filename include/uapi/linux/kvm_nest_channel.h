@@ -154,6 +154,7 @@ struct kvm_nest_ch_hello {
  * Bit 1 is kept for RDMSR.
  */
 #define KVM_NEST_DELEG_CPUID		(1U << 0)
+#define KVM_NEST_DELEG_RDMSR		(1U << 1)
 #define KVM_NEST_DELEG_PAUSE		(1U << 2)
 #define KVM_NEST_DELEG_ALL		(KVM_NEST_DELEG_CPUID | \
 					 KVM_NEST_DELEG_PAUSE)

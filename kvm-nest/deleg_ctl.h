@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef KN_DELEG_CTL_H
+#define KN_DELEG_CTL_H
+
+#include <linux/compiler.h>
+#include <linux/types.h>
+#include <uapi/linux/kvm_nest_channel.h>
+
+#include "doll.h"
+
+/* The classes a switch takes: every class of the channel. */
+#define KN_DELEG_CTL_ALL	(KVM_NEST_DELEG_ALL | KVM_NEST_DELEG_RDMSR)
+/* In deleg_gate: some contexts have switches of their own. */
+#define KN_DELEG_GATE_CTX	BIT(31)
+
+bool kn_deleg_ctl_off_slow(struct kn_doll *vm, u32 gate, unsigned long key,
+			   u32 class);
+
+/*
+ * Exit path, under rcu_read_lock(): whether a switch turned @class off for
+ * the context with key @key of level-1 doll @vm.  One load while none is.
+ */
+static inline bool kn_deleg_ctl_off(struct kn_doll *vm, unsigned long key,
+				    u32 class)
+{
+	u32 gate = READ_ONCE(vm->deleg_gate);
+
+	return unlikely(gate) && kn_deleg_ctl_off_slow(vm, gate, key, class);
+}
+
+/*
+ * Switches @classes on or off at doll @d, from a kn_doll_with_id()
+ * callback.  0 or a negative errno, with the reason in @why.
+ */
+int kn_deleg_ctl_set(struct kn_doll *d, u32 classes, bool on, char *why,
+		     size_t len);
+/*
+ * What the switches of level-1 doll @vm's children mean for its contexts,
+ * redone after any of them changed, under the registry mutex.
+ */
+int kn_deleg_ctl_sync(struct kn_doll *vm);
+/*
+ * Doll @d's registered classes and those switched off at it, under the
+ * registry mutex; false for a doll deeper than level 2.
+ */
+bool kn_deleg_ctl_state(struct kn_doll *d, u32 *registered, u32 *off);
+
+#endif

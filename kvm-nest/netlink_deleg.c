@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Netlink for delegated exits: the per-doll switch (DELEG_SET) and the
+ * state each doll message carries.
+ */
+#include <net/genetlink.h>
+
+#include "deleg_ctl.h"
+#include "doll.h"
+#include "netlink.h"
+
+const struct nla_policy kn_nl_deleg_set_policy[KVM_NEST_A_DOLL_MAX + 1] = {
+	[KVM_NEST_A_DOLL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[KVM_NEST_A_DOLL_DELEG_CLASSES] = { .type = NLA_U32 },
+	[KVM_NEST_A_DOLL_DELEG_ON] = { .type = NLA_U8 },
+};
+
+int kn_nl_put_deleg(struct sk_buff *skb, struct kn_doll *d)
+{
+	u32 registered, off;
+
+	if (!kn_deleg_ctl_state(d, &registered, &off))
+		return 0;
+	if (nla_put_u32(skb, KVM_NEST_A_DOLL_DELEG_CLASSES, registered) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_DELEG_OFF, off))
+		return -EMSGSIZE;
+	return 0;
+}
+
+struct kn_nl_deleg_set {
+	u32 classes;
+	bool on;
+	char why[KN_ENV_WHY_LEN];
+};
+
+static int kn_nl_deleg_set_one(struct kn_doll *d, void *arg)
+{
+	struct kn_nl_deleg_set *set = arg;
+
+	return kn_deleg_ctl_set(d, set->classes, set->on, set->why,
+				sizeof(set->why));
+}
+
+/*
+ * Each missing attribute gets a message that says what to give.  @msg is
+ * a literal of the caller's: NL_SET_ERR_MSG() takes only its own.
+ */
+static int kn_nl_deleg_need(struct genl_info *info, int type, const char *msg)
+{
+	if (info->attrs[type])
+		return 0;
+	if (info->extack)
+		info->extack->_msg = msg;
+	NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
+	return -EINVAL;
+}
+
+int kn_nl_deleg_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct kn_nl_deleg_set set = {};
+	u8 on;
+	int err;
+
+	err = kn_nl_deleg_need(info, KVM_NEST_A_DOLL_ID,
+			       "give the doll's id (KVM_NEST_A_DOLL_ID)");
+	if (!err)
+		err = kn_nl_deleg_need(info, KVM_NEST_A_DOLL_DELEG_CLASSES,
+				       "give the classes to switch (KVM_NEST_A_DOLL_DELEG_CLASSES, a mask of KVM_NEST_DELEG_*)");
+	if (!err)
+		err = kn_nl_deleg_need(info, KVM_NEST_A_DOLL_DELEG_ON,
+				       "say on or off (KVM_NEST_A_DOLL_DELEG_ON, 1 or 0)");
+	if (err)
+		return err;
+	set.classes = nla_get_u32(a[KVM_NEST_A_DOLL_DELEG_CLASSES]);
+	if (!set.classes || set.classes & ~KN_DELEG_CTL_ALL) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[KVM_NEST_A_DOLL_DELEG_CLASSES],
+				    "classes must be a non-empty mask of KVM_NEST_DELEG_CPUID (1), _RDMSR (2) and _PAUSE (4)");
+		return -EINVAL;
+	}
+	on = nla_get_u8(a[KVM_NEST_A_DOLL_DELEG_ON]);
+	if (on > 1) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[KVM_NEST_A_DOLL_DELEG_ON],
+				    "on must be 1 (on) or 0 (off)");
+		return -EINVAL;
+	}
+	set.on = on;
+	err = kn_doll_with_id(nla_get_u32(a[KVM_NEST_A_DOLL_ID]),
+			      kn_nl_deleg_set_one, &set);
+	if (err == -ENOENT) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[KVM_NEST_A_DOLL_ID],
+				    "no doll with this id at this level (see nestctl doll show)");
+		return err;
+	}
+	return err ? kn_nl_refuse(info, KVM_NEST_CMD_DELEG_SET, err, set.why) : 0;
+}

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-doll switch of delegated exits (issue 6, KVM_NEST_CMD_DELEG_SET).
+ * Our test L1 registers a CPUID policy for its L2, and L0 answers with
+ * accel 1. Then, N CPUIDs of L2 at a time:
+ *  1. the level-2 (ctx) doll switched off: all N reach L1, delegated +0;
+ *     on again: delegated +N, L1 sees none;
+ *  2. the same through our level-1 doll, which covers all its contexts;
+ *  3. a switch stays off when L1 registers its policy again, for either
+ *     doll, and "all classes" switches too;
+ *  4. a level-2 doll that L1 reports over the channel covers the context
+ *     it reports for itself; a level-3 one is refused with a message
+ *     that names the kvm-nest that would have to do it;
+ *  5. malformed requests get their exact errno and extended ack, and
+ *     change nothing;
+ * and each doll's DOLL_GET shows the classes L1 registered and those off.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kn_chrep.h"
+#include "kn_dl1.h"
+#include "kn_dlctl.h"
+#include "kn_dolls.h"
+#include "kn_tap.h"
+
+#define WARM_ROUNDS	20
+#define NO_DOLL		0xfffffff0u	/* an id no doll has */
+#define CPUID		KVM_NEST_DELEG_CPUID
+#define ALL		(KVM_NEST_DELEG_CPUID | KVM_NEST_DELEG_RDMSR | KVM_NEST_DELEG_PAUSE)
+
+static struct {
+	unsigned long n;
+	int accel0;		/* accel before the test, restored at exit */
+	struct kn_dl1_table t, pol;
+	uint32_t l1, ctx;	/* our dolls' ids */
+} g;
+
+static const struct kn_dl1_query hits[] = {
+	{ 0x0, 0 }, { 0x80000000, 0 }, { 0x80000002, 0 }, { 0x80000008, 0 },
+};
+
+static void accel_restore(void)
+{
+	if (g.accel0 >= 0)
+		kn_accel_set(g.accel0);
+}
+
+/* L1's table, all of it delegated: leaves L0 may answer. */
+static void tables(void)
+{
+	for (unsigned int i = 0; i < sizeof(hits) / sizeof(hits[0]); i++) {
+		struct kvm_nest_ch_cpuid *e = &g.t.e[g.t.n++];
+
+		e->function = hits[i].leaf;
+		e->eax = 0x80000000U | i;
+		e->ebx = 0x81000000U | e->function;
+		e->ecx = 0x82000000U;
+		e->edx = 0x83000000U | i;
+	}
+	g.pol = g.t;
+}
+
+static void burst(struct kn_dl1 *t, unsigned long n, struct kn_dl1_delta *d)
+{
+	kn_dl1_queries(t, hits, sizeof(hits) / sizeof(hits[0]));
+	t->j->n = (uint32_t)n;
+	kn_dl1_run(t, KN_DL2_BURST, d);
+}
+
+/* N CPUIDs: all delegated (@on) or all seen by L1, every answer right. */
+static void expect(struct kn_dl1 *t, bool on, const char *what)
+{
+	struct kn_dl1_delta d;
+
+	burst(t, g.n, &d);
+	kn_ok(d.ok && !t->j->l2_bad && d.delegated == (on ? g.n : 0) &&
+	      d.l1_cpuid == (on ? 0 : g.n),
+	      "%s: %lu CPUIDs: delegated %lu (expected %lu), L1 saw %lu (expected %lu), %lu wrong",
+	      what, g.n, d.delegated, on ? g.n : 0, d.l1_cpuid, on ? 0 : g.n, t->j->l2_bad);
+}
+
+static int set(uint64_t id, uint64_t classes, uint64_t on, struct kn_genl_ack *ack,
+	       char *refusal)
+{
+	return kn_dlctl_set(id, classes, on, ack, refusal, 512);
+}
+
+/* Switches and says whether the kernel took it. */
+static bool turn(uint32_t id, uint32_t classes, bool on, const char *what)
+{
+	struct kn_genl_ack ack;
+	char refusal[512];
+	int err = set(id, classes, on, &ack, refusal);
+
+	if (err)
+		kn_diag("%s: DELEG_SET doll %u classes %#x %s: %s (%s%s)", what, id, classes,
+			on ? "on" : "off", strerror(-err), ack.msg, refusal);
+	return !err;
+}
+
+/* DOLL_GET shows @registered and @off for doll @id. */
+static void state(uint32_t id, uint32_t registered, uint32_t off, const char *what)
+{
+	struct kn_dlctl_doll d;
+	int err = kn_dlctl_get(id, &d);
+
+	kn_ok(!err && d.has_deleg && d.registered == registered && d.off == off,
+	      "%s: doll %u shows registered %#x (expected %#x), off %#x (expected %#x)%s",
+	      what, id, d.registered, registered, d.off, off,
+	      err ? strerror(-err) : d.has_deleg ? "" : ", or not at all");
+}
+
+/* accel 1, then round trips until L0 answers a burst alone. */
+static bool warm(struct kn_dl1 *t)
+{
+	struct kn_dl1_delta d;
+
+	kn_accel_set(1);
+	for (unsigned int r = 1; r <= WARM_ROUNDS; r++) {
+		burst(t, 10, &d);
+		if (!t->j->l1_cpuid)
+			return true;
+	}
+	return false;
+}
+
+/* 1 and 2: the ctx doll, then the level-1 doll. */
+#define PLAN_SWITCH 7
+static void switch_doll(struct kn_dl1 *t, uint32_t id, const char *name)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "%s doll off", name);
+	kn_ok(turn(id, CPUID, false, what), "%s: DELEG_SET cpuid off", what);
+	state(id, CPUID, CPUID, what);
+	/* The other doll has a switch of its own: still on. */
+	state(id == g.ctx ? g.l1 : g.ctx, CPUID, 0, what);
+	expect(t, false, what);
+	snprintf(what, sizeof(what), "%s doll on", name);
+	kn_ok(turn(id, CPUID, true, what), "%s: DELEG_SET cpuid on", what);
+	state(id, CPUID, 0, what);
+	expect(t, true, what);
+}
+
+/* 3. L1 registers its policy again: a switch stays off. */
+#define PLAN_REGRANT 5
+static void regrant(struct kn_dl1 *t, uint32_t id, uint32_t classes, const char *name)
+{
+	char what[64];
+	int64_t r;
+
+	snprintf(what, sizeof(what), "%s doll off (classes %#x), L1 grants again", name, classes);
+	kn_ok(turn(id, classes, false, what), "%s: DELEG_SET off", what);
+	r = kn_dl1_delegate(t, t->ctx, CPUID, 0, &g.pol);
+	kn_ok(!r, "%s: DELEGATE answered %ld", what, r);
+	expect(t, false, what);
+	snprintf(what, sizeof(what), "%s doll on after L1's grant", name);
+	kn_ok(turn(id, classes, true, what), "%s: DELEG_SET on", what);
+	expect(t, true, what);
+}
+
+/* 4. Reported dolls: L1 says it runs doll 1 on our context, doll 2 in it. */
+#define PLAN_REPORTED 10
+static void reported(struct kn_dl1 *t)
+{
+	static uint8_t buf[KVM_NEST_CH_REPORT_MAX];
+	const uint64_t self[] = { t->ctx };
+	const struct kn_ch_doll rep[] = {
+		{ .id = 1, .parent = 0, .level = 1, .have = KN_CH_NEEDED,
+		  .nr_self = 1, .self = self },
+		{ .id = 2, .parent = 1, .level = 2, .have = KN_CH_NEEDED },
+	};
+	struct kn_dlctl_doll r2 = { 0 }, r3 = { 0 };
+	char refusal[512], want[512];
+	struct kn_genl_ack ack;
+	struct kn_nla b;
+	unsigned int i;
+	int err;
+
+	kn_nla_init(&b, buf, sizeof(buf));
+	for (i = 0; i < 2; i++)
+		kn_ch_put_doll(&b, &rep[i]);
+	kn_dl1_reset(t);
+	i = kn_dl1_queue(t, kn_dl1_put(t, buf, b.len), b.len);
+	t->j->calls[i].op = KVM_NEST_CH_REPORT;
+	kn_dl1_flush(t);
+	err = kn_dlctl_find(g.l1, KVM_NEST_DOLL_REPORTED, &r2);
+	if (!err)
+		err = kn_dlctl_find(r2.id, KVM_NEST_DOLL_REPORTED, &r3);
+	if (!kn_ok(!t->j->calls[i].ret && !err && r2.level == 2 && r3.level == 3,
+		   "reported: REPORT answered %ld; dolls at levels %u and %u (expected 2 and 3)",
+		   t->j->calls[i].ret, r2.level, r3.level)) {
+		for (i = 1; i < PLAN_REPORTED; i++)
+			kn_skip("no reported dolls");
+		return;
+	}
+	state(r2.id, CPUID, 0, "reported level-2 doll");
+	kn_ok(turn(r2.id, CPUID, false, "reported level-2 doll off"),
+	      "reported level-2 doll %u: DELEG_SET cpuid off", r2.id);
+	expect(t, false, "reported level-2 doll off");
+	/* Its context is our ctx doll's, whose own switch is still on. */
+	state(g.ctx, CPUID, 0, "reported level-2 doll off");
+	kn_ok(turn(r2.id, CPUID, true, "reported level-2 doll on"),
+	      "reported level-2 doll %u: DELEG_SET cpuid on", r2.id);
+	expect(t, true, "reported level-2 doll on");
+
+	err = set(r3.id, CPUID, 0, &ack, refusal);
+	snprintf(want, sizeof(want),
+		 "doll %u is at level 3: the kvm-nest inside doll %u (level 1) answers its exits for its hypervisor, not this kernel; run 'nestctl doll set' there, on its id for that doll",
+		 r3.id, g.l1);
+	kn_ok(err == -EOPNOTSUPP && !strcmp(refusal, want) &&
+	      !strcmp(ack.msg, "refused: see the refusal message"),
+	      "reported level-3 doll %u: %s (expected EOPNOTSUPP), refusal \"%s\", extack \"%s\"",
+	      r3.id, strerror(-err), refusal, ack.msg);
+	err = kn_dlctl_get(r3.id, &r3);
+	kn_ok(!err && !r3.has_deleg, "reported level-3 doll: DOLL_GET (%s) has no delegation state",
+	      strerror(-err));
+	expect(t, true, "after the refusal for the level-3 doll");
+}
+
+/* 5. Malformed requests. */
+struct bad {
+	const char *what;
+	uint64_t id, classes, on;	/* ~0: the ctx doll's id */
+	int err;
+	const char *msg;
+	int miss;			/* extack names this missing type */
+};
+
+#define CTX_ID		0xffffffffULL
+#define MASK_MSG	"classes must be a non-empty mask of KVM_NEST_DELEG_CPUID (1), _RDMSR (2) and _PAUSE (4)"
+#define O		KN_DLCTL_OMIT
+
+static const struct bad bads[] = {
+	{ "unknown doll", NO_DOLL, CPUID, 0, -ENOENT,
+	  "no doll with this id at this level (see nestctl doll show)", -1 },
+	{ "classes 0", CTX_ID, 0, 0, -EINVAL, MASK_MSG, -1 },
+	{ "classes 0x8", CTX_ID, 0x8, 0, -EINVAL, MASK_MSG, -1 },
+	{ "classes 0xffffffff", CTX_ID, 0xffffffff, 0, -EINVAL, MASK_MSG, -1 },
+	{ "on 2", CTX_ID, CPUID, 2, -EINVAL, "on must be 1 (on) or 0 (off)", -1 },
+	{ "no id", O, CPUID, 0, -EINVAL, "give the doll's id (KVM_NEST_A_DOLL_ID)",
+	  KVM_NEST_A_DOLL_ID },
+	{ "no classes", CTX_ID, O, 0, -EINVAL,
+	  "give the classes to switch (KVM_NEST_A_DOLL_DELEG_CLASSES, a mask of KVM_NEST_DELEG_*)",
+	  KVM_NEST_A_DOLL_DELEG_CLASSES },
+	{ "no on", CTX_ID, CPUID, O, -EINVAL, "say on or off (KVM_NEST_A_DOLL_DELEG_ON, 1 or 0)",
+	  KVM_NEST_A_DOLL_DELEG_ON },
+};
+#define NBADS (sizeof(bads) / sizeof(bads[0]))
+#define PLAN_BAD (NBADS + 3)
+
+static void refusals(struct kn_dl1 *t)
+{
+	struct kn_genl_ack ack;
+	char refusal[512];
+
+	for (unsigned int i = 0; i < NBADS; i++) {
+		const struct bad *b = &bads[i];
+		int err = set(b->id == CTX_ID ? g.ctx : b->id, b->classes, b->on, &ack, refusal);
+
+		kn_ok(err == b->err && !strcmp(ack.msg, b->msg) && ack.miss_type == b->miss &&
+		      (b->miss >= 0 || ack.offs >= 0),
+		      "refused: %s: %s (expected %s), \"%s\", missing %ld (expected %d), offset %ld",
+		      b->what, strerror(-err), strerror(-b->err), ack.msg, ack.miss_type, b->miss,
+		      ack.offs);
+	}
+	state(g.ctx, CPUID, 0, "after the refusals");
+	state(g.l1, CPUID, 0, "after the refusals");
+	expect(t, true, "after the refusals");
+}
+
+int main(int argc, char **argv)
+{
+	static struct kn_dl1 a;
+	const char *why;
+	int64_t r;
+	int opt;
+
+	g.n = 200;
+	g.accel0 = -1;
+	while ((opt = getopt(argc, argv, "n:")) != -1) {
+		if (opt == 'n')
+			g.n = kn_arg_ulong(optarg, "-n");
+		else
+			kn_bail("usage: %s [-n CPUIDS]", argv[0]);
+	}
+	tables();
+	kn_dl1_start(&a, KN_MEM_DEFAULT, &g.t, &g.t);
+	if (!kn_accounting(&why))
+		kn_bail("kvm-nest accounting: %s: delegation cannot be tested without kvm-nest", why);
+	g.accel0 = kn_accel_get();
+	atexit(accel_restore);
+	kn_plan(4 + 2 * PLAN_SWITCH + 3 * PLAN_REGRANT + PLAN_REPORTED + PLAN_BAD);
+
+	/* One round trip: L0 now has our ctx doll. */
+	a.j->nq = 0;
+	kn_dl1_run(&a, KN_DL2_SEQ, NULL);
+	r = kn_dl1_hello(&a);
+	kn_ok(!r, "HELLO: %ld", r);
+	r = kn_dl1_delegate(&a, a.ctx, CPUID, 0, &g.pol);
+	kn_ok(!r, "DELEGATE of L1's CPUID table: %ld", r);
+	if (!kn_dlctl_ids(&a, &g.l1, &g.ctx))
+		kn_bail("our level-1 doll and its ctx doll not found");
+	kn_diag("level-1 doll %u, ctx doll %u at %#lx", g.l1, g.ctx, a.ctx);
+	kn_ok(warm(&a), "delegation armed within %u warm-up rounds", WARM_ROUNDS);
+	expect(&a, true, "no switch off");
+
+	switch_doll(&a, g.ctx, "level-2");
+	switch_doll(&a, g.l1, "level-1");
+	regrant(&a, g.ctx, CPUID, "level-2");
+	regrant(&a, g.l1, CPUID, "level-1");
+	regrant(&a, g.ctx, ALL, "level-2");
+	reported(&a);
+	refusals(&a);
+
+	kn_dl1_stop(&a);
+	kn_finish();
+}
