@@ -55,7 +55,7 @@ main() {
 	# Guest time in Bochs ran 30-80x slower than wall time here, so in-host
 	# timeouts hardly bound a test there and the netlink/nestctl/stress tests
 	# would take hours: the VMX tier runs the tests that exercise VMX itself.
-	vmx_tests=${KN_TESTS:-${KN_VMX_TESTS:-host_sanity load_unload refuse_no_vendor l1_cpuid l2_cpuid doll_lifecycle deleg_l2}}
+	vmx_tests=${KN_TESTS:-${KN_VMX_TESTS:-host_sanity load_unload refuse_no_vendor l1_cpuid l2_cpuid doll_lifecycle deleg_l2 deleg_ctl}}
 
 	# run_one <tier> <runner> <alias> <timeout> <tests>: one emulated host, in
 	# the background; its TAP goes to $logs/<tier>-<alias>.tap.
