@@ -104,7 +104,7 @@ depth_set() {
 # bounds hold: the tightest cpu.max and memory.max of it and its
 # ancestors (however many levels the agent makes).
 depth_applied() {
-	_cg=$(depth_wait '^kn-cg .*cpu.eff=0.400 memory.eff=536870912$' 30 || depth_last '^kn-cg ')
+	_cg=$(depth_wait '^kn-cg .*cpu.eff=0.400 memory.eff=536870912$' 90 || depth_last '^kn-cg ')
 	tap_check "applied inside L1: the L2's VMM runs under cpu.max 0.4 CPUs and memory.max 512M ($_cg)" \
 		test -n "$(echo "$_cg" | grep -E 'cpu.eff=0.400 memory.eff=536870912$')"
 }
