@@ -5,6 +5,7 @@
  * hypervisor's word is checked like any guest input; a policy is
  * immutable once published, so the exit path reads it under RCU alone.
  */
+#include <asm/msr-index.h>
 #include <linux/bsearch.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
@@ -23,11 +24,58 @@ struct kn_deleg {
 	struct rcu_head rcu;
 	u32 classes;
 	u32 nr_cpuid;
-	/* By (function, index); index 0 where it does not count. */
-	struct kvm_nest_ch_cpuid cpuid[];
+	u32 nr_msr;
+	/*
+	 * By (function, index); index 0 where it does not count.  Then the
+	 * MSRs, by index (kn_deleg_msr()).
+	 */
+	struct kvm_nest_ch_cpuid cpuid[] __aligned(8);
 };
 
+/*
+ * MSRs whose value KVM stores and returns with no side effect and no
+ * time in it, and that the guest cannot change or only with a WRMSR L0
+ * sees first (guest_writable): a table of them can hold the answer.
+ */
+const struct kn_deleg_msr_range kn_deleg_msr_ranges[] = {
+	{ MSR_IA32_UCODE_REV, MSR_IA32_UCODE_REV, false },
+	{ MSR_PLATFORM_INFO, MSR_PLATFORM_INFO, false },
+	{ 0xfe, 0xfe, false },			/* MTRRcap */
+	{ MSR_IA32_ARCH_CAPABILITIES, MSR_IA32_ARCH_CAPABILITIES, false },
+	{ MSR_IA32_MISC_ENABLE, MSR_IA32_MISC_ENABLE, true },
+	{ MSR_IA32_PERF_CAPABILITIES, MSR_IA32_PERF_CAPABILITIES, false },
+	{ MSR_IA32_VMX_BASIC, MSR_IA32_VMX_VMFUNC, false },
+	{ MSR_AMD64_DE_CFG, MSR_AMD64_DE_CFG, false },
+};
+
+const unsigned int kn_deleg_nr_msr_ranges = ARRAY_SIZE(kn_deleg_msr_ranges);
+
+static bool kn_deleg_msr_allowed(u32 index)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kn_deleg_msr_ranges); i++)
+		if (index >= kn_deleg_msr_ranges[i].first &&
+		    index <= kn_deleg_msr_ranges[i].last)
+			return true;
+	return false;
+}
+
+static struct kvm_nest_ch_msr *kn_deleg_msr(const struct kn_deleg *p)
+{
+	return (struct kvm_nest_ch_msr *)&p->cpuid[p->nr_cpuid];
+}
+
+/* A policy's size, or a DELEGATE buffer's without the header's. */
+static size_t kn_deleg_size(size_t hdr, u32 nr_cpuid, u32 nr_msr)
+{
+	return size_add(size_add(hdr, array_size(nr_cpuid,
+						 sizeof(struct kvm_nest_ch_cpuid))),
+			array_size(nr_msr, sizeof(struct kvm_nest_ch_msr)));
+}
+
 DEFINE_STATIC_KEY_FALSE(kn_accel);
+DEFINE_STATIC_KEY_FALSE(kn_deleg_msrs);
 static unsigned int kn_accel_val;
 
 static int kn_accel_set(const char *val, const struct kernel_param *kp)
@@ -106,20 +154,55 @@ static int kn_deleg_check_cpuid(struct kvm_nest_ch_cpuid *t, u32 n)
 	return 0;
 }
 
+static int kn_msr_cmp(const void *a, const void *b)
+{
+	const struct kvm_nest_ch_msr *x = a, *y = b;
+
+	if (x->index != y->index)
+		return x->index < y->index ? -1 : 1;
+	return 0;
+}
+
+/* Sorts the MSRs, refusing any off the allowlist and any twice. */
+static int kn_deleg_check_msr(struct kvm_nest_ch_msr *t, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].reserved || !kn_deleg_msr_allowed(t[i].index))
+			return -KVM_NEST_EINVAL;
+	sort(t, n, sizeof(*t), kn_msr_cmp, NULL);
+	for (i = 1; i < n; i++)
+		if (t[i].index == t[i - 1].index)
+			return -KVM_NEST_EINVAL;
+	return 0;
+}
+
+static struct kvm_nest_ch_msr *kn_deleg_h_msr(struct kvm_nest_ch_delegate *h)
+{
+	return (struct kvm_nest_ch_msr *)&h->cpuid[h->nr_cpuid];
+}
+
 static int kn_deleg_check(struct kvm_nest_ch_delegate *h, u64 len)
 {
-	if (h->nr_cpuid > KVM_NEST_DELEG_MAX_CPUID)
+	int ret;
+
+	if (h->nr_cpuid > KVM_NEST_DELEG_MAX_CPUID ||
+	    h->nr_msr > KVM_NEST_DELEG_MAX_MSR)
 		return -KVM_NEST_E2BIG;
-	if (len != struct_size(h, cpuid, h->nr_cpuid) ||
-	    h->reserved[0] || h->reserved[1] || h->reserved[2] ||
+	if (len != kn_deleg_size(sizeof(*h), h->nr_cpuid, h->nr_msr) ||
+	    h->reserved[0] || h->reserved[1] ||
 	    h->classes & ~KVM_NEST_DELEG_ALL || h->flags & ~KN_DELEG_FLAGS)
 		return -KVM_NEST_EINVAL;
 	if (h->flags & KVM_NEST_DELEG_F_REVOKE_ALL)
-		return h->ctx || h->classes || h->nr_cpuid ? -KVM_NEST_EINVAL : 0;
+		return h->ctx || h->classes || h->nr_cpuid || h->nr_msr ?
+		       -KVM_NEST_EINVAL : 0;
 	if (!h->ctx || h->ctx & GENMASK_ULL(KN_DELEG_CTX_SHIFT - 1, 0) ||
-	    (h->nr_cpuid && !(h->classes & KVM_NEST_DELEG_CPUID)))
+	    (h->nr_cpuid && !(h->classes & KVM_NEST_DELEG_CPUID)) ||
+	    (h->nr_msr && !(h->classes & KVM_NEST_DELEG_RDMSR)))
 		return -KVM_NEST_EINVAL;
-	return kn_deleg_check_cpuid(h->cpuid, h->nr_cpuid);
+	ret = kn_deleg_check_cpuid(h->cpuid, h->nr_cpuid);
+	return ret ?: kn_deleg_check_msr(kn_deleg_h_msr(h), h->nr_msr);
 }
 
 /* Whether KVM would answer CPUID @e from @first, when it comes first. */
@@ -232,13 +315,19 @@ long kn_deleg_call(const void *vm, u64 gpa, u64 len)
 	op.key = h->ctx >> KN_DELEG_CTX_SHIFT;
 	if (h->classes) {
 		ret = -KVM_NEST_EBUSY;
-		op.p = kmalloc(struct_size(op.p, cpuid, h->nr_cpuid),
-			       GFP_KERNEL_ACCOUNT);
+		op.p = kmalloc(kn_deleg_size(sizeof(*op.p), h->nr_cpuid,
+					     h->nr_msr), GFP_KERNEL_ACCOUNT);
 		if (!op.p)
 			goto out;
 		op.p->classes = h->classes;
 		op.p->nr_cpuid = h->nr_cpuid;
+		op.p->nr_msr = h->nr_msr;
+		/* Watching writes before the policy is visible: never off. */
+		if (h->nr_msr)
+			static_branch_enable(&kn_deleg_msrs);
 		memcpy(op.p->cpuid, h->cpuid, flex_array_size(h, cpuid, h->nr_cpuid));
+		memcpy(kn_deleg_msr(op.p), kn_deleg_h_msr(h),
+		       array_size(h->nr_msr, sizeof(struct kvm_nest_ch_msr)));
 	}
 	ret = kn_doll_with_vm(vm, kn_deleg_install, &op);
 	if (ret == -ENOENT)
@@ -316,6 +405,92 @@ bool kn_deleg_cpuid(const void *vm, u64 ctx, u32 fn, u32 idx,
 	}
 	rcu_read_unlock();
 	return e;
+}
+
+bool kn_deleg_rdmsr(const void *vm, u64 ctx, u32 index, u64 *value)
+{
+	const struct kvm_nest_ch_msr key = { .index = index };
+	const struct kvm_nest_ch_msr *e = NULL;
+	const struct kn_deleg *p;
+
+	rcu_read_lock();
+	p = kn_deleg_find(vm, ctx, KVM_NEST_DELEG_RDMSR);
+	if (p)
+		e = bsearch(&key, kn_deleg_msr(p), p->nr_msr, sizeof(*e),
+			    kn_msr_cmp);
+	if (e)
+		*value = e->value;
+	rcu_read_unlock();
+	return e;
+}
+
+/*
+ * @p without MSR @index: a copy, or NULL if none could be had.  Under
+ * rcu_read_lock(), which keeps @p.
+ */
+static struct kn_deleg *kn_deleg_without(const struct kn_deleg *p,
+					 const struct kvm_nest_ch_msr *gone)
+{
+	const struct kvm_nest_ch_msr *m = kn_deleg_msr(p);
+	size_t before = gone - m;
+	struct kn_deleg *q;
+
+	q = kmalloc(kn_deleg_size(sizeof(*q), p->nr_cpuid, p->nr_msr - 1),
+		    GFP_ATOMIC | __GFP_ACCOUNT | __GFP_NOWARN);
+	if (!q)
+		return NULL;
+	q->classes = p->classes;
+	q->nr_cpuid = p->nr_cpuid;
+	q->nr_msr = p->nr_msr - 1;
+	memcpy(q->cpuid, p->cpuid, flex_array_size(p, cpuid, p->nr_cpuid));
+	memcpy(kn_deleg_msr(q), m, array_size(before, sizeof(*m)));
+	memcpy(kn_deleg_msr(q) + before, gone + 1,
+	       array_size(p->nr_msr - 1 - before, sizeof(*m)));
+	return q;
+}
+
+void kn_deleg_msr_written(const void *vm, u64 ctx, u32 index)
+{
+	const struct kvm_nest_ch_msr key = { .index = index };
+	const struct kvm_nest_ch_msr *e;
+	struct kn_deleg *p, *q, *old;
+	unsigned long k = ctx >> KN_DELEG_CTX_SHIFT;
+	struct xarray *xa = NULL;
+	struct kn_doll *d;
+
+	if (ctx & GENMASK_ULL(KN_DELEG_CTX_SHIFT - 1, 0))
+		return;
+	rcu_read_lock();
+	d = kn_doll_vm_rcu(vm);
+	if (d)
+		xa = &d->deleg;
+	/* Raced with a new policy: look again, it may hold the MSR too. */
+	for (;;) {
+		p = xa ? xa_load(xa, k) : NULL;
+		if (!p || !(p->classes & KVM_NEST_DELEG_RDMSR))
+			break;
+		e = bsearch(&key, kn_deleg_msr(p), p->nr_msr, sizeof(*e),
+			    kn_msr_cmp);
+		if (!e)
+			break;
+		/*
+		 * Without memory for a copy the whole policy goes: slower,
+		 * never stale.  p cannot be freed and reused meanwhile.
+		 */
+		q = kn_deleg_without(p, e);
+		old = xa_cmpxchg(xa, k, p, q, GFP_ATOMIC | __GFP_NOWARN);
+		if (xa_is_err(old)) {
+			kfree(q);
+			q = NULL;
+			old = xa_cmpxchg(xa, k, p, NULL, 0);
+		}
+		if (old == p) {
+			kfree_rcu(p, rcu);
+			break;
+		}
+		kfree(q);
+	}
+	rcu_read_unlock();
 }
 
 void kn_deleg_free(struct xarray *xa)

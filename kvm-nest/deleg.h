@@ -12,6 +12,12 @@
 
 /* The "accel" module parameter: answer delegated exits at all. */
 DECLARE_STATIC_KEY_FALSE(kn_accel);
+/*
+ * On once any VM delegated an MSR, accel or not: from then on every
+ * WRMSR exit of a nested guest is checked against its policy, so that a
+ * value L0 holds never outlives a write it did not see.
+ */
+DECLARE_STATIC_KEY_FALSE(kn_deleg_msrs);
 
 struct kn_cpuid_answer {
 	u32 eax, ebx, ecx, edx;
@@ -23,6 +29,23 @@ struct kn_cpuid_answer {
  */
 bool kn_deleg_cpuid(const void *vm, u64 ctx, u32 fn, u32 idx,
 		    struct kn_cpuid_answer *out);
+/* The same for RDMSR of MSR @index: its value. */
+bool kn_deleg_rdmsr(const void *vm, u64 ctx, u32 index, u64 *value);
+/*
+ * The nested guest on @ctx wrote MSR @index: from now on @vm answers its
+ * reads itself.  Before the write exit reaches @vm.
+ */
+void kn_deleg_msr_written(const void *vm, u64 ctx, u32 index);
+
+/* The MSRs a parent may answer (first to last); see deleg.c. */
+struct kn_deleg_msr_range {
+	u32 first, last;
+	bool guest_writable;	/* WRMSR by the guest changes it */
+};
+
+extern const struct kn_deleg_msr_range kn_deleg_msr_ranges[];
+extern const unsigned int kn_deleg_nr_msr_ranges;
+
 /* Whether @vm let this kernel handle @class (no data) for @ctx. */
 bool kn_deleg_allows(const void *vm, u64 ctx, u32 class);
 /* KVM_NEST_CH_DELEGATE from @vm's kvm-nest: 0 or -KVM_NEST_E*. */

@@ -35,7 +35,8 @@ static long kn_grant_send(struct kvm_nest_ch_delegate *h)
 		return 0;
 	return kvm_hypercall3(KVM_NEST_HC, KVM_NEST_CH_DELEGATE,
 			      virt_to_phys(h),
-			      struct_size(h, cpuid, h->nr_cpuid));
+			      struct_size(h, cpuid, h->nr_cpuid) +
+			      array_size(h->nr_msr, sizeof(struct kvm_nest_ch_msr)));
 }
 
 /* Under kn_grant_lock: forgets what was granted for @ctx, or everything. */
@@ -104,7 +105,8 @@ static void kn_grant_keep(struct kvm_nest_ch_delegate *h, long ret)
 		xa_clear_mark(&kn_granted, key, KN_GRANT_UNSENT);
 }
 
-void kn_grant(u64 ctx, const struct kvm_nest_ch_cpuid *t, u32 n)
+void kn_grant(u64 ctx, const struct kvm_nest_ch_cpuid *t, u32 n,
+	      const struct kvm_nest_ch_msr *m, u32 nm)
 {
 	struct kvm_nest_ch_delegate *h;
 	long ret;
@@ -112,12 +114,20 @@ void kn_grant(u64 ctx, const struct kvm_nest_ch_cpuid *t, u32 n)
 	if (!kn_depth() || !ctx)
 		return;
 	n = min_t(u32, n, KVM_NEST_DELEG_MAX_CPUID);
-	h = kzalloc(struct_size(h, cpuid, n), GFP_KERNEL);
+	nm = min_t(u32, nm, KVM_NEST_DELEG_MAX_MSR);
+	h = kzalloc(struct_size(h, cpuid, n) + array_size(nm, sizeof(*m)),
+		    GFP_KERNEL);
 	if (!h)
 		return;
 	h->ctx = ctx;
 	h->classes = KVM_NEST_DELEG_CPUID | KVM_NEST_DELEG_PAUSE;
 	h->nr_cpuid = kn_deleg_filter(t, n, h->cpuid);
+	/* The MSRs follow the entries kept. */
+	if (nm) {
+		h->classes |= KVM_NEST_DELEG_RDMSR;
+		h->nr_msr = nm;
+		memcpy(&h->cpuid[h->nr_cpuid], m, array_size(nm, sizeof(*m)));
+	}
 	mutex_lock(&kn_grant_lock);
 	ret = kn_grant_send(h);
 	kn_grant_keep(h, ret);

@@ -6,10 +6,12 @@
 
 /*
  * As the hypervisor of our own VMs: let the kvm-nest parent answer the
- * CPUIDs (from @t, the vCPU's table as KVM holds it) and PAUSEs of the
- * vCPU that runs on @ctx.  Nothing happens without a parent.
+ * CPUIDs (from @t, the vCPU's table as KVM holds it), the reads of the
+ * @nm MSRs @m, and the PAUSEs of the vCPU that runs on @ctx.  Nothing
+ * happens without a parent.
  */
-void kn_grant(u64 ctx, const struct kvm_nest_ch_cpuid *t, u32 n);
+void kn_grant(u64 ctx, const struct kvm_nest_ch_cpuid *t, u32 n,
+	      const struct kvm_nest_ch_msr *m, u32 nm);
 /* Before anything that could change the answers: synchronous. */
 void kn_grant_revoke(u64 ctx);
 void kn_grant_revoke_all(void);

@@ -20,6 +20,13 @@ bool kn_answer_cpuid_find(struct kvm_vcpu *vcpu, u64 ctx,
 			      vcpu->arch.regs[VCPU_REGS_RCX], a);
 }
 
+bool kn_answer_rdmsr_find(struct kvm_vcpu *vcpu, u64 ctx, u64 *value)
+{
+	return kn_answer_may(vcpu) &&
+	       kn_deleg_rdmsr(vcpu->kvm, ctx, vcpu->arch.regs[VCPU_REGS_RCX],
+			      value);
+}
+
 bool kn_answer_pause_find(struct kvm_vcpu *vcpu, u64 ctx)
 {
 	return kn_answer_may(vcpu) &&
@@ -51,4 +58,17 @@ void kn_answer_cpuid(struct kvm_vcpu *vcpu, u64 ctx,
 	regs[VCPU_REGS_RCX] = a->ecx;
 	regs[VCPU_REGS_RDX] = a->edx;
 	kn_answer_done(vcpu, ctx);
+}
+
+/* As kvm_emulate_rdmsr(): EDX:EAX, each zero-extended. */
+void kn_answer_rdmsr(struct kvm_vcpu *vcpu, u64 ctx, u64 value)
+{
+	vcpu->arch.regs[VCPU_REGS_RAX] = lower_32_bits(value);
+	vcpu->arch.regs[VCPU_REGS_RDX] = upper_32_bits(value);
+	kn_answer_done(vcpu, ctx);
+}
+
+void kn_answer_msr_written(struct kvm_vcpu *vcpu, u64 ctx)
+{
+	kn_deleg_msr_written(vcpu->kvm, ctx, vcpu->arch.regs[VCPU_REGS_RCX]);
 }

@@ -15,6 +15,14 @@ bool kn_answer_cpuid_find(struct kvm_vcpu *vcpu, u64 ctx,
 			  struct kn_cpuid_answer *a);
 void kn_answer_cpuid(struct kvm_vcpu *vcpu, u64 ctx,
 		     const struct kn_cpuid_answer *a);
+/* The same for RDMSR of the MSR in ECX: its value. */
+bool kn_answer_rdmsr_find(struct kvm_vcpu *vcpu, u64 ctx, u64 *value);
+void kn_answer_rdmsr(struct kvm_vcpu *vcpu, u64 ctx, u64 value);
+/*
+ * L2 on @ctx writes the MSR in ECX: L0 stops answering its reads before
+ * L1 sees the write.
+ */
+void kn_answer_msr_written(struct kvm_vcpu *vcpu, u64 ctx);
 /* The same for PAUSE: yield as KVM would, L2 at CPL 0 or not. */
 bool kn_answer_pause_find(struct kvm_vcpu *vcpu, u64 ctx);
 void kn_answer_pause(struct kvm_vcpu *vcpu, u64 ctx, bool in_kernel);

@@ -134,8 +134,9 @@ static void kn_svm_learn_continue(struct kvm_vcpu *vcpu)
 }
 
 /*
- * L0's first look at an L2 exit: where it answers delegated ones.  With
- * accel off (the default) it costs one static branch.
+ * L0's first look at an L2 exit: where it answers delegated ones, and
+ * sees L2's WRMSRs before L1 does.  With accel off (the default) and no
+ * MSR ever delegated it costs two static branches.
  */
 static int kn_svm_exit_special(struct vcpu_svm *svm)
 {
@@ -143,6 +144,8 @@ static int kn_svm_exit_special(struct vcpu_svm *svm)
 
 	kn_hook_enter(kn_svm_redirects[KN_SVM_EXIT_SPECIAL].id);
 	ret = kn_svm_exit_special_orig(svm);
+	if (static_branch_unlikely(&kn_deleg_msrs))
+		kn_svm_msr_watch(kn_svm_vcpu(svm), svm);
 	if (static_branch_unlikely(&kn_accel))
 		ret = kn_svm_special_accel(svm, ret);
 	kn_hook_leave();

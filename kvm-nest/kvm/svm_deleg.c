@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Delegated exits on SVM: L0 answers an L2 CPUID from the table L1 gave
- * it, or yields for an L2 PAUSE, and moves L2 past the instruction,
+ * Delegated exits on SVM: L0 answers an L2 CPUID or RDMSR from the table
+ * L1 gave it, or yields for an L2 PAUSE, and moves L2 past the instruction,
  * leaving every register, RIP and the interrupt shadow as L1's own
  * handling and VMRUN would have.
  */
@@ -18,6 +18,14 @@ static_assert(sizeof(u32[MAX_INTERCEPT]) == KN_SVM_NESTED_CTL_INTERCEPTS_SIZE);
 
 #define KN_INSN_MAX		15
 #define KN_SVM_CS_L		BIT(9)	/* vmcb segment attrib: 64-bit code */
+/* The MSRPM: 2 bits (read, write) per MSR, 2 KiB per range. */
+#define KN_MSRPM_RANGE_BYTES	2048
+#define KN_MSRPM_RANGE_MSRS	(KN_MSRPM_RANGE_BYTES * 4)
+
+struct kn_svm_answer {
+	struct kn_cpuid_answer cpuid;
+	u64 msr;
+};
 
 /* KVM's struct x86_exception: only ever handed back to KVM. */
 struct kn_x86_exception {
@@ -37,6 +45,32 @@ static bool kn_l1_intercepts(void *svm, unsigned int bit)
  * Up to @n bytes at L2's linear address @lin, through L2's page tables
  * and L1's NPT, from L1's memory only.  How many it could read.
  */
+/*
+ * As nested_svm_exit_handled_msr() decides, for a read and for a write
+ * of @msr: L1 gets both.  L1's MSRPM is in L1's memory; if it cannot be
+ * read, KVM gives L1 the exit, which it then answers itself: not ours.
+ */
+static bool kn_l1_wants_msr(struct kvm_vcpu *vcpu, void *svm, u32 msr)
+{
+	static const u32 base[] = { 0, 0xc0000000, 0xc0010000 };
+	u64 pm = kn_member(svm, KN_SVM_NESTED_CTL_MSRPM_BASE_PA_OFFSET, u64);
+	unsigned int r;
+	u32 off, word;
+
+	if (!kn_l1_intercepts(svm, INTERCEPT_MSR_PROT))
+		return false;
+	for (r = 0; r < ARRAY_SIZE(base); r++)
+		if (msr - base[r] < KN_MSRPM_RANGE_MSRS)
+			break;
+	if (r == ARRAY_SIZE(base))	/* outside the map: always L1's */
+		return true;
+	off = r * KN_MSRPM_RANGE_BYTES + (msr - base[r]) / 4;
+	if (kvm_vcpu_read_guest(vcpu, pm + ALIGN_DOWN(off, 4), &word,
+				sizeof(word)))
+		return false;
+	return (word >> (2 * (msr & 0xf)) & 3) == 3;
+}
+
 static unsigned int kn_svm_fetch(struct kvm_vcpu *vcpu, u64 lin, u8 *buf,
 				 unsigned int n)
 {
@@ -68,13 +102,15 @@ static bool kn_legacy_prefix(u8 b)
 }
 
 /*
- * The length of the CPUID (or with @pause, PAUSE: F3 90) at L2's RIP, or
- * 0 if the bytes there are not one (L2 changed its code since, or they
- * cannot be read): without NRIPS nobody tells L0 where it ends.
+ * The length of the CPUID (0F A2), RDMSR (0F 32) or PAUSE (F3 90) at L2's
+ * RIP, as @code says, or 0 if the bytes there are not one (L2 changed
+ * its code since, or they cannot be read): without NRIPS nobody tells L0
+ * where it ends.
  */
 static unsigned int kn_svm_insn_len(struct kvm_vcpu *vcpu, struct vmcb *vmcb,
-				    bool long64, bool pause)
+				    bool long64, u32 code)
 {
+	u8 op = code == SVM_EXIT_MSR ? 0x32 : 0xa2;
 	u64 rip = vcpu->arch.regs[VCPU_REGS_RIP];
 	unsigned int have, i = 0;
 	u8 b[KN_INSN_MAX], rex = 0;
@@ -87,15 +123,15 @@ static unsigned int kn_svm_insn_len(struct kvm_vcpu *vcpu, struct vmcb *vmcb,
 		rep |= b[i] == 0xf3;
 	if (long64 && i < have && (b[i] & 0xf0) == 0x40)
 		rex = b[i++];
-	if (pause)	/* REX.B would make it XCHG r8, rax */
+	if (code == SVM_EXIT_PAUSE)	/* REX.B would make it XCHG r8, rax */
 		return i < have && b[i] == 0x90 && rep && !(rex & 1) ? i + 1 : 0;
-	return i + 2 <= have && b[i] == 0x0f && b[i + 1] == 0xa2 ? i + 2 : 0;
+	return i + 2 <= have && b[i] == 0x0f && b[i + 1] == op ? i + 2 : 0;
 }
 
 /* Whether L0 may answer this exit: L1 would get it, and it delegated it. */
 static bool kn_svm_may_delegate(struct kvm_vcpu *vcpu, void *svm,
 				struct vmcb *vmcb, u64 ctx,
-				struct kn_cpuid_answer *a)
+				struct kn_svm_answer *a)
 {
 	/* An event being delivered stays with KVM. */
 	if (vmcb->control.exit_int_info & SVM_EXITINTINFO_VALID)
@@ -104,7 +140,12 @@ static bool kn_svm_may_delegate(struct kvm_vcpu *vcpu, void *svm,
 	case SVM_EXIT_CPUID:
 		return vmcb->save.cpl == 0 &&
 		       kn_l1_intercepts(svm, INTERCEPT_CPUID) &&
-		       kn_answer_cpuid_find(vcpu, ctx, a);
+		       kn_answer_cpuid_find(vcpu, ctx, &a->cpuid);
+	case SVM_EXIT_MSR:
+		return vmcb->control.exit_info_1 == 0 &&
+		       kn_l1_wants_msr(vcpu, svm,
+				       vcpu->arch.regs[VCPU_REGS_RCX]) &&
+		       kn_answer_rdmsr_find(vcpu, ctx, &a->msr);
 	case SVM_EXIT_PAUSE:
 		return kn_l1_intercepts(svm, INTERCEPT_PAUSE) &&
 		       kn_answer_pause_find(vcpu, ctx);
@@ -116,8 +157,8 @@ bool kn_svm_delegate(struct kvm_vcpu *vcpu, void *svm)
 {
 	struct vmcb *vmcb = kn_member(svm, KN_SVM_VMCB_OFFSET, struct vmcb *);
 	u64 ctx = kn_member(svm, KN_SVM_NESTED_VMCB12_GPA_OFFSET, u64);
-	bool pause = vmcb->control.exit_code == SVM_EXIT_PAUSE;
-	struct kn_cpuid_answer a;
+	u32 code = vmcb->control.exit_code;
+	struct kn_svm_answer a;
 	unsigned int len;
 	bool long64;
 	u64 next;
@@ -126,17 +167,29 @@ bool kn_svm_delegate(struct kvm_vcpu *vcpu, void *svm)
 		return false;
 	long64 = (vmcb->save.efer & EFER_LMA) &&
 		 (vmcb->save.cs.attrib & KN_SVM_CS_L);
-	len = kn_svm_insn_len(vcpu, vmcb, long64, pause);
+	len = kn_svm_insn_len(vcpu, vmcb, long64, code);
 	if (!len)
 		return false;
 	next = vcpu->arch.regs[VCPU_REGS_RIP] + len;
 	/* KVM's skip moves RIP here rather than run its emulator. */
 	kn_member(svm, KN_SVM_NEXT_RIP_OFFSET, u64) = long64 ? next : (u32)next;
-	if (pause)
+	if (code == SVM_EXIT_PAUSE)
 		kn_answer_pause(vcpu, ctx, vmcb->save.cpl == 0);
+	else if (code == SVM_EXIT_MSR)
+		kn_answer_rdmsr(vcpu, ctx, a.msr);
 	else
-		kn_answer_cpuid(vcpu, ctx, &a);
+		kn_answer_cpuid(vcpu, ctx, &a.cpuid);
 	return true;
+}
+
+void kn_svm_msr_watch(struct kvm_vcpu *vcpu, void *svm)
+{
+	struct vmcb *vmcb = kn_member(svm, KN_SVM_VMCB_OFFSET, struct vmcb *);
+	u64 ctx = kn_member(svm, KN_SVM_NESTED_VMCB12_GPA_OFFSET, u64);
+
+	if (vmcb->control.exit_code == SVM_EXIT_MSR &&
+	    vmcb->control.exit_info_1 == 1)
+		kn_answer_msr_written(vcpu, ctx);
 }
 
 #endif

@@ -9,5 +9,7 @@
  * it did (L2 resumes past the instruction), false for the stock path.
  */
 bool kn_svm_delegate(struct kvm_vcpu *vcpu, void *svm);
+/* At every L2 exit while MSRs are delegated: L2's WRMSRs end their answers. */
+void kn_svm_msr_watch(struct kvm_vcpu *vcpu, void *svm);
 
 #endif

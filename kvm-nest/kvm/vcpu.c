@@ -1,16 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vCPU ioctls: where this kernel, as a hypervisor, sees the CPUID table
- * its VMM gives each vCPU of a VM, so that its kvm-nest parent may answer
- * that vCPU's CPUIDs (channel/grant.c).  A new table is revoked before
- * KVM takes it and granted after.
+ * and MSRs its VMM gives each vCPU of a VM, so that its kvm-nest parent
+ * may answer that vCPU's CPUIDs and reads of constant MSRs
+ * (channel/grant.c).  What the VMM sets is revoked before KVM takes it
+ * and granted after.
  */
 #include <linux/kvm_host.h>
 #include <linux/slab.h>
 
 #include "../channel/grant.h"
+#include "../deleg.h"
 #include "vcpu.h"
 #include "vendor.h"
+
+/*
+ * Exported by kvm (x86.c) with this signature in 6.1 and 6.12, but
+ * declared only in its private x86.h.
+ */
+bool kvm_msr_allowed(struct kvm_vcpu *vcpu, u32 index, u32 type);
 
 static long (*kn_vcpu_ioctl_orig)(struct file *filp, unsigned int ioctl,
 				  unsigned long arg);
@@ -26,25 +34,53 @@ static u64 kn_vcpu_ctx(struct kvm_vcpu *vcpu)
 	return self;
 }
 
-/* Under vcpu->mutex, which the ioctl holds: the table stays put. */
+/*
+ * The allowlisted MSRs the guest cannot change, as KVM answers the
+ * guest's RDMSR (the VMM's filter included); one KVM refuses is left
+ * out: the guest would get a fault, or the VMM the exit.  How many.
+ */
+static u32 kn_vcpu_msrs(struct kvm_vcpu *vcpu, struct kvm_nest_ch_msr *m)
+{
+	const struct kn_deleg_msr_range *r;
+	u32 i, idx, n = 0;
+	u64 v;
+
+	for (i = 0; i < kn_deleg_nr_msr_ranges; i++) {
+		r = &kn_deleg_msr_ranges[i];
+		for (idx = r->first; !r->guest_writable && idx <= r->last &&
+		     n < KVM_NEST_DELEG_MAX_MSR; idx++)
+			if (kvm_msr_allowed(vcpu, idx, KVM_MSR_FILTER_READ) &&
+			    !kvm_get_msr(vcpu, idx, &v))
+				m[n++] = (struct kvm_nest_ch_msr){
+					.index = idx, .value = v,
+				};
+	}
+	return n;
+}
+
+/* Under vcpu->mutex, which the ioctl holds: table and MSRs stay put. */
 static void kn_vcpu_grant(struct kvm_vcpu *vcpu)
 {
 	u32 i, n = min(vcpu->arch.cpuid_nent, KVM_NEST_DELEG_MAX_CPUID);
 	const struct kvm_cpuid_entry2 *e = vcpu->arch.cpuid_entries;
 	struct kvm_nest_ch_cpuid *t;
+	struct kvm_nest_ch_msr *m;
 
-	if (!n || !e)
-		return;
+	if (!e)
+		n = 0;
 	t = kcalloc(n, sizeof(*t), GFP_KERNEL);
-	if (!t)
-		return;
+	m = kcalloc(KVM_NEST_DELEG_MAX_MSR, sizeof(*m), GFP_KERNEL);
+	if (!t || !m)
+		goto out;
 	for (i = 0; i < n; i++)
 		t[i] = (struct kvm_nest_ch_cpuid){
 			.function = e[i].function, .index = e[i].index,
 			.flags = e[i].flags, .eax = e[i].eax, .ebx = e[i].ebx,
 			.ecx = e[i].ecx, .edx = e[i].edx,
 		};
-	kn_grant(kn_vcpu_ctx(vcpu), t, n);
+	kn_grant(kn_vcpu_ctx(vcpu), t, n, m, kn_vcpu_msrs(vcpu, m));
+out:
+	kfree(m);
 	kfree(t);
 }
 
@@ -52,15 +88,16 @@ static long kn_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 			  unsigned long arg)
 {
 	struct kvm_vcpu *vcpu = filp->private_data;
-	bool cpuid = ioctl == KVM_SET_CPUID2 || ioctl == KVM_SET_CPUID;
+	bool set = ioctl == KVM_SET_CPUID2 || ioctl == KVM_SET_CPUID ||
+		   ioctl == KVM_SET_MSRS;
 	long ret;
 
 	kn_hook_enter(kn_vcpu_redirects[0].id);
-	if (cpuid)
+	if (set)
 		kn_grant_revoke(kn_vcpu_ctx(vcpu));
 	ret = kn_vcpu_ioctl_orig(filp, ioctl, arg);
-	/* Failed or not, what KVM holds now is the table to grant. */
-	if (cpuid)
+	/* Failed or not, what KVM holds now is what to grant. */
+	if (set)
 		kn_vcpu_grant(vcpu);
 	kn_hook_leave();
 	return ret;

@@ -59,6 +59,8 @@ static bool kn_vmx_reflect(struct kvm_vcpu *vcpu)
 	bool ret = true;
 
 	kn_hook_enter(kn_vmx_redirects[0].id);
+	if (static_branch_unlikely(&kn_deleg_msrs))
+		kn_vmx_msr_watch(vcpu, kn_vmx_exit_code(vcpu), ctx);
 	if (static_branch_unlikely(&kn_accel) &&
 	    kn_vmx_delegate(vcpu, kn_vmx_of(vcpu), kn_vmx_exit_code(vcpu),
 			    ctx))

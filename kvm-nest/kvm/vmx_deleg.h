@@ -10,5 +10,7 @@
  * instruction; false for the stock path.  Before KVM reflects anything.
  */
 bool kn_vmx_delegate(struct kvm_vcpu *vcpu, void *vmx, u32 basic, u64 ctx);
+/* At every L2 exit while MSRs are delegated: L2's WRMSRs end their answers. */
+void kn_vmx_msr_watch(struct kvm_vcpu *vcpu, u32 basic, u64 ctx);
 
 #endif

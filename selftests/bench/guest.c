@@ -125,17 +125,18 @@ static void other_exit(const struct kn_l2x_ops *x, struct kn_l2 *l2)
 }
 
 /*
- * Tells a kvm-nest below that it may answer L2's CPUID leaf 0 as this
- * hypervisor does (zeros), and L2's PAUSE (this L1 only skips it). Whether
- * it does is its accel switch: that is what the bench's stock and kvm-nest
- * configurations differ in.
+ * Tells a kvm-nest below that it may answer L2's CPUID leaf 0 and RDMSR of
+ * KNB_MSR as this hypervisor does (zeros), and L2's PAUSE (this L1 only
+ * skips it). Whether it does is its accel switch: that is what the bench's
+ * stock and kvm-nest configurations differ in.
  */
-static void delegate_cpuid(const struct kn_l2 *l2)
+static void delegate(const struct kn_l2 *l2)
 {
 	static struct kvm_nest_ch_hello hello;
 	static struct {
 		struct kvm_nest_ch_delegate h;
 		struct kvm_nest_ch_cpuid leaf0;
+		struct kvm_nest_ch_msr msr;
 	} pol;
 	int64_t ret;
 
@@ -144,12 +145,14 @@ static void delegate_cpuid(const struct kn_l2 *l2)
 			 sizeof(hello)))
 		return;		/* no kvm-nest below */
 	pol.h.ctx = l2->ctx;
-	pol.h.classes = KVM_NEST_DELEG_CPUID | KVM_NEST_DELEG_PAUSE;
+	pol.h.classes = KVM_NEST_DELEG_CPUID | KVM_NEST_DELEG_RDMSR | KVM_NEST_DELEG_PAUSE;
 	pol.h.nr_cpuid = 1;
+	pol.h.nr_msr = 1;
+	pol.msr.index = KNB_MSR;
 	ret = kn_hypercall(KVM_NEST_HC, KVM_NEST_CH_DELEGATE, (uint64_t)&pol,
 			   sizeof(pol));
 	if (ret)
-		KN_GUEST_FAIL("kvm-nest refused the CPUID/PAUSE policy (RAX)", ret, 0);
+		KN_GUEST_FAIL("kvm-nest refused the CPUID/RDMSR/PAUSE policy (RAX)", ret, 0);
 }
 
 /* The bench's minimal L1 hypervisor: it answers every op of its L2 itself. */
@@ -160,9 +163,11 @@ static void hypervisor(void)
 	uint64_t root;
 
 	kn_l2_init(&l2, l2_main, 0);
-	delegate_cpuid(&l2);
+	delegate(&l2);
 	x->intercept_pause(&l2);
+	/* Writes too: kvm-nest answers only MSRs whose writes it sees first. */
 	x->intercept_rdmsr(&l2, KNB_MSR);
+	x->intercept_wrmsr(&l2, KNB_MSR);
 	root = kn_tdp_build(x->fmt, knb_params.mem_size, knb_params.lazy,
 			    knb_params.lazy_size);
 	if (!x->paging(&l2, root))

@@ -23,7 +23,11 @@
  *     never the policy's; another VM with the same vmcb12/vmcs12 address
  *     is not affected;
  *  7. the vCPU's nested state saved and loaded back (KVM_GET/SET_NESTED_
- *     STATE) between two bursts of L2: delegation goes on, exactly.
+ *     STATE) between two bursts of L2: delegation goes on, exactly;
+ *  8. RDMSR: L1 also delegates MSRs it intercepts; same answers (compared
+ *     by L2 itself and here), exact counts, MSRs L1 does not intercept
+ *     for reads and writes are never answered from the policy (SVM), and
+ *     an L2 WRMSR of a delegated MSR reaches L1 and ends its delegation.
  * L0 arms delegation only once it has seen an L2 exit reach L1, so each
  * switch to accel 1 starts with warm-up round trips (not counted).
  */
@@ -48,6 +52,8 @@ static struct {
 	int accel0;			/* accel before the test, restored at exit */
 	/* L1's tables, and the policies of them it gives L0 */
 	struct kn_dl1_table t, t2, pol, pol2;
+	struct kn_dl1_table mpol;	/* pol and MSRs */
+	unsigned int msr_hits;		/* of kn_dl1_msrs: delegable ones */
 } g;
 
 static void accel_restore(void)
@@ -596,6 +602,201 @@ static void other_vm(struct kn_dl1 *a)
 	kn_dl1_stop(&b);
 }
 
+/* 8. RDMSR. */
+#define MSR_ALL		(KN_DL1_RD | KN_DL1_WR)
+#define MSR_KEPT	0x345	/* L1 intercepts it but keeps it to itself */
+#define MSR_WRITTEN	0x1a0
+
+/*
+ * L1's MSR policy: what it intercepts both ways, but MSR_KEPT; on SVM
+ * also what it does not fully intercept, with values that are not L1's
+ * answers, which L0 must never give.
+ */
+static void msr_tables(void)
+{
+	g.mpol = g.pol;
+	for (unsigned int i = 0; i < kn_dl1_nr_msrs; i++) {
+		const struct kn_dl1_msr *m = &kn_dl1_msrs[i];
+		bool all = m->icpt == MSR_ALL && m->index != MSR_KEPT;
+
+		if (!all && (m->icpt == MSR_ALL || kn_vendor != KN_AMD))
+			continue;
+		g.mpol.m[g.mpol.nm++] = (struct kvm_nest_ch_msr){
+			.index = m->index, .value = all ? m->value : ~m->value,
+		};
+		g.msr_hits += all;
+	}
+}
+
+static bool msr_delegable(uint32_t index)
+{
+	int i = kn_dl1_msr_find(index);
+
+	return i >= 0 && kn_dl1_msrs[i].icpt == MSR_ALL && index != MSR_KEPT;
+}
+
+/* Whether L1 gets L2's reads of @index: VMX always (no MSR bitmap). */
+static bool msr_l1_reads(uint32_t index)
+{
+	int i = kn_dl1_msr_find(index);
+
+	return kn_vendor != KN_AMD || (i >= 0 && kn_dl1_msrs[i].icpt & KN_DL1_RD);
+}
+
+static void msr_queries(struct kn_dl1 *t, const uint32_t *q, unsigned int n)
+{
+	memcpy(t->j->mq, q, n * sizeof(*q));
+	t->j->nmq = n;
+}
+
+static void msr_grant(struct kn_dl1 *t, const char *what)
+{
+	int64_t r = kn_dl1_delegate(t, t->ctx, KVM_NEST_DELEG_CPUID | KVM_NEST_DELEG_RDMSR,
+				    0, &g.mpol);
+
+	if (r)
+		kn_diag("%s: granting CPUID and %u MSRs: %ld", what, g.mpol.nm, r);
+}
+
+#define PLAN_MSR_SAME 6
+static void msr_same(struct kn_dl1 *t)
+{
+	static const uint32_t seq[] = {
+		0xfe, 0x10a, 0x1a0, 0xc0011029, MSR_KEPT, 0xce, 0x8b, 0xfe, 0x1a0,
+	};
+	unsigned int n = sizeof(seq) / sizeof(seq[0]), hits = 0, icpt = 0, wrong = 0;
+	uint64_t r0[KN_DL1_MAX_Q];
+	struct kn_dl1_delta d0, d1;
+	int g8b = kn_dl1_msr_find(0x8b), gce = kn_dl1_msr_find(0xce);
+
+	for (unsigned int i = 0; i < n; i++) {
+		hits += msr_delegable(seq[i]);
+		icpt += msr_l1_reads(seq[i]);
+	}
+	msr_grant(t, "RDMSR same answers");
+	kn_accel_set(0);
+	msr_queries(t, seq, n);
+	t->j->mcheck = 0;
+	kn_dl1_run(t, KN_DL2_MSRS, &d0);
+	memcpy(r0, t->j->mres, sizeof(r0));
+	for (unsigned int i = 0; i < n; i++) {
+		int k = kn_dl1_msr_find(seq[i]);
+
+		if (msr_l1_reads(seq[i]) && r0[i] != kn_dl1_msrs[k].value && !wrong++)
+			kn_diag("RDMSR %#x: %#lx, L1's answer is %#lx", seq[i], r0[i],
+				kn_dl1_msrs[k].value);
+	}
+	kn_ok(!wrong, "RDMSR same answers: accel 0: %u RDMSRs, those L1 takes answered as L1 does (%u wrong)",
+	      n, wrong);
+	kn_ok(d0.ok && d0.l1_rdmsr == icpt && d0.delegated == 0,
+	      "RDMSR same answers: accel 0: L1 saw %lu of %u RDMSRs (expected %u), delegated %lu (expected 0)",
+	      d0.l1_rdmsr, n, icpt, d0.delegated);
+
+	if (!warm(t, "RDMSR same answers"))
+		kn_diag("RDMSR same answers: continuing unarmed");
+	memcpy(t->j->mref, r0, sizeof(r0));
+	t->j->mcheck = 1;
+	kn_dl1_run(t, KN_DL2_MSRS, &d1);
+	t->j->mcheck = 0;
+	wrong = 0;
+	for (unsigned int i = 0; i < n; i++)
+		if (r0[i] != t->j->mres[i] && !wrong++)
+			kn_diag("RDMSR %#x with accel 1: %#lx, accel 0 gave %#lx", seq[i],
+				t->j->mres[i], r0[i]);
+	kn_ok(!wrong && !t->j->l2_bad,
+	      "RDMSR same answers: accel 1 gives byte for byte what accel 0 gave (L2 found %lu of %u differ, we %u)",
+	      t->j->l2_bad, n, wrong);
+	kn_ok(d1.ok && d1.delegated == hits,
+	      "RDMSR same answers: accel 1: ctx doll delegated %lu, expected %u", d1.delegated, hits);
+	kn_ok(d1.ok && d1.l1_rdmsr == icpt - hits && d1.msr == n,
+	      "RDMSR same answers: accel 1: L1 saw %lu RDMSRs (expected %u), ctx doll counted %lu MSR exits (expected %u)",
+	      d1.l1_rdmsr, icpt - hits, d1.msr, n);
+	if (kn_vendor != KN_AMD) {
+		kn_skip("VMX: our L1 has no MSR bitmap, it takes every RDMSR and WRMSR");
+		return;
+	}
+	/* In the policy with other values: 0x8b not intercepted, 0xce not for writes. */
+	kn_ok(t->j->mres[6] != ~kn_dl1_msrs[g8b].value && t->j->mres[6] == r0[6] &&
+	      t->j->mres[5] == kn_dl1_msrs[gce].value,
+	      "RDMSR not fully intercepted: 0x8b answered %#lx by L0 for L1 (the policy says %#lx), 0xce %#lx by L1 (the policy says %#lx)",
+	      t->j->mres[6], ~kn_dl1_msrs[g8b].value, t->j->mres[5], ~kn_dl1_msrs[gce].value);
+}
+
+static const uint32_t msr_hits[] = { 0xfe, 0x10a, 0x1a0, 0xc0011029 };
+
+static void msr_burst(struct kn_dl1 *t, const uint32_t *q, unsigned int nq,
+		      unsigned long n, struct kn_dl1_delta *d)
+{
+	msr_queries(t, q, nq);
+	t->j->n = (uint32_t)n;
+	kn_dl1_run(t, KN_DL2_MSR_BURST, d);
+}
+
+#define PLAN_MSR_COUNTS 6
+static void msr_counts(struct kn_dl1 *t, bool on)
+{
+	const char *m = on ? "accel 1" : "accel 0";
+	unsigned long n = g.n;
+	struct kn_dl1_delta d;
+
+	if (on)
+		warm(t, "RDMSR exact counts");
+	else
+		kn_accel_set(0);
+	msr_burst(t, msr_hits, sizeof(msr_hits) / sizeof(msr_hits[0]), n, &d);
+	kn_ok(d.ok && t->j->l2_bad == 0,
+	      "RDMSR exact counts: %s: %lu RDMSRs, %lu wrong answers", m, n, t->j->l2_bad);
+	kn_ok(d.ok && d.delegated == (on ? n : 0),
+	      "RDMSR exact counts: %s: ctx doll delegated %lu, expected %lu", m, d.delegated,
+	      on ? n : 0);
+	kn_ok(d.ok && d.reflected == (on ? 1 : n + 1),
+	      "RDMSR exact counts: %s: ctx doll reflected %lu, expected %lu", m, d.reflected,
+	      on ? 1 : n + 1);
+	kn_ok(d.ok && d.msr == n,
+	      "RDMSR exact counts: %s: ctx doll counted %lu MSR exits, expected %lu", m, d.msr, n);
+	kn_ok(d.l1_rdmsr == (on ? 0 : n),
+	      "RDMSR exact counts: %s: L1 saw %lu RDMSR exits, expected %lu", m, d.l1_rdmsr,
+	      on ? 0 : n);
+	kn_ok(d.ok && d.vmrun == (on ? 1 : n + 1),
+	      "RDMSR exact counts: %s: L1 doll counted %lu VMRUN/VMRESUME exits (%#x), expected %lu",
+	      m, d.vmrun, kn_dl1_vmrun_code(), on ? 1 : n + 1);
+}
+
+#define PLAN_MSR_WRITE 4
+static void msr_write(struct kn_dl1 *t)
+{
+	static const uint32_t others[] = { 0xfe, 0x10a, 0xc0011029 };
+	static const uint32_t written[] = { MSR_WRITTEN };
+	int k = kn_dl1_msr_find(MSR_WRITTEN);
+	uint64_t v = 0x4b4e000077770001UL;
+	struct kn_dl1_delta d;
+
+	msr_grant(t, "RDMSR after WRMSR");
+	warm(t, "RDMSR after WRMSR");
+	msr_burst(t, written, 1, 10, &d);
+	if (d.delegated != 10)
+		kn_diag("RDMSR after WRMSR: before the write %lu of 10 delegated", d.delegated);
+	t->j->wr_msr = MSR_WRITTEN;
+	t->j->wr_val = v;
+	kn_dl1_run(t, KN_DL2_MSR_WRITE, &d);
+	kn_ok(d.ok && d.l1_wrmsr == 1 && t->j->mval[k] == v && d.l1_rdmsr == 1 &&
+	      t->j->mres[0] == v,
+	      "RDMSR after WRMSR: L1 saw %lu WRMSR (now %#lx) and %lu RDMSR, L2 read %#lx (expected %#lx)",
+	      d.l1_wrmsr, t->j->mval[k], d.l1_rdmsr, t->j->mres[0], v);
+	kn_ok(d.ok && d.delegated == 0 && d.reflected == 3,
+	      "RDMSR after WRMSR: delegated %lu (expected 0), reflected %lu (expected 3: WRMSR, RDMSR, VMMCALL)",
+	      d.delegated, d.reflected);
+	msr_burst(t, written, 1, 50, &d);
+	kn_ok(d.ok && d.delegated == 0 && d.l1_rdmsr == 50 && !t->j->l2_bad,
+	      "RDMSR after WRMSR: %#x stays with L1: delegated %lu, L1 saw %lu of 50, %lu wrong",
+	      MSR_WRITTEN, d.delegated, d.l1_rdmsr, t->j->l2_bad);
+	msr_burst(t, others, sizeof(others) / sizeof(others[0]), 50, &d);
+	kn_ok(d.ok && d.delegated == 50 && d.l1_rdmsr == 0 && !t->j->l2_bad,
+	      "RDMSR after WRMSR: the other MSRs stay delegated: %lu of 50, L1 saw %lu, %lu wrong",
+	      d.delegated, d.l1_rdmsr, t->j->l2_bad);
+	t->j->mval[k] = kn_dl1_msrs[k].value;
+}
+
 int main(int argc, char **argv)
 {
 	static struct kn_dl1 a;
@@ -613,12 +814,14 @@ int main(int argc, char **argv)
 	}
 	tables();
 	kn_dl1_start(&a, KN_MEM_DEFAULT, &g.t, &g.t2);
+	msr_tables();	/* needs the vendor */
 	if (!kn_accounting(&why))
 		kn_bail("kvm-nest accounting: %s: delegation cannot be tested without kvm-nest", why);
 	g.accel0 = kn_accel_get();
 	atexit(accel_restore);
 	kn_plan(2 + PLAN_SAME + PLAN_COUNTS + 2 * PLAN_FORMS + PLAN_REVOKE +
-		PLAN_RACE + PLAN_NOICPT + PLAN_NSTATE + PLAN_HOSTILE + PLAN_OTHER);
+		PLAN_RACE + PLAN_NOICPT + PLAN_NSTATE + PLAN_HOSTILE + PLAN_OTHER +
+		PLAN_MSR_SAME + 2 * PLAN_MSR_COUNTS + PLAN_MSR_WRITE);
 	kn_diag("%s, vmcb12/vmcs12 at %#lx, accel was %d", kn_vendor == KN_AMD ? "SVM" : "VMX",
 		a.ctx, g.accel0);
 
@@ -642,6 +845,10 @@ int main(int argc, char **argv)
 	race(&a);
 	no_intercept(&a);
 	nested_state(&a);
+	msr_same(&a);
+	msr_counts(&a, true);
+	msr_counts(&a, false);
+	msr_write(&a);
 	hostile(&a, early);
 	other_vm(&a);
 

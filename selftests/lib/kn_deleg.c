@@ -36,15 +36,26 @@ unsigned int kn_cpuid_len(const volatile uint8_t *p)
 	return p[i] == 0x0f && p[i + 1] == 0xa2 ? i + 2 : 0;
 }
 
-size_t kn_deleg_put(void *buf, uint64_t ctx, uint32_t classes, uint32_t flags,
-		    const struct kvm_nest_ch_cpuid *t, uint32_t n)
+size_t kn_deleg_put_msr(void *buf, uint64_t ctx, uint32_t classes, uint32_t flags,
+			const struct kvm_nest_ch_cpuid *t, uint32_t n,
+			const struct kvm_nest_ch_msr *m, uint32_t nm)
 {
 	struct kvm_nest_ch_delegate h = {
 		.ctx = ctx, .classes = classes, .flags = flags, .nr_cpuid = n,
+		.nr_msr = nm,
 	};
+	size_t len = sizeof(h) + n * sizeof(*t);
 
 	memcpy(buf, &h, sizeof(h));
 	if (n)
 		memcpy((uint8_t *)buf + sizeof(h), t, n * sizeof(*t));
-	return sizeof(h) + n * sizeof(*t);
+	if (nm)
+		memcpy((uint8_t *)buf + len, m, nm * sizeof(*m));
+	return len + nm * sizeof(*m);
+}
+
+size_t kn_deleg_put(void *buf, uint64_t ctx, uint32_t classes, uint32_t flags,
+		    const struct kvm_nest_ch_cpuid *t, uint32_t n)
+{
+	return kn_deleg_put_msr(buf, ctx, classes, flags, t, n, NULL, 0);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * CPUID delegation policies (KVM_NEST_CH_DELEGATE) as a test hypervisor
+ * CPUID and RDMSR delegation policies (KVM_NEST_CH_DELEGATE) as a test hypervisor
  * keeps and sends them: the lookup L0 must do (guest and host code), the
  * CPUID decoder an L1 without NRIPS needs to skip prefixed forms (guest
  * code), and the wire format (host code).
@@ -33,5 +33,9 @@ unsigned int kn_cpuid_len(const volatile uint8_t *p);
 /* Host: writes a DELEGATE buffer (header, @n entries) to @buf; its length. */
 size_t kn_deleg_put(void *buf, uint64_t ctx, uint32_t classes, uint32_t flags,
 		    const struct kvm_nest_ch_cpuid *t, uint32_t n);
+/* The same with @nm MSRs after the entries. */
+size_t kn_deleg_put_msr(void *buf, uint64_t ctx, uint32_t classes, uint32_t flags,
+			const struct kvm_nest_ch_cpuid *t, uint32_t n,
+			const struct kvm_nest_ch_msr *m, uint32_t nm);
 
 #endif

@@ -16,6 +16,31 @@
 static struct kn_dl1_job job;
 static struct kn_l2 l2;
 
+/*
+ * Values with both halves and their high bits set, so that a lost EDX or
+ * a sign extension would show. 0x345 L1 keeps to itself; 0xce it lets
+ * L2 write without seeing it; 0x8b it does not intercept at all.
+ */
+const struct kn_dl1_msr kn_dl1_msrs[] = {
+	{ 0xfe, KN_DL1_RD | KN_DL1_WR, 0x80000fe1c0de0fe1UL },
+	{ 0x10a, KN_DL1_RD | KN_DL1_WR, 0x8000010ac0de010aUL },
+	{ 0x1a0, KN_DL1_RD | KN_DL1_WR, 0x800001a0c0de01a0UL },
+	{ 0xc0011029, KN_DL1_RD | KN_DL1_WR, 0x80001029c0de1029UL },
+	{ 0x345, KN_DL1_RD | KN_DL1_WR, 0x80000345c0de0345UL },
+	{ 0xce, KN_DL1_RD, 0x800000cec0de00ceUL },
+	{ 0x8b, 0, 0 },
+};
+const unsigned int kn_dl1_nr_msrs = sizeof(kn_dl1_msrs) / sizeof(kn_dl1_msrs[0]);
+_Static_assert(sizeof(kn_dl1_msrs) / sizeof(kn_dl1_msrs[0]) <= KN_DL1_MAX_M, "KN_DL1_MAX_M");
+
+int kn_dl1_msr_find(uint32_t index)
+{
+	for (unsigned int i = 0; i < kn_dl1_nr_msrs; i++)
+		if (kn_dl1_msrs[i].index == index)
+			return (int)i;
+	return -1;
+}
+
 /* Guest code (L1 and L2), and host code. */
 struct kn_cpuid kn_dl1_answer(const struct kn_dl1_table *t, uint32_t leaf,
 			      uint32_t sub)
@@ -66,6 +91,25 @@ static void l2_main(uint64_t arg)
 			KN_GUEST_SYNC(KN_DL2_SYNC, 0);
 			l2_burst();
 			break;
+		case KN_DL2_MSRS:
+			for (uint32_t i = 0; i < job.nmq; i++) {
+				job.mres[i] = kn_rdmsr(job.mq[i]);
+				if (job.mcheck && job.mres[i] != job.mref[i])
+					job.l2_bad++;
+			}
+			break;
+		case KN_DL2_MSR_BURST:
+			for (uint32_t i = 0; i < job.n; i++) {
+				uint32_t m = job.mq[i % job.nmq];
+
+				if (kn_rdmsr(m) != job.mval[kn_dl1_msr_find(m)])
+					job.l2_bad++;
+			}
+			break;
+		case KN_DL2_MSR_WRITE:
+			kn_wrmsr(job.wr_msr, job.wr_val);
+			job.mres[0] = kn_rdmsr(job.wr_msr);
+			break;
 		case KN_DL2_BATCHES:
 			for (uint32_t b = 0; b < job.batches; b++) {
 				if (b) {
@@ -100,6 +144,25 @@ static void l1_cpuid(void)
 			KN_GUEST_FAIL("CPUID exit of L2 at no CPUID (rip)", s.rip, 0);
 	}
 	l2.ops->skip(&l2, len);
+}
+
+/* L1: an RDMSR or WRMSR of L2 (2 bytes, 0F 32 or 0F 30) of one of its MSRs. */
+static void l1_msr(void)
+{
+	enum kn_l2x_exit k = kn_l2x()->kind(&l2);
+	int i = kn_dl1_msr_find((uint32_t)l2.gprs.rcx);
+
+	if (i < 0 || (k != KN_X_RDMSR && k != KN_X_WRMSR))
+		KN_GUEST_FAIL("unexpected L2 exit (code, msr)", l2.exit, l2.gprs.rcx);
+	if (k == KN_X_RDMSR) {
+		l2.gprs.rax = (uint32_t)job.mval[i];
+		l2.gprs.rdx = job.mval[i] >> 32;
+		job.l1_rdmsr++;
+	} else {
+		job.mval[i] = (uint32_t)l2.gprs.rax | l2.gprs.rdx << 32;
+		job.l1_wrmsr++;
+	}
+	l2.ops->skip(&l2, 2);
 }
 
 /* L1: the HLT after kn_cpuid_forms(): the state its CPUIDs must leave. */
@@ -158,6 +221,9 @@ static void l1_run(void)
 		case KN_HLT_EXIT:
 			l1_hlt();
 			break;
+		case KN_OTHER_EXIT:
+			l1_msr();
+			break;
 		case KN_HYPERCALL_EXIT:
 			kn_l2_skip(&l2);
 			if (!job.more) {
@@ -195,6 +261,12 @@ static void l1_main(uint64_t arg)
 {
 	(void)arg;
 	kn_l2_init(&l2, l2_main, 0);
+	for (unsigned int i = 0; i < kn_dl1_nr_msrs; i++) {
+		if (kn_dl1_msrs[i].icpt & KN_DL1_RD)
+			kn_l2x()->intercept_rdmsr(&l2, kn_dl1_msrs[i].index);
+		if (kn_dl1_msrs[i].icpt & KN_DL1_WR)
+			kn_l2x()->intercept_wrmsr(&l2, kn_dl1_msrs[i].index);
+	}
 	KN_GUEST_SYNC(l2.ctx, l2.nrips);
 	for (;;) {
 		switch (job.op) {
@@ -248,6 +320,8 @@ void kn_dl1_start(struct kn_dl1 *t, uint64_t mem, const struct kn_dl1_table *t0,
 	t->j = KN_GUEST_VAR(&t->vm, job);
 	t->j->tab[0] = *t0;
 	t->j->tab[1] = *t1;
+	for (unsigned int i = 0; i < kn_dl1_nr_msrs; i++)
+		t->j->mval[i] = kn_dl1_msrs[i].value;
 	t->arena = kn_vm_alloc(&t->vm, KN_DL1_ARENA);
 	t->vcpu = kn_vcpu_add(&t->vm, l1_main, 0);
 	t->ctx = kn_vcpu_expect(t->vcpu, KN_UC_SYNC);
@@ -291,8 +365,10 @@ unsigned int kn_dl1_queue_pol(struct kn_dl1 *t, uint64_t ctx, uint32_t classes,
 			      uint32_t flags, const struct kn_dl1_table *tab)
 {
 	static uint8_t buf[KVM_NEST_CH_DELEGATE_MAX];
-	size_t len = kn_deleg_put(buf, ctx, classes, flags, tab ? tab->e : NULL,
-				  tab ? tab->n : 0);
+	bool msr = tab && classes & KVM_NEST_DELEG_RDMSR;
+	size_t len = kn_deleg_put_msr(buf, ctx, classes, flags, tab ? tab->e : NULL,
+				      tab ? tab->n : 0, msr ? tab->m : NULL,
+				      msr ? tab->nm : 0);
 
 	return kn_dl1_queue(t, kn_dl1_put(t, buf, len), len);
 }
@@ -350,6 +426,11 @@ int64_t kn_dl1_hello(struct kn_dl1 *t)
 	return call_one(t, KVM_NEST_CH_HELLO, kn_dl1_put(t, &h, sizeof(h)), sizeof(h));
 }
 
+uint32_t kn_dl1_msr_code(void)
+{
+	return kn_vendor == KN_AMD ? 0x7c : 31;	/* MSR / MSR_READ */
+}
+
 uint32_t kn_dl1_vmrun_code(void)
 {
 	return kn_vendor == KN_AMD ? 0x80 : 24;	/* VMRUN / VMRESUME */
@@ -357,7 +438,7 @@ uint32_t kn_dl1_vmrun_code(void)
 
 struct snap {
 	bool ok;
-	uint64_t cpuid, reflected, delegated, vmrun, l1doll_cpuid;
+	uint64_t cpuid, reflected, delegated, vmrun, l1doll_cpuid, msr;
 };
 
 /* Our L1 doll (pid and memory size tell our VMs apart) and its ctx doll. */
@@ -383,6 +464,7 @@ static void snap(const struct kn_dl1 *t, struct snap *s)
 			nl1, t->vm.mem_size, c ? "a" : "no", t->ctx);
 	if (c) {
 		s->cpuid = kn_doll_exits(&ds, c->id, kn_exit_code(KN_CPUID_EXIT));
+		s->msr = kn_doll_exits(&ds, c->id, kn_dl1_msr_code());
 		s->reflected = c->reflected;
 		err = kn_dollnl_u64((uint32_t)c->id, KVM_NEST_A_DOLL_DELEGATED, &s->delegated);
 		if (err) {
@@ -428,6 +510,7 @@ void kn_dl1_run_mid(struct kn_dl1 *t, uint32_t l2op, struct kn_dl1_delta *d,
 	t->j->l2op = l2op;
 	t->j->l2_bad = t->j->l1_cpuid = t->j->l1_hlt = 0;
 	t->j->hlt_bad = 0;
+	t->j->l1_rdmsr = t->j->l1_wrmsr = 0;
 	t->j->op = KN_DL1_RUN;
 	if (d)
 		snap(t, &a);
@@ -447,6 +530,9 @@ void kn_dl1_run_mid(struct kn_dl1 *t, uint32_t l2op, struct kn_dl1_delta *d,
 	d->vmrun = b.vmrun - a.vmrun;
 	d->l1doll_cpuid = b.l1doll_cpuid - a.l1doll_cpuid;
 	d->l1_cpuid = t->j->l1_cpuid;
+	d->msr = b.msr - a.msr;
+	d->l1_rdmsr = t->j->l1_rdmsr;
+	d->l1_wrmsr = t->j->l1_wrmsr;
 }
 
 void kn_dl1_run(struct kn_dl1 *t, uint32_t l2op, struct kn_dl1_delta *d)

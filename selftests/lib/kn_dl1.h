@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A test L1 that delegates (issue 6). Guest code: an L1 that runs one L2
- * and answers its CPUIDs from a table of its own, and an L2 that runs
+ * and answers its CPUIDs from a table of its own and its RDMSRs of the
+ * MSRs of kn_dl1_msrs (taking its WRMSRs of them), and an L2 that runs
  * jobs (CPUID sequences, bursts, kn_cpuforms.h, batches with a DELEGATE
  * by L1 between them). Host code: the driver, which queues L1's channel
  * calls (waiting out the rate limit), runs L2's jobs, and reads what
@@ -27,18 +28,38 @@
 #define KN_DL1_MAX_CALLS	300		/* calls queued at once */
 #define KN_DL1_MAX_B		12		/* batches of KN_DL2_BATCHES */
 #define KN_DL1_ARENA		(64UL << 10)	/* guest memory for call buffers */
+#define KN_DL1_MAX_M		8		/* MSRs of a table */
 
 /* What the host asks of L1 (job.op). */
 enum { KN_DL1_CALLS = 1, KN_DL1_RUN, KN_DL1_NATIVE, KN_DL1_END };
 /* What L2 does when L1 runs it (job.l2op); each ends with a VMMCALL. */
-enum { KN_DL2_SEQ = 1, KN_DL2_BURST, KN_DL2_FORMS, KN_DL2_BATCHES, KN_DL2_PAUSED };
+enum {
+	KN_DL2_SEQ = 1, KN_DL2_BURST, KN_DL2_FORMS, KN_DL2_BATCHES, KN_DL2_PAUSED,
+	KN_DL2_MSRS, KN_DL2_MSR_BURST, KN_DL2_MSR_WRITE,
+};
 /* KN_DL2_PAUSED: a burst, a SYNC to the host right from L2, a burst. */
 #define KN_DL2_SYNC		0x4b4e4c32
 
 struct kn_dl1_table {
 	uint32_t n;
 	struct kvm_nest_ch_cpuid e[KN_DL1_MAX_T];
+	/* MSRs: sent only with KVM_NEST_DELEG_RDMSR in the classes */
+	uint32_t nm;
+	struct kvm_nest_ch_msr m[KN_DL1_MAX_M];
 };
+
+/* What L1 intercepts of an MSR for L2 (kn_dl1_msr.icpt). */
+enum { KN_DL1_RD = 1, KN_DL1_WR = 2 };
+
+/* An MSR L1 knows: whether it intercepts it, and its first answer. */
+struct kn_dl1_msr {
+	uint32_t index, icpt;
+	uint64_t value;
+};
+
+/* L1's MSRs (guest and host code), fixed: L1 sets its intercepts once. */
+extern const struct kn_dl1_msr kn_dl1_msrs[];
+extern const unsigned int kn_dl1_nr_msrs;
 
 struct kn_dl1_query {
 	uint32_t leaf, sub;
@@ -63,6 +84,15 @@ struct kn_dl1_job {
 	uint32_t no_icpt;			/* KN_DL1_RUN: L1 lets CPUID be */
 	struct kn_cpuid res[KN_DL1_MAX_Q];	/* KN_DL2_SEQ: L2's results */
 	struct kn_cpuid native[KN_DL1_MAX_Q];	/* KN_DL1_NATIVE: L1's */
+	/* KN_DL2_MSRS, _MSR_BURST: L2 reads MSR mq[i % nmq] (n times) */
+	uint32_t nmq, mq[KN_DL1_MAX_Q];
+	uint64_t mres[KN_DL1_MAX_Q];		/* KN_DL2_MSRS: L2's results */
+	uint64_t mref[KN_DL1_MAX_Q];		/* and with mcheck, what they must be */
+	uint32_t mcheck;
+	uint32_t wr_msr;			/* KN_DL2_MSR_WRITE: L2 writes, then reads */
+	uint64_t wr_val;
+	uint64_t mval[KN_DL1_MAX_M];		/* L1's answers: kn_dl1_msrs, as written */
+	uint64_t l1_rdmsr, l1_wrmsr;		/* exits L1 saw */
 	uint64_t l2_bad;			/* wrong answers L2 got */
 	uint64_t l1_cpuid, l1_hlt;		/* exits L1 saw */
 	uint32_t hlt_bad;			/* KN_DL1_HLT_* that failed */
@@ -92,6 +122,8 @@ struct kn_dl1_delta {
 	uint64_t vmrun;			/* our L1 doll's VMRUN/VMRESUME exits */
 	uint64_t l1doll_cpuid;		/* and its CPUID exits: L1 makes none */
 	uint64_t l1_cpuid;		/* CPUID exits L1 saw */
+	uint64_t msr;			/* the ctx doll's MSR exits (SVM: reads and writes) */
+	uint64_t l1_rdmsr, l1_wrmsr;	/* MSR exits L1 saw */
 };
 
 /* Guest and host: what L1 answers with table @t, or its own way without. */
@@ -128,6 +160,10 @@ void kn_dl1_run_mid(struct kn_dl1 *t, uint32_t l2op, struct kn_dl1_delta *d,
 void kn_dl1_native(struct kn_dl1 *t);
 /* Diagnostics: our dolls and every level-2 doll, with their counts. */
 void kn_dl1_show_dolls(const struct kn_dl1 *t);
+/* Guest and host: the index of MSR @index in kn_dl1_msrs, or -1. */
+int kn_dl1_msr_find(uint32_t index);
+/* The exit code of L2's RDMSR (SVM: of its RDMSR and WRMSR). */
+uint32_t kn_dl1_msr_code(void);
 /* The exit code of L1's VMRUN (SVM) or VMRESUME (VMX). */
 uint32_t kn_dl1_vmrun_code(void);
 

@@ -14,6 +14,11 @@ unsigned int kn_dlbad_cases(struct kn_dlbad *c, uint64_t ctx, uint64_t mem)
 {
 	const uint64_t hdr = sizeof(struct kvm_nest_ch_delegate);
 	const uint64_t ent = sizeof(struct kvm_nest_ch_cpuid);
+	const uint64_t ment = sizeof(struct kvm_nest_ch_msr);
+	/* TSC, APIC_BASE, SPEC_CTRL, x2APIC ID, next to allowed ones, KERNEL_GS_BASE */
+	static const uint32_t unlisted[] = {
+		0x10, 0x1b, 0x48, 0x802, 0x1a1, 0x479, 0x492, 0xc0000102,
+	};
 	static const uint32_t runtime[] = {
 		0x1, 0x7, 0xb, 0xd, 0x12, 0x1f, 0x40000000, 0x40000001, 0x4fffffff,
 	};
@@ -48,11 +53,11 @@ unsigned int kn_dlbad_cases(struct kn_dlbad *c, uint64_t ctx, uint64_t mem)
 	b->n = 0;
 	b->len = hdr;
 	b->alt = -KVM_NEST_E2BIG;
-	CASE("reserved[0] set")->h.reserved[0] = 1;
-	CASE("reserved[1] set")->h.reserved[1] = 0x100;
-	CASE("reserved[2] set")->h.reserved[2] = 0x80000000;
+	CASE("nr_msr 1 (once reserved[0]), no MSR sent")->h.nr_msr = 1;
+	CASE("reserved[0] set")->h.reserved[0] = 0x100;
+	CASE("reserved[1] set")->h.reserved[1] = 0x80000000;
 	CASE("entry reserved set")->e[1].reserved = 1;
-	CASE("unknown class 1 << 1")->h.classes = KVM_NEST_DELEG_CPUID | 2;
+	CASE("unknown class 1 << 3")->h.classes = KVM_NEST_DELEG_CPUID | 8;
 	CASE("unknown class 1 << 31")->h.classes = 0x80000000;
 	CASE("unknown flag 1 << 1")->h.flags = 2;
 	CASE("unknown flag 1 << 31")->h.flags = 0x80000000;
@@ -74,6 +79,30 @@ unsigned int kn_dlbad_cases(struct kn_dlbad *c, uint64_t ctx, uint64_t mem)
 		snprintf(what[i], sizeof(what[i]), "leaf %#x, computed at run time", runtime[i]);
 		CASE(what[i])->e[1].function = runtime[i];
 	}
+	/* MSRs: base has two good ones (MTRRcap, MISC_ENABLE) with the class. */
+	base.h.classes |= KVM_NEST_DELEG_RDMSR;
+	base.h.nr_msr = base.nm = 2;
+	base.m[0] = (struct kvm_nest_ch_msr){ 0xfe, 0, 0x0bad0bad0bad0badUL };
+	base.m[1] = (struct kvm_nest_ch_msr){ 0x1a0, 0, 0x0bad0bad0bad0badUL };
+	for (unsigned int i = 0; i < sizeof(unlisted) / sizeof(unlisted[0]); i++) {
+		static char what[sizeof(unlisted) / sizeof(unlisted[0])][40];
+
+		snprintf(what[i], sizeof(what[i]), "MSR %#x, not allowlisted", unlisted[i]);
+		CASE(what[i])->m[1].index = unlisted[i];
+	}
+	b = CASE("MSR 0xfe twice");
+	b->m[1].index = 0xfe;
+	CASE("MSR reserved set")->m[1].reserved = 1;
+	CASE("MSRs but no RDMSR class")->h.classes = KVM_NEST_DELEG_CPUID;
+	b = CASE("33 MSRs (length to match)");
+	b->h.nr_msr = b->nm = KVM_NEST_DELEG_MAX_MSR + 1;
+	for (unsigned int i = 0; i < b->nm; i++)
+		b->m[i] = (struct kvm_nest_ch_msr){ 0x480 + i % 18, 0, 0 };
+	b->err = -KVM_NEST_E2BIG;
+	CASE("length one MSR short")->len = hdr + 2 * ent + ment;
+	CASE("length one byte past the MSRs")->len = hdr + 2 * ent + 2 * ment + 1;
+	base.h.classes &= ~KVM_NEST_DELEG_RDMSR;
+	base.h.nr_msr = base.nm = 0;
 	b = CASE("buffer just past the VM's memory");
 	b->gpa = mem;
 	b->len = hdr + 2 * ent;
@@ -104,6 +133,14 @@ unsigned int kn_dlbad_cases(struct kn_dlbad *c, uint64_t ctx, uint64_t mem)
 	b->h.ctx = 0x7001000;
 	b->h.nr_cpuid = b->n = 0;
 	b->err = 0;
+	b = CASE("RDMSR class, VMX capabilities 0x480 and 0x491, another ctx");
+	b->h.ctx = 0x7002000;
+	b->h.classes = KVM_NEST_DELEG_RDMSR;
+	b->h.nr_cpuid = b->n = 0;
+	b->h.nr_msr = b->nm = 2;
+	b->m[0] = (struct kvm_nest_ch_msr){ 0x491, 0, 1 };
+	b->m[1] = (struct kvm_nest_ch_msr){ 0x480, 0, 2 };
+	b->err = 0;
 	/* Ours stays: every bad call above named it, with other values. */
 #undef CASE
 	return n;
@@ -117,6 +154,8 @@ void kn_dlbad_queue(struct kn_dl1 *t, const struct kn_dlbad *c)
 	memset(buf, 0, sizeof(buf));
 	memcpy(buf, &c->h, sizeof(c->h));
 	memcpy(buf + sizeof(c->h), c->e, c->n * sizeof(c->e[0]));
+	memcpy(buf + len, c->m, c->nm * sizeof(c->m[0]));
+	len += c->nm * sizeof(c->m[0]);
 	if (c->gpa) {
 		kn_dl1_queue(t, c->gpa, c->len);
 		return;

@@ -3,7 +3,8 @@
  * Malformed DELEGATE calls for deleg_l2, each with the answer kvm-nest
  * owes it (kvm_nest_channel.h): lengths, bounds, reserved fields, unknown
  * classes and flags, bad ctx, bad and duplicate entries, leaves computed
- * at run time, buffers outside the VM's memory; and some valid calls
+ * at run time, MSRs off the allowlist, twice, too many or without their
+ * class, buffers outside the VM's memory; and some valid calls
  * among them, so that a parent that refused everything would fail too.
  * Every call names one context; the valid ones only other contexts.
  */
@@ -14,7 +15,7 @@
 
 #include "kn_dl1.h"
 
-#define KN_DLBAD_NR	41
+#define KN_DLBAD_NR	56
 #define KN_DLBAD_NO_ALT	1	/* never an answer: no second one accepted */
 #define KN_DLBAD_EXACT	UINT64_MAX	/* len: what the header says */
 
@@ -26,6 +27,8 @@ struct kn_dlbad {
 	struct kvm_nest_ch_delegate h;
 	uint32_t n;
 	struct kvm_nest_ch_cpuid e[2];
+	uint32_t nm;		/* MSRs sent after the entries */
+	struct kvm_nest_ch_msr m[KVM_NEST_DELEG_MAX_MSR + 1];
 };
 
 /* The cases against context @ctx of a VM with @mem bytes at GPA 0. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Guest side: what an L1 may add to kn_l2's minimal L2 after kn_l2_init():
- * PAUSE and RDMSR intercepts and nested paging (kn_tdp.h), and the names
+ * PAUSE, RDMSR and WRMSR intercepts and nested paging (kn_tdp.h), and the names
  * of the exits these bring. One implementation per vendor.
  */
 #ifndef KN_L2X_H
@@ -26,6 +26,7 @@ struct kn_l2x_ops {
 	enum kn_l2x_exit (*kind)(const struct kn_l2 *l2);
 	void (*intercept_pause)(struct kn_l2 *l2);
 	void (*intercept_rdmsr)(struct kn_l2 *l2, uint32_t msr);
+	void (*intercept_wrmsr)(struct kn_l2 *l2, uint32_t msr);
 	/* Runs L2 on the tables at @root; false if the CPU cannot nest them. */
 	bool (*paging)(struct kn_l2 *l2, uint64_t root);
 	/* The guest-physical address of the last nested page fault. */

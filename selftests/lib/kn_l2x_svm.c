@@ -51,7 +51,7 @@ static void svm_intercept_pause(struct kn_l2 *l2)
 }
 
 /* The MSRPM holds two bits (read, write) per MSR in three 2 KiB ranges. */
-static void svm_intercept_rdmsr(struct kn_l2 *l2, uint32_t msr)
+static void svm_msrpm_set(struct kn_l2 *l2, uint32_t msr, unsigned int write)
 {
 	static const uint32_t base[] = { 0, 0xc0000000, 0xc0010000 };
 	unsigned int r;
@@ -61,9 +61,19 @@ static void svm_intercept_rdmsr(struct kn_l2 *l2, uint32_t msr)
 			break;
 	if (r == 3)
 		KN_GUEST_FAIL("MSR outside the MSRPM (msr)", msr, 0);
-	msrpm[r * 0x800 + (msr - base[r]) / 4] |= 1 << (msr - base[r]) % 4 * 2;
+	msrpm[r * 0x800 + (msr - base[r]) / 4] |= 1 << ((msr - base[r]) % 4 * 2 + write);
 	VMCB(l2, uint64_t, VMCB_MSRPM_BASE_PA) = (uint64_t)msrpm;
 	VMCB(l2, uint32_t, VMCB_INTERCEPT_WORD3) |= INTERCEPT_MSR_PROT;
+}
+
+static void svm_intercept_rdmsr(struct kn_l2 *l2, uint32_t msr)
+{
+	svm_msrpm_set(l2, msr, 0);
+}
+
+static void svm_intercept_wrmsr(struct kn_l2 *l2, uint32_t msr)
+{
+	svm_msrpm_set(l2, msr, 1);
 }
 
 static bool svm_paging(struct kn_l2 *l2, uint64_t root)
@@ -101,6 +111,7 @@ const struct kn_l2x_ops kn_l2x_svm = {
 	.kind = svm_kind,
 	.intercept_pause = svm_intercept_pause,
 	.intercept_rdmsr = svm_intercept_rdmsr,
+	.intercept_wrmsr = svm_intercept_wrmsr,
 	.paging = svm_paging,
 	.fault_gpa = svm_fault_gpa,
 	.state = svm_state,

@@ -136,6 +136,7 @@ const struct kn_l2x_ops kn_l2x_vmx = {
 	.kind = vmx_kind,
 	.intercept_pause = vmx_intercept_pause,
 	.intercept_rdmsr = vmx_intercept_rdmsr,
+	.intercept_wrmsr = vmx_intercept_rdmsr,
 	.paging = vmx_paging,
 	.fault_gpa = vmx_fault_gpa,
 	.state = vmx_state,

@@ -75,9 +75,10 @@
  *
  * KVM_NEST_CH_DELEGATE
  *   The buffer is a struct kvm_nest_ch_delegate followed by nr_cpuid
- *   struct kvm_nest_ch_cpuid; RDX is exactly that length, at most
- *   KVM_NEST_CH_DELEGATE_MAX.  The child, as the hypervisor of a nested
- *   guest, lets the parent answer that guest's exits of the given classes
+ *   struct kvm_nest_ch_cpuid, then nr_msr struct kvm_nest_ch_msr; RDX is
+ *   exactly that length (32 + 32 * nr_cpuid + 16 * nr_msr bytes), at
+ *   most KVM_NEST_CH_DELEGATE_MAX.  The child, as the hypervisor of a
+ *   nested guest, lets the parent answer that guest's exits of the given classes
  *   itself, without a round trip through the child.  ctx is the guest-
  *   physical address of the vmcb/vmcs the child runs the guest's vCPU
  *   with (the vmcb12/vmcs12 the parent sees); it is only a key, never
@@ -90,9 +91,16 @@
  *   the hypervisor computes at run time (0x1, 0x7, 0xb, 0xd, 0x12, 0x1f,
  *   0x40000000-0x4fffffff): a table holding one is refused, and so is
  *   one with two entries for one key, or a function with both indexed
- *   and unindexed entries (the answer would depend on order).  PAUSE: the
- *   parent yields the guest's vCPU and moves it past the instruction.
- *   Anything else still exits to the child as before.
+ *   and unindexed entries (the answer would depend on order).  RDMSR:
+ *   the parent answers reads of the listed MSRs with their values, only
+ *   of MSRs on its allowlist (feature and capability MSRs that stay put:
+ *   0x8b, 0xce, 0xfe, 0x10a, 0x1a0, 0x345, 0x480-0x491, 0xc0011029; see
+ *   Documentation/delegation.rst), once each, and only when the child
+ *   intercepts both reads and writes of that MSR for the guest; entries
+ *   need the RDMSR class.  A write of a listed MSR by the guest drops it
+ *   from the policy before the child sees the write.  PAUSE: the parent
+ *   yields the guest's vCPU and moves it past the instruction.  Anything
+ *   else still exits to the child as before.
  */
 #ifndef _UAPI_LINUX_KVM_NEST_CHANNEL_H
 #define _UAPI_LINUX_KVM_NEST_CHANNEL_H
@@ -151,17 +159,18 @@ struct kvm_nest_ch_hello {
 /*
  * Classes of exits a parent may answer for its child (DELEGATE).  PAUSE
  * carries no data: the parent yields the vCPU as its own KVM would.
- * Bit 1 is kept for RDMSR.
  */
 #define KVM_NEST_DELEG_CPUID		(1U << 0)
 #define KVM_NEST_DELEG_RDMSR		(1U << 1)
 #define KVM_NEST_DELEG_PAUSE		(1U << 2)
 #define KVM_NEST_DELEG_ALL		(KVM_NEST_DELEG_CPUID | \
+					 KVM_NEST_DELEG_RDMSR | \
 					 KVM_NEST_DELEG_PAUSE)
 
 #define KVM_NEST_DELEG_F_REVOKE_ALL	(1U << 0)
 
 #define KVM_NEST_DELEG_MAX_CPUID	256	/* KVM's KVM_MAX_CPUID_ENTRIES */
+#define KVM_NEST_DELEG_MAX_MSR		32
 #define KVM_NEST_DELEG_MAX_CTX		256	/* policies per child */
 
 /* One CPUID answer, as struct kvm_cpuid_entry2 holds it. */
@@ -176,17 +185,28 @@ struct kvm_nest_ch_cpuid {
 	__u32 reserved;		/* zero */
 };
 
+/* One RDMSR answer: EDX:EAX of a read of MSR index. */
+struct kvm_nest_ch_msr {
+	__u32 index;
+	__u32 reserved;		/* zero */
+	__u64 value;
+};
+
 struct kvm_nest_ch_delegate {
 	__u64 ctx;		/* vmcb12/vmcs12 GPA, 4 KiB aligned */
 	__u32 classes;		/* KVM_NEST_DELEG_*; 0 revokes */
 	__u32 flags;		/* KVM_NEST_DELEG_F_* */
 	__u32 nr_cpuid;
-	__u32 reserved[3];	/* zero */
+	__u32 nr_msr;		/* was reserved: 0 in older children */
+	__u32 reserved[2];	/* zero */
 	struct kvm_nest_ch_cpuid cpuid[];
+	/* then struct kvm_nest_ch_msr msr[nr_msr] */
 };
 
 #define KVM_NEST_CH_DELEGATE_MAX	(sizeof(struct kvm_nest_ch_delegate) + \
 					 KVM_NEST_DELEG_MAX_CPUID * \
-					 sizeof(struct kvm_nest_ch_cpuid))
+					 sizeof(struct kvm_nest_ch_cpuid) + \
+					 KVM_NEST_DELEG_MAX_MSR * \
+					 sizeof(struct kvm_nest_ch_msr))
 
 #endif /* _UAPI_LINUX_KVM_NEST_CHANNEL_H */
