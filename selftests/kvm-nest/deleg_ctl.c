@@ -16,7 +16,6 @@
  * and each doll's DOLL_GET shows the classes L1 registered and those off.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +33,6 @@
 
 static struct {
 	unsigned long n;
-	int accel0;		/* accel before the test, restored at exit */
 	struct kn_dl1_table t, pol;
 	uint32_t l1, ctx;	/* our dolls' ids */
 } g;
@@ -43,11 +41,6 @@ static const struct kn_dl1_query hits[] = {
 	{ 0x0, 0 }, { 0x80000000, 0 }, { 0x80000002, 0 }, { 0x80000008, 0 },
 };
 
-static void accel_restore(void)
-{
-	if (g.accel0 >= 0)
-		kn_accel_set(g.accel0);
-}
 
 /* L1's table, all of it delegated: leaves L0 may answer. */
 static void tables(void)
@@ -276,24 +269,12 @@ static void refusals(struct kn_dl1 *t)
 int main(int argc, char **argv)
 {
 	static struct kn_dl1 a;
-	const char *why;
 	int64_t r;
-	int opt;
 
-	g.n = 200;
-	g.accel0 = -1;
-	while ((opt = getopt(argc, argv, "n:")) != -1) {
-		if (opt == 'n')
-			g.n = kn_arg_ulong(optarg, "-n");
-		else
-			kn_bail("usage: %s [-n CPUIDS]", argv[0]);
-	}
+	g.n = kn_dl1_arg_n(argc, argv, 200);
 	tables();
 	kn_dl1_start(&a, KN_MEM_DEFAULT, &g.t, &g.t);
-	if (!kn_accounting(&why))
-		kn_bail("kvm-nest accounting: %s: delegation cannot be tested without kvm-nest", why);
-	g.accel0 = kn_accel_get();
-	atexit(accel_restore);
+	kn_dl1_accel_keep();
 	kn_plan(4 + 2 * PLAN_SWITCH + 3 * PLAN_REGRANT + PLAN_REPORTED + PLAN_BAD);
 
 	/* One round trip: L0 now has our ctx doll. */

@@ -31,7 +31,6 @@
  * L0 arms delegation only once it has seen an L2 exit reach L1, so each
  * switch to accel 1 starts with warm-up round trips (not counted).
  */
-#include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,18 +48,12 @@
 
 static struct {
 	unsigned long n;
-	int accel0;			/* accel before the test, restored at exit */
 	/* L1's tables, and the policies of them it gives L0 */
 	struct kn_dl1_table t, t2, pol, pol2;
 	struct kn_dl1_table mpol;	/* pol and MSRs */
 	unsigned int msr_hits;		/* of kn_dl1_msrs: delegable ones */
 } g;
 
-static void accel_restore(void)
-{
-	if (g.accel0 >= 0)
-		kn_accel_set(g.accel0);
-}
 
 static uint32_t val(uint32_t fn, uint32_t idx, unsigned int reg)
 {
@@ -800,30 +793,19 @@ static void msr_write(struct kn_dl1 *t)
 int main(int argc, char **argv)
 {
 	static struct kn_dl1 a;
-	const char *why;
 	int64_t early, r;
-	int opt;
+	int accel0;
 
-	g.n = 1000;
-	g.accel0 = -1;
-	while ((opt = getopt(argc, argv, "n:")) != -1) {
-		if (opt == 'n')
-			g.n = kn_arg_ulong(optarg, "-n");
-		else
-			kn_bail("usage: %s [-n CPUIDS]", argv[0]);
-	}
+	g.n = kn_dl1_arg_n(argc, argv, 1000);
 	tables();
 	kn_dl1_start(&a, KN_MEM_DEFAULT, &g.t, &g.t2);
 	msr_tables();	/* needs the vendor */
-	if (!kn_accounting(&why))
-		kn_bail("kvm-nest accounting: %s: delegation cannot be tested without kvm-nest", why);
-	g.accel0 = kn_accel_get();
-	atexit(accel_restore);
+	accel0 = kn_dl1_accel_keep();
 	kn_plan(2 + PLAN_SAME + PLAN_COUNTS + 2 * PLAN_FORMS + PLAN_REVOKE +
 		PLAN_RACE + PLAN_NOICPT + PLAN_NSTATE + PLAN_HOSTILE + PLAN_OTHER +
 		PLAN_MSR_SAME + 2 * PLAN_MSR_COUNTS + PLAN_MSR_WRITE);
 	kn_diag("%s, vmcb12/vmcs12 at %#lx, accel was %d", kn_vendor == KN_AMD ? "SVM" : "VMX",
-		a.ctx, g.accel0);
+		a.ctx, accel0);
 
 	/* One round trip: L0 now has our ctx doll. */
 	a.j->nq = 0;

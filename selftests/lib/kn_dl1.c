@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -309,6 +310,38 @@ int kn_accel_get(void)
 		kn_bail("%s: not a number", KN_ACCEL_PARAM);
 	fclose(f);
 	return v;
+}
+
+unsigned long kn_dl1_arg_n(int argc, char **argv, unsigned long n)
+{
+	int opt;
+
+	while ((opt = getopt(argc, argv, "n:")) != -1) {
+		if (opt == 'n')
+			n = kn_arg_ulong(optarg, "-n");
+		else
+			kn_bail("usage: %s [-n CPUIDS]", argv[0]);
+	}
+	return n;
+}
+
+static int accel0 = -1;
+
+static void accel_restore(void)
+{
+	if (accel0 >= 0)
+		kn_accel_set(accel0);
+}
+
+int kn_dl1_accel_keep(void)
+{
+	const char *why;
+
+	if (!kn_accounting(&why))
+		kn_bail("kvm-nest accounting: %s: delegation cannot be tested without kvm-nest", why);
+	accel0 = kn_accel_get();
+	atexit(accel_restore);
+	return accel0;
 }
 
 void kn_dl1_start(struct kn_dl1 *t, uint64_t mem, const struct kn_dl1_table *t0,

@@ -167,6 +167,13 @@ uint32_t kn_dl1_msr_code(void);
 /* The exit code of L1's VMRUN (SVM) or VMRESUME (VMX). */
 uint32_t kn_dl1_vmrun_code(void);
 
+/* A delegation test's "-n N" option; @n without it. */
+unsigned long kn_dl1_arg_n(int argc, char **argv, unsigned long n);
+/*
+ * Bails unless kvm-nest counts exits; returns accel as it is, and puts it
+ * back so at exit.
+ */
+int kn_dl1_accel_keep(void);
 /* kvm-nest's accel parameter; both bail if it cannot be read or written. */
 int kn_accel_get(void);
 void kn_accel_set(int v);
