@@ -22,22 +22,24 @@ static struct kn_vendor *kn_vendor_find(void)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(vendors); i++)
-		if (vendors[i]->layout && kn_sym(vendors[i]->redirects[0].sym))
+		if (vendors[i]->layout &&
+		    kn_sym_exists(vendors[i]->redirects[0].mod,
+				  vendors[i]->redirects[0].sym))
 			return vendors[i];
 	return NULL;
 }
 
+KN_CALL_DEFINE(__module_address, __module_address);
+
 /* Our hooks point into the vendor module: keep it from being unloaded. */
 static int kn_vendor_pin(struct kn_vendor *v)
 {
-	struct module *(*module_address)(unsigned long addr);
 	struct module *mod;
 
-	module_address = (void *)kn_sym("__module_address");
-	if (!module_address)
+	if (!KN_CALL_RESOLVE(vmlinux, __module_address))
 		return -ENOENT;
 	preempt_disable();
-	mod = module_address((unsigned long)*v->redirects[0].orig);
+	mod = KN_CALL(vmlinux, __module_address)(v->redirects[0].orig);
 	if (mod && !try_module_get(mod))
 		mod = NULL;
 	preempt_enable();

@@ -4,24 +4,46 @@
 
 #include <linux/ftrace.h>
 #include <linux/percpu.h>
+#include <linux/static_call.h>
+
+#include "sym.h"
 
 /*
- * A redirect sends every call of a KVM function to our wrapper, which calls
- * the original through @orig: livepatch's ftrace IPMODIFY technique, with
- * the caller's address telling the wrapper's own call apart.
+ * A redirect sends every call of a KVM function to our wrapper: livepatch's
+ * ftrace IPMODIFY technique, with the caller's address telling the
+ * wrapper's own call apart.  The wrapper reaches the original through a
+ * static call, a direct call once patched: on IBT kernels most KVM
+ * functions have their ENDBR sealed and an indirect call would oops.
  */
 struct kn_redirect {
-	const char *sym;	/* "module:function" */
+	const char *mod;	/* "kvm", "kvm_amd", ... */
+	const char *sym;
 	const char *kind;	/* what it is for, shown in debugfs */
 	void *wrapper;
-	void **orig;
+	struct static_call_key *orig_key;
+	void *orig_tramp;
+	unsigned long orig;	/* the original's address, once resolved */
 	unsigned int id;	/* slot in the call counters */
 	struct ftrace_ops ops;
 };
 
-#define KN_REDIRECT(_sym, _kind, _wrapper, _orig) {		\
-	.sym = _sym, .kind = _kind, .wrapper = _wrapper,		\
-	.orig = (void **)&(_orig),					\
+/*
+ * At file scope, before the wrapper: the static call that reaches the
+ * original, whose prototype @proto gives.  The wrapper calls
+ * KN_ORIG(mod, name)(args...), and must do something after it: a tail
+ * call would leave no return address in this module, and the redirect
+ * would send the original's call back to the wrapper.
+ */
+#define KN_ORIG_DEFINE(name, proto)	DEFINE_STATIC_CALL_NULL(kn_orig_##name, proto)
+#define KN_ORIG(mod, name) ({						\
+	KN_REACH("hook", mod, name);					\
+	static_call(kn_orig_##name);					\
+})
+
+#define KN_REDIRECT(_mod, _name, _kind, _wrapper) {			\
+	.mod = #_mod, .sym = #_name, .kind = _kind, .wrapper = _wrapper,	\
+	.orig_key = &STATIC_CALL_KEY(kn_orig_##_name),			\
+	.orig_tramp = STATIC_CALL_TRAMP_ADDR(kn_orig_##_name),		\
 }
 
 #define KN_MAX_HOOKS	16

@@ -12,8 +12,7 @@
 #include "hypercall.h"
 #include "vendor.h"
 
-static int (*kn_hc_orig)(struct kvm_vcpu *vcpu);
-static_assert(__same_type(kn_hc_orig, &kvm_emulate_hypercall));
+KN_ORIG_DEFINE(kvm_emulate_hypercall, kvm_emulate_hypercall);
 static struct kn_redirect kn_hc_redirects[1];
 
 /*
@@ -30,7 +29,7 @@ static int kn_hc(struct kvm_vcpu *vcpu)
 	int ret;
 
 	kn_hook_enter(kn_hc_redirects[0].id);
-	ret = kn_hc_orig(vcpu);
+	ret = KN_ORIG(kvm, kvm_emulate_hypercall)(vcpu);
 	if (nr == KVM_NEST_HC && !nested &&
 	    regs[VCPU_REGS_RAX] == (unsigned long)-KVM_ENOSYS)
 		regs[VCPU_REGS_RAX] = kn_ch_call(vcpu->kvm, op, gpa, len);
@@ -39,7 +38,7 @@ static int kn_hc(struct kvm_vcpu *vcpu)
 }
 
 static struct kn_redirect kn_hc_redirects[] = {
-	KN_REDIRECT("kvm:kvm_emulate_hypercall", "channel", kn_hc, kn_hc_orig),
+	KN_REDIRECT(kvm, kvm_emulate_hypercall, "channel", kn_hc),
 };
 
 struct kn_redirect *kn_hc_hooks(unsigned int *n)

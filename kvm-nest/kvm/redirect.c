@@ -76,15 +76,10 @@ static void notrace kn_redirect_thunk(unsigned long ip, unsigned long parent_ip,
 
 static int kn_redirect_resolve(struct kn_redirect *r)
 {
-	unsigned long addr = kn_sym(r->sym);
-
-	if (!addr) {
-		pr_err("cannot find %s; this kernel is not supported\n",
-		       r->sym);
+	r->orig = kn_call_resolve(r->mod, r->sym, r->orig_key, r->orig_tramp);
+	if (!r->orig)
 		return -ENOENT;
-	}
-	*r->orig = (void *)addr;
-	r->id = kn_hook_new_id(strchr(r->sym, ':') + 1, r->kind);
+	r->id = kn_hook_new_id(r->sym, r->kind);
 	r->ops.func = kn_redirect_thunk;
 	r->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY;
 	return 0;
@@ -102,19 +97,19 @@ int kn_redirects_resolve(struct kn_redirect *r, unsigned int n)
 
 static int kn_redirect_attach(struct kn_redirect *r)
 {
-	unsigned long addr = (unsigned long)*r->orig;
+	unsigned long addr = r->orig;
 	int err;
 
 	err = ftrace_set_filter_ip(&r->ops, addr, 0, 0);
 	if (err) {
-		pr_err("cannot filter %s (%d); this kernel is not supported\n",
-		       r->sym, err);
+		pr_err("cannot filter %s:%s (%d); this kernel is not supported\n",
+		       r->mod, r->sym, err);
 		return err;
 	}
 	err = register_ftrace_function(&r->ops);
 	if (err) {
-		pr_err("cannot redirect %s (%d); is another livepatch on it?\n",
-		       r->sym, err);
+		pr_err("cannot redirect %s:%s (%d); is another livepatch on it?\n",
+		       r->mod, r->sym, err);
 		ftrace_set_filter_ip(&r->ops, addr, 1, 0);
 	}
 	return err;
@@ -123,7 +118,7 @@ static int kn_redirect_attach(struct kn_redirect *r)
 static void kn_redirect_detach(struct kn_redirect *r)
 {
 	unregister_ftrace_function(&r->ops);
-	ftrace_set_filter_ip(&r->ops, (unsigned long)*r->orig, 1, 0);
+	ftrace_set_filter_ip(&r->ops, r->orig, 1, 0);
 }
 
 int kn_redirects_attach(struct kn_redirect *r, unsigned int n)

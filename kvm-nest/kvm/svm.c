@@ -50,8 +50,11 @@ static const struct kn_exit_name kn_svm_reasons[] = { SVM_EXIT_REASONS };
 
 enum { KN_SVM_EXIT_SPECIAL, KN_SVM_EXIT_HANDLED, KN_SVM_NR_REDIRECTS };
 
-static int (*kn_svm_exit_special_orig)(struct vcpu_svm *svm);
-static int (*kn_svm_exit_handled_orig)(struct vcpu_svm *svm);
+/* kvm_amd's prototypes are in no header we can include: the wrappers'. */
+static int kn_svm_exit_special(struct vcpu_svm *svm);
+static int kn_svm_exit_handled(struct vcpu_svm *svm);
+KN_ORIG_DEFINE(nested_svm_exit_special, kn_svm_exit_special);
+KN_ORIG_DEFINE(nested_svm_exit_handled, kn_svm_exit_handled);
 static struct kn_redirect kn_svm_redirects[KN_SVM_NR_REDIRECTS];
 
 /*
@@ -143,7 +146,7 @@ static int kn_svm_exit_special(struct vcpu_svm *svm)
 	int ret;
 
 	kn_hook_enter(kn_svm_redirects[KN_SVM_EXIT_SPECIAL].id);
-	ret = kn_svm_exit_special_orig(svm);
+	ret = KN_ORIG(kvm_amd, nested_svm_exit_special)(svm);
 	if (static_branch_unlikely(&kn_deleg_msrs))
 		kn_svm_msr_watch(kn_svm_vcpu(svm), svm);
 	if (static_branch_unlikely(&kn_accel))
@@ -163,7 +166,7 @@ static int kn_svm_exit_handled(struct vcpu_svm *svm)
 	kn_hook_enter(kn_svm_redirects[KN_SVM_EXIT_HANDLED].id);
 	if (accel)
 		kn_svm_learn_continue(vcpu);
-	ret = kn_svm_exit_handled_orig(svm);
+	ret = KN_ORIG(kvm_amd, nested_svm_exit_handled)(svm);
 	if (!kn_guest_mode(vcpu)) {
 		if (accel)
 			kn_svm_learn(KN_SVM_DONE, ret);
@@ -174,10 +177,10 @@ static int kn_svm_exit_handled(struct vcpu_svm *svm)
 }
 
 static struct kn_redirect kn_svm_redirects[] = {
-	[KN_SVM_EXIT_SPECIAL] = KN_REDIRECT("kvm_amd:nested_svm_exit_special", "redirect",
-				      kn_svm_exit_special, kn_svm_exit_special_orig),
-	[KN_SVM_EXIT_HANDLED] = KN_REDIRECT("kvm_amd:nested_svm_exit_handled", "redirect",
-				      kn_svm_exit_handled, kn_svm_exit_handled_orig),
+	[KN_SVM_EXIT_SPECIAL] = KN_REDIRECT(kvm_amd, nested_svm_exit_special,
+					    "redirect", kn_svm_exit_special),
+	[KN_SVM_EXIT_HANDLED] = KN_REDIRECT(kvm_amd, nested_svm_exit_handled,
+					    "redirect", kn_svm_exit_handled),
 };
 
 struct kn_vendor kn_svm = {

@@ -1,25 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Symbol lookup for KVM functions that are global but not exported.
+ * Symbol lookup for kernel functions and objects that are global but not
+ * exported.
  *
  * kallsyms_lookup_name() is not exported since 5.7, but a kprobe can still
- * resolve a name.  We resolve kallsyms_lookup_name itself once that way and
- * use it for everything else.
+ * resolve its address.  It is sealed on IBT kernels (nothing takes its
+ * address), so we reach it, like every function found by name, through a
+ * static call: a direct jump, which needs no ENDBR.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
 
 #include "sym.h"
 
-typedef unsigned long (*kn_lookup_fn)(const char *name);
+KN_CALL_DEFINE(kallsyms_lookup_name, kallsyms_lookup_name);
+static bool kn_sym_ready;
 
-static kn_lookup_fn kn_lookup;
-
-/*
- * With IBT the kprobe lands after the ENDBR; ask kallsyms for the offset so
- * that we call the real entry point.
- */
+/* With IBT the kprobe lands after the ENDBR: ask for the symbol's start. */
 static unsigned long kn_sym_start(unsigned long addr)
 {
 	char buf[KSYM_SYMBOL_LEN];
@@ -46,11 +47,50 @@ int kn_sym_init(void)
 	unregister_kprobe(&kp);
 	if (!addr)
 		return -ENOENT;
-	kn_lookup = (kn_lookup_fn)addr;
+	__static_call_update(&STATIC_CALL_KEY(kn_call_kallsyms_lookup_name),
+			     STATIC_CALL_TRAMP_ADDR(kn_call_kallsyms_lookup_name),
+			     (void *)addr);
+	kn_sym_ready = true;
 	return 0;
 }
 
-unsigned long kn_sym(const char *name)
+unsigned long kn_sym(const char *mod, const char *name)
 {
-	return kn_lookup ? kn_lookup(name) : 0;
+	char full[KSYM_NAME_LEN + MODULE_NAME_LEN + 1];
+
+	if (!kn_sym_ready)
+		return 0;
+	if (!strcmp(mod, "vmlinux"))
+		return KN_CALL(vmlinux, kallsyms_lookup_name)(name);
+	if (snprintf(full, sizeof(full), "%s:%s", mod, name) >= sizeof(full))
+		return 0;
+	return KN_CALL(vmlinux, kallsyms_lookup_name)(full);
 }
+
+bool kn_sym_exists(const char *mod, const char *name)
+{
+	return kn_sym(mod, name) != 0;
+}
+
+unsigned long kn_call_resolve(const char *mod, const char *name,
+			      struct static_call_key *key, void *tramp)
+{
+	unsigned long addr = kn_sym(mod, name);
+
+	if (!addr) {
+		pr_err("cannot find %s:%s; this kernel is not supported\n",
+		       mod, name);
+		return 0;
+	}
+	__static_call_update(key, tramp, (void *)addr);
+	return addr;
+}
+
+#ifdef KN_IBT_CHECK_SELFTEST
+/* Only for selftests/harness/ibt-check-test.sh: the build must refuse it. */
+void *kn_ibt_check_selftest(void);
+void *kn_ibt_check_selftest(void)
+{
+	return KN_SYM_DATA(kvm, kvm_arch_vcpu_ioctl);
+}
+#endif

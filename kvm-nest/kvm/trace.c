@@ -51,8 +51,8 @@ int kn_trace_attach(const struct kn_vendor *v)
 {
 	int err;
 
-	kn_tp_entry = (void *)kn_sym("kvm:__tracepoint_kvm_entry");
-	kn_tp_exit = (void *)kn_sym("kvm:__tracepoint_kvm_exit");
+	kn_tp_entry = KN_SYM_DATA(kvm, __tracepoint_kvm_entry);
+	kn_tp_exit = KN_SYM_DATA(kvm, __tracepoint_kvm_exit);
 	if (!kn_tp_entry || !kn_tp_exit) {
 		pr_err("cannot find KVM's kvm_entry/kvm_exit tracepoints; this kernel is not supported\n");
 		return -ENOENT;

@@ -20,9 +20,7 @@
  */
 bool kvm_msr_allowed(struct kvm_vcpu *vcpu, u32 index, u32 type);
 
-static long (*kn_vcpu_ioctl_orig)(struct file *filp, unsigned int ioctl,
-				  unsigned long arg);
-static_assert(__same_type(kn_vcpu_ioctl_orig, &kvm_arch_vcpu_ioctl));
+KN_ORIG_DEFINE(kvm_arch_vcpu_ioctl, kvm_arch_vcpu_ioctl);
 static struct kn_redirect kn_vcpu_redirects[1];
 
 /* The vmcb01/vmcs01 it runs on: the parent's vmcb12/vmcs12 address. */
@@ -95,7 +93,7 @@ static long kn_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	kn_hook_enter(kn_vcpu_redirects[0].id);
 	if (set)
 		kn_grant_revoke(kn_vcpu_ctx(vcpu));
-	ret = kn_vcpu_ioctl_orig(filp, ioctl, arg);
+	ret = KN_ORIG(kvm, kvm_arch_vcpu_ioctl)(filp, ioctl, arg);
 	/* Failed or not, what KVM holds now is what to grant. */
 	if (set)
 		kn_vcpu_grant(vcpu);
@@ -113,8 +111,7 @@ void kn_vcpu_revoke_all(struct kvm *kvm)
 }
 
 static struct kn_redirect kn_vcpu_redirects[] = {
-	KN_REDIRECT("kvm:kvm_arch_vcpu_ioctl", "delegation",
-		    kn_vcpu_ioctl, kn_vcpu_ioctl_orig),
+	KN_REDIRECT(kvm, kvm_arch_vcpu_ioctl, "delegation", kn_vcpu_ioctl),
 };
 
 struct kn_redirect *kn_vcpu_hooks(unsigned int *n)

@@ -10,11 +10,9 @@
 
 enum { KN_VM_INIT, KN_VM_DESTROY, KN_VM_NR_REDIRECTS };
 
-static int (*kn_vm_init_orig)(struct kvm *kvm, unsigned long type);
-static void (*kn_vm_destroy_orig)(struct kvm *kvm);
-/* The wrappers must keep KVM's prototypes exactly. */
-static_assert(__same_type(kn_vm_init_orig, &kvm_arch_init_vm));
-static_assert(__same_type(kn_vm_destroy_orig, &kvm_arch_destroy_vm));
+/* KVM's own prototypes: the wrappers must keep them exactly. */
+KN_ORIG_DEFINE(kvm_arch_init_vm, kvm_arch_init_vm);
+KN_ORIG_DEFINE(kvm_arch_destroy_vm, kvm_arch_destroy_vm);
 static struct kn_redirect kn_vm_redirects[KN_VM_NR_REDIRECTS];
 
 static int kn_vm_init(struct kvm *kvm, unsigned long type)
@@ -22,7 +20,7 @@ static int kn_vm_init(struct kvm *kvm, unsigned long type)
 	int ret;
 
 	kn_hook_enter(kn_vm_redirects[KN_VM_INIT].id);
-	ret = kn_vm_init_orig(kvm, type);
+	ret = KN_ORIG(kvm, kvm_arch_init_vm)(kvm, type);
 	if (!ret)
 		kn_doll_vm_created(kvm);
 	kn_hook_leave();
@@ -38,15 +36,15 @@ static void kn_vm_destroy(struct kvm *kvm)
 	kn_hook_enter(kn_vm_redirects[KN_VM_DESTROY].id);
 	kn_vcpu_revoke_all(kvm);
 	kn_doll_vm_destroyed(kvm);
-	kn_vm_destroy_orig(kvm);
+	KN_ORIG(kvm, kvm_arch_destroy_vm)(kvm);
 	kn_hook_leave();
 }
 
 static struct kn_redirect kn_vm_redirects[] = {
-	[KN_VM_INIT] = KN_REDIRECT("kvm:kvm_arch_init_vm", "lifecycle",
-				      kn_vm_init, kn_vm_init_orig),
-	[KN_VM_DESTROY] = KN_REDIRECT("kvm:kvm_arch_destroy_vm", "lifecycle",
-				      kn_vm_destroy, kn_vm_destroy_orig),
+	[KN_VM_INIT] = KN_REDIRECT(kvm, kvm_arch_init_vm, "lifecycle",
+				   kn_vm_init),
+	[KN_VM_DESTROY] = KN_REDIRECT(kvm, kvm_arch_destroy_vm, "lifecycle",
+				      kn_vm_destroy),
 };
 
 struct kn_redirect *kn_vm_hooks(unsigned int *n)

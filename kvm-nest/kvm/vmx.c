@@ -45,7 +45,9 @@ static void kn_vmx_run_ctx(struct kvm_vcpu *vcpu, u64 *self, u64 *nested)
 
 static const struct kn_exit_name kn_vmx_reasons[] = { VMX_EXIT_REASONS };
 
-static bool (*kn_vmx_reflect_orig)(struct kvm_vcpu *vcpu);
+/* kvm_intel's prototype is in no header we can include: the wrapper's. */
+static bool kn_vmx_reflect(struct kvm_vcpu *vcpu);
+KN_ORIG_DEFINE(nested_vmx_reflect_vmexit, kn_vmx_reflect);
 static struct kn_redirect kn_vmx_redirects[1];
 
 /*
@@ -65,7 +67,7 @@ static bool kn_vmx_reflect(struct kvm_vcpu *vcpu)
 	    kn_vmx_delegate(vcpu, kn_vmx_of(vcpu), kn_vmx_exit_code(vcpu),
 			    ctx))
 		goto out;
-	ret = kn_vmx_reflect_orig(vcpu);
+	ret = KN_ORIG(kvm_intel, nested_vmx_reflect_vmexit)(vcpu);
 	if (!kn_guest_mode(vcpu))
 		kn_doll_reflected(vcpu->kvm, ctx);
 out:
@@ -74,8 +76,8 @@ out:
 }
 
 static struct kn_redirect kn_vmx_redirects[] = {
-	KN_REDIRECT("kvm_intel:nested_vmx_reflect_vmexit", "redirect",
-		    kn_vmx_reflect, kn_vmx_reflect_orig),
+	KN_REDIRECT(kvm_intel, nested_vmx_reflect_vmexit, "redirect",
+		    kn_vmx_reflect),
 };
 
 struct kn_vendor kn_vmx = {

@@ -2,8 +2,13 @@
 # check.sh: what `make check` runs. Builds the module for every pinned kernel
 # and the test binaries, then runs the in-host suite (selftests/run-tests.sh)
 # in emulated hosts:
-#   TIER=svm (default, every commit): QEMU TCG, every alias of KN_KERNELS
-#   TIER=vmx: Bochs, kernel 6.1          TIER=all: both
+#   TIER=commit (default): svm, then a short ibt run
+#   TIER=svm: QEMU TCG, every alias of KN_KERNELS
+#   TIER=vmx: Bochs, kernel 6.1
+#   TIER=ibt: Bochs tigerlake (CET), kernel 6.12, IBT enforced
+#   TIER=all: svm, vmx and ibt
+# With ibt, the build-time IBT check's own test (ibt-check-test.sh) runs
+# first, reported as the run "build-ibt". KN_TESTS leaves ibt out of commit.
 # Prints each run's TAP, a combined summary, per-tier times and finally
 # "N passed, N failed, N skipped". Exit 0 only if nothing failed and every
 # skip gave its reason. KN_KERNELS (space-separated aliases) overrides the
@@ -17,8 +22,15 @@ here=$(dirname "$0")
 # All in main: bash then reads it whole, so editing this file while it
 # runs cannot derail the running copy.
 main() {
-	TIER=${TIER:-svm}
-	case $TIER in svm | vmx | all) ;; *) kn_die "TIER=$TIER: use svm, vmx or all" ;; esac
+	TIER=${TIER:-commit}
+	case $TIER in commit | svm | vmx | ibt | all) ;; *) kn_die "TIER=$TIER: use commit, svm, vmx, ibt or all" ;; esac
+	# KN_TESTS names svm tests: the commit tier then leaves out the ibt run.
+	want() {
+		case $TIER:$1:${KN_TESTS:+named} in
+		all:* | commit:svm:* | commit:ibt: | "$1:$1":*) return 0 ;;
+		esac
+		return 1
+	}
 	kernels=${KN_KERNELS:-$(kn_mkvar KN_KERNELS)}
 	export KN_REQUIRE_MODULE=1
 	# Per tier, so that two tiers can run at once.
@@ -56,6 +68,9 @@ main() {
 	# timeouts hardly bound a test there and the netlink/nestctl/stress tests
 	# would take hours: the VMX tier runs the tests that exercise VMX itself.
 	vmx_tests=${KN_TESTS:-${KN_VMX_TESTS:-host_sanity load_unload refuse_no_vendor l1_cpuid l2_cpuid doll_lifecycle deleg_l2 deleg_ctl}}
+	# IBT: the gate first, then load/unload, VMs made and destroyed, an L2,
+	# a delegated exit; kvm-nest was loaded at boot, before any of them.
+	ibt_tests=${KN_IBT_TESTS:-ibt_enforced load_unload doll_lifecycle l2_cpuid deleg_l2}
 
 	# run_one <tier> <runner> <alias> <timeout> <tests>: one emulated host, in
 	# the background; its TAP goes to $logs/<tier>-<alias>.tap.
@@ -75,7 +90,17 @@ main() {
 
 	runs=()
 	tiers=()
-	if [ "$TIER" != vmx ]; then
+	if want ibt; then
+		tiers+=(build)
+		step "build: the IBT check refuses what it must (ibt-check-test.sh)"
+		t0=$(kn_now)
+		rc=0
+		"$here/ibt-check-test.sh" 6.12 >"$logs/build-ibt.tap" 2>&1 || rc=$?
+		echo "$rc $(kn_since "$t0")" >"$logs/build-ibt.rc"
+		runs+=(build-ibt)
+	fi
+
+	if want svm; then
 		tiers+=(svm)
 		t=$(($(budget svm "$svm_tests") + 300))
 		step "tier svm: QEMU TCG on kernels $kernels (host timeout ${t}s each)"
@@ -87,12 +112,21 @@ main() {
 		wait "${pids[@]}" || true
 		pids=()
 	fi
-	if [ "$TIER" != svm ]; then
+	if want vmx; then
 		tiers+=(vmx)
 		t=$(($(budget vmx "$vmx_tests") * 4 + 900))
 		step "tier vmx: Bochs on kernel 6.1: $vmx_tests (host timeout ${t}s)"
 		run_one vmx bochs-host.sh 6.1 "$t" "$vmx_tests"
 		runs+=("vmx-6.1")
+		wait "${pids[@]}" || true
+		pids=()
+	fi
+	if want ibt; then
+		tiers+=(ibt)
+		t=$(($(budget vmx "$ibt_tests") * 4 + 900))
+		step "tier ibt: Bochs tigerlake on kernel 6.12: $ibt_tests (host timeout ${t}s)"
+		KN_BOCHS_CPU=tigerlake run_one ibt bochs-host.sh 6.12 "$t" "$ibt_tests"
+		runs+=("ibt-6.12")
 		wait "${pids[@]}" || true
 	fi
 	sleep 1
