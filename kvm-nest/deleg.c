@@ -107,6 +107,8 @@ static bool kn_deleg_runtime_leaf(u32 fn)
 {
 	switch (fn) {
 	case 0x1: case 0x7: case 0xb: case 0xd: case 0x12: case 0x1f:
+	/* 6.12's kvm_cpuid() hides invariant TSC when Hyper-V asks it to */
+	case 0x80000007:
 		return true;
 	}
 	return fn >= 0x40000000 && fn <= 0x4fffffff;

@@ -48,13 +48,18 @@ static void kn_svm_run_ctx(struct kvm_vcpu *vcpu, u64 *self, u64 *nested)
 
 static const struct kn_exit_name kn_svm_reasons[] = { SVM_EXIT_REASONS };
 
-enum { KN_SVM_EXIT_SPECIAL, KN_SVM_EXIT_HANDLED, KN_SVM_NR_REDIRECTS };
+enum {
+	KN_SVM_EXIT_SPECIAL, KN_SVM_EXIT_HANDLED, KN_SVM_FREE_NESTED,
+	KN_SVM_NR_REDIRECTS
+};
 
 /* kvm_amd's prototypes are in no header we can include: the wrappers'. */
 static int kn_svm_exit_special(struct vcpu_svm *svm);
 static int kn_svm_exit_handled(struct vcpu_svm *svm);
+static void kn_svm_free_nested(struct vcpu_svm *svm);
 KN_ORIG_DEFINE(nested_svm_exit_special, kn_svm_exit_special);
 KN_ORIG_DEFINE(nested_svm_exit_handled, kn_svm_exit_handled);
+KN_ORIG_DEFINE(svm_free_nested, kn_svm_free_nested);
 static struct kn_redirect kn_svm_redirects[KN_SVM_NR_REDIRECTS];
 
 /*
@@ -176,11 +181,22 @@ static int kn_svm_exit_handled(struct vcpu_svm *svm)
 	return ret;
 }
 
+/* L1 cleared EFER.SVME, or its vCPU goes: what it delegated dies. */
+static void kn_svm_free_nested(struct vcpu_svm *svm)
+{
+	kn_hook_enter(kn_svm_redirects[KN_SVM_FREE_NESTED].id);
+	KN_ORIG(kvm_amd, svm_free_nested)(svm);
+	kn_deleg_revoke_all(kn_svm_vcpu(svm)->kvm);
+	kn_hook_leave();
+}
+
 static struct kn_redirect kn_svm_redirects[] = {
 	[KN_SVM_EXIT_SPECIAL] = KN_REDIRECT(kvm_amd, nested_svm_exit_special,
 					    "redirect", kn_svm_exit_special),
 	[KN_SVM_EXIT_HANDLED] = KN_REDIRECT(kvm_amd, nested_svm_exit_handled,
 					    "redirect", kn_svm_exit_handled),
+	[KN_SVM_FREE_NESTED] = KN_REDIRECT(kvm_amd, svm_free_nested,
+					   "delegation", kn_svm_free_nested),
 };
 
 struct kn_vendor kn_svm = {

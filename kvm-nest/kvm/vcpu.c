@@ -20,8 +20,12 @@
  */
 bool kvm_msr_allowed(struct kvm_vcpu *vcpu, u32 index, u32 type);
 
+enum { KN_VCPU_IOCTL, KN_VM_IOCTL, KN_VM_CAP, KN_VCPU_NR_REDIRECTS };
+
 KN_ORIG_DEFINE(kvm_arch_vcpu_ioctl, kvm_arch_vcpu_ioctl);
-static struct kn_redirect kn_vcpu_redirects[1];
+KN_ORIG_DEFINE(kvm_arch_vm_ioctl, kvm_arch_vm_ioctl);
+KN_ORIG_DEFINE(kvm_vm_ioctl_enable_cap, kvm_vm_ioctl_enable_cap);
+static struct kn_redirect kn_vcpu_redirects[KN_VCPU_NR_REDIRECTS];
 
 /* The vmcb01/vmcs01 it runs on: the parent's vmcb12/vmcs12 address. */
 static u64 kn_vcpu_ctx(struct kvm_vcpu *vcpu)
@@ -90,7 +94,13 @@ static long kn_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		   ioctl == KVM_SET_MSRS;
 	long ret;
 
-	kn_hook_enter(kn_vcpu_redirects[0].id);
+	kn_hook_enter(kn_vcpu_redirects[KN_VCPU_IOCTL].id);
+	/*
+	 * QEMU loads nested state at reset, loadvm and incoming migration:
+	 * the kernel that delegated is gone.
+	 */
+	if (ioctl == KVM_SET_NESTED_STATE)
+		kn_deleg_revoke_all(vcpu->kvm);
 	if (set)
 		kn_grant_revoke(kn_vcpu_ctx(vcpu));
 	ret = KN_ORIG(kvm, kvm_arch_vcpu_ioctl)(filp, ioctl, arg);
@@ -110,8 +120,49 @@ void kn_vcpu_revoke_all(struct kvm *kvm)
 		kn_grant_revoke(kn_vcpu_ctx(vcpu));
 }
 
+/*
+ * VM ioctls that change what KVM answers a guest's RDMSR: every grant of
+ * the VM's vCPUs goes, after the change so that none made before it
+ * stays; the next KVM_SET_CPUID2 or KVM_SET_MSRS of a vCPU grants again.
+ * 6.1 returns long, 6.12 int: the wrapper returns what KVM does.
+ */
+#define KN_VM_IOCTL_RET	__typeof__(kvm_arch_vm_ioctl(NULL, 0, 0))
+
+static KN_VM_IOCTL_RET kn_vm_ioctl(struct file *filp, unsigned int ioctl,
+				   unsigned long arg)
+{
+	struct kvm *kvm = filp->private_data;
+	long ret;
+
+	kn_hook_enter(kn_vcpu_redirects[KN_VM_IOCTL].id);
+	ret = KN_ORIG(kvm, kvm_arch_vm_ioctl)(filp, ioctl, arg);
+	if (ioctl == KVM_X86_SET_MSR_FILTER)
+		kn_vcpu_revoke_all(kvm);
+	kn_hook_leave();
+	return ret;
+}
+
+static_assert(__same_type(&kn_vm_ioctl, &kvm_arch_vm_ioctl));
+
+static int kn_vm_enable_cap(struct kvm *kvm, struct kvm_enable_cap *cap)
+{
+	int ret;
+
+	kn_hook_enter(kn_vcpu_redirects[KN_VM_CAP].id);
+	ret = KN_ORIG(kvm, kvm_vm_ioctl_enable_cap)(kvm, cap);
+	if (cap->cap == KVM_CAP_MSR_PLATFORM_INFO)
+		kn_vcpu_revoke_all(kvm);
+	kn_hook_leave();
+	return ret;
+}
+
 static struct kn_redirect kn_vcpu_redirects[] = {
-	KN_REDIRECT(kvm, kvm_arch_vcpu_ioctl, "delegation", kn_vcpu_ioctl),
+	[KN_VCPU_IOCTL] = KN_REDIRECT(kvm, kvm_arch_vcpu_ioctl, "delegation",
+				      kn_vcpu_ioctl),
+	[KN_VM_IOCTL] = KN_REDIRECT(kvm, kvm_arch_vm_ioctl, "delegation",
+				    kn_vm_ioctl),
+	[KN_VM_CAP] = KN_REDIRECT(kvm, kvm_vm_ioctl_enable_cap, "delegation",
+				  kn_vm_enable_cap),
 };
 
 struct kn_redirect *kn_vcpu_hooks(unsigned int *n)

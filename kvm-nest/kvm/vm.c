@@ -2,17 +2,19 @@
 /* VM lifetime, and the VM facts that dolls report. */
 #include <linux/kvm_host.h>
 
+#include "../deleg.h"
 #include "../doll.h"
 #include "boundary.h"
 #include "vcpu.h"
 #include "vendor.h"
 #include "vm.h"
 
-enum { KN_VM_INIT, KN_VM_DESTROY, KN_VM_NR_REDIRECTS };
+enum { KN_VM_INIT, KN_VM_DESTROY, KN_VM_RESET, KN_VM_NR_REDIRECTS };
 
 /* KVM's own prototypes: the wrappers must keep them exactly. */
 KN_ORIG_DEFINE(kvm_arch_init_vm, kvm_arch_init_vm);
 KN_ORIG_DEFINE(kvm_arch_destroy_vm, kvm_arch_destroy_vm);
+KN_ORIG_DEFINE(kvm_vcpu_reset, kvm_vcpu_reset);
 static struct kn_redirect kn_vm_redirects[KN_VM_NR_REDIRECTS];
 
 static int kn_vm_init(struct kvm *kvm, unsigned long type)
@@ -40,11 +42,27 @@ static void kn_vm_destroy(struct kvm *kvm)
 	kn_hook_leave();
 }
 
+/*
+ * INIT or RESET of any vCPU: the kernel inside may be starting over (a
+ * reboot, or kexec, whose new kernel INITs the APs), and nothing it
+ * delegated may outlive it.  A hypervisor that onlines a CPU later has
+ * to delegate again.
+ */
+static void kn_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
+{
+	kn_hook_enter(kn_vm_redirects[KN_VM_RESET].id);
+	KN_ORIG(kvm, kvm_vcpu_reset)(vcpu, init_event);
+	kn_deleg_revoke_all(vcpu->kvm);
+	kn_hook_leave();
+}
+
 static struct kn_redirect kn_vm_redirects[] = {
 	[KN_VM_INIT] = KN_REDIRECT(kvm, kvm_arch_init_vm, "lifecycle",
 				   kn_vm_init),
 	[KN_VM_DESTROY] = KN_REDIRECT(kvm, kvm_arch_destroy_vm, "lifecycle",
 				      kn_vm_destroy),
+	[KN_VM_RESET] = KN_REDIRECT(kvm, kvm_vcpu_reset, "delegation",
+				    kn_vcpu_reset),
 };
 
 struct kn_redirect *kn_vm_hooks(unsigned int *n)

@@ -47,8 +47,12 @@ static const struct kn_exit_name kn_vmx_reasons[] = { VMX_EXIT_REASONS };
 
 /* kvm_intel's prototype is in no header we can include: the wrapper's. */
 static bool kn_vmx_reflect(struct kvm_vcpu *vcpu);
+static void kn_vmx_free_nested(struct kvm_vcpu *vcpu);
 KN_ORIG_DEFINE(nested_vmx_reflect_vmexit, kn_vmx_reflect);
-static struct kn_redirect kn_vmx_redirects[1];
+KN_ORIG_DEFINE(free_nested, kn_vmx_free_nested);
+
+enum { KN_VMX_REFLECT, KN_VMX_FREE_NESTED, KN_VMX_NR_REDIRECTS };
+static struct kn_redirect kn_vmx_redirects[KN_VMX_NR_REDIRECTS];
 
 /*
  * Decides whether L1 wants the exit; if so, the vCPU leaves guest mode.
@@ -60,7 +64,7 @@ static bool kn_vmx_reflect(struct kvm_vcpu *vcpu)
 	u64 ctx = kn_vmx_nested_ctx(vcpu);
 	bool ret = true;
 
-	kn_hook_enter(kn_vmx_redirects[0].id);
+	kn_hook_enter(kn_vmx_redirects[KN_VMX_REFLECT].id);
 	if (static_branch_unlikely(&kn_deleg_msrs))
 		kn_vmx_msr_watch(vcpu, kn_vmx_exit_code(vcpu), ctx);
 	if (static_branch_unlikely(&kn_accel) &&
@@ -75,9 +79,20 @@ out:
 	return ret;
 }
 
+/* L1 left VMX operation (VMXOFF, reset), or its vCPU goes. */
+static void kn_vmx_free_nested(struct kvm_vcpu *vcpu)
+{
+	kn_hook_enter(kn_vmx_redirects[KN_VMX_FREE_NESTED].id);
+	KN_ORIG(kvm_intel, free_nested)(vcpu);
+	kn_deleg_revoke_all(vcpu->kvm);
+	kn_hook_leave();
+}
+
 static struct kn_redirect kn_vmx_redirects[] = {
-	KN_REDIRECT(kvm_intel, nested_vmx_reflect_vmexit, "redirect",
-		    kn_vmx_reflect),
+	[KN_VMX_REFLECT] = KN_REDIRECT(kvm_intel, nested_vmx_reflect_vmexit,
+				       "redirect", kn_vmx_reflect),
+	[KN_VMX_FREE_NESTED] = KN_REDIRECT(kvm_intel, free_nested,
+					   "delegation", kn_vmx_free_nested),
 };
 
 struct kn_vendor kn_vmx = {

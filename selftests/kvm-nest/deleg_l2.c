@@ -23,7 +23,11 @@
  *     never the policy's; another VM with the same vmcb12/vmcs12 address
  *     is not affected;
  *  7. the vCPU's nested state saved and loaded back (KVM_GET/SET_NESTED_
- *     STATE) between two bursts of L2: delegation goes on, exactly;
+ *     STATE) between two bursts of L2, as QEMU does at reset, loadvm and
+ *     incoming migration: the policy dies with it, and the L1 that goes on
+ *     at the same vmcb12/vmcs12 address, answering from another table,
+ *     gets every CPUID; once it delegates that table, L0 answers with its
+ *     values;
  *  8. RDMSR: L1 also delegates MSRs it intercepts; same answers (compared
  *     by L2 itself and here), exact counts, MSRs L1 does not intercept
  *     for reads and writes are never answered from the policy (SVM), and
@@ -535,16 +539,18 @@ static void no_intercept(struct kn_dl1 *t)
 	      d.delegated, d.l1_cpuid, d.cpuid, n);
 }
 
-/* 7. KVM_GET/SET_NESTED_STATE between two bursts: delegation goes on. */
-#define PLAN_NSTATE 3
+/* 7. KVM_GET/SET_NESTED_STATE between two bursts: the policy dies. */
+#define PLAN_NSTATE 4
 static struct {
 	bool done;
 	struct kn_nstate_info info;
 } ns;
 
+/* A new L1 at the same address: it answers from its other table. */
 static void save_load(struct kn_dl1 *t)
 {
 	ns.done = kn_nstate_roundtrip(t->vcpu, &ns.info);
+	t->j->cur = 1;
 }
 
 static void nested_state(struct kn_dl1 *t)
@@ -564,13 +570,24 @@ static void nested_state(struct kn_dl1 *t)
 	kn_ok(ns.info.flags & KVM_STATE_NESTED_GUEST_MODE && ns.info.ctx == t->ctx,
 	      "nested state: saved in guest mode (flags %#x) with vmcb12/vmcs12 %#lx (ours %#lx), %u bytes, loaded back",
 	      ns.info.flags, ns.info.ctx, t->ctx, ns.info.size);
-	kn_ok(d.ok && d.delegated == 2 * n && d.l1_cpuid == 0 && !t->j->l2_bad,
-	      "nested state: around it delegated %lu of %lu, L1 saw %lu, %lu wrong answers",
-	      d.delegated, 2 * n, d.l1_cpuid, t->j->l2_bad);
-	if (!kn_ok(d.ok && d.cpuid == 2 * n && d.reflected == 1 && !d.l1doll_cpuid,
-		   "nested state: ctx doll counted %lu CPUID exits (expected %lu), reflected %lu (expected 1); L1 doll %lu CPUID exits (expected 0)",
-		   d.cpuid, 2 * n, d.reflected, d.l1doll_cpuid))
+	kn_ok(d.ok && d.delegated == n && d.l1_cpuid == n && !t->j->l2_bad,
+	      "nested state: delegated %lu before it (expected %lu), L1 saw %lu after it (expected %lu), %lu wrong answers",
+	      d.delegated, n, d.l1_cpuid, n, t->j->l2_bad);
+	if (!kn_ok(d.ok && d.cpuid == 2 * n && d.reflected == n + 1 && !d.l1doll_cpuid,
+		   "nested state: ctx doll counted %lu CPUID exits (expected %lu), reflected %lu (expected %lu); L1 doll %lu CPUID exits (expected 0)",
+		   d.cpuid, 2 * n, d.reflected, n + 1, d.l1doll_cpuid))
 		kn_dl1_show_dolls(t);
+	/* The new L1 delegates its own table, at the same address. */
+	if (kn_dl1_delegate(t, t->ctx, KVM_NEST_DELEG_CPUID, 0, &g.pol2))
+		kn_diag("nested state: delegating the new table failed");
+	burst(t, n, &d);
+	kn_ok(d.ok && d.delegated == n && d.l1_cpuid == 0 && !t->j->l2_bad,
+	      "nested state: the new table delegated: %lu of %lu answered by L0, L1 saw %lu, %lu wrong answers",
+	      d.delegated, n, d.l1_cpuid, t->j->l2_bad);
+	/* Back to the first table for what follows. */
+	t->j->cur = 0;
+	if (kn_dl1_delegate(t, t->ctx, KVM_NEST_DELEG_CPUID, 0, &g.pol))
+		kn_diag("nested state: delegating the first table again failed");
 }
 
 /* 6b. The same ctx address in another VM that has no policy. */
