@@ -37,7 +37,7 @@ static int kn_cmd_copy_env(struct kn_doll *d, void *arg)
 {
 	const struct kn_cmd *down = arg;
 
-	if (d->kind != KN_DOLL_REPORTED || d->rep.rid != down->id)
+	if (d->rep.rid != down->id)
 		return 0;
 	if (down->cmd == KVM_NEST_CMD_ENV_DEL)
 		memset(&d->env, 0, sizeof(d->env));
@@ -54,7 +54,7 @@ int kn_cmd_exec(const struct kn_cmd *cmd, struct kn_cmd_result *res)
 
 	res->hops = 0;
 	res->why[0] = 0;
-	if (kn_doll_with_id(cmd->id, kn_cmd_route_fill, &r)) {
+	if (kn_doll_with_id(cmd->id, KN_KIND_ANY, kn_cmd_route_fill, &r)) {
 		scnprintf(res->why, sizeof(res->why), "no doll %u at this level",
 			  cmd->id);
 		return -ENOENT;
@@ -71,7 +71,8 @@ int kn_cmd_exec(const struct kn_cmd *cmd, struct kn_cmd_result *res)
 		err = kn_ch_request(r.vm_id, &down, res);
 		res->hops++;
 		if (!err && !down.dry && down.cmd != KVM_NEST_CMD_PING)
-			kn_doll_with_id(cmd->id, kn_cmd_copy_env, &down);
+			kn_doll_with_id(cmd->id, KN_KIND_REPORTED,
+					kn_cmd_copy_env, &down);
 		return err;
 	}
 	switch (cmd->cmd) {

@@ -46,8 +46,9 @@ static void kn_doll_show_kind(struct seq_file *m, struct kn_doll *d)
 
 	switch (d->kind) {
 	case KN_DOLL_VM:
-		seq_printf(m, " vcpus=%u mem=%llu ctx=0x0",
-			   kn_kvm_vm_vcpus(d->vm), kn_kvm_vm_mem_bytes(d->vm));
+		seq_printf(m, " vcpus=%u mem=%llu ctx=0x0 ids_minted=%llu ids_refused=%llu",
+			   kn_kvm_vm_vcpus(d->vm), kn_kvm_vm_mem_bytes(d->vm),
+			   d->ids.minted, d->ids.refused);
 		break;
 	case KN_DOLL_CTX:
 		runs = kn_doll_ctx_runs(d, &in_guests);

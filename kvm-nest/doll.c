@@ -6,7 +6,8 @@
  * a VM that predates the module.  Level-2 dolls are created on the first
  * exit of a nested context.  The exit path only ever reads under RCU and
  * inserts under a spinlock; dolls are freed only when their VM dies, under
- * the registry mutex that readers also hold.
+ * the registry mutex that readers also hold.  A doll's id is published
+ * once the doll is in place and released, under the mutex, before it goes.
  */
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
@@ -29,7 +30,6 @@ static DEFINE_MUTEX(kn_dolls_mutex);
 static DEFINE_SPINLOCK(kn_vms_lock);	/* kn_vms, kn_vm_list */
 static DEFINE_HASHTABLE(kn_vms, 6);
 static LIST_HEAD(kn_vm_list);
-static atomic_t kn_next_id = ATOMIC_INIT(0);
 static atomic_t kn_generation = ATOMIC_INIT(0);
 
 /* Level-1 dolls also sit on kn_vm_list, in creation order, for readers. */
@@ -58,7 +58,6 @@ static struct kn_doll *kn_vm_find(const void *vm)
 static void kn_doll_init(struct kn_doll *d, u8 level, pid_t pid,
 			 const char *name)
 {
-	d->id = atomic_inc_return(&kn_next_id);
 	d->level = level;
 	d->pid = pid;
 	strscpy(d->name, name, sizeof(d->name));
@@ -95,6 +94,10 @@ static struct kn_doll *kn_vm_add(const void *vm, const char *name, gfp_t gfp,
 	if (!vd)
 		return NULL;
 	d = &vd->doll;
+	if (kn_id_reserve(&d->id, gfp)) {
+		kfree(vd);
+		return NULL;
+	}
 	kn_doll_init(d, 1, current->tgid, name);
 	d->kind = KN_DOLL_VM;
 	d->vm = vm;
@@ -112,10 +115,12 @@ static struct kn_doll *kn_vm_add(const void *vm, const char *name, gfp_t gfp,
 	if (!old) {
 		hash_add_rcu(kn_vms, &d->vm_node, (unsigned long)vm);
 		list_add_tail_rcu(&vd->list, &kn_vm_list);
+		kn_id_publish(d->id, d);
 	}
 	spin_unlock_irqrestore(&kn_vms_lock, flags);
 	*created = !old;
 	if (old) {
+		kn_id_release(d->id);
 		kfree(vd);
 		return old;
 	}
@@ -160,17 +165,24 @@ static void kn_vm_free_rcu(struct rcu_head *rcu)
 /* Readers hold the mutex, so once it is dropped nobody can see @d. */
 static void kn_vm_unlink(struct kn_doll *d)
 {
+	struct kn_doll *c;
 	unsigned long flags;
 
 	lockdep_assert_held(&kn_dolls_mutex);
 	spin_lock_irqsave(&kn_vms_lock, flags);
 	hash_del_rcu(&d->vm_node);
 	list_del_rcu(&to_vm_doll(d)->list);
+	kn_id_release(d->id);
 	spin_unlock_irqrestore(&kn_vms_lock, flags);
 
 	spin_lock_irqsave(&d->lock, flags);
 	d->dead = true;
 	spin_unlock_irqrestore(&d->lock, flags);
+	/* Dead: no child joins any more. */
+	list_for_each_entry(c, &d->children, child_node)
+		kn_id_release(c->id);
+	list_for_each_entry(c, &d->reported, rep_node)
+		kn_id_release(c->id);
 	kn_ch_requests_fail(d);
 	atomic_inc(&kn_generation);
 	kn_event_doll(d, KN_EVENT_DEL);
@@ -245,6 +257,10 @@ static struct kn_doll *kn_child_get(struct kn_doll *vm, u64 ctx)
 	c = kzalloc(sizeof(*c), GFP_ATOMIC | __GFP_NOWARN);
 	if (!c)
 		return NULL;
+	if (kn_id_reserve(&c->id, GFP_ATOMIC | __GFP_NOWARN)) {
+		kfree(c);
+		return NULL;
+	}
 	kn_doll_init(c, 2, vm->pid, "-");
 	c->kind = KN_DOLL_CTX;
 	c->parent = vm;
@@ -255,6 +271,7 @@ static struct kn_doll *kn_child_get(struct kn_doll *vm, u64 ctx)
 	if (!found && !vm->dead) {
 		list_add_tail_rcu(&c->child_node, &vm->children);
 		vm->nr_children++;
+		kn_id_publish(c->id, c);
 		found = c;
 		c = NULL;
 	}
@@ -262,7 +279,9 @@ static struct kn_doll *kn_child_get(struct kn_doll *vm, u64 ctx)
 	if (!c) {
 		atomic_inc(&kn_generation);
 		kn_event_doll(found, KN_EVENT_NEW);
+		return found;
 	}
+	kn_id_release(c->id);
 	kfree(c);
 	return found;
 }
@@ -384,30 +403,19 @@ out:
 	return ret;
 }
 
-struct kn_id_call {
-	u32 id;
-	kn_doll_fn fn;
-	void *arg;
-	int ret;
-};
-
-static int kn_id_match(struct kn_doll *d, void *arg)
+int kn_doll_with_id(u32 id, unsigned int kinds, kn_doll_fn fn, void *arg)
 {
-	struct kn_id_call *call = arg;
+	struct kn_doll *d;
+	int ret = -ENOENT;
 
-	if (d->id != call->id)
-		return 0;
-	call->ret = call->fn(d, call->arg);
-	return 1;
-}
-
-int kn_doll_with_id(u32 id, kn_doll_fn fn, void *arg)
-{
-	struct kn_id_call call = { .id = id, .fn = fn, .arg = arg };
-
-	if (!kn_dolls_for_each(kn_id_match, &call))
-		return -ENOENT;
-	return call.ret;
+	mutex_lock(&kn_dolls_mutex);
+	rcu_read_lock();
+	d = kn_id_find(id);
+	if (d)
+		ret = kinds & BIT(d->kind) ? fn(d, arg) : -EMEDIUMTYPE;
+	rcu_read_unlock();
+	mutex_unlock(&kn_dolls_mutex);
+	return ret;
 }
 
 int kn_doll_with_vm(const void *vm, kn_doll_fn fn, void *arg)
@@ -499,13 +507,29 @@ static struct kn_doll *kn_reported_find(struct kn_doll *vm, u32 rid)
 	return NULL;
 }
 
-/* Builds the new list aside, so that a failed allocation changes nothing. */
+/* Dolls of the report that are new, each of which takes a new id. */
+static unsigned int kn_report_new(struct kn_doll *vm,
+				  const struct kn_report_entry *e,
+				  unsigned int n)
+{
+	unsigned int i, new = 0;
+
+	for (i = 0; i < n; i++)
+		new += !kn_reported_find(vm, e[i].rep.rid);
+	return new;
+}
+
+/*
+ * Builds the new list aside, so that a failed allocation changes nothing.
+ * New dolls must fit the VM's id budget, checked before any id is taken:
+ * a refused report moves no id cursor either.
+ */
 int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
 			 unsigned int n)
 {
 	struct kn_doll *d, *r, *tmp;
+	unsigned int i, nr_new;
 	LIST_HEAD(fresh);
-	unsigned int i;
 	int err = 0;
 
 	mutex_lock(&kn_dolls_mutex);
@@ -516,6 +540,10 @@ int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
 		err = -ENOENT;
 		goto out;
 	}
+	nr_new = kn_report_new(d, e, n);
+	err = kn_id_budget_take(&d->ids, nr_new);
+	if (err)
+		goto out;
 	for (i = 0; i < n; i++) {
 		r = kn_reported_find(d, e[i].rep.rid);
 		if (r) {
@@ -527,6 +555,11 @@ int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
 			err = -ENOMEM;
 			break;
 		}
+		if (kn_id_reserve(&r->id, GFP_KERNEL_ACCOUNT)) {
+			kfree(r);
+			err = -ENOMEM;
+			break;
+		}
 		kn_doll_init(r, 0, 0, "-");
 		r->kind = KN_DOLL_REPORTED;
 		list_add_tail(&r->rep_node, &fresh);
@@ -534,11 +567,14 @@ int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
 	if (err) {
 		/* Put the old ones back, drop the new ones. */
 		list_for_each_entry_safe(r, tmp, &fresh, rep_node) {
-			if (r->level)
+			if (r->level) {
 				list_move_tail(&r->rep_node, &d->reported);
-			else
+			} else {
+				kn_id_release(r->id);
 				kfree(r);
+			}
 		}
+		kn_id_budget_refund(&d->ids, nr_new);
 		goto out;
 	}
 
@@ -548,8 +584,10 @@ int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
 	 */
 	list_for_each_entry(r, &d->reported, rep_node)
 		kn_event_doll(r, KN_EVENT_DEL);
-	list_for_each_entry_safe(r, tmp, &d->reported, rep_node)
+	list_for_each_entry_safe(r, tmp, &d->reported, rep_node) {
+		kn_id_release(r->id);
 		kfree(r);
+	}
 	INIT_LIST_HEAD(&d->reported);
 	list_splice(&fresh, &d->reported);
 
@@ -565,8 +603,10 @@ int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
 		r->rep = e[i].rep;
 		r->env = e[i].env;
 		r->use.mem = e[i].usage_mem;
-		if (new)
+		if (new) {
+			kn_id_publish(r->id, r);
 			kn_event_doll(r, KN_EVENT_NEW);
+		}
 		i++;
 	}
 	/* A switched-off doll may run on other contexts now. */

@@ -2,6 +2,7 @@
 #ifndef KN_DOLL_H
 #define KN_DOLL_H
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
@@ -10,6 +11,7 @@
 
 #include "acct.h"
 #include "channel/state.h"
+#include "doll_id.h"
 #include "env/env.h"
 
 #define KN_NAME_LEN		64
@@ -73,6 +75,7 @@ struct kn_doll {
 			bool dead;
 			struct xarray vcpus;	/* vcpu index -> entry time */
 			struct list_head reported;	/* registry mutex */
+			struct kn_id_budget ids;	/* registry mutex */
 			struct kn_channel ch;
 			struct list_head requests;	/* lock */
 			struct xarray deleg;	/* ctx >> PAGE_SHIFT -> policy */
@@ -160,8 +163,18 @@ struct kn_doll *kn_doll_vm_rcu(const void *vm);
  */
 typedef int (*kn_doll_fn)(struct kn_doll *d, void *arg);
 int kn_dolls_for_each(kn_doll_fn fn, void *arg);
-/* Calls @fn on the doll with this id, under the same guarantees. */
-int kn_doll_with_id(u32 id, kn_doll_fn fn, void *arg);
+/* The kinds of doll a lookup by id accepts. */
+#define KN_KIND_VM		BIT(KN_DOLL_VM)
+#define KN_KIND_CTX		BIT(KN_DOLL_CTX)
+#define KN_KIND_REPORTED	BIT(KN_DOLL_REPORTED)
+#define KN_KIND_ANY		(KN_KIND_VM | KN_KIND_CTX | KN_KIND_REPORTED)
+/*
+ * Calls @fn on the doll with this id, under the same guarantees, if it is
+ * of one of @kinds: a doll's fields depend on its kind, and those of a
+ * reported doll are what a guest chose.  -ENOENT when no doll has the id,
+ * -EMEDIUMTYPE when it is of another kind; then @fn is not called.
+ */
+int kn_doll_with_id(u32 id, unsigned int kinds, kn_doll_fn fn, void *arg);
 /* Calls @fn on the level-1 doll of @vm, under the same guarantees. */
 int kn_doll_with_vm(const void *vm, kn_doll_fn fn, void *arg);
 /* Bumped whenever a doll comes or goes: lets a dump tell it raced. */

@@ -267,7 +267,7 @@ static int kn_nl_doll_get_doit(struct sk_buff *skb, struct genl_info *info)
 	r.skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!r.skb)
 		return -ENOMEM;
-	err = kn_doll_with_id(id, kn_nl_doll_reply_fill, &r);
+	err = kn_doll_with_id(id, KN_KIND_ANY, kn_nl_doll_reply_fill, &r);
 	if (err) {
 		nlmsg_free(r.skb);
 		if (err == -ENOENT)
@@ -371,7 +371,8 @@ static int kn_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (!id)
 		return kn_dolls_for_each(kn_nl_reset_one, NULL);
-	err = kn_doll_with_id(nla_get_u32(id), kn_nl_reset_one, NULL);
+	err = kn_doll_with_id(nla_get_u32(id), KN_KIND_ANY, kn_nl_reset_one,
+			      NULL);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, id, "no doll with this id");
 	return err;

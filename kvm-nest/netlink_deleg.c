@@ -85,7 +85,7 @@ int kn_nl_deleg_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	set.on = on;
-	err = kn_doll_with_id(nla_get_u32(a[KVM_NEST_A_DOLL_ID]),
+	err = kn_doll_with_id(nla_get_u32(a[KVM_NEST_A_DOLL_ID]), KN_KIND_ANY,
 			      kn_nl_deleg_set_one, &set);
 	if (err == -ENOENT) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[KVM_NEST_A_DOLL_ID],

@@ -69,8 +69,12 @@ int kn_ch_request(u32 vm_id, const struct kn_cmd *cmd,
 	INIT_LIST_HEAD(&req.node);
 	init_completion(&req.done);
 	req.cookie = atomic64_inc_return(&kn_ch_cookie);
-	err = kn_doll_with_id(vm_id, kn_ch_enqueue, &req);
-	if (err == -EHOSTUNREACH)
+	/* Only a VM of ours has a channel: a reported doll's fields are a guest's. */
+	err = kn_doll_with_id(vm_id, KN_KIND_VM, kn_ch_enqueue, &req);
+	if (err == -EMEDIUMTYPE)
+		scnprintf(res->why, sizeof(res->why),
+			  "doll %u is not a VM of this kernel", vm_id);
+	else if (err == -EHOSTUNREACH)
 		scnprintf(res->why, sizeof(res->why),
 			  "doll %u runs no kvm-nest that answers; load it there",
 			  vm_id);
@@ -84,7 +88,7 @@ int kn_ch_request(u32 vm_id, const struct kn_cmd *cmd,
 	left = wait_for_completion_killable_timeout(&req.done,
 						    KN_CH_REQUEST_TIMEOUT);
 	/* Off the list whatever happened; a dead VM took it off already. */
-	kn_doll_with_id(vm_id, kn_ch_dequeue, &req);
+	kn_doll_with_id(vm_id, KN_KIND_VM, kn_ch_dequeue, &req);
 	/* An answer may also have come between the timeout and the dequeue. */
 	if (left > 0 || completion_done(&req.done))
 		return req.err;

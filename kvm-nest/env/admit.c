@@ -86,7 +86,7 @@ static void kn_admit_scan(struct kn_admit_scan *s, const char *skip)
 
 void kn_env_reserved(u32 *cpu, u64 *mem)
 {
-	struct kn_admit_scan s = { .id = U32_MAX };
+	struct kn_admit_scan s = { .id = 0 };	/* no doll has id 0 */
 
 	kn_admit_scan(&s, NULL);
 	*cpu = s.taken[KN_CPU];
@@ -141,7 +141,7 @@ static int kn_admit_res(int i, const struct kn_res *want, u64 cap, u64 resv,
 int kn_env_admit(u32 id, const char *name, const struct kn_env *env,
 		 char *why, size_t len)
 {
-	struct kn_admit_scan s = { .id = id ?: U32_MAX };
+	struct kn_admit_scan s = { .id = id };
 	struct kn_res want[KN_NR_RES];
 	struct kn_env_room room;
 	int err, i;

@@ -18,8 +18,8 @@
 static DEFINE_MUTEX(kn_env_mutex);
 static struct workqueue_struct *kn_env_wq;
 
+/* A VM of this kernel: its pid is the VMM's, not a value a guest reported. */
 struct kn_env_target {
-	bool vm;
 	pid_t pid;
 	char name[KN_NAME_LEN];
 	struct kn_env env;
@@ -29,7 +29,6 @@ static int kn_env_target_fill(struct kn_doll *d, void *arg)
 {
 	struct kn_env_target *t = arg;
 
-	t->vm = d->kind == KN_DOLL_VM;
 	t->pid = d->pid;
 	strscpy(t->name, d->name, sizeof(t->name));
 	t->env = d->env;
@@ -60,7 +59,7 @@ static int kn_env_apply(u32 id, const struct kn_env_target *t,
 	if (err)
 		return err;
 	/* The doll may have died meanwhile; then there is nothing to keep. */
-	kn_doll_with_id(id, kn_env_commit, (void *)env);
+	kn_doll_with_id(id, KN_KIND_VM, kn_env_commit, (void *)env);
 	return 0;
 }
 
@@ -73,14 +72,14 @@ int kn_env_set_local(u32 id, const struct kn_env_change *c, bool reset,
 
 	if (mutex_lock_killable(&kn_env_mutex))
 		return -EINTR;
-	err = kn_doll_with_id(id, kn_env_target_fill, &t);
-	if (err) {
-		scnprintf(why, len, "no doll %u here", id);
+	err = kn_doll_with_id(id, KN_KIND_VM, kn_env_target_fill, &t);
+	if (err == -EMEDIUMTYPE) {
+		scnprintf(why, len, "doll %u is not a VM of this kernel", id);
+		err = -EINVAL;
 		goto out;
 	}
-	err = -EINVAL;
-	if (!t.vm) {
-		scnprintf(why, len, "doll %u is not a VM of this kernel", id);
+	if (err) {
+		scnprintf(why, len, "no doll %u here", id);
 		goto out;
 	}
 	env = t.env;
@@ -155,7 +154,9 @@ static void kn_env_born_fn(struct work_struct *work)
 	int err;
 
 	mutex_lock(&kn_env_mutex);
-	if (kn_doll_with_id(b->id, kn_env_target_fill, &t) ||
+	/* Still the VM that was born, and no other doll since. */
+	if (kn_doll_with_id(b->id, KN_KIND_VM, kn_env_target_fill, &t) ||
+	    strcmp(t.name, b->name) ||
 	    !kn_env_pending_claim(b->name, b->id, &env))
 		goto out;
 	/* It was admitted when it was set, so it fits: only enforce it. */

@@ -20,8 +20,9 @@
  * A doll is a VM at any depth, as seen from this kernel. Level 1 is a VM
  * that this kernel's KVM runs; level 2 a nested context of one of them,
  * that is, one vmcb12/vmcs12 its hypervisor runs. Every doll has an id,
- * unique and never reused while the module is loaded, and a path: the ids
- * from its level-1 doll down to it, joined by '/' ("3/7").
+ * held by no other live doll (ids are handed out cyclically, skipping
+ * those in use, so one comes back only after 2^32 - 2 others), and a
+ * path: the ids from its level-1 doll down to it, joined by '/' ("3/7").
  *
  * Envelopes
  * ---------
