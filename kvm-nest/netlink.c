@@ -151,7 +151,9 @@ static int kn_nl_put_vm(struct sk_buff *skb, const struct kn_doll *d)
 {
 	return nla_put_u32(skb, KVM_NEST_A_DOLL_VCPUS, kn_kvm_vm_vcpus(d->vm)) ||
 	       kn_nl_put_u64(skb, KVM_NEST_A_DOLL_MEM,
-			     kn_kvm_vm_mem_bytes(d->vm));
+			     kn_kvm_vm_mem_bytes(d->vm)) ||
+	       kn_nl_put_u64(skb, KVM_NEST_A_DOLL_IDS_MINTED, d->ids.minted) ||
+	       kn_nl_put_u64(skb, KVM_NEST_A_DOLL_IDS_REFUSED, d->ids.refused);
 }
 
 static int kn_nl_put_ctx(struct sk_buff *skb, const struct kn_doll *d)

@@ -16,8 +16,8 @@
  *    is routed likewise, never applied here;
  *  - budget: a fresh VM C reports 256 new dolls at a time until refused;
  *    it gets its burst (4096 ids) and at most what refilled meanwhile,
- *    the refused report changes nothing, debugfs counts exactly the ids it
- *    had and the one refusal, a report of known dolls still passes, and a
+ *    the refused report changes nothing, debugfs and netlink count exactly
+ *    the ids it had and the one refusal, a report of known dolls still passes, and a
  *    second later 256 new ids pass again.
  */
 #include <errno.h>
@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "kn_chrep.h"
+#include "kn_dollnl.h"
 #include "kn_dolls.h"
 #include "kn_genl.h"
 #include "kn_hc.h"
@@ -398,6 +399,8 @@ static void routing(struct ch *b, const struct churn *ch)
 }
 
 /* C's doll: its counters and how many reported dolls it has. */
+static uint32_t c_id;
+
 static void c_state(uint64_t *minted, uint64_t *refused, unsigned int *dolls,
 		    uint32_t *first_id)
 {
@@ -407,6 +410,7 @@ static void c_state(uint64_t *minted, uint64_t *refused, unsigned int *dolls,
 
 	kn_recs_read(&rs, "dolls");
 	r = vm_rec(&rs, MEM_C);
+	c_id = (uint32_t)id_of(r);
 	*minted = r ? kn_rec_u64(r, "ids_minted") : KN_REC_NONE;
 	*refused = r ? kn_rec_u64(r, "ids_refused") : KN_REC_NONE;
 	*dolls = r ? kn_recs_below(&rs, id_of(r), "reported", below,
@@ -424,9 +428,10 @@ static void fill(uint32_t *rids, unsigned int k)
 static void budget(void)
 {
 	uint32_t rids[PER_REPORT], first, first2;
-	uint64_t minted, refused, t0, dt;
+	uint64_t minted, refused, t0, dt, nl_minted = 0, nl_refused = 0;
 	unsigned int k, dolls, dolls2, extra;
 	int64_t ret = 0, again, later;
+	int err;
 	struct ch c;
 
 	ch_up(&c, MEM_C);
@@ -446,9 +451,12 @@ static void budget(void)
 	      "report %u of %u new dolls refused with %ld (-16) after %u taken in %.2f s (burst %u, at most %u more)",
 	      k + 1, PER_REPORT, ret, k, (double)dt / KN_NSEC,
 	      ID_BURST / PER_REPORT, extra);
-	kn_ok(minted == (uint64_t)k * PER_REPORT && refused == 1,
-	      "debugfs: ids_minted=%lu ids_refused=%lu, expected %u and 1",
-	      minted, refused, k * PER_REPORT);
+	err = kn_dollnl_u64(c_id, KVM_NEST_A_DOLL_IDS_MINTED, &nl_minted) ?:
+	      kn_dollnl_u64(c_id, KVM_NEST_A_DOLL_IDS_REFUSED, &nl_refused);
+	kn_ok(minted == (uint64_t)k * PER_REPORT && refused == 1 && !err &&
+	      nl_minted == minted && nl_refused == refused,
+	      "debugfs: ids_minted=%lu ids_refused=%lu, expected %u and 1; netlink (%d) %lu %lu",
+	      minted, refused, k * PER_REPORT, err, nl_minted, nl_refused);
 
 	/* The last report taken, again: no new id, so no token needed. */
 	fill(rids, k - 1);

@@ -38,6 +38,8 @@ static const char *const nc_doll_attr_name[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_DELEG_CLASSES] = "deleg-classes",
 	[KVM_NEST_A_DOLL_DELEG_OFF] = "deleg-off",
 	[KVM_NEST_A_DOLL_DELEG_ON] = "deleg-on",
+	[KVM_NEST_A_DOLL_IDS_MINTED] = "ids-minted",
+	[KVM_NEST_A_DOLL_IDS_REFUSED] = "ids-refused",
 };
 
 const struct nc_attr_names nc_doll_attr_names = {
@@ -60,6 +62,8 @@ static const enum mnl_attr_data_type nc_doll_types[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_DELEGATED] = MNL_TYPE_U64,
 	[KVM_NEST_A_DOLL_DELEG_CLASSES] = MNL_TYPE_U32,
 	[KVM_NEST_A_DOLL_DELEG_OFF] = MNL_TYPE_U32,
+	[KVM_NEST_A_DOLL_IDS_MINTED] = MNL_TYPE_U64,
+	[KVM_NEST_A_DOLL_IDS_REFUSED] = MNL_TYPE_U64,
 	[KVM_NEST_A_DOLL_EXIT] = MNL_TYPE_NESTED,
 	[KVM_NEST_A_DOLL_KIND] = MNL_TYPE_U32,
 	[KVM_NEST_A_DOLL_ENV] = MNL_TYPE_NESTED,

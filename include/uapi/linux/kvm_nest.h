@@ -87,6 +87,10 @@
  *       KVM_NEST_A_EXIT_REASON: string, KVM's name for it
  *       KVM_NEST_A_EXIT_COUNT: u64
  *     KVM_NEST_A_DOLL_KIND: u32, enum kvm_nest_doll_kind
+ *   A level-1 doll also has its budget of new ids for the dolls its
+ *   kvm-nest reports (Documentation/security.rst, "Doll ids"):
+ *     KVM_NEST_A_DOLL_IDS_MINTED: u64, ids it had
+ *     KVM_NEST_A_DOLL_IDS_REFUSED: u64, reports refused for want of ids
  *   A nested context (KVM_NEST_DOLL_CTX) whose vmcb the level-1 doll's own
  *   kvm-nest reported (see kvm_nest_channel.h) also has:
  *     KVM_NEST_A_DOLL_RUNS: u32, id of the reported doll it runs
@@ -278,6 +282,8 @@ enum {
 	KVM_NEST_A_DOLL_DELEG_CLASSES,
 	KVM_NEST_A_DOLL_DELEG_OFF,
 	KVM_NEST_A_DOLL_DELEG_ON,
+	KVM_NEST_A_DOLL_IDS_MINTED,
+	KVM_NEST_A_DOLL_IDS_REFUSED,
 
 	__KVM_NEST_A_DOLL_MAX,
 	KVM_NEST_A_DOLL_MAX = (__KVM_NEST_A_DOLL_MAX - 1)
