@@ -19,14 +19,15 @@ USER1000="--reuid=1000 --regid=1000 --clear-groups"
 # What no unprivileged doll entry may carry.
 SECRET='["pid", "name", "exits", "guest_ns", "reflected", "vcpus", "mem", "ctx", "delegated"]'
 
-# as <setpriv options...> -- <nestctl args...>: nc, under setpriv.
+# as <setpriv options...> -- <nestctl args...>: nc, under setpriv, 20 s at
+# most (a monitor that could join would run until killed: exit 124).
 as() {
 	_opts=
 	while [ "$1" != -- ]; do _opts="$_opts $1"; shift; done
 	shift
 	nc_rc=0
 	# shellcheck disable=SC2086 # the options are words
-	setpriv $_opts "$NC" "$@" >"$NC_WORK/out" 2>"$NC_WORK/err" || nc_rc=$?
+	timeout 20 setpriv $_opts "$NC" "$@" >"$NC_WORK/out" 2>"$NC_WORK/err" || nc_rc=$?
 }
 
 tap_plan 14
