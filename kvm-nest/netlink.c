@@ -102,6 +102,7 @@ static int kn_nl_put_self(struct sk_buff *skb, bool full)
 
 static int kn_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	bool full = kn_nl_full(skb);
 	struct sk_buff *msg;
 	void *hdr;
 
@@ -113,8 +114,8 @@ static int kn_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_string(msg, KVM_NEST_A_INFO_VERSION, KN_VERSION) ||
 	    nla_put_string(msg, KVM_NEST_A_INFO_VENDOR, kn_kvm_vendor()) ||
 	    nla_put_string(msg, KVM_NEST_A_INFO_KERNEL, init_utsname()->release) ||
-	    kn_nl_put_self(msg, kn_nl_full(skb)) ||
-	    (kn_nl_full(skb) && kn_kvm_visit_hooks(kn_nl_put_hook, msg)))
+	    kn_nl_put_self(msg, full) ||
+	    (full && kn_kvm_visit_hooks(kn_nl_put_hook, msg)))
 		goto err_size;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
