@@ -14,6 +14,19 @@
 #endif
 
 /*
+ * A multicast group only CAP_NET_ADMIN may join, checked by genl_bind()
+ * at join time.  6.7 named the flag GENL_MCAST_CAP_NET_ADMIN; before, and
+ * in 6.1.y since the same fix was backported, GENL_UNS_ADMIN_PERM on the
+ * group meant it.  The family bind callback (6.6+) cannot refuse: its
+ * return value is ignored.
+ */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define KN_GENL_MCGRP_ADMIN	GENL_MCAST_CAP_NET_ADMIN
+#else
+#define KN_GENL_MCGRP_ADMIN	GENL_UNS_ADMIN_PERM
+#endif
+
+/*
  * One table of operations, turned into what the kernel takes: split ops
  * (6.2+), where do and dump get their own policy, or genl_ops (6.1), where
  * a dump is validated against the do policy.  An op without a policy takes

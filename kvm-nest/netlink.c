@@ -12,6 +12,7 @@
 #include "doll.h"
 #include "env/admit.h"
 #include "env/agent.h"
+#include "env/over.h"
 #include "event.h"
 #include "kvm/boundary.h"
 #include "netlink.h"
@@ -19,10 +20,27 @@
 
 enum { KN_NL_MCGRP_EVENTS, KN_NL_MCGRP_AGENT };
 
+/*
+ * Both groups need CAP_NET_ADMIN to join: events name pids and tenants'
+ * VMs, and a listener on agent would pass for the agent (INFO_AGENT, and
+ * envelope changes waiting on it).  See Documentation/security.rst.
+ */
 static const struct genl_multicast_group kn_nl_mcgrps[] = {
-	[KN_NL_MCGRP_EVENTS] = { .name = KVM_NEST_MCGRP_EVENTS },
-	[KN_NL_MCGRP_AGENT] = { .name = KVM_NEST_MCGRP_AGENT },
+	[KN_NL_MCGRP_EVENTS] = { .name = KVM_NEST_MCGRP_EVENTS,
+				 .flags = KN_GENL_MCGRP_ADMIN },
+	[KN_NL_MCGRP_AGENT] = { .name = KVM_NEST_MCGRP_AGENT,
+				.flags = KN_GENL_MCGRP_ADMIN },
 };
+
+/*
+ * Whether the sender of @skb may read everything.  Others read the shape
+ * of the tree only: what a doll's activity, identity or placement tells
+ * one tenant about another needs CAP_NET_ADMIN (Documentation/security.rst).
+ */
+static bool kn_nl_full(const struct sk_buff *skb)
+{
+	return netlink_capable(skb, CAP_NET_ADMIN);
+}
 
 static const struct nla_policy kn_nl_doll_id_policy[KVM_NEST_A_DOLL_ID + 1] = {
 	[KVM_NEST_A_DOLL_ID] = { .type = NLA_U32 },
@@ -51,7 +69,7 @@ static int kn_nl_put_hook(const struct kn_hook_info *h, void *arg)
 }
 
 /* Depth, own envelope and use, and what this kernel hands out. */
-static int kn_nl_put_self(struct sk_buff *skb)
+static int kn_nl_put_self(struct sk_buff *skb, bool full)
 {
 	struct kn_env_room room;
 	struct kn_env env;
@@ -70,9 +88,12 @@ static int kn_nl_put_self(struct sk_buff *skb)
 	    nla_put_u32(skb, KVM_NEST_A_INFO_CAP_CPU, room.cpu_cap) ||
 	    nla_put_u64_64bit(skb, KVM_NEST_A_INFO_CAP_MEM, room.mem_cap,
 			      KVM_NEST_A_INFO_PAD) ||
-	    nla_put_u32(skb, KVM_NEST_A_INFO_RESV_CPU, rcpu) ||
-	    nla_put_u64_64bit(skb, KVM_NEST_A_INFO_RESV_MEM, rmem,
-			      KVM_NEST_A_INFO_PAD) ||
+	    (full &&
+	     (nla_put_u32(skb, KVM_NEST_A_INFO_RESV_CPU, rcpu) ||
+	      nla_put_u64_64bit(skb, KVM_NEST_A_INFO_RESV_MEM, rmem,
+				KVM_NEST_A_INFO_PAD))) ||
+	    (kn_env_overcommitted_self() &&
+	     nla_put_flag(skb, KVM_NEST_A_INFO_OVERCOMMITTED)) ||
 	    (genl_has_listeners(&kn_nl_family, &init_net, KN_NL_MCGRP_AGENT) &&
 	     nla_put_flag(skb, KVM_NEST_A_INFO_AGENT)))
 		return -EMSGSIZE;
@@ -81,6 +102,7 @@ static int kn_nl_put_self(struct sk_buff *skb)
 
 static int kn_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	bool full = kn_nl_full(skb);
 	struct sk_buff *msg;
 	void *hdr;
 
@@ -92,8 +114,8 @@ static int kn_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_string(msg, KVM_NEST_A_INFO_VERSION, KN_VERSION) ||
 	    nla_put_string(msg, KVM_NEST_A_INFO_VENDOR, kn_kvm_vendor()) ||
 	    nla_put_string(msg, KVM_NEST_A_INFO_KERNEL, init_utsname()->release) ||
-	    kn_nl_put_self(msg) ||
-	    kn_kvm_visit_hooks(kn_nl_put_hook, msg))
+	    kn_nl_put_self(msg, full) ||
+	    (full && kn_kvm_visit_hooks(kn_nl_put_hook, msg)))
 		goto err_size;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
@@ -203,11 +225,13 @@ static int kn_nl_put_acct(struct sk_buff *skb, struct kn_doll *d)
 }
 
 /* A context's envelope is that of the doll it runs. */
-static int kn_nl_put_env(struct sk_buff *skb, const struct kn_doll *d)
+static int kn_nl_put_env(struct sk_buff *skb, struct kn_doll *d)
 {
 	if (d->kind == KN_DOLL_CTX)
 		return 0;
 	if (kn_env_put(skb, KVM_NEST_A_DOLL_ENV, &d->env) ||
+	    (kn_env_overcommitted(d) &&
+	     nla_put_flag(skb, KVM_NEST_A_DOLL_OVERCOMMITTED)) ||
 	    nla_put_u32(skb, KVM_NEST_A_DOLL_USAGE_CPU, d->use.cpu) ||
 	    kn_nl_put_u64(skb, KVM_NEST_A_DOLL_USAGE_CPU_NS, d->use.ns) ||
 	    kn_nl_put_u64(skb, KVM_NEST_A_DOLL_USAGE_MEM, d->use.mem))
@@ -215,11 +239,27 @@ static int kn_nl_put_env(struct sk_buff *skb, const struct kn_doll *d)
 	return 0;
 }
 
-static int kn_nl_put_doll(struct sk_buff *skb, struct kn_doll *d)
+/* What every user may read of a doll: where it sits in the tree. */
+static int kn_nl_put_shape(struct sk_buff *skb, const struct kn_doll *d,
+			   const char *path)
+{
+	if (nla_put_u32(skb, KVM_NEST_A_DOLL_ID, d->id) ||
+	    nla_put_string(skb, KVM_NEST_A_DOLL_PATH, path) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_LEVEL, d->level) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_PARENT,
+			d->parent ? d->parent->id : 0) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_KIND, kn_nl_kind[d->kind]))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int kn_nl_put_doll(struct sk_buff *skb, struct kn_doll *d, bool full)
 {
 	char path[KN_PATH_LEN];
 
 	kn_doll_path(d, path, sizeof(path));
+	if (!full)
+		return kn_nl_put_shape(skb, d, path);
 	if (kn_nl_put_doll_id(skb, d->id, path, d->level,
 			      d->parent ? d->parent->id : 0, d->pid, d->name) ||
 	    nla_put_u32(skb, KVM_NEST_A_DOLL_KIND, kn_nl_kind[d->kind]) ||
@@ -238,6 +278,7 @@ static int kn_nl_put_doll(struct sk_buff *skb, struct kn_doll *d)
 struct kn_nl_doll_reply {
 	struct sk_buff *skb;
 	struct genl_info *info;
+	bool full;
 };
 
 static int kn_nl_doll_reply_fill(struct kn_doll *d, void *arg)
@@ -248,7 +289,7 @@ static int kn_nl_doll_reply_fill(struct kn_doll *d, void *arg)
 	hdr = kn_nl_put_header(r->skb, r->info, KVM_NEST_CMD_DOLL_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (kn_nl_put_doll(r->skb, d)) {
+	if (kn_nl_put_doll(r->skb, d, r->full)) {
 		genlmsg_cancel(r->skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -258,7 +299,7 @@ static int kn_nl_doll_reply_fill(struct kn_doll *d, void *arg)
 
 static int kn_nl_doll_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct kn_nl_doll_reply r = { .info = info };
+	struct kn_nl_doll_reply r = { .info = info, .full = kn_nl_full(skb) };
 	u32 id;
 	int err;
 
@@ -286,6 +327,7 @@ struct kn_nl_dump {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
 	unsigned long pos;
+	bool full;
 };
 
 static int kn_nl_doll_dump_one(struct kn_doll *d, void *arg)
@@ -302,7 +344,7 @@ static int kn_nl_doll_dump_one(struct kn_doll *d, void *arg)
 	if (!hdr)
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
-	if (kn_nl_put_doll(dump->skb, d)) {
+	if (kn_nl_put_doll(dump->skb, d, dump->full)) {
 		genlmsg_cancel(dump->skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -315,7 +357,9 @@ static int kn_nl_doll_get_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb)
 {
 	const struct nlattr *id = kn_genl_dump_attr(cb, KVM_NEST_A_DOLL_ID);
-	struct kn_nl_dump dump = { .skb = skb, .cb = cb };
+	struct kn_nl_dump dump = {
+		.skb = skb, .cb = cb, .full = kn_nl_full(cb->skb),
+	};
 	int err;
 
 	if (id) {
@@ -334,6 +378,7 @@ static int kn_nl_level_get_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb)
 {
 	unsigned int dolls[KN_MAX_LEVEL], level;
+	bool full = kn_nl_full(cb->skb);
 	u64 exits, guest_ns;
 	void *hdr;
 
@@ -347,10 +392,11 @@ static int kn_nl_level_get_dumpit(struct sk_buff *skb,
 			break;
 		if (nla_put_u32(skb, KVM_NEST_A_LEVEL_LEVEL, level) ||
 		    nla_put_u32(skb, KVM_NEST_A_LEVEL_DOLLS, dolls[level - 1]) ||
-		    nla_put_u64_64bit(skb, KVM_NEST_A_LEVEL_EXITS, exits,
-				      KVM_NEST_A_LEVEL_PAD) ||
-		    nla_put_u64_64bit(skb, KVM_NEST_A_LEVEL_GUEST_NS, guest_ns,
-				      KVM_NEST_A_LEVEL_PAD)) {
+		    (full &&
+		     (nla_put_u64_64bit(skb, KVM_NEST_A_LEVEL_EXITS, exits,
+					KVM_NEST_A_LEVEL_PAD) ||
+		      nla_put_u64_64bit(skb, KVM_NEST_A_LEVEL_GUEST_NS,
+					guest_ns, KVM_NEST_A_LEVEL_PAD)))) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}

@@ -12,6 +12,7 @@
 #include <uapi/linux/kvm_nest.h>
 
 #include "../cmd.h"
+#include "../env/over.h"
 #include "../event.h"
 #include "exec.h"
 
@@ -133,6 +134,7 @@ void kn_exec_fetched(const void *buf, size_t len)
 				nla_get_u32(tb[KVM_NEST_CH_A_USAGE_CPU]) : 0,
 				tb[KVM_NEST_CH_A_USAGE_MEM] ?
 				nla_get_u64(tb[KVM_NEST_CH_A_USAGE_MEM]) : 0);
+		kn_env_over_told();
 	}
 	nla_for_each_attr(a, buf, len, rem)
 		if (nla_type(a) == KVM_NEST_CH_A_CMD)

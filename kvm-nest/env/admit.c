@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Admission control: a doll's envelope must fit in what the kernel that
- * hosts it may hand out, next to its siblings, and must still hold the
- * dolls its own kvm-nest reported inside it.  CPU and RAM follow the same
- * rules, so they are checked as two resources of one kind.
+ * hosts it may hand out, next to its siblings.  Only this level's own
+ * envelopes count: what the doll's kvm-nest reports inside it never
+ * refuses a change here (a child cannot veto its parent); a doll left
+ * holding more than its envelope shows as overcommitted (over.c).  CPU
+ * and RAM follow the same rules, so they are checked as two resources of
+ * one kind.
  */
 #include <linux/kernel.h>
 
@@ -40,14 +43,10 @@ static const char *kn_res_fmt(char *buf, int res, u64 v)
 	return buf;
 }
 
-/* What the other dolls of this kernel take, and what the target holds. */
+/* What the other dolls of this kernel take. */
 struct kn_admit_scan {
 	u32 id;
 	u64 taken[KN_NR_RES];		/* reserved by the other dolls */
-	u64 kids_resv[KN_NR_RES];	/* reserved inside the target */
-	u64 kid_limit[KN_NR_RES];	/* the largest limit inside it */
-	u32 kid_id[KN_NR_RES];
-	char kid_name[KN_NR_RES][KN_NAME_LEN];
 };
 
 static int kn_admit_scan_one(struct kn_doll *d, void *arg)
@@ -56,20 +55,12 @@ static int kn_admit_scan_one(struct kn_doll *d, void *arg)
 	struct kn_res r[KN_NR_RES];
 	int i;
 
+	/* Reported dolls are the children's business, never ours. */
+	if (d->kind != KN_DOLL_VM || d->id == s->id)
+		return 0;
 	kn_res_of(&d->env, r);
-	for (i = 0; i < KN_NR_RES; i++) {
-		if (d->kind == KN_DOLL_VM && d->id != s->id)
-			s->taken[i] += r[i].reserve;
-		/* The target's own dolls, one level down, as it reported. */
-		if (d->kind != KN_DOLL_REPORTED || d->parent->id != s->id)
-			continue;
-		s->kids_resv[i] += r[i].reserve;
-		if (r[i].limit > s->kid_limit[i]) {
-			s->kid_limit[i] = r[i].limit;
-			s->kid_id[i] = d->id;
-			strscpy(s->kid_name[i], d->name, KN_NAME_LEN);
-		}
-	}
+	for (i = 0; i < KN_NR_RES; i++)
+		s->taken[i] += r[i].reserve;
 	return 0;
 }
 
@@ -120,19 +111,6 @@ static int kn_admit_res(int i, const struct kn_res *want, u64 cap, u64 resv,
 		scnprintf(why + at, len - at, "%s reservable, %s held by others, %s fits",
 			  kn_res_fmt(b, i, resv), kn_res_fmt(c, i, s->taken[i]),
 			  kn_res_fmt(a, i, free));
-		return -ENOSPC;
-	}
-	/* The dolls inside must still fit (never checked for a new doll). */
-	if (s->kids_resv[i] > want->reserve) {
-		scnprintf(why, len,
-			  "dolls inside doll %u reserve %s; %s.reserve must stay at least that",
-			  s->id, kn_res_fmt(a, i, s->kids_resv[i]), n);
-		return -ENOSPC;
-	}
-	if (want->limit && s->kid_limit[i] > want->limit) {
-		scnprintf(why, len, "doll %u '%s' inside has %s.limit %s; lower it first",
-			  s->kid_id[i], s->kid_name[i], n,
-			  kn_res_fmt(a, i, s->kid_limit[i]));
 		return -ENOSPC;
 	}
 	return 0;

@@ -14,12 +14,17 @@
  * them).  Runs -s SECONDS (0: until killed); exits 1 if an answer was
  * malformed.  Arguments after "--" are ignored: "-- -name NAME" names the
  * doll, as QEMU's -name does.
+ * -R BYTES: right after HELLO the guest REPORTs one doll of its own,
+ * "hostile", whose envelope reserves BYTES of RAM and 64 CPUs, whatever
+ * its own envelope (env_overcommit); the VMM prints
+ *   kn-report ret=<RAX>
  */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "kn_chrep.h"
 #include "kn_chself.h"
 #include "kn_hc.h"
 #include "kn_tap.h"
@@ -32,12 +37,16 @@ static struct {
 	uint32_t kvm;			/* CPUID 0x40000000 says KVM */
 	int64_t hello;			/* RAX of HELLO */
 	struct kvm_nest_ch_hello h;	/* as the parent wrote it back */
+	int64_t report;			/* RAX of the -R REPORT */
 	int64_t fetch;			/* RAX of the last FETCH */
 	uint64_t fetches;
 	struct kn_chself self;
 } seen;
 
 static uint8_t answer[KVM_NEST_CH_FETCH_MAX] __attribute__((aligned(4096)));
+/* -R: the VMM writes the report here before the guest runs. */
+static uint8_t report[512] __attribute__((aligned(8)));
+static uint64_t report_len;
 
 static void child(uint64_t arg)
 {
@@ -51,6 +60,10 @@ static void child(uint64_t arg)
 		seen.h.version = KVM_NEST_CH_VERSION;
 		seen.hello = kn_hypercall(KVM_NEST_HC, KVM_NEST_CH_HELLO,
 					  (uint64_t)&seen.h, sizeof(seen.h));
+		if (!seen.hello && report_len)
+			seen.report = kn_hypercall(KVM_NEST_HC,
+						   KVM_NEST_CH_REPORT,
+						   (uint64_t)report, report_len);
 	}
 	KN_GUEST_SYNC(seen.hello, 0);
 	for (;;) {
@@ -95,6 +108,27 @@ static void envelope(char *buf, size_t len, const struct kn_chself *s)
 		 ml, s->mem_reserve);
 }
 
+/* One level-1 doll of ours, "hostile", reserving @mem bytes and 64 CPUs. */
+static uint64_t hostile(uint8_t *buf, size_t cap, uint64_t mem)
+{
+	struct kn_ch_doll d = {
+		.id = 1, .level = 1, .name = "hostile",
+		.have = KN_CH_NEEDED | KN_CH_HAVE(KVM_NEST_A_DOLL_NAME),
+	};
+	struct kn_nla b;
+	size_t doll, env;
+
+	kn_nla_init(&b, buf, cap);
+	doll = kn_nla_nest(&b, KVM_NEST_CH_A_DOLL);
+	kn_ch_doll_attrs(&b, &d);
+	env = kn_nla_nest(&b, KVM_NEST_A_DOLL_ENV);
+	kn_nla_u32(&b, KVM_NEST_A_ENV_CPU_RESERVE, 64000);
+	kn_nla_u64(&b, KVM_NEST_A_ENV_MEM_RESERVE, mem);
+	kn_nla_end(&b, env);
+	kn_nla_end(&b, doll);
+	return b.len;
+}
+
 static void nap(unsigned long ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
@@ -105,8 +139,8 @@ static void nap(unsigned long ms)
 int main(int argc, char **argv)
 {
 	/* -s, -i, -p: until killed, 4 fetches a second, a line every 5 s */
-	static const char opts[] = "sip";
-	unsigned long val[] = { 0, 250, 5 }, secs, every_ms, print_s, bad = 0;
+	static const char opts[] = "sipR";
+	unsigned long val[] = { 0, 250, 5, 0 }, secs, every_ms, print_s, bad = 0;
 	char env[256], last[256] = "", use[32];
 	uint64_t t0, printed = 0;
 	__typeof__(seen) *g;
@@ -115,13 +149,13 @@ int main(int argc, char **argv)
 	int64_t last_ret = 0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:i:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:i:p:R:")) != -1) {
 		const char *o = strchr(opts, opt);
 
 		if (opt == '?' || opt == ':' || !o)
-			kn_bail("usage: %s [-s SECONDS] [-i MS] [-p SECONDS] [-- -name NAME]",
+			kn_bail("usage: %s [-s SECONDS] [-i MS] [-p SECONDS] [-R BYTES] [-- -name NAME]",
 				argv[0]);
-		val[o - opts] = kn_arg_ulong(optarg, "-s, -i or -p");
+		val[o - opts] = kn_arg_ulong(optarg, "-s, -i, -p or -R");
 	}
 	secs = val[0];
 	every_ms = val[1];
@@ -131,6 +165,10 @@ int main(int argc, char **argv)
 	kn_vm_create(&vm, KN_MEM_DEFAULT);
 	vcpu = kn_vcpu_add(&vm, child, 0);
 	g = KN_GUEST_VAR(&vm, seen);
+	if (val[3])
+		*KN_GUEST_VAR(&vm, report_len) =
+			hostile(*KN_GUEST_VAR(&vm, report), sizeof(report),
+				val[3]);
 	kn_vcpu_expect(vcpu, KN_UC_SYNC);
 
 	if (!g->kvm)
@@ -140,6 +178,8 @@ int main(int argc, char **argv)
 	if (g->hello)
 		kn_bail("HELLO refused with %ld (-%d: the parent has no kvm-nest there)",
 			g->hello, KN_HC_ENOSYS);
+	if (val[3])
+		printf("kn-report ret=%ld\n", g->report);
 
 	t0 = kn_now_ns();
 	while (!secs || kn_now_ns() - t0 < secs * KN_NSEC) {

@@ -11,8 +11,9 @@
 #    reads exactly those fields back through FETCH, and nestctl envelope
 #    show here shows them; the guest reads its usage as L1 measured it;
 #  - admission at L2: a reservation beyond L1's own is refused with L1 and
-#    the numbers named, a parent change that its child would no longer fit
-#    is refused naming the child, and nothing changes, here or inside.
+#    the numbers named, and nothing changes; L0 lowering L1's envelope under
+#    what L2 holds succeeds (a child cannot veto its parent) and shows L1
+#    overcommitted, and L2's envelope stays.
 # env_depth_linux tests the same with an L2 Linux doll (slow).
 set -eu
 . "$KN_TOP/selftests/kvm-nest/env_lib.sh"
@@ -24,7 +25,7 @@ CHILD=$KN_BUILD/selftests/ch_child
 
 env_require
 [ -x "$CHILD" ] || tap_bail "$CHILD not built (make -C selftests)"
-tap_plan 30
+tap_plan 31
 env_agent_check
 
 cmd="$KN_TOP/selftests/harness/vmm-watch.sh -m 2 -- $CHILD -p 5 -- -name $DEPTH_NAME"

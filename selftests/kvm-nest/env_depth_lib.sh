@@ -116,9 +116,12 @@ depth_inside() {
 	tap_check "inside L2: $2 ($in2)" test -n "$(echo "$in2" | grep -E -- "$1")"
 }
 
-# depth_admission: at L2, checked by L1's kernel: refusals with the
-# numbers naming L1, parent changes refused naming the child, nothing
-# changed here or inside. 8 points.
+# depth_admission: at L2, checked by L1's kernel against L1's own
+# envelope: refusals with the numbers naming L1, nothing changed. Then the
+# parent's authority: L0 lowers L1's envelope under what L2 holds inside
+# it; that succeeds (a child cannot veto its parent), L1 shows
+# overcommitted here, and L2's envelope stays as L1 set it. L1's envelope
+# is put back. 9 points.
 depth_admission() {
 	_before=$(env_all)
 	env_refused "L2 cpu.reserve 0.35, beyond L1's own 0.3" "L1;0\.350;0\.300" set "$l2" cpu.reserve 0.35
@@ -127,13 +130,16 @@ depth_admission() {
 	nc -j envelope set "$l2" cpu.reserve 0.3 dry-run
 	tap_check "dry run of L2 cpu.reserve 0.3 fits (exit $nc_rc $(nc_err))" \
 		test "$nc_rc" = 0 -a "$(jq -r '.fits' "$ENV_WORK/out" 2>/dev/null)" = true
-	env_refused "L1 cpu.reserve 0.1, under what L2 reserves" "0\.200" set "$l1" cpu.reserve 0.1
-	env_refused "L1 cpu.limit 0.3, under L2's cpu.limit" "$DEPTH_NAME|$l2;0\.400" set "$l1" cpu.limit 0.3
-	tap_check "nothing changed here after the refusals" test "$(env_all)" = "$_before"
+	env_set "$l1" cpu.reserve 0.1 cpu.limit 0.3
+	_over=$("$NC" -j envelope show "$l1" 2>/dev/null | jq -r --argjson id "$l1" '.dolls[] | select(.id == $id) | .overcommitted' 2>/dev/null || true)
+	tap_check "L1 under what L2 reserves (0.2 > 0.1) shows overcommitted here ($_over)" test "$_over" = true
 	sleep 3
 	in2=$(depth_last "$DEPTH_IN")
-	tap_check "nothing changed inside L2 ($in2)" \
+	tap_check "L2's envelope did not change inside L2 ($in2)" \
 		test -n "$(echo "$in2" | grep -E 'cpu.limit=0.400 .*cpu.reserve=0.200 .*mem.limit=536870912')"
+	env_set "$l1" cpu.limit 0.9 cpu.reserve 0.3
+	_over=$("$NC" -j envelope show "$l1" 2>/dev/null | jq -r --argjson id "$l1" '.dolls[] | select(.id == $id) | .overcommitted' 2>/dev/null || true)
+	tap_check "L1 back at cpu.reserve 0.3 is no longer overcommitted ($_over)" test "$_over" = false
 }
 
 # depth_unset: back to unset, from the inside out. 2 points.

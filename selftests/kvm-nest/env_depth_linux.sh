@@ -9,8 +9,8 @@
 #    it in /sys/kernel/kvm_nest/envelope (printed from inside L2), and
 #    nestctl envelope show here shows it;
 #  - admission at L2: a reservation beyond L1's own is refused with L1 and
-#    the numbers named, a parent change that its child would no longer fit
-#    is refused naming the child, and nothing changes.
+#    the numbers named, and nothing changes; L0 lowering L1's envelope
+#    under what L2 holds succeeds and shows L1 overcommitted.
 # The inner dolls print on their result ports; doll-nest.sh relays L2's
 # lines through L1's ("nest: ..."), which this test reads live. Slow: the
 # L2 Linux doll boots in 14-25 min under TCG; env_depth tests the same
@@ -23,7 +23,7 @@ DEPTH_IN='^nest: kn-env '
 DEPTH_NAME=env-l2
 
 env_require
-tap_plan 26
+tap_plan 27
 env_agent_check
 
 cmd="$KN_TOP/selftests/harness/doll-nest.sh -m 2 --name $DEPTH_NAME --mem 384M --module --quiet -- $BUSY -i -m 2"

@@ -30,7 +30,9 @@ void nc_doll_print_ident(struct nc_print *p, const struct nc_doll *d)
 	nc_pr_str(p, NC_ANY, "path", d->path);
 	nc_pr_uint(p, NC_ANY, "level", d->level);
 	nc_pr_uint(p, NC_ANY, "parent", d->parent);
-	nc_pr_uint(p, NC_ANY, "pid", d->pid);
+	/* Absent for a reader without CAP_NET_ADMIN (security.rst). */
+	if (d->has & NC_HAS_PID)
+		nc_pr_uint(p, NC_ANY, "pid", d->pid);
 	if (d->name)
 		nc_pr_str(p, NC_ANY, "name", d->name);
 }
@@ -77,9 +79,11 @@ static void nc_doll_print(struct nc_print *p, const struct nc_doll *d)
 	nc_pr_nl(p);
 	nc_pr_indent(p, 1);
 	nc_doll_print_size(p, d, false);
-	nc_pr_uint(p, NC_ANY, "guest_ns", d->guest_ns);
-	nc_pr_uint(p, NC_ANY, "exits", d->exits);
-	nc_pr_uint(p, NC_ANY, "reflected", d->reflected);
+	if (d->has & NC_HAS_STATS) {
+		nc_pr_uint(p, NC_ANY, "guest_ns", d->guest_ns);
+		nc_pr_uint(p, NC_ANY, "exits", d->exits);
+		nc_pr_uint(p, NC_ANY, "reflected", d->reflected);
+	}
 	if (d->has & NC_HAS_DELEGATED)
 		nc_pr_uint(p, NC_ANY, "delegated", d->delegated);
 	if (d->has & NC_HAS_DELEG)

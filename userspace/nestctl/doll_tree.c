@@ -64,12 +64,16 @@ static void nc_tree_doll(const struct nc_tree *t, const struct nc_doll *d,
 	if (d->name)
 		nc_pr_str(p, NC_ANY, "name", d->name);
 	nc_pr_uint(p, NC_ANY, "level", d->level);
-	nc_pr_uint(p, NC_JSON, "pid", d->pid);
+	if (d->has & NC_HAS_PID)
+		nc_pr_uint(p, NC_JSON, "pid", d->pid);
 	nc_doll_print_size(p, d, true);
-	nc_pr_uint(p, NC_ANY, "exits", d->exits);
-	nc_pr_uint(p, NC_JSON, "reflected", d->reflected);
-	if (t->before)
-		nc_tree_rate(t, d);
+	/* Counters are absent for a reader without CAP_NET_ADMIN. */
+	if (d->has & NC_HAS_STATS) {
+		nc_pr_uint(p, NC_ANY, "exits", d->exits);
+		nc_pr_uint(p, NC_JSON, "reflected", d->reflected);
+		if (t->before)
+			nc_tree_rate(t, d);
+	}
 	nc_pr_nl(p);
 	if (nc_pr_open_arr(p, "children")) {
 		for (size_t i = 0; i < t->now->n && depth < NC_TREE_MAX_DEPTH; i++) {

@@ -40,6 +40,7 @@ static const char *const nc_doll_attr_name[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_DELEG_ON] = "deleg-on",
 	[KVM_NEST_A_DOLL_IDS_MINTED] = "ids-minted",
 	[KVM_NEST_A_DOLL_IDS_REFUSED] = "ids-refused",
+	[KVM_NEST_A_DOLL_OVERCOMMITTED] = "overcommitted",
 };
 
 const struct nc_attr_names nc_doll_attr_names = {
@@ -69,6 +70,7 @@ static const enum mnl_attr_data_type nc_doll_types[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_ENV] = MNL_TYPE_NESTED,
 	[KVM_NEST_A_DOLL_USAGE_CPU] = MNL_TYPE_U32,
 	[KVM_NEST_A_DOLL_USAGE_MEM] = MNL_TYPE_U64,
+	[KVM_NEST_A_DOLL_OVERCOMMITTED] = MNL_TYPE_FLAG,
 };
 
 static const enum mnl_attr_data_type nc_exit_types[KVM_NEST_A_EXIT_MAX + 1] = {
@@ -127,7 +129,9 @@ int nc_doll_parse(const struct nlmsghdr *nlh, struct nc_doll *d)
 		 (tb[KVM_NEST_A_DOLL_DELEGATED] ? NC_HAS_DELEGATED : 0) |
 		 (tb[KVM_NEST_A_DOLL_MEM] ? NC_HAS_MEM : 0) |
 		 (tb[KVM_NEST_A_DOLL_CTX] ? NC_HAS_CTX : 0) |
-		 (tb[KVM_NEST_A_DOLL_EXITS] ? NC_HAS_STATS : 0);
+		 (tb[KVM_NEST_A_DOLL_EXITS] ? NC_HAS_STATS : 0) |
+		 (tb[KVM_NEST_A_DOLL_PID] ? NC_HAS_PID : 0);
+	d->overcommitted = tb[KVM_NEST_A_DOLL_OVERCOMMITTED];
 	d->kind = nc_attr_u32(tb[KVM_NEST_A_DOLL_KIND], 0);
 	d->usage_cpu = nc_attr_u32(tb[KVM_NEST_A_DOLL_USAGE_CPU], 0);
 	d->usage_mem = nc_attr_u64(tb[KVM_NEST_A_DOLL_USAGE_MEM], 0);

@@ -27,6 +27,7 @@ enum {
 	NC_HAS_USAGE = 1 << 5,	/* usage_cpu, usage_mem */
 	NC_HAS_DELEGATED = 1 << 6,	/* delegated: level-2 contexts */
 	NC_HAS_DELEG = 1 << 7,	/* deleg_classes, deleg_off: levels 1 and 2 */
+	NC_HAS_PID = 1 << 8,	/* pid: not for an unprivileged reader */
 };
 
 struct nc_doll {
@@ -37,6 +38,7 @@ struct nc_doll {
 	uint32_t usage_cpu;	/* milli-CPUs over the last ~1 s */
 	uint64_t usage_mem;	/* bytes */
 	struct nc_env env;
+	bool overcommitted;	/* its dolls reserve more than its envelope */
 	unsigned int has;
 	char *path;
 	char *name;		/* NULL when unknown */

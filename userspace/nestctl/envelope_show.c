@@ -14,11 +14,11 @@
 #include "info.h"
 
 enum { C_DOLL, C_LEVEL, C_NAME, C_CPU_LIMIT, C_CPU_RESERVE, C_WEIGHT, C_CPUS,
-       C_MEM_LIMIT, C_MEM_RESERVE, C_CPU_USED, C_MEM_USED, C_N };
+       C_MEM_LIMIT, C_MEM_RESERVE, C_CPU_USED, C_MEM_USED, C_STATE, C_N };
 
 static const char *const nc_col_title[C_N] = {
 	"DOLL", "LEVEL", "NAME", "CPU.LIMIT", "CPU.RESERVE", "WEIGHT", "CPUS",
-	"MEM.LIMIT", "MEM.RESERVE", "CPU.USED", "MEM.USED",
+	"MEM.LIMIT", "MEM.RESERVE", "CPU.USED", "MEM.USED", "STATE",
 };
 
 static void nc_self_print(struct nc_print *p, const struct nc_info *in)
@@ -29,6 +29,7 @@ static void nc_self_print(struct nc_print *p, const struct nc_info *in)
 	nc_pr_str(p, NC_TEXT | NC_BARE, NULL, "self");
 	nc_pr_uint(p, NC_ANY, "depth", in->depth);
 	nc_pr_bool(p, NC_ANY, "agent", in->agent);
+	nc_pr_bool(p, NC_ANY, "overcommitted", in->overcommitted);
 	nc_pr_nl(p);
 	nc_pr_indent(p, 1);
 	/* Depth 0 has no parent: no envelope, nothing measured from below. */
@@ -57,8 +58,13 @@ static void nc_self_print(struct nc_print *p, const struct nc_info *in)
 	nc_pr_close_obj(p);
 	nc_pr_open_obj(p, "reserved");
 	nc_pr_str(p, NC_TEXT | NC_BARE, NULL, "reserved");
-	nc_pr_milli(p, NC_ANY, "cpu", "cpu", in->resv_cpu);
-	nc_pr_size(p, NC_ANY, "mem", "mem", in->resv_mem);
+	if (in->has_resv) {
+		nc_pr_milli(p, NC_ANY, "cpu", "cpu", in->resv_cpu);
+		nc_pr_size(p, NC_ANY, "mem", "mem", in->resv_mem);
+	} else {
+		nc_pr_unset(p, "cpu", "-", "cpu");
+		nc_pr_unset(p, "mem", "-", "mem");
+	}
 	nc_pr_close_obj(p);
 	nc_pr_nl(p);
 	nc_pr_close_obj(p);
@@ -86,6 +92,7 @@ static void nc_table_widths(const struct nc_dolls *set, const struct nc_doll *ro
 		w[C_NAME] = nc_max(w[C_NAME], d->name ? strlen(d->name) : 1);
 		w[C_CPUS] = nc_max(w[C_CPUS], strlen(d->env.cpus));
 	}
+	w[C_STATE] = nc_max(w[C_STATE], strlen("overcommitted"));
 }
 
 static void nc_table_row(struct nc_print *p, const struct nc_doll *d)
@@ -113,6 +120,9 @@ static void nc_table_row(struct nc_print *p, const struct nc_doll *d)
 		nc_pr_unset(p, "mem", "-", "mem");
 	}
 	nc_pr_close_obj(p);
+	/* Its dolls reserve more than its envelope: the parent lowered it. */
+	nc_pr_str(p, NC_TEXT, "state", d->overcommitted ? "overcommitted" : "ok");
+	nc_pr_bool(p, NC_JSON, "overcommitted", d->overcommitted);
 	nc_pr_nl(p);
 	nc_pr_close_obj(p);
 }

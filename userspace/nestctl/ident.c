@@ -81,6 +81,10 @@ static int nc_ident_unknown(const struct nc_dolls *set, const char *ident)
 	} else {
 		fputs("there are no dolls", stderr);
 	}
+	/* An unprivileged dump has no pids and no names (security.rst). */
+	if (set->n && !(set->v[0].has & NC_HAS_PID))
+		fputs("; names need CAP_NET_ADMIN: give an id or a path of ids",
+		      stderr);
 	fputc('\n', stderr);
 	return NC_ERR;
 }

@@ -16,6 +16,7 @@ static const enum mnl_attr_data_type nc_info_env_types[KVM_NEST_A_INFO_MAX + 1] 
 	[KVM_NEST_A_INFO_RESV_CPU] = MNL_TYPE_U32,
 	[KVM_NEST_A_INFO_RESV_MEM] = MNL_TYPE_U64,
 	[KVM_NEST_A_INFO_AGENT] = MNL_TYPE_FLAG,
+	[KVM_NEST_A_INFO_OVERCOMMITTED] = MNL_TYPE_FLAG,
 };
 
 static int nc_info_cb(const struct nlmsghdr *nlh, void *data)
@@ -41,7 +42,9 @@ static int nc_info_cb(const struct nlmsghdr *nlh, void *data)
 	info->cap_mem = nc_attr_u64(tb[KVM_NEST_A_INFO_CAP_MEM], 0);
 	info->resv_cpu = nc_attr_u32(tb[KVM_NEST_A_INFO_RESV_CPU], 0);
 	info->resv_mem = nc_attr_u64(tb[KVM_NEST_A_INFO_RESV_MEM], 0);
+	info->has_resv = tb[KVM_NEST_A_INFO_RESV_CPU] && tb[KVM_NEST_A_INFO_RESV_MEM];
 	info->agent = tb[KVM_NEST_A_INFO_AGENT];
+	info->overcommitted = tb[KVM_NEST_A_INFO_OVERCOMMITTED];
 	return 0;
 }
 

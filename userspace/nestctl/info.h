@@ -19,7 +19,9 @@ struct nc_info {
 	uint64_t usage_mem;
 	uint32_t cap_cpu, resv_cpu;	/* milli-CPUs */
 	uint64_t cap_mem, resv_mem;	/* bytes */
+	bool has_resv;		/* resv_*: CAP_NET_ADMIN only */
 	bool agent;		/* an agent listens at this level */
+	bool overcommitted;	/* our dolls reserve more than our envelope */
 };
 
 /* info-get into *info; 0 or -errno for nc_nl_report(). */

@@ -19,6 +19,7 @@
 
 struct nc_level_sum {
 	uint32_t level, dolls;
+	bool has_totals;	/* exits, guest_ns: CAP_NET_ADMIN only */
 	uint64_t exits, guest_ns, reflected;
 	struct nc_exit *exit;	/* reason strings borrowed from the dump */
 	size_t n_exit, cap_exit;
@@ -96,6 +97,7 @@ static int nc_stats_level_cb(const struct nlmsghdr *nlh, void *data)
 		return -EBADMSG;
 	l = nc_stats_level(data, mnl_attr_get_u32(tb[KVM_NEST_A_LEVEL_LEVEL]));
 	l->dolls = nc_attr_u32(tb[KVM_NEST_A_LEVEL_DOLLS], 0);
+	l->has_totals = tb[KVM_NEST_A_LEVEL_EXITS];
 	l->exits = nc_attr_u64(tb[KVM_NEST_A_LEVEL_EXITS], 0);
 	l->guest_ns = nc_attr_u64(tb[KVM_NEST_A_LEVEL_GUEST_NS], 0);
 	return 0;
@@ -152,9 +154,12 @@ static void nc_stats_print(struct nc_print *p, struct nc_stats *s,
 		nc_pr_open_obj(p, NULL);
 		nc_pr_uint(p, NC_ANY, "level", l->level);
 		nc_pr_uint(p, NC_ANY, "dolls", l->dolls);
-		nc_pr_uint(p, NC_ANY, "exits", l->exits);
-		nc_pr_uint(p, NC_ANY, "guest_ns", l->guest_ns);
-		if (root)
+		/* Absent for a reader without CAP_NET_ADMIN. */
+		if (l->has_totals || (root && (root->has & NC_HAS_STATS))) {
+			nc_pr_uint(p, NC_ANY, "exits", l->exits);
+			nc_pr_uint(p, NC_ANY, "guest_ns", l->guest_ns);
+		}
+		if (root && (root->has & NC_HAS_STATS))
 			nc_pr_uint(p, NC_ANY, "reflected", l->reflected);
 		nc_exits_print(p, l->exit, l->n_exit, 1);
 		nc_pr_nl(p);

@@ -40,7 +40,9 @@ static int nc_hook_print(const struct nlattr *a, void *data)
 	nc_pr_str(p, NC_TEXT, "hook", mnl_attr_get_str(tb[KVM_NEST_A_HOOK_NAME]));
 	nc_pr_str(p, NC_JSON, "name", mnl_attr_get_str(tb[KVM_NEST_A_HOOK_NAME]));
 	nc_pr_str(p, NC_ANY, "kind", nc_attr_str(tb[KVM_NEST_A_HOOK_KIND], "?"));
-	nc_pr_uint(p, NC_ANY, "calls", nc_attr_u64(tb[KVM_NEST_A_HOOK_CALLS], 0));
+	if (tb[KVM_NEST_A_HOOK_CALLS])
+		nc_pr_uint(p, NC_ANY, "calls",
+			   mnl_attr_get_u64(tb[KVM_NEST_A_HOOK_CALLS]));
 	nc_pr_close_obj(p);
 	return 0;
 }

@@ -5,14 +5,17 @@
  * The source of truth is Documentation/netlink/specs/kvm_nest.yaml; this
  * header must match it (make check verifies that).
  *
- * Family KVM_NEST_GENL_NAME, version KVM_NEST_GENL_VERSION, one multicast
- * group KVM_NEST_MCGRP_EVENTS. The family exists in the initial network
+ * Family KVM_NEST_GENL_NAME, version KVM_NEST_GENL_VERSION, multicast
+ * groups KVM_NEST_MCGRP_EVENTS and KVM_NEST_MCGRP_AGENT. The family exists in the initial network
  * namespace only: dolls are host-wide objects.
  *
- * Reading is open to every user. Commands that change state need
- * CAP_NET_ADMIN. Every request is validated strictly: unknown attributes,
- * wrong types and trailing data are rejected, and the extended ack names
- * the offending attribute.
+ * Every user may read the shape of the tree; the rest needs CAP_NET_ADMIN
+ * (Documentation/security.rst). Without it, INFO_GET has no HOOK nests
+ * and no RESV_*, a doll has only ID, PATH, LEVEL, PARENT and KIND, and a
+ * level only LEVEL and DOLLS. Commands that change state, and joining
+ * either multicast group, need CAP_NET_ADMIN. Every request is validated
+ * strictly: unknown attributes, wrong types and trailing data are
+ * rejected, and the extended ack names the offending attribute.
  *
  * Dolls
  * -----
@@ -58,6 +61,9 @@
  *     KVM_NEST_A_INFO_RESV_CPU (u32), _RESV_MEM (u64): what the dolls
  *       this kernel hosts reserve, pending envelopes included
  *     KVM_NEST_A_INFO_AGENT: flag, an agent listens (see AGENT_APPLY)
+ *     KVM_NEST_A_INFO_OVERCOMMITTED: flag, at depth 1 and more: the
+ *       dolls this kernel hosts reserve more than its own envelope (the
+ *       parent lowered it; see Documentation/security.rst)
  *
  * KVM_NEST_CMD_DOLL_GET
  *   do: request KVM_NEST_A_DOLL_ID (u32), reply one doll.
@@ -104,6 +110,8 @@
  *       tell apart, as its host measured it
  *     KVM_NEST_A_DOLL_USAGE_CPU_NS: u64, that guest time in total
  *     KVM_NEST_A_DOLL_USAGE_MEM: u64, resident bytes of its VMM
+ *     KVM_NEST_A_DOLL_OVERCOMMITTED: flag, the dolls its kvm-nest reports
+ *       directly inside it reserve more CPU or RAM than its envelope does
  *   A doll of level 1 or 2 also has its delegated exits (see DELEG_SET):
  *     KVM_NEST_A_DOLL_DELEG_CLASSES: u32, KVM_NEST_DELEG_* classes its
  *       hypervisor registered (kvm_nest_channel.h), for a level-1 doll
@@ -230,6 +238,7 @@ enum {
 	KVM_NEST_A_INFO_RESV_MEM,
 	KVM_NEST_A_INFO_AGENT,
 	KVM_NEST_A_INFO_PAD,
+	KVM_NEST_A_INFO_OVERCOMMITTED,
 
 	__KVM_NEST_A_INFO_MAX,
 	KVM_NEST_A_INFO_MAX = (__KVM_NEST_A_INFO_MAX - 1)
@@ -284,6 +293,7 @@ enum {
 	KVM_NEST_A_DOLL_DELEG_ON,
 	KVM_NEST_A_DOLL_IDS_MINTED,
 	KVM_NEST_A_DOLL_IDS_REFUSED,
+	KVM_NEST_A_DOLL_OVERCOMMITTED,
 
 	__KVM_NEST_A_DOLL_MAX,
 	KVM_NEST_A_DOLL_MAX = (__KVM_NEST_A_DOLL_MAX - 1)
