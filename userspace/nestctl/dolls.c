@@ -38,6 +38,8 @@ static const char *const nc_doll_attr_name[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_DELEG_CLASSES] = "deleg-classes",
 	[KVM_NEST_A_DOLL_DELEG_OFF] = "deleg-off",
 	[KVM_NEST_A_DOLL_DELEG_ON] = "deleg-on",
+	[KVM_NEST_A_DOLL_PID_START] = "pid-start",
+	[KVM_NEST_A_DOLL_UUID] = "uuid",
 };
 
 const struct nc_attr_names nc_doll_attr_names = {
