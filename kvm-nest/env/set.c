@@ -124,8 +124,7 @@ int kn_env_set_pending(const char *name, const char *uuid,
 
 	if (mutex_lock_killable(&kn_env_mutex))
 		return -EINTR;
-	/* A domain's envelope never goes by name: a VM of that name is no
-	 * reason to refuse it. */
+	/* A domain's envelope never goes by name: nor does a VM's name refuse it. */
 	if (!uuid[0])
 		kn_dolls_for_each(kn_env_find_name, &n);
 	err = -EEXIST;
@@ -144,7 +143,7 @@ int kn_env_set_pending(const char *name, const char *uuid,
 		scnprintf(why, len, "already %u pending envelopes; delete unused ones",
 			  KN_ENV_MAX_PENDING);
 	else if (err == -EBUSY)
-		scnprintf(why, len, "the envelope named '%s' belongs to another domain, which runs; stop it first",
+		scnprintf(why, len, "envelope '%s' is another domain's, which runs; stop it first",
 			  name);
 out:
 	mutex_unlock(&kn_env_mutex);

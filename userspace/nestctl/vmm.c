@@ -178,9 +178,33 @@ int nc_proc_start_ns(pid_t pid, uint64_t *ns)
 
 int nc_vmm_check(const struct nc_vmm *v)
 {
-	/* Signal 0 checks only; a zombie answers too, and keeps its pid. */
-	if (v->pidfd < 0 || syscall(SYS_pidfd_send_signal, v->pidfd, 0, NULL, 0))
+	if (v->pidfd < 0)
 		return -ESRCH;
+	/* An open /proc/PID stays the process's: empty once it is reaped. */
+	if (v->proc_dir)
+		return faccessat(v->pidfd, "stat", F_OK, 0) ? -ESRCH : 0;
+	/* Signal 0 checks only; a zombie answers too, and keeps its pid. */
+	if (syscall(SYS_pidfd_send_signal, v->pidfd, 0, NULL, 0))
+		return -ESRCH;
+	return 0;
+}
+
+/*
+ * A pidfd; where there is no pidfd_open (kernels before 5.3, valgrind
+ * 3.19), the /proc/PID directory, which pins the process the same way.
+ */
+static int nc_vmm_hold(struct nc_vmm *v)
+{
+	char path[64];
+
+	v->pidfd = (int)syscall(SYS_pidfd_open, v->pid, 0);
+	if (v->pidfd >= 0 || errno != ENOSYS)
+		return v->pidfd >= 0 ? 0 : errno == ESRCH ? -ESRCH : -errno;
+	snprintf(path, sizeof(path), "/proc/%d", (int)v->pid);
+	v->pidfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	v->proc_dir = v->pidfd >= 0;
+	if (v->pidfd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
 	return 0;
 }
 
@@ -211,9 +235,9 @@ int nc_vmm_open(struct nc_vmm *v, pid_t pid, uint64_t start_ns)
 	int err;
 
 	*v = (struct nc_vmm){ .pid = pid, .pidfd = -1 };
-	v->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (v->pidfd < 0)
-		return errno == ESRCH ? -ESRCH : -errno;
+	err = nc_vmm_hold(v);
+	if (err)
+		return err;
 	/*
 	 * The pidfd is whoever has pid now; its start time says whether
 	 * that is the process that created the VM.  /proc counts in clock

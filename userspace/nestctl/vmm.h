@@ -22,6 +22,7 @@
 struct nc_vmm {
 	pid_t pid;
 	int pidfd;		/* the process, whatever its pid becomes; -1 */
+	bool proc_dir;		/* pidfd is its /proc/PID directory (no pidfd_open) */
 	unsigned int n_qmp;
 	char qmp[NC_VMM_QMP_MAX][sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char domain[256];	/* its -name guest=, "" when none */
