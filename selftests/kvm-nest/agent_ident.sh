@@ -9,8 +9,12 @@
 # itself goes through its own QMP socket (the agent checks the socket's
 # peer, SO_PEERCRED, and matches replies by id; the victim's trace shows
 # the balloon command). The QEMUs stay paused (-S): the VM, its memory and
-# QMP exist from the start, and no guest code costs CPU here.
+# QMP exist from the start, and no guest code costs CPU here. The agent
+# runs under valgrind for the test (the harness's is stopped, and started
+# again at the end): no leak, no memory error, and a clean stop.
 # Documentation/security.rst, "The agent and VMM identity".
+# SC2317: functions run from the trap.
+# shellcheck disable=SC2317
 set -eu
 . "$KN_TOP/selftests/kvm-nest/env_lib.sh"
 
@@ -19,7 +23,7 @@ MIB=1048576
 command -v qemu-system-x86_64 >/dev/null || tap_skip_all "no qemu-system-x86_64 in this host"
 command -v setpriv >/dev/null || tap_skip_all "no setpriv"
 env_require
-tap_plan 12
+tap_plan 13
 env_agent_check
 
 W=$ENV_WORK
@@ -32,7 +36,30 @@ for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin /usr
 	ln -s "$f" "$W/fw/"
 done
 restore_kvm() { chmod "$kvm_mode" /dev/kvm; }
-trap 'restore_kvm; env_cleanup' EXIT
+vg=
+# The harness's agent comes back whatever happens.
+restore_agent() {
+	if [ -n "$vg" ] && kill "$vg" 2>/dev/null; then wait "$vg" || true; fi
+	kn_agent_start || true
+}
+trap 'restore_kvm; restore_agent; env_cleanup' EXIT
+
+# agent_seen: the kernel sees an agent listen, within 60 s.
+agent_seen() {
+	for _ in $(seq 120); do
+		[ "$("$NC" -j envelope show self 2>/dev/null | jq -r .self.agent)" = true ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+if command -v valgrind >/dev/null; then
+	_p=$(kn_agent_pid) && kill "$_p"
+	for _ in $(seq 40); do kn_agent_pid >/dev/null || break; sleep 0.25; done
+	valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+		--error-exitcode=99 "$NC" agent -v </dev/null >"$W/vg.log" 2>&1 &
+	vg=$!
+	agent_seen || tap_bail "the agent under valgrind does not listen: $(cat "$W/vg.log")"
+fi
 
 # qemu NAME-OPTION QEMU-OPTIONS...: a paused 512 MiB VM in the background;
 # $qpid. Run as root unless AS is set (setpriv options).
@@ -88,5 +115,19 @@ env_refused "mem.limit 256M on a doll named like a libvirt domain libvirt does n
 	"named as libvirt domain 'victim', but libvirt runs no domain;a name is not an identity" set "$lid" mem.limit 256M
 tap_check "still no QMP command to the victim ($(qmp_cmds))" test "$(qmp_cmds)" = "$n"
 restore_kvm
+if [ -n "$vg" ]; then
+	kill "$vg"
+	rc=0
+	wait "$vg" || rc=$?
+	vg=
+	tap_check "the agent under valgrind stopped with exit $rc, and valgrind says nothing" \
+		sh -c "[ $rc = 0 ] && ! grep -q '^==[0-9]*==' '$W/vg.log'"
+	if grep -q '^==[0-9]*==' "$W/vg.log"; then
+		tap_diag "$(grep -A20 -m1 '^==[0-9]*==' "$W/vg.log")"
+	fi
+	kn_agent_start || tap_diag "the harness's agent did not start again"
+else
+	tap_skip "the agent under valgrind" "no valgrind here"
+fi
 env_log_check
 tap_exit

@@ -60,31 +60,31 @@ check "prepare: nothing on stdout (libvirt may read it as XML)" test ! -s "$w/ou
 hook "$x" vm1 release end -
 check "release: envelope del name vm1 uuid" test "$(calls)" = "nestctl envelope del name vm1 uuid $U"
 
-# start begin: libvirt forked the domain's process and wrote its pid file.
+# started begin: libvirt started the domain's QEMU and wrote its pid file.
 echo 4242 >"$w/run/vm1.pid"
-hook "$x" vm1 start begin -
-check "start: binds the envelope to the pid in libvirt's pid file" \
+hook "$x" vm1 started begin -
+check "started: binds the envelope to the pid in libvirt's pid file" \
 	test "$rc:$(calls)" = "0:nestctl envelope set name vm1 uuid $U pid 4242"
-FAKE_RC=1 FAKE_ERR="Error: no process 4242" hook "$x" vm1 start begin -
-check "start: a refused bind: exit 1, nestctl's reason" \
+FAKE_RC=1 FAKE_ERR="Error: no process 4242" hook "$x" vm1 started begin -
+check "started: a refused bind: exit 1, nestctl's reason" \
 	sh -c "[ $rc = 1 ] && grep -q 'not bound to its QEMU, pid 4242' '$w/err' && grep -q 'no process 4242' '$w/err'"
 rm "$w/run/vm1.pid"
-hook "$x" vm1 start begin -
-check "start: no pid file: exit 1, no call" \
+hook "$x" vm1 started begin -
+check "started: no pid file: exit 1, no call" \
 	sh -c "[ $rc = 1 ] && grep -q \"pid file\" '$w/err' && [ ! -s '$w/calls' ]"
 echo 4242 >"$w/run/vm1.pid"
 chmod 666 "$w/run/vm1.pid"
-hook "$x" vm1 start begin -
-check "start: a pid file others may write is not libvirt's: exit 1, no call" \
+hook "$x" vm1 started begin -
+check "started: a pid file others may write is not libvirt's: exit 1, no call" \
 	sh -c "[ $rc = 1 ] && grep -q \"not libvirt's pid file\" '$w/err' && [ ! -s '$w/calls' ]"
 rm "$w/run/vm1.pid"
 
-for op in "started begin" "stopped end" "reconnect begin" "migrate begin"; do
+for op in "start begin" "stopped end" "reconnect begin" "migrate begin"; do
 	# shellcheck disable=SC2086 # two words on purpose
 	hook "$x" vm1 $op -
 	if [ "$rc" != 0 ] || [ -s "$w/calls" ]; then break; fi
 done
-check "started, stopped, reconnect, migrate: no nestctl call" test "$rc" = 0 -a ! -s "$w/calls"
+check "start, stopped, reconnect, migrate: no nestctl call" test "$rc" = 0 -a ! -s "$w/calls"
 
 x=$(dom vm2 "<other xmlns=\"urn:x\"/>")
 hook "$x" vm2 prepare begin -
