@@ -12,6 +12,9 @@
 # QMP exist from the start, and no guest code costs CPU here. The agent
 # runs under valgrind for the test (the harness's is stopped, and started
 # again at the end): no leak, no memory error, and a clean stop.
+# A pending envelope of a libvirt domain (name and uuid, as the hook sets
+# it) is not taken by a user's VM of that name, goes to the VM of the
+# process it is bound to, and a bind with another uuid is refused.
 # Documentation/security.rst, "The agent and VMM identity".
 # SC2317: functions run from the trap.
 # shellcheck disable=SC2317
@@ -23,7 +26,7 @@ MIB=1048576
 command -v qemu-system-x86_64 >/dev/null || tap_skip_all "no qemu-system-x86_64 in this host"
 command -v setpriv >/dev/null || tap_skip_all "no setpriv"
 env_require
-tap_plan 13
+tap_plan 18
 env_agent_check
 
 W=$ENV_WORK
@@ -114,6 +117,29 @@ lid=$(env_wait_l1 "$lpid" 60) || tap_bail "no level-1 doll for the second user's
 env_refused "mem.limit 256M on a doll named like a libvirt domain libvirt does not run as it" \
 	"named as libvirt domain 'victim', but libvirt runs no domain;a name is not an identity" set "$lid" mem.limit 256M
 tap_check "still no QMP command to the victim ($(qmp_cmds))" test "$(qmp_cmds)" = "$n"
+# A domain's pending envelope, as the libvirt hook sets it.
+U=0b7e3f2a-5c1d-4e8f-9a6b-2d4c6e8f0a1b
+env_set name kn-dom uuid $U cpu.weight 300
+AS=$AS_USER qemu squatter -name guest=kn-dom,debug-threads=on
+sid=$(env_wait_l1 "$qpid" 60) || tap_bail "no level-1 doll for the third user's QEMU: $(cat "$W/qemu.squatter")"
+sleep 3
+tap_check "a user's VM named kn-dom (doll $sid) does not get the domain's envelope (cpu_weight $(env_field "$sid" cpu_weight))" \
+	test "$(env_field "$sid" cpu_weight)" != 300
+AS='' qemu dom -name guest=kn-dom-qemu
+dpid=$qpid
+did=$(env_wait_l1 "$dpid" 60) || tap_bail "no level-1 doll for root's QEMU: $(cat "$W/qemu.dom")"
+env_refused "a bind with another domain's uuid" "is not domain 1b7e3f2a-5c1d-4e8f-9a6b-2d4c6e8f0a1b's" \
+	set name kn-dom uuid 1b7e3f2a-5c1d-4e8f-9a6b-2d4c6e8f0a1b pid "$dpid"
+env_set name kn-dom uuid $U pid "$dpid"
+w=
+for _ in $(seq 40); do
+	w=$(env_field "$did" cpu_weight)
+	[ "$w" = 300 ] && break
+	sleep 0.5
+done
+tap_check "bound to root's QEMU (pid $dpid), it goes to its doll $did (cpu_weight $w), not to the user's ($(env_field "$sid" cpu_weight))" \
+	sh -c "[ '$w' = 300 ] && [ '$(env_field "$sid" cpu_weight)' != 300 ]"
+nc envelope del name kn-dom uuid $U
 restore_kvm
 if [ -n "$vg" ]; then
 	kill "$vg"
