@@ -229,7 +229,7 @@ static int kn_env_find_vmm(struct kn_doll *d, void *arg)
 int kn_env_bind(const char *name, const char *uuid, pid_t nr, char *why,
 		size_t len)
 {
-	struct kn_env_by_vmm v = { .pid = nr };
+	struct kn_env_by_vmm v = {};
 	struct task_struct *task;
 	struct pid *vmm;
 	int err;
@@ -241,6 +241,8 @@ int kn_env_bind(const char *name, const char *uuid, pid_t nr, char *why,
 		scnprintf(why, len, "no process %d", nr);
 		return -ESRCH;
 	}
+	/* Dolls record the pid as the initial namespace numbers it. */
+	v.pid = pid_nr(vmm);
 	v.start = task->group_leader->start_boottime;
 	put_task_struct(task);
 	if (mutex_lock_killable(&kn_env_mutex)) {
