@@ -82,11 +82,7 @@ sandbox() {
 	namespaces = [ ]
 	stdio_handler = "file"
 	EOF
-	# Every QMP command libvirt sends, in monitor.log: what a domain got.
-	cat >>"$work/etc/libvirtd.conf" <<-EOF
-	log_filters = "1:qemu.qemu_monitor_json"
-	log_outputs = "3:file:/var/log/libvirt/libvirtd.log 1:file:/var/log/libvirt/monitor.log"
-	EOF
+	echo 'log_outputs = "3:file:/var/log/libvirt/libvirtd.log"' >>"$work/etc/libvirtd.conf"
 	mkdir -p "$work/etc/hooks/qemu.d"
 	install -m755 "$HOOK" "$work/etc/hooks/qemu.d/kvm-nest"
 	mount --bind "$work/etc" /etc/libvirt && mounted="/etc/libvirt $mounted"
@@ -124,8 +120,9 @@ guest_initrd() {
 domain() {
 	_env=
 	[ -z "${2:-}" ] || _env="<kvmnest:envelope xmlns:kvmnest=\"$NS\" $2/>"
+	# QEMU traces every QMP command it gets, and every balloon request.
 	cat >"$work/$1.xml" <<-EOF
-	<domain type='kvm'>
+	<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
 	  <name>$1</name>
 	  <memory unit='MiB'>256</memory>
 	  <vcpu>1</vcpu>
@@ -140,6 +137,11 @@ domain() {
 	  <on_poweroff>destroy</on_poweroff>
 	  <on_reboot>destroy</on_reboot>
 	  <on_crash>destroy</on_crash>
+	  <qemu:commandline>
+	    <qemu:arg value='-trace'/><qemu:arg value='handle_qmp_command'/>
+	    <qemu:arg value='-trace'/><qemu:arg value='qmp_enter_balloon'/>
+	    <qemu:arg value='-D'/><qemu:arg value='$work/$1.trace'/>
+	  </qemu:commandline>
 	  <devices>
 	    <emulator>$(command -v qemu-system-x86_64)</emulator>
 	    <serial type='file'><source path='$work/$1.console'/><target port='0'/></serial>
@@ -222,9 +224,9 @@ env_of_pid() {
 	[ -n "$_id" ] && show && [ "$(jqs --argjson i "$_id" "[.dolls[] | select(.id == \$i) | .envelope | $2] == [true]")" = true ]
 }
 actual() { virsh dommemstat "$1" 2>/dev/null | sed -n 's/^actual //p'; }
-# QMP commands libvirt sent, and balloon commands among them.
-sent() { grep -c "Send command" /var/log/libvirt/monitor.log 2>/dev/null || true; }
-balloons() { grep -c "Send command.*\"execute\":\"balloon\"" /var/log/libvirt/monitor.log 2>/dev/null || true; }
+# QMP commands a domain's QEMU got, and balloon requests among them.
+sent() { grep -c "^handle_qmp_command" "$work/$1.trace" 2>/dev/null || true; }
+balloons() { grep -c "^qmp_enter_balloon" "$work/$1.trace" 2>/dev/null || true; }
 
 tap_plan 21
 mark=env_libvirt.$$
@@ -286,15 +288,15 @@ fi
 # A user's QEMU named like A: the agent must not drive A through virsh.
 user_vm $A
 tap_check "a QEMU of uid $USER_ID named guest=$A runs (pid $upid, doll ${uid_doll:-none})" test -n "$uid_doll"
-a0=$(actual $A) b0=$(balloons)
+a0=$(actual $A) b0=$(balloons $A)
 rc=0
 "$NC" envelope set "${uid_doll:-0}" mem.limit 128M >"$work/thief.out" 2>&1 || rc=$?
 tap_diag "envelope set ${uid_doll:-0} mem.limit 128M: exit $rc: $(cat "$work/thief.out")"
 tap_check "a RAM limit on it is refused: libvirt runs $A as pid $pid, not as it" \
 	sh -c "[ $rc != 0 ] && grep -q \"libvirt runs domain '$A' as pid $pid, not as this VMM (pid $upid)\" '$work/thief.out'"
 sleep 2
-a1=$(actual $A) b1=$(balloons) s1=$(sent)
-tap_check "$A's balloon is unchanged: libvirt sent its QEMU $b0 -> $b1 balloon commands (of $s1 QMP commands); actual $a0 -> $a1 KiB" \
+a1=$(actual $A) b1=$(balloons $A) s1=$(sent $A)
+tap_check "$A's balloon is unchanged: its QEMU got $b0 -> $b1 balloon requests (of $s1 QMP commands); actual $a0 -> $a1 KiB" \
 	test "${s1:-0}" -gt 0 -a "$b0" = "$b1" -a -n "$a0" -a "$a0" = "$a1"
 tap_check "$A keeps its envelope" env_of_pid "$pid" ".cpu_limit == 0.5 and .mem_limit == 1073741824"
 kill "$upid" 2>/dev/null || true
