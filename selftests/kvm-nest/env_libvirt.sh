@@ -224,9 +224,10 @@ env_of_pid() {
 	[ -n "$_id" ] && show && [ "$(jqs --argjson i "$_id" "[.dolls[] | select(.id == \$i) | .envelope | $2] == [true]")" = true ]
 }
 actual() { virsh dommemstat "$1" 2>/dev/null | sed -n 's/^actual //p'; }
-# QMP commands a domain's QEMU got, and balloon requests among them.
-sent() { grep -c "^handle_qmp_command" "$work/$1.trace" 2>/dev/null || true; }
-balloons() { grep -c "^qmp_enter_balloon" "$work/$1.trace" 2>/dev/null || true; }
+# QMP commands a domain's QEMU got, and balloon requests among them
+# (libvirt's -msg timestamp=on puts "PID@TIME:" before each trace line).
+sent() { grep -c "handle_qmp_command" "$work/$1.trace" 2>/dev/null || true; }
+balloons() { grep -c "qmp_enter_balloon" "$work/$1.trace" 2>/dev/null || true; }
 
 tap_plan 21
 mark=env_libvirt.$$
