@@ -99,6 +99,8 @@ static struct kn_doll *kn_vm_add(const void *vm, const char *name, gfp_t gfp,
 		return NULL;
 	}
 	kn_doll_init(d, 1, current->tgid, name);
+	/* With the pid, who the VMM is: /proc/PID/stat's starttime. */
+	d->pid_start = current->group_leader->start_boottime;
 	d->kind = KN_DOLL_VM;
 	d->vm = vm;
 	spin_lock_init(&d->lock);

@@ -59,6 +59,7 @@ struct kn_doll {
 	u8 kind;
 	struct kn_doll *parent;
 	pid_t pid;
+	u64 pid_start;		/* VMM's start, ns since boot (KN_DOLL_VM) */
 	char name[KN_NAME_LEN];
 	struct kn_acct acct;
 	struct kn_env env;	/* registry mutex; as set, or as reported */

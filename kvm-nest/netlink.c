@@ -558,6 +558,8 @@ int kn_nl_agent_apply(u64 cookie, const struct kn_agent_req *req)
 			      KVM_NEST_A_DOLL_PAD) ||
 	    nla_put_u32(skb, KVM_NEST_A_DOLL_ID, req->id) ||
 	    nla_put_u32(skb, KVM_NEST_A_DOLL_PID, req->pid) ||
+	    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_PID_START, req->pid_start,
+			      KVM_NEST_A_DOLL_PAD) ||
 	    (strcmp(req->name, "-") &&
 	     nla_put_string(skb, KVM_NEST_A_DOLL_NAME, req->name)) ||
 	    kn_env_put_resolved(skb, KVM_NEST_A_DOLL_ENV, req->env, &room)) {

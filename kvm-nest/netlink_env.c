@@ -5,6 +5,7 @@
  * the family runs them in parallel, each in its caller's context.
  */
 #include <linux/sched/clock.h>
+#include <linux/uuid.h>
 #include <net/genetlink.h>
 
 #include "cmd.h"
@@ -20,12 +21,17 @@ const struct nla_policy kn_nl_env_set_policy[KVM_NEST_A_DOLL_MAX + 1] = {
 				   .len = KN_NAME_LEN - 1 },
 	[KVM_NEST_A_DOLL_ENV] = NLA_POLICY_NESTED(kn_env_policy),
 	[KVM_NEST_A_DOLL_DRY_RUN] = { .type = NLA_FLAG },
+	[KVM_NEST_A_DOLL_UUID] = { .type = NLA_NUL_STRING,
+				   .len = KN_UUID_LEN - 1 },
+	[KVM_NEST_A_DOLL_PID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 const struct nla_policy kn_nl_env_del_policy[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[KVM_NEST_A_DOLL_NAME] = { .type = NLA_NUL_STRING,
 				   .len = KN_NAME_LEN - 1 },
+	[KVM_NEST_A_DOLL_UUID] = { .type = NLA_NUL_STRING,
+				   .len = KN_UUID_LEN - 1 },
 };
 
 const struct nla_policy kn_nl_ping_policy[KVM_NEST_A_DOLL_MAX + 1] = {
@@ -64,24 +70,51 @@ int kn_nl_refuse(struct genl_info *info, u8 cmd, int err, const char *why)
 	return err;
 }
 
-/* A doll by id, or by name for a pending envelope: exactly one of them. */
-static int kn_nl_env_target(struct genl_info *info)
+/*
+ * A doll by id, or by name for a pending envelope: exactly one of them.
+ * A uuid (a libvirt domain's) and a pid (the process that runs it) go
+ * with a name only.
+ */
+static int kn_nl_env_target(struct genl_info *info, char *uuid)
 {
 	struct nlattr *id = info->attrs[KVM_NEST_A_DOLL_ID];
 	struct nlattr *name = info->attrs[KVM_NEST_A_DOLL_NAME];
+	struct nlattr *u = info->attrs[KVM_NEST_A_DOLL_UUID];
+	struct nlattr *pid = info->attrs[KVM_NEST_A_DOLL_PID];
 
+	uuid[0] = '\0';
 	if (!id == !name) {
 		NL_SET_ERR_MSG_ATTR(info->extack, id ?: name,
 				    "give a doll id or a pending doll's name, not both");
+		return -EINVAL;
+	}
+	if (id && (u || pid)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, u ?: pid,
+				    "a uuid or pid goes with a pending doll's name only");
+		return -EINVAL;
+	}
+	if (pid && !u) {
+		NL_SET_ERR_MSG_ATTR(info->extack, pid,
+				    "binding a pending envelope to a pid needs its domain's uuid");
+		return -EINVAL;
+	}
+	if (!u)
+		return 0;
+	nla_strscpy(uuid, u, KN_UUID_LEN);
+	if (!uuid_is_valid(uuid)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, u,
+				    "uuid: want 8-4-4-4-12 hex digits");
 		return -EINVAL;
 	}
 	return 0;
 }
 
 /* Runs @cmd on the doll the request names: by id at any depth, or by name. */
-static int kn_nl_env_run(struct genl_info *info, struct kn_cmd *cmd)
+static int kn_nl_env_run(struct genl_info *info, struct kn_cmd *cmd,
+			 const char *uuid)
 {
 	struct nlattr *name = info->attrs[KVM_NEST_A_DOLL_NAME];
+	struct nlattr *pid = info->attrs[KVM_NEST_A_DOLL_PID];
 	struct kn_cmd_result res = {};
 	char buf[KN_NAME_LEN];
 	int err;
@@ -93,25 +126,41 @@ static int kn_nl_env_run(struct genl_info *info, struct kn_cmd *cmd)
 	}
 	nla_strscpy(buf, name, sizeof(buf));
 	if (cmd->cmd == KVM_NEST_CMD_ENV_DEL) {
-		err = kn_env_pending_del(buf);
+		err = kn_env_pending_del(buf, uuid);
 		if (err)
 			NL_SET_ERR_MSG_ATTR(info->extack, name,
-					    "no pending envelope with this name");
+					    "no pending envelope with this name (and uuid)");
 		return err;
 	}
-	err = kn_env_set_pending(buf, &cmd->change, cmd->dry, res.why,
-				 sizeof(res.why));
+	if (pid)
+		err = kn_env_bind(buf, uuid, nla_get_u32(pid), res.why,
+				  sizeof(res.why));
+	else
+		err = kn_env_set_pending(buf, uuid, &cmd->change, cmd->dry,
+					 res.why, sizeof(res.why));
 	return err ? kn_nl_refuse(info, cmd->cmd, err, res.why) : 0;
 }
 
 int kn_nl_env_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kn_cmd cmd = { .cmd = KVM_NEST_CMD_ENV_SET };
+	char uuid[KN_UUID_LEN];
 	int err;
 
-	err = kn_nl_env_target(info);
+	err = kn_nl_env_target(info, uuid);
 	if (err)
 		return err;
+	/* A bind (name, uuid, pid) changes no field. */
+	if (info->attrs[KVM_NEST_A_DOLL_PID]) {
+		if (info->attrs[KVM_NEST_A_DOLL_ENV] ||
+		    info->attrs[KVM_NEST_A_DOLL_DRY_RUN]) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[KVM_NEST_A_DOLL_PID],
+					    "binding to a pid changes no field: set the envelope first");
+			return -EINVAL;
+		}
+		return kn_nl_env_run(info, &cmd, uuid);
+	}
 	if (GENL_REQ_ATTR_CHECK(info, KVM_NEST_A_DOLL_ENV))
 		return -EINVAL;
 	err = kn_env_parse(info->attrs[KVM_NEST_A_DOLL_ENV], &cmd.change,
@@ -119,14 +168,15 @@ int kn_nl_env_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	cmd.dry = nla_get_flag(info->attrs[KVM_NEST_A_DOLL_DRY_RUN]);
-	return kn_nl_env_run(info, &cmd);
+	return kn_nl_env_run(info, &cmd, uuid);
 }
 
 int kn_nl_env_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kn_cmd cmd = { .cmd = KVM_NEST_CMD_ENV_DEL };
+	char uuid[KN_UUID_LEN];
 
-	return kn_nl_env_target(info) ?: kn_nl_env_run(info, &cmd);
+	return kn_nl_env_target(info, uuid) ?: kn_nl_env_run(info, &cmd, uuid);
 }
 
 int kn_nl_ping_doit(struct sk_buff *skb, struct genl_info *info)

@@ -10,6 +10,7 @@
 struct kn_agent_req {
 	u32 id;
 	pid_t pid;
+	u64 pid_start;
 	const char *name;
 	const struct kn_env *env;
 };

@@ -2,6 +2,7 @@
 /* Named envelopes for dolls that do not exist yet. */
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -11,6 +12,8 @@
 struct kn_pending {
 	struct list_head node;
 	char name[KN_NAME_LEN];
+	char uuid[KN_UUID_LEN];	/* libvirt domain's, "" when set by name only */
+	struct pid *vmm;	/* the process that runs that domain, bound */
 	struct kn_env env;
 	u32 attached;		/* id of the doll that has it, or 0 */
 };
@@ -58,13 +61,23 @@ void kn_env_pending_get(const char *name, struct kn_env *env)
 	mutex_unlock(&kn_pending_mutex);
 }
 
-int kn_env_pending_put(const char *name, const struct kn_env *env)
+int kn_env_pending_put(const char *name, const char *uuid,
+		       const struct kn_env *env)
 {
 	struct kn_pending *p;
 	int err = 0;
 
 	mutex_lock(&kn_pending_mutex);
 	p = kn_pending_find(name);
+	if (p && strcmp(p->uuid, uuid)) {
+		/* The name went to another domain: its binding goes too. */
+		err = -EBUSY;
+		if (p->attached)
+			goto out;
+		err = 0;
+		put_pid(p->vmm);
+		p->vmm = NULL;
+	}
 	if (!p) {
 		err = -ENOSPC;
 		if (kn_pending_count == KN_ENV_MAX_PENDING)
@@ -78,41 +91,82 @@ int kn_env_pending_put(const char *name, const struct kn_env *env)
 		kn_pending_count++;
 		err = 0;
 	}
+	strscpy(p->uuid, uuid, sizeof(p->uuid));
 	p->env = *env;
 out:
 	mutex_unlock(&kn_pending_mutex);
 	return err;
 }
 
-int kn_env_pending_del(const char *name)
+int kn_env_pending_del(const char *name, const char *uuid)
 {
 	struct kn_pending *p;
 
 	mutex_lock(&kn_pending_mutex);
 	p = kn_pending_find(name);
+	if (p && uuid[0] && strcmp(p->uuid, uuid))
+		p = NULL;
 	if (p) {
 		list_del(&p->node);
 		kn_pending_count--;
 	}
 	mutex_unlock(&kn_pending_mutex);
+	if (p)
+		put_pid(p->vmm);
 	kfree(p);
 	return p ? 0 : -ENOENT;
 }
 
-bool kn_env_pending_claim(const char *name, u32 id, struct kn_env *env)
+int kn_env_pending_bind(const char *name, const char *uuid, struct pid *vmm)
 {
 	struct kn_pending *p;
+	int err = -ENOENT;
 
 	mutex_lock(&kn_pending_mutex);
 	p = kn_pending_find(name);
-	if (p && !p->attached) {
-		p->attached = id;
-		*env = p->env;
-	} else {
-		p = NULL;
+	if (p) {
+		err = -ESTALE;
+		if (!strcmp(p->uuid, uuid)) {
+			put_pid(p->vmm);
+			p->vmm = get_pid(vmm);
+			err = 0;
+		}
 	}
 	mutex_unlock(&kn_pending_mutex);
-	return p;
+	return err;
+}
+
+/* Bound to @vmm, or (no domain) named @name. */
+static bool kn_pending_for(const struct kn_pending *p, const char *name,
+			   struct pid *vmm)
+{
+	if (p->attached)
+		return false;
+	if (p->uuid[0])
+		return p->vmm && p->vmm == vmm;
+	return strcmp(name, "-") && !strcmp(p->name, name);
+}
+
+bool kn_env_pending_claim(const char *name, struct pid *vmm, u32 id,
+			  struct kn_env *env, char *found, size_t len)
+{
+	struct kn_pending *p, *hit = NULL;
+
+	mutex_lock(&kn_pending_mutex);
+	list_for_each_entry(p, &kn_pending_list, node) {
+		if (!kn_pending_for(p, name, vmm))
+			continue;
+		/* A binding wins over a name. */
+		if (!hit || p->uuid[0])
+			hit = p;
+	}
+	if (hit) {
+		hit->attached = id;
+		*env = hit->env;
+		strscpy(found, hit->name, len);
+	}
+	mutex_unlock(&kn_pending_mutex);
+	return hit;
 }
 
 void kn_env_pending_release(u32 id)
@@ -130,8 +184,10 @@ void kn_env_pending_exit(void)
 {
 	struct kn_pending *p, *tmp;
 
-	list_for_each_entry_safe(p, tmp, &kn_pending_list, node)
+	list_for_each_entry_safe(p, tmp, &kn_pending_list, node) {
+		put_pid(p->vmm);
 		kfree(p);
+	}
 	INIT_LIST_HEAD(&kn_pending_list);
 	kn_pending_count = 0;
 }

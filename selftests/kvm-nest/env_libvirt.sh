@@ -6,6 +6,11 @@
 # its VMM's cgroup; a domain whose reservation does not fit is refused with
 # the kernel's reason and changes nothing; destroying a domain drops its
 # envelope and gives its reservation back. Documentation/libvirt.rst.
+# A user's QEMU (uid 1000) that names itself like a running domain gets no
+# virsh on that domain: a RAM limit on it is refused with the reason and
+# the domain's balloon is unchanged; one named like a domain about to
+# start neither blocks that start nor takes its envelope (issue 10,
+# Documentation/security.rst "The agent and VMM identity").
 # SC2317: functions run from trap and tap_check; SC2016: jq variables.
 # shellcheck disable=SC2317,SC2016
 set -eu
@@ -24,6 +29,7 @@ ncpu=$(grep -c '^processor' /proc/cpuinfo)
 A_RES=$((ncpu * 1000 / 2))
 B_RES=$((ncpu * 1000 - A_RES + 250))
 milli() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
+USER_ID=1000
 
 command -v qemu-system-x86_64 >/dev/null || tap_skip_all "no qemu-system-x86_64 in this host (Bochs tier has no 9p root)"
 for t in libvirtd virsh jq; do
@@ -38,8 +44,12 @@ done
 
 work=$(mktemp -d /run/kn-libvirt.XXXXXX)
 mounted=
+kvm_mode=$(stat -c %a /dev/kvm)
+users=
 cleanup() {
 	set +e
+	for _p in $users; do kill "$_p" 2>/dev/null; done
+	chmod "$kvm_mode" /dev/kvm
 	for dom in $A $B; do
 		virsh destroy "$dom" >/dev/null 2>&1
 		virsh undefine "$dom" >/dev/null 2>&1
@@ -110,8 +120,9 @@ guest_initrd() {
 domain() {
 	_env=
 	[ -z "${2:-}" ] || _env="<kvmnest:envelope xmlns:kvmnest=\"$NS\" $2/>"
+	# QEMU traces every QMP command it gets, and every balloon request.
 	cat >"$work/$1.xml" <<-EOF
-	<domain type='kvm'>
+	<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
 	  <name>$1</name>
 	  <memory unit='MiB'>256</memory>
 	  <vcpu>1</vcpu>
@@ -126,6 +137,11 @@ domain() {
 	  <on_poweroff>destroy</on_poweroff>
 	  <on_reboot>destroy</on_reboot>
 	  <on_crash>destroy</on_crash>
+	  <qemu:commandline>
+	    <qemu:arg value='-trace'/><qemu:arg value='handle_qmp_command'/>
+	    <qemu:arg value='-trace'/><qemu:arg value='qmp_enter_balloon'/>
+	    <qemu:arg value='-D'/><qemu:arg value='$work/$1.trace'/>
+	  </qemu:commandline>
 	  <devices>
 	    <emulator>$(command -v qemu-system-x86_64)</emulator>
 	    <serial type='file'><source path='$work/$1.console'/><target port='0'/></serial>
@@ -181,8 +197,39 @@ enforced() {
 	has "$1" cpu.max "50000 100000" && has "$1" cpu.weight 200 && has "$1" memory.max 1073741824
 }
 vm_state() { virsh domstate "$1" 2>/dev/null | head -n 1; }
+# user_vm NAME: a paused QEMU of uid $USER_ID with -name guest=NAME, as
+# libvirt names its QEMUs, and no QMP; $upid, and $uid_doll its doll.
+user_vm() {
+	chmod o+rw /dev/kvm
+	setpriv --reuid=$USER_ID --regid=$USER_ID --clear-groups \
+		qemu-system-x86_64 -enable-kvm -cpu host,-xsave -m 256 -S -nodefaults \
+		-display none -L "$work/fw" -name "guest=$1,debug-threads=on" \
+		</dev/null >"$work/user.$1.log" 2>&1 &
+	upid=$!
+	users="$users $upid"
+	uid_doll=
+	for _ in $(seq 120); do
+		uid_doll=$(doll_of "$upid")
+		[ -n "$uid_doll" ] && break
+		sleep 0.5
+	done
+	chmod "$kvm_mode" /dev/kvm
+	[ -n "$uid_doll" ] || tap_diag "no doll for the user's QEMU $1: $(cat "$work/user.$1.log")"
+}
+# doll_of PID: the id of the level-1 doll whose VMM is PID.
+doll_of() { "$NC" -j doll show 2>/dev/null | jq -r --argjson p "$1" '.[] | select(.pid == $p and .level == 1) | .id'; }
+# env_of_pid PID FILTER: the envelope of PID's doll passes FILTER.
+env_of_pid() {
+	_id=$(doll_of "$1")
+	[ -n "$_id" ] && show && [ "$(jqs --argjson i "$_id" "[.dolls[] | select(.id == \$i) | .envelope | $2] == [true]")" = true ]
+}
+actual() { virsh dommemstat "$1" 2>/dev/null | sed -n 's/^actual //p'; }
+# QMP commands a domain's QEMU got, and balloon requests among them
+# (libvirt's -msg timestamp=on puts "PID@TIME:" before each trace line).
+sent() { grep -c "handle_qmp_command" "$work/$1.trace" 2>/dev/null || true; }
+balloons() { grep -c "qmp_enter_balloon" "$work/$1.trace" 2>/dev/null || true; }
 
-tap_plan 15
+tap_plan 21
 mark=env_libvirt.$$
 kn_mark $mark
 show || tap_bail "nestctl -j envelope show failed: $(cat "$work/show.err")"
@@ -200,6 +247,10 @@ else
 	tap_bail "no libvirtd"
 fi
 guest_initrd
+mkdir -m 755 "$work/fw"
+for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin /usr/share/qemu/kvmvapic.bin; do
+	ln -s "$f" "$work/fw/"
+done
 domain $A "cpu.limit=\"0.5\" cpu.reserve=\"$(milli $A_RES)\" cpu.weight=\"200\" mem.limit=\"1G\" mem.reserve=\"128M\""
 domain $B
 # B gets its envelope the way Documentation/libvirt.rst shows.
@@ -235,6 +286,22 @@ if [ -r "/proc/$pid/cgroup" ] && ! enforced "$pid" >/dev/null; then
 	tap_diag "agent log:" "$(tail -n 20 /tmp/kn-agent.log 2>/dev/null)"
 fi
 
+# A user's QEMU named like A: the agent must not drive A through virsh.
+user_vm $A
+tap_check "a QEMU of uid $USER_ID named guest=$A runs (pid $upid, doll ${uid_doll:-none})" test -n "$uid_doll"
+a0=$(actual $A) b0=$(balloons $A)
+rc=0
+"$NC" envelope set "${uid_doll:-0}" mem.limit 128M >"$work/thief.out" 2>&1 || rc=$?
+tap_diag "envelope set ${uid_doll:-0} mem.limit 128M: exit $rc: $(cat "$work/thief.out")"
+tap_check "a RAM limit on it is refused: libvirt runs $A as pid $pid, not as it" \
+	sh -c "[ $rc != 0 ] && grep -q \"libvirt runs domain '$A' as pid $pid, not as this VMM (pid $upid)\" '$work/thief.out'"
+sleep 2
+a1=$(actual $A) b1=$(balloons $A) s1=$(sent $A)
+tap_check "$A's balloon is unchanged: its QEMU got $b0 -> $b1 balloon requests (of $s1 QMP commands); actual $a0 -> $a1 KiB" \
+	test "${s1:-0}" -gt 0 -a "$b0" = "$b1" -a -n "$a0" -a "$a0" = "$a1"
+tap_check "$A keeps its envelope" env_of_pid "$pid" ".cpu_limit == 0.5 and .mem_limit == 1073741824"
+kill "$upid" 2>/dev/null || true
+
 rc=0
 virsh start $B >"$work/b.out" 2>&1 || rc=$?
 tap_diag "virsh start $B (cpu.reserve $(milli $B_RES)):" "$(cat "$work/b.out")"
@@ -256,10 +323,19 @@ tap_check "its pending envelope is gone too (envelope del name $A: none)" \
 	sh -c "[ $rc = 1 ] && grep -qiE 'no pending envelope|no such' '$work/del.out'"
 tap_diag "envelope del name $A: rc $rc: $(cat "$work/del.out")"
 
+# A user's QEMU named like B runs first: B must start all the same.
+user_vm $B
+ub=$upid
+tap_check "a QEMU of uid $USER_ID named guest=$B runs before $B starts (pid $ub, doll ${uid_doll:-none})" test -n "$uid_doll"
 out=$(virsh start $B 2>&1) || true
 tap_check "now $B fits: started" test "$(vm_state $B)" = running
 [ "$(vm_state $B)" = running ] || tap_diag "$out"
-tap_check "$B shows its envelope (cpu.reserve $(milli $B_RES))" env_is $B "(.cpu_reserve * 1000 | round) == $B_RES and .cpu_limit == null"
+bpid=$(cat /run/libvirt/qemu/$B.pid 2>/dev/null || echo 0)
+tap_check "$B (pid $bpid) has its envelope (cpu.reserve $(milli $B_RES))" \
+	within 30 env_of_pid "$bpid" "(.cpu_reserve * 1000 | round) == $B_RES and .cpu_limit == null"
+tap_check "the user's QEMU named $B did not take it" env_of_pid "$ub" "(.cpu_reserve // 0) == 0"
+tap_diag "nestctl envelope show:" "$(cat "$work/show.json")"
+kill "$ub" 2>/dev/null || true
 
 virsh destroy $B >/dev/null 2>&1 || true
 virsh undefine $A >/dev/null 2>&1 || true

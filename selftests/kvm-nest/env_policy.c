@@ -30,6 +30,7 @@
 #define OURS		(~0ull)		/* DOLL_ID: our own VM's doll */
 #define NOBODY		65534
 #define REFUSED		"refused: see the refusal message"
+#define DOM		"0b7e3f2a-5c1d-4e8f-9a6b-2d4c6e8f0a1b"	/* a domain's uuid */
 
 enum vt { V_END, V_U32, V_U64, V_STR, V_FLAG, V_BYTES };
 
@@ -102,6 +103,24 @@ static const struct env_case cases[] = {
 	  .top = { ID(OURS), { V_FLAG, KVM_NEST_A_DOLL_DRY_RUN, 0, NULL } }, .env = true,
 	  .in = { U32(KVM_NEST_A_ENV_CPU_LIMIT, 200), U32(KVM_NEST_A_ENV_CPU_RESERVE, 500) },
 	  .err = -EINVAL, .msg = REFUSED, .refusal = "0.500 CPUs is above cpu.limit 0.200 CPUs" },
+	{ .what = "env-set, a uuid that is not 8-4-4-4-12 hex", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { NAME("web"), STR(KVM_NEST_A_DOLL_UUID, "0b7e3f2a-5c1d-4e8f-9a6b-2d4c6e8f0a1") },
+	  .env = true, .in = { U32(KVM_NEST_A_ENV_CPU_WEIGHT, 100) },
+	  .err = -EINVAL, .msg = "uuid: want", .at = 2 },
+	{ .what = "env-set, a uuid with a doll id", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(NO_DOLL), STR(KVM_NEST_A_DOLL_UUID, DOM) }, .env = true,
+	  .in = { U32(KVM_NEST_A_ENV_CPU_WEIGHT, 100) },
+	  .err = -EINVAL, .msg = "pending doll's name only", .at = 2 },
+	{ .what = "env-set, a pid without a uuid", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { NAME("web"), U32(KVM_NEST_A_DOLL_PID, 1) },
+	  .err = -EINVAL, .msg = "needs its domain's uuid", .at = 2 },
+	{ .what = "env-set, a bind (name, uuid, pid) with an envelope", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { NAME("web"), STR(KVM_NEST_A_DOLL_UUID, DOM), U32(KVM_NEST_A_DOLL_PID, 1) },
+	  .env = true, .in = { U32(KVM_NEST_A_ENV_CPU_WEIGHT, 100) },
+	  .err = -EINVAL, .msg = "changes no field", .at = 3 },
+	{ .what = "env-set, a bind of no pending envelope", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { NAME("kn-no-such-vm"), STR(KVM_NEST_A_DOLL_UUID, DOM), U32(KVM_NEST_A_DOLL_PID, 1) },
+	  .err = -ENOENT, .msg = REFUSED, .refusal = "no pending envelope named" },
 	{ .what = "env-del, no pending envelope of that name", .cmd = KVM_NEST_CMD_ENV_DEL,
 	  .top = { NAME("kn-no-such-vm") }, .err = -ENOENT, .msg = "no pending envelope", .at = 1 },
 	{ .what = "env-del without a target", .cmd = KVM_NEST_CMD_ENV_DEL,

@@ -18,7 +18,9 @@ echo "nestctl $*" >>"${FAKE_DIR:?}/calls"
 exit "${FAKE_RC:-0}"
 EOF
 chmod +x "$w/nestctl"
-export FAKE_DIR="$w" KVM_NEST_NESTCTL="$w/nestctl"
+mkdir "$w/run"
+chmod 755 "$w/run"
+export FAKE_DIR="$w" KVM_NEST_NESTCTL="$w/nestctl" KVM_NEST_LIBVIRT_RUN="$w/run"
 # Run as libvirtd runs it: by its #! line.
 [ -x /usr/bin/python3 ] || { echo "1..0 # SKIP no /usr/bin/python3 (the hook's interpreter)"; exit 4; }
 
@@ -27,9 +29,10 @@ ok() { n=$((n + 1)); echo "ok $n $*"; }
 nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
 check() { _d=$1; shift; if "$@"; then ok "$_d"; else nok "$_d"; fi; }
 
-# dom NAME [METADATA]: a domain XML with that <metadata> content.
+U=6f1d0c4e-2b7a-4c1e-9d3f-0a5b7c9e1f23
+# dom NAME [METADATA]: a domain XML (uuid $U) with that <metadata> content.
 dom() {
-	printf '<domain type="kvm"><name>%s</name><metadata>%s</metadata>' "$1" "${2:-}"
+	printf '<domain type="kvm"><name>%s</name><uuid>%s</uuid><metadata>%s</metadata>' "$1" "$U" "${2:-}"
 	printf '<memory unit="MiB">256</memory><os><type>hvm</type></os></domain>\n'
 }
 NSA='xmlns:kvmnest="https://kvm-nest.example/envelope/1"'
@@ -45,24 +48,43 @@ hook() {
 calls() { cat "$w/calls"; }
 
 echo "TAP version 13"
-echo "1..16"
+echo "1..21"
 
 x=$(dom vm1 "<kvmnest:envelope $NSA cpu.limit=\"1.5\" cpu.reserve=\"0.25\" cpu.weight=\"200\" cpus=\"0-1\" mem.limit=\"512M\" mem.reserve=\"128M\"/>")
 hook "$x" vm1 prepare begin -
 check "prepare: exit 0" test "$rc" = 0
-check "prepare: one set with every field" test "$(calls)" = \
-	"nestctl envelope set name vm1 cpu.limit 1.5 cpu.reserve 0.25 cpu.weight 200 cpus 0-1 mem.limit 512M mem.reserve 128M"
+check "prepare: one set, bound to the domain's uuid, with every field" test "$(calls)" = \
+	"nestctl envelope set name vm1 uuid $U cpu.limit 1.5 cpu.reserve 0.25 cpu.weight 200 cpus 0-1 mem.limit 512M mem.reserve 128M"
 check "prepare: nothing on stdout (libvirt may read it as XML)" test ! -s "$w/out"
 
 hook "$x" vm1 release end -
-check "release: envelope del name vm1" test "$(calls)" = "nestctl envelope del name vm1"
+check "release: envelope del name vm1 uuid" test "$(calls)" = "nestctl envelope del name vm1 uuid $U"
 
-for op in "start begin" "started begin" "stopped end" "reconnect begin" "migrate begin"; do
+# started begin: libvirt started the domain's QEMU and wrote its pid file.
+echo 4242 >"$w/run/vm1.pid"
+hook "$x" vm1 started begin -
+check "started: binds the envelope to the pid in libvirt's pid file" \
+	test "$rc:$(calls)" = "0:nestctl envelope set name vm1 uuid $U pid 4242"
+FAKE_RC=1 FAKE_ERR="Error: no process 4242" hook "$x" vm1 started begin -
+check "started: a refused bind: exit 1, nestctl's reason" \
+	sh -c "[ $rc = 1 ] && grep -q 'not bound to its QEMU, pid 4242' '$w/err' && grep -q 'no process 4242' '$w/err'"
+rm "$w/run/vm1.pid"
+hook "$x" vm1 started begin -
+check "started: no pid file: exit 1, no call" \
+	sh -c "[ $rc = 1 ] && grep -q \"pid file\" '$w/err' && [ ! -s '$w/calls' ]"
+echo 4242 >"$w/run/vm1.pid"
+chmod 666 "$w/run/vm1.pid"
+hook "$x" vm1 started begin -
+check "started: a pid file others may write is not libvirt's: exit 1, no call" \
+	sh -c "[ $rc = 1 ] && grep -q \"not libvirt's pid file\" '$w/err' && [ ! -s '$w/calls' ]"
+rm "$w/run/vm1.pid"
+
+for op in "start begin" "stopped end" "reconnect begin" "migrate begin"; do
 	# shellcheck disable=SC2086 # two words on purpose
 	hook "$x" vm1 $op -
 	if [ "$rc" != 0 ] || [ -s "$w/calls" ]; then break; fi
 done
-check "start, started, stopped, reconnect, migrate: no nestctl call" test "$rc" = 0 -a ! -s "$w/calls"
+check "start, stopped, reconnect, migrate: no nestctl call" test "$rc" = 0 -a ! -s "$w/calls"
 
 x=$(dom vm2 "<other xmlns=\"urn:x\"/>")
 hook "$x" vm2 prepare begin -
@@ -70,7 +92,11 @@ check "no envelope in <metadata>: no call, exit 0" test "$rc" = 0 -a ! -s "$w/ca
 
 x=$(dom vm3 "<e:envelope xmlns:e=\"https://kvm-nest.example/envelope/1\" mem.limit=\"1G\"/>")
 hook "$x" vm3 prepare begin -
-check "any prefix for the namespace" test "$(calls)" = "nestctl envelope set name vm3 mem.limit 1G"
+check "any prefix for the namespace" test "$(calls)" = "nestctl envelope set name vm3 uuid $U mem.limit 1G"
+
+x=$(printf '<domain><name>vm9</name><metadata><kvmnest:envelope %s mem.limit="1G"/></metadata></domain>' "$NSA")
+hook "$x" vm9 prepare begin -
+check "no <uuid>: prepare refused, no call" sh -c "[ $rc = 1 ] && grep -q 'no <uuid>' '$w/err' && [ ! -s '$w/calls' ]"
 
 x=$(dom vm4 "<kvmnest:envelope $NSA cpu.limt=\"1\"/>")
 hook "$x" vm4 prepare begin -

@@ -67,6 +67,7 @@ static const enum mnl_attr_data_type nc_apply_types[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_COOKIE] = MNL_TYPE_U64,
 	[KVM_NEST_A_DOLL_ID] = MNL_TYPE_U32,
 	[KVM_NEST_A_DOLL_PID] = MNL_TYPE_U32,
+	[KVM_NEST_A_DOLL_PID_START] = MNL_TYPE_U64,
 	[KVM_NEST_A_DOLL_NAME] = MNL_TYPE_NUL_STRING,
 	[KVM_NEST_A_DOLL_ENV] = MNL_TYPE_NESTED,
 };
@@ -95,7 +96,7 @@ static int nc_apply_parse(const struct nlmsghdr *nlh, struct nc_apply *a)
 	const struct nlattr *tb[KVM_NEST_A_DOLL_MAX + 1] = { 0 };
 	bool bad;
 
-	*a = (struct nc_apply){ 0 };
+	*a = (struct nc_apply){ .vmm.pidfd = -1 };
 	clock_gettime(CLOCK_MONOTONIC, &a->start);
 	if (nc_attrs_parse(nlh, sizeof(struct genlmsghdr), nc_apply_types,
 			   KVM_NEST_A_DOLL_MAX, tb) || !tb[KVM_NEST_A_DOLL_COOKIE])
@@ -103,13 +104,16 @@ static int nc_apply_parse(const struct nlmsghdr *nlh, struct nc_apply *a)
 	a->cookie = mnl_attr_get_u64(tb[KVM_NEST_A_DOLL_COOKIE]);
 	a->id = nc_attr_u32(tb[KVM_NEST_A_DOLL_ID], 0);
 	a->pid = nc_attr_u32(tb[KVM_NEST_A_DOLL_PID], 0);
+	if (tb[KVM_NEST_A_DOLL_PID_START])
+		a->pid_start = mnl_attr_get_u64(tb[KVM_NEST_A_DOLL_PID_START]);
 	snprintf(a->name, sizeof(a->name), "%s", nc_attr_str(tb[KVM_NEST_A_DOLL_NAME], ""));
-	bad = !a->id || !a->pid || !tb[KVM_NEST_A_DOLL_ENV] ||
+	bad = !a->id || !a->pid || !tb[KVM_NEST_A_DOLL_PID_START] ||
+	      !tb[KVM_NEST_A_DOLL_ENV] ||
 	      nc_env_parse(tb[KVM_NEST_A_DOLL_ENV], &a->env) ||
 	      !a->env.cpus[0] || a->env.cpu_weight < NC_WEIGHT_MIN ||
 	      a->env.cpu_weight > NC_WEIGHT_MAX;
 	if (bad)
-		return nc_apply_fail(a, EINVAL, "agent-apply without a doll id, pid or whole envelope; does this nestctl match the module?");
+		return nc_apply_fail(a, EINVAL, "agent-apply without a doll id, pid, pid-start or whole envelope; does this nestctl match the module?");
 	return 0;
 }
 
@@ -138,6 +142,7 @@ static void nc_agent_apply(struct nc_agent *ag, const struct nlmsghdr *nlh)
 	/* Applied, but the kernel no longer waits: it kept the old envelope. */
 	if (nc_done(ag, &a) == -ENOENT && !err)
 		nc_apply_undo(&a);
+	nc_vmm_close(&a.vmm);
 }
 
 /* Remove NC_CG_DOLLS/doll-ID if it is there and empty; false to retry. */

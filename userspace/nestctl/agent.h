@@ -15,6 +15,7 @@
 
 #include "env.h"
 #include "util.h"
+#include "vmm.h"
 
 /* The kernel gives an apply 60 s; the agent answers well before. */
 #define NC_APPLY_BUDGET_MS	50000
@@ -55,7 +56,9 @@ struct nc_undo {
 struct nc_apply {
 	uint64_t cookie;
 	uint32_t id, pid;
-	char name[256];		/* "" when unknown */
+	uint64_t pid_start;	/* when the VMM started, ns since boot */
+	struct nc_vmm vmm;	/* held from parse to answer, pidfd -1 */
+	char name[256];		/* "" when unknown: the VMM's claim */
 	struct nc_env env;	/* resolved: weight 1..10000, cpus never "" */
 	uint64_t doll_mem;	/* guest RAM as the kernel counts it, 0 unknown */
 	struct timespec start;

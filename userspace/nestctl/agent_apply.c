@@ -93,7 +93,9 @@ static void nc_cgs_rollback(struct nc_apply *a, struct nc_undo *st)
 	int error = a->error;
 	uint32_t old;
 
-	if (st->moved && nc_cg_move(st->from, a->pid))
+	/* Only the VMM goes back: a pid that is no longer its stays put. */
+	if (st->moved && (nc_vmm_check(&a->vmm) || nc_cg_move(st->from, a->pid) ||
+			  nc_vmm_check(&a->vmm)))
 		nc_log("doll %u: could not move pid %u back to %s", a->id, a->pid, st->from);
 	if (st->made && !nc_cg_doll_rmdir(a->id)) {
 		nc_cpu_forget(a->id);
@@ -150,6 +152,15 @@ static int nc_cgs_make(struct nc_apply *a, struct nc_undo *st)
 				     st->leaf, NC_CG_CONTROLLERS, strerror(-err), NC_CG_ROOT);
 	}
 	err = nc_cg_move(st->leaf, a->pid);
+	/* Alive after the move: the pid moved was the VMM's. */
+	if (!err && nc_vmm_check(&a->vmm)) {
+		nc_log("doll %u: its VMM (pid %u) exited while it was moved into %s",
+		       a->id, a->pid, st->leaf);
+		if (st->made)
+			nc_cg_doll_rmdir(a->id);
+		st->made = false;
+		return nc_apply_fail(a, ENOENT, "doll %u's VMM (pid %u) is gone", a->id, a->pid);
+	}
 	if (err) {
 		if (st->made)
 			nc_cg_doll_rmdir(a->id);
@@ -166,7 +177,7 @@ static int nc_cgs_place(struct nc_apply *a, struct nc_undo *st)
 	char want[PATH_MAX];
 	int err = nc_cg_of_pid(a->pid, st->from, sizeof(st->from));
 
-	if (err == -ENOENT && !nc_vmm_alive(a->pid))
+	if (nc_vmm_check(&a->vmm))
 		err = -ESRCH;
 	if (err == -ESRCH)
 		return nc_apply_fail(a, ENOENT, "doll %u's VMM (pid %u) is gone", a->id, a->pid);
@@ -233,7 +244,7 @@ static int nc_apply_cpu(struct nc_apply *a, struct nc_undo *st)
 static int nc_mem_used(struct nc_apply *a, const struct nc_undo *st, uint64_t *used)
 {
 	uint64_t cur = 0, rss = 0;
-	int err = nc_vmm_rss(a->pid, &rss);
+	int err = nc_vmm_rss(&a->vmm, &rss);
 
 	if (err == -ESRCH)
 		return nc_apply_fail(a, ENOENT, "doll %u's VMM (pid %u) is gone", a->id, a->pid);
@@ -278,19 +289,19 @@ static int nc_mem_wait(struct nc_apply *a, const struct nc_undo *st,
 }
 
 /* Whether the VMM is QEMU: only then does NC_VMM_OVERHEAD apply. */
-static bool nc_is_qemu(pid_t pid)
+static bool nc_is_qemu(const struct nc_vmm *v)
 {
 	char path[64], comm[32] = "";
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)v->pid);
 	f = fopen(path, "re");
 	if (f) {
 		if (!fgets(comm, sizeof(comm), f))
 			comm[0] = '\0';
 		fclose(f);
 	}
-	return !strncmp(comm, "qemu", 4);
+	return !strncmp(comm, "qemu", 4) && !nc_vmm_check(v);
 }
 
 /* Shrink: the balloon first, then wait, then memory.max and memory.high. */
@@ -366,7 +377,7 @@ static int nc_apply_mem(struct nc_apply *a, struct nc_undo *st,
 			const struct nc_vmm *v)
 {
 	uint64_t lim = a->env.mem_limit, old_max = UINT64_MAX, full = a->doll_mem;
-	uint64_t over = nc_is_qemu(a->pid) ? NC_VMM_OVERHEAD : 0, target, least;
+	uint64_t over = nc_is_qemu(v) ? NC_VMM_OVERHEAD : 0, target, least;
 	struct nc_balloon b = { 0 };
 	char val[32], l[32];
 	bool need, shrink;
@@ -429,10 +440,12 @@ out:
 int nc_apply_run(struct nc_apply *a)
 {
 	struct nc_undo *st = &a->undo;
-	struct nc_vmm v;
-	int err = nc_vmm_read((pid_t)a->pid, &v);
+	int err = nc_vmm_open(&a->vmm, (pid_t)a->pid, a->pid_start);
 
 	*st = (struct nc_undo){ 0 };
+	if (err == -ESTALE)
+		return nc_apply_fail(a, ENOENT, "doll %u's VMM is gone: pid %u is another process now (it started later); nothing touched",
+				     a->id, a->pid);
 	if (err)
 		return nc_apply_fail(a, ENOENT, "doll %u's VMM (pid %u) is gone", a->id, a->pid);
 	err = nc_cgs_place(a, st);
@@ -442,7 +455,7 @@ int nc_apply_run(struct nc_apply *a)
 	if (!err)
 		err = nc_apply_cpu(a, st);
 	if (!err)
-		err = nc_apply_mem(a, st, &v);
+		err = nc_apply_mem(a, st, &a->vmm);
 	if (err) {
 		nc_cgs_rollback(a, st);
 		return err;
@@ -458,11 +471,10 @@ void nc_apply_undo(struct nc_apply *a)
 {
 	struct nc_undo *st = &a->undo;
 	struct nc_balloon b;
-	struct nc_vmm v;
 
-	if (st->ballooned && !nc_vmm_read((pid_t)a->pid, &v)) {
+	if (st->ballooned && !nc_vmm_check(&a->vmm)) {
 		clock_gettime(CLOCK_MONOTONIC, &a->start);
-		if (nc_balloon_open(&b, &v, a) || nc_balloon_set(&b, a, st->balloon_before))
+		if (nc_balloon_open(&b, &a->vmm, a) || nc_balloon_set(&b, a, st->balloon_before))
 			nc_log("doll %u: could not put its balloon back: %s", a->id, a->msg);
 		nc_balloon_close(&b);
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "balloon.h"
+#include "libvirt.h"
 
 /* QMP: connecting waits for QEMU to serve us; commands answer at once. */
 #define NC_QMP_OPEN_MS	10000
@@ -28,27 +29,35 @@ static int nc_balloon_qmp_open(struct nc_balloon *b, struct nc_apply *a)
 	b->qmp = nc_xcalloc(1, sizeof(*b->qmp));
 	b->qmp->fd = -1;
 	for (unsigned int i = 0; i < v->n_qmp; i++) {
-		err = nc_qmp_open(b->qmp, v->qmp[i],
+		err = nc_qmp_open(b->qmp, v->qmp[i], v->pid,
 				  nc_min_ms(NC_QMP_OPEN_MS, nc_apply_left_ms(a)));
 		if (!err)
 			break;
-		nc_log("doll %u: QMP socket %s: %s", a->id, v->qmp[i], strerror(-err));
+		if (err == -EPERM)
+			nc_log("doll %u: QMP socket %s is served by pid %d, not by its VMM (pid %u): not used",
+			       a->id, v->qmp[i], (int)b->qmp->peer, a->pid);
+		else
+			nc_log("doll %u: QMP socket %s: %s", a->id, v->qmp[i], strerror(-err));
 	}
+	if (err == -EPERM)
+		return nc_apply_fail(a, EPERM, "doll %u: its QMP socket %s is served by pid %d, not by its VMM (pid %u); another process's socket is never used: give its QEMU a -qmp socket of its own",
+				     a->id, v->qmp[v->n_qmp - 1], (int)b->qmp->peer, a->pid);
+	if (!err && nc_vmm_check(v))
+		return nc_apply_fail(a, ENOENT, "doll %u's VMM (pid %u) is gone", a->id, a->pid);
 	if (err == -ETIMEDOUT)
 		return nc_apply_fail(a, EBUSY, "doll %u: its QMP socket %s does not answer (another client holds it?); free it, or give QEMU a second -qmp socket",
 				     a->id, v->qmp[v->n_qmp - 1]);
 	if (err)
 		return nc_apply_fail(a, EOPNOTSUPP, "doll %u: cannot use its QMP socket %s (%s); start its QEMU with -qmp unix:PATH,server=on,wait=off",
 				     a->id, v->qmp[v->n_qmp - 1], strerror(-err));
-	err = nc_qmp_cmd(b->qmp, "{\"execute\":\"query-balloon\"}\n", NC_QMP_CMD_MS);
+	err = nc_qmp_cmd(b->qmp, "query-balloon", NULL, NC_QMP_CMD_MS);
 	if (err == -EREMOTEIO) {
 		nc_qmp_error(b->qmp, desc, sizeof(desc));
 		return nc_apply_fail(a, EOPNOTSUPP, "doll %u has no virtio balloon (QEMU: %s); start it with -device virtio-balloon-pci and the guest's virtio_balloon driver",
 				     a->id, desc);
 	}
 	if (!err)
-		err = nc_qmp_cmd(b->qmp, "{\"execute\":\"query-memory-size-summary\"}\n",
-				 NC_QMP_CMD_MS);
+		err = nc_qmp_cmd(b->qmp, "query-memory-size-summary", NULL, NC_QMP_CMD_MS);
 	if (err)
 		return nc_apply_fail(a, EIO, "doll %u: QMP failed: %s; is its VMM stuck?",
 				     a->id, strerror(-err));
@@ -58,10 +67,10 @@ static int nc_balloon_qmp_open(struct nc_balloon *b, struct nc_apply *a)
 	return 0;
 }
 
-/* "Max memory:     524288 KiB" of virsh dominfo. */
+/* "Max memory:     524288 KiB" of virsh dominfo (nc_virsh runs LC_ALL=C). */
 static int nc_balloon_virsh_open(struct nc_balloon *b, struct nc_apply *a)
 {
-	const char *argv[] = { "virsh", "-q", "dominfo", b->vmm->domain, NULL };
+	const char *argv[] = { "virsh", "-q", "dominfo", "--domain", b->vmm->domain, NULL };
 	char out[2048];
 	unsigned long long kib;
 	const char *m;
@@ -85,11 +94,20 @@ static int nc_balloon_virsh_open(struct nc_balloon *b, struct nc_apply *a)
 int nc_balloon_open(struct nc_balloon *b, const struct nc_vmm *vmm,
 		    struct nc_apply *a)
 {
+	char why[200] = "";
+
 	*b = (struct nc_balloon){ .vmm = vmm };
-	if (vmm->domain[0]) {
+	/* Its -name is a claim: libvirt must say the domain is this VMM. */
+	if (vmm->domain[0] && !nc_libvirt_is(vmm, why, sizeof(why))) {
 		b->via = NC_BALLOON_VIRSH;
 		return nc_balloon_virsh_open(b, a);
 	}
+	if (why[0])
+		nc_log("doll %u (pid %u) is named as libvirt domain '%s', but %s: not using virsh for it",
+		       a->id, a->pid, vmm->domain, why);
+	if (!vmm->n_qmp && why[0])
+		return nc_apply_fail(a, EPERM, "doll %u (pid %u) is named as libvirt domain '%s', but %s, and it has no QMP socket: no balloon of its own to use; a name is not an identity",
+				     a->id, a->pid, vmm->domain, why);
 	if (!vmm->n_qmp)
 		return nc_apply_fail(a, EOPNOTSUPP, "doll %u (pid %u) has no QMP socket to reach a balloon; start its QEMU with -qmp unix:PATH,server=on,wait=off and -device virtio-balloon-pci",
 				     a->id, a->pid);
@@ -108,14 +126,14 @@ void nc_balloon_close(struct nc_balloon *b)
 
 int nc_balloon_actual(struct nc_balloon *b, struct nc_apply *a, uint64_t *bytes)
 {
-	const char *argv[] = { "virsh", "-q", "dommemstat", b->vmm->domain, NULL };
+	const char *argv[] = { "virsh", "-q", "dommemstat", "--domain", b->vmm->domain, NULL };
 	char out[2048];
 	unsigned long long kib;
 	const char *m;
 	int err;
 
 	if (b->via == NC_BALLOON_QMP) {
-		err = nc_qmp_cmd(b->qmp, "{\"execute\":\"query-balloon\"}\n", NC_QMP_CMD_MS);
+		err = nc_qmp_cmd(b->qmp, "query-balloon", NULL, NC_QMP_CMD_MS);
 		if (!err && !nc_qmp_u64(b->qmp, "actual", bytes))
 			err = -EPROTO;
 		if (err)
@@ -134,15 +152,14 @@ int nc_balloon_actual(struct nc_balloon *b, struct nc_apply *a, uint64_t *bytes)
 
 int nc_balloon_set(struct nc_balloon *b, struct nc_apply *a, uint64_t bytes)
 {
-	char cmd[128], kib[32], desc[160], out[2048];
-	const char *argv[] = { "virsh", "-q", "setmem", b->vmm->domain, kib, "--live", NULL };
+	char args[64], kib[32], desc[160], out[2048];
+	const char *argv[] = { "virsh", "-q", "setmem", "--domain", b->vmm->domain,
+			       "--size", kib, "--live", NULL };
 	int err;
 
 	if (b->via == NC_BALLOON_QMP) {
-		snprintf(cmd, sizeof(cmd),
-			 "{\"execute\":\"balloon\",\"arguments\":{\"value\":%" PRIu64 "}}\n",
-			 bytes);
-		err = nc_qmp_cmd(b->qmp, cmd, NC_QMP_CMD_MS);
+		snprintf(args, sizeof(args), "{\"value\":%" PRIu64 "}", bytes);
+		err = nc_qmp_cmd(b->qmp, "balloon", args, NC_QMP_CMD_MS);
 		if (err == -EREMOTEIO) {
 			nc_qmp_error(b->qmp, desc, sizeof(desc));
 			return nc_apply_fail(a, EOPNOTSUPP, "doll %u: QEMU refused the balloon: %s; does the guest load virtio_balloon?",

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
@@ -17,8 +18,22 @@
 
 /* virsh with more words than this is not what the agent runs. */
 #define NC_VIRSH_ARGS	16
+/* The environment passed on, at most; LC_ALL=C comes first. */
+#define NC_VIRSH_ENV	128
 
 extern char **environ;
+
+/* The agent's environment in a C locale: the agent parses virsh's labels. */
+static void nc_virsh_env(char **env)
+{
+	size_t n = 0;
+
+	env[n++] = (char *)(uintptr_t)"LC_ALL=C";
+	for (char **e = environ; *e && n + 1 < NC_VIRSH_ENV; e++)
+		if (strncmp(*e, "LC_", 3) && strncmp(*e, "LANG", 4))
+			env[n++] = *e;
+	env[n] = NULL;
+}
 
 /* Read the child's output until it closes it or the deadline; 0 or -errno. */
 static int nc_virsh_read(int fd, char *out, size_t len, uint64_t deadline)
@@ -61,7 +76,7 @@ int nc_virsh(char *out, size_t len, unsigned int timeout_ms, const char *const *
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none;
-	char *args[NC_VIRSH_ARGS];
+	char *args[NC_VIRSH_ARGS], *env[NC_VIRSH_ENV];
 	int p[2], status, err;
 	size_t n = 0;
 	pid_t pid;
@@ -83,7 +98,8 @@ int nc_virsh(char *out, size_t len, unsigned int timeout_ms, const char *const *
 	posix_spawnattr_init(&at);
 	posix_spawnattr_setsigmask(&at, &none);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
-	err = posix_spawnp(&pid, argv[0], &fa, &at, args, environ);
+	nc_virsh_env(env);
+	err = posix_spawnp(&pid, argv[0], &fa, &at, args, env);
 	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);

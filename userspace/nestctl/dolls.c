@@ -41,6 +41,8 @@ static const char *const nc_doll_attr_name[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_IDS_MINTED] = "ids-minted",
 	[KVM_NEST_A_DOLL_IDS_REFUSED] = "ids-refused",
 	[KVM_NEST_A_DOLL_OVERCOMMITTED] = "overcommitted",
+	[KVM_NEST_A_DOLL_PID_START] = "pid-start",
+	[KVM_NEST_A_DOLL_UUID] = "uuid",
 };
 
 const struct nc_attr_names nc_doll_attr_names = {

@@ -6,6 +6,7 @@
  * its agent apply it; a refusal comes back as an ENV_SET message with the
  * whole explanation, then the error.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,9 +28,12 @@ static void nc_envelope_usage(FILE *f)
 	      "       nestctl envelope set TARGET [ cpu.limit CPUS|max ] [ cpu.reserve CPUS ]\n"
 	      "                               [ cpu.weight 1-10000 ] [ cpus LIST|all ]\n"
 	      "                               [ mem.limit SIZE|max ] [ mem.reserve SIZE ] [ dry-run ]\n"
+	      "       nestctl envelope set name NAME uuid UUID pid PID\n"
 	      "       nestctl envelope del TARGET\n"
 	      "       nestctl envelope help\n"
-	      "TARGET := { DOLL | name NAME }   NAME: a level-1 VM not started yet (QEMU -name)\n"
+	      "TARGET := { DOLL | name NAME [ uuid UUID ] }\n"
+	      "NAME: a level-1 VM not started yet (QEMU -name); with UUID, libvirt domain\n"
+	      "UUID's, which goes only to the VM of the process PID it is bound to\n"
 	      "DOLL := { ID | NAME | PATH }, see \"nestctl doll help\"\n"
 	      "CPUS := number of CPUs, up to 3 decimals: 1.5, 0.25\n"
 	      "SIZE := bytes, or with K, M, G, T (powers of 1024): 512M\n"
@@ -39,11 +43,44 @@ static void nc_envelope_usage(FILE *f)
 /* What a change is sent to: a doll by id, or a pending name. */
 struct nc_target {
 	const char *name;		/* "name NAME", else NULL */
+	const char *uuid;		/* "uuid UUID" after it, else NULL */
+	uint32_t pid;			/* "pid PID" after that (set only), else 0 */
 	const char *ident;		/* DOLL, resolved by nc_target_resolve() */
 	const struct nc_doll *doll;	/* in set */
 	struct nc_dolls set;
 	char note[256];			/* said when the kernel takes long */
 };
+
+/* 8-4-4-4-12 hex digits, as libvirt writes a domain's uuid. */
+static bool nc_uuid_valid(const char *u)
+{
+	for (int i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? u[i] != '-' : !isxdigit((unsigned char)u[i]))
+			return false;
+	}
+	return !u[36];
+}
+
+/* "uuid UUID [ pid PID ]" after "name NAME": a libvirt domain's. */
+static int nc_target_domain(int *argc, char ***argv, struct nc_target *t)
+{
+	if (*argc && nc_is((*argv)[0], "uuid")) {
+		if (*argc < 2 || !nc_uuid_valid((*argv)[1]))
+			return nc_usage_error("envelope", "uuid needs the domain's uuid, 8-4-4-4-12 hex digits (virsh domuuid)");
+		t->uuid = (*argv)[1];
+		*argc -= 2;
+		*argv += 2;
+	}
+	if (t->uuid && *argc && nc_is((*argv)[0], "pid")) {
+		if (*argc < 2 || !nc_parse_u32((*argv)[1], &t->pid) || !t->pid)
+			return nc_usage_error("envelope", "pid needs the process id that runs the domain");
+		*argc -= 2;
+		*argv += 2;
+	}
+	return NC_OK;
+}
 
 /* The target's words; the doll is looked up later, after all usage checks. */
 static int nc_target_parse(int *argc, char ***argv, struct nc_target *t)
@@ -59,7 +96,7 @@ static int nc_target_parse(int *argc, char ***argv, struct nc_target *t)
 					      t->name, NC_NAME_MAX);
 		*argc -= 2;
 		*argv += 2;
-		return NC_OK;
+		return nc_target_domain(argc, argv, t);
 	}
 	t->ident = (*argv)[0];
 	(*argc)--;
@@ -102,6 +139,10 @@ static void nc_target_put(const struct nc_target *t, struct nlmsghdr *nlh)
 		mnl_attr_put_u32(nlh, KVM_NEST_A_DOLL_ID, t->doll->id);
 	else
 		mnl_attr_put_strz(nlh, KVM_NEST_A_DOLL_NAME, t->name);
+	if (t->uuid)
+		mnl_attr_put_strz(nlh, KVM_NEST_A_DOLL_UUID, t->uuid);
+	if (t->pid)
+		mnl_attr_put_u32(nlh, KVM_NEST_A_DOLL_PID, t->pid);
 }
 
 static const enum mnl_attr_data_type nc_refusal_types[KVM_NEST_A_DOLL_MAX + 1] = {
@@ -179,6 +220,25 @@ static void nc_envelope_fits(struct nc_print *p, const struct nc_target *t)
 	nc_pr_close_obj(p);
 }
 
+/* name NAME uuid UUID pid PID: the domain's envelope goes to PID's VM. */
+static int nc_envelope_bind(struct nc_ctx *ctx, struct nc_target *t,
+			    int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+	int rc;
+
+	if (argc)
+		return nc_usage_error("envelope", "binding to a pid changes no field (\"%s\"): set the envelope first",
+				      argv[0]);
+	rc = nc_target_resolve(ctx, t);
+	if (rc)
+		return rc;
+	nc_target_note(t, "bind");
+	nlh = nc_nl_req(&ctx->nl, KVM_NEST_CMD_ENV_SET, &nc_doll_attr_names);
+	nc_target_put(t, nlh);
+	return nc_envelope_send(ctx, t, "envelope set");
+}
+
 static int nc_envelope_set(struct nc_ctx *ctx, int argc, char **argv)
 {
 	struct nc_target t = { 0 };
@@ -188,6 +248,8 @@ static int nc_envelope_set(struct nc_ctx *ctx, int argc, char **argv)
 	int rc;
 
 	rc = nc_target_parse(&argc, &argv, &t);
+	if (!rc && t.pid)
+		return nc_envelope_bind(ctx, &t, argc, argv);
 	if (!rc)
 		rc = nc_env_args(argc, argv, &env, &dry_run);
 	if (!rc)

@@ -115,6 +115,74 @@ static int nc_qmp_send(struct nc_qmp *q, const char *cmd, uint64_t deadline)
 	return 0;
 }
 
+/* Past the JSON string at s (on its opening quote). */
+static const char *nc_json_skip_str(const char *s)
+{
+	for (s++; *s && *s != '"'; s++)
+		if (*s == '\\' && s[1])
+			s++;
+	return *s ? s + 1 : s;
+}
+
+/* Past the JSON value at s: a string, an object or array, or a word. */
+static const char *nc_json_skip(const char *s)
+{
+	unsigned int depth = 0;
+
+	do {
+		if (*s == '"') {
+			s = nc_json_skip_str(s);
+			continue;
+		}
+		if (*s == '{' || *s == '[')
+			depth++;
+		else if ((*s == '}' || *s == ']') && depth)
+			depth--;
+		else if (!depth && (*s == ',' || *s == '}' || *s == ']'))
+			break;
+		s++;
+	} while (*s && depth);
+	if (!depth)
+		s += strcspn(s, ",}]");
+	return s;
+}
+
+/* The value of key at the top level of the object obj, or NULL. */
+static const char *nc_json_top(const char *obj, const char *key)
+{
+	const char *s = obj + strspn(obj, " \t\r\n");
+	size_t klen = strlen(key);
+
+	if (*s++ != '{')
+		return NULL;
+	for (;;) {
+		const char *k, *v;
+
+		s += strspn(s, " \t\r\n,");
+		if (*s != '"')
+			return NULL;
+		k = s + 1;
+		s = nc_json_skip_str(s);
+		v = s + strspn(s, " \t\r\n");
+		if (*v++ != ':')
+			return NULL;
+		v += strspn(v, " \t\r\n");
+		if ((size_t)(s - 1 - k) == klen && !strncmp(k, key, klen))
+			return v;
+		s = nc_json_skip(v);
+	}
+}
+
+/* Whether q->reply answers command q->id: an event never does. */
+static bool nc_qmp_ours(const struct nc_qmp *q)
+{
+	const char *id = nc_json_top(q->reply, "id");
+	char *end;
+
+	return id && strtoul(id, &end, 10) == q->id && end != id &&
+	       (nc_json_top(q->reply, "return") || nc_json_top(q->reply, "error"));
+}
+
 static int nc_qmp_wait_reply(struct nc_qmp *q, uint64_t deadline)
 {
 	for (;;) {
@@ -122,23 +190,40 @@ static int nc_qmp_wait_reply(struct nc_qmp *q, uint64_t deadline)
 
 		if (err)
 			return err;
-		if (strstr(q->reply, "\"return\""))
-			return 0;
-		if (strstr(q->reply, "\"error\""))
-			return -EREMOTEIO;
-		/* an "event": not ours */
+		if (!nc_qmp_ours(q))
+			continue;	/* an event, or a stale reply */
+		return nc_json_top(q->reply, "return") ? 0 : -EREMOTEIO;
 	}
 }
 
-int nc_qmp_cmd(struct nc_qmp *q, const char *cmd, unsigned int timeout_ms)
+int nc_qmp_cmd(struct nc_qmp *q, const char *cmd, const char *args,
+	       unsigned int timeout_ms)
 {
 	uint64_t deadline = nc_now_ms() + timeout_ms;
-	int err = nc_qmp_send(q, cmd, deadline);
+	char buf[512];
+	int err;
 
+	q->id++;
+	snprintf(buf, sizeof(buf), "{\"execute\":\"%s\"%s%s,\"id\":%u}\n", cmd,
+		 args ? ",\"arguments\":" : "", args ? args : "", q->id);
+	err = nc_qmp_send(q, buf, deadline);
 	return err ? err : nc_qmp_wait_reply(q, deadline);
 }
 
-int nc_qmp_open(struct nc_qmp *q, const char *path, unsigned int timeout_ms)
+/* The process that listens on the socket must be the VMM. */
+static int nc_qmp_peer(struct nc_qmp *q, pid_t vmm)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(q->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
+		return -errno;
+	q->peer = cred.pid;
+	return cred.pid == vmm ? 0 : -EPERM;
+}
+
+int nc_qmp_open(struct nc_qmp *q, const char *path, pid_t vmm,
+		unsigned int timeout_ms)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	uint64_t deadline = nc_now_ms() + timeout_ms;
@@ -146,6 +231,8 @@ int nc_qmp_open(struct nc_qmp *q, const char *path, unsigned int timeout_ms)
 
 	q->len = 0;
 	q->buf[0] = '\0';
+	q->id = 0;
+	q->peer = 0;
 	q->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (q->fd < 0)
 		return -errno;
@@ -153,15 +240,17 @@ int nc_qmp_open(struct nc_qmp *q, const char *path, unsigned int timeout_ms)
 	err = connect(q->fd, (struct sockaddr *)&sa, sizeof(sa)) ? -errno : 0;
 	if (err == -EINPROGRESS || err == -EAGAIN)
 		err = nc_qmp_poll(q->fd, POLLOUT, deadline);
+	/* Before a word is said: another VM's socket is left alone. */
+	if (!err)
+		err = nc_qmp_peer(q, vmm);
 	/* The greeting comes once QEMU serves this client. */
 	if (!err)
 		err = nc_qmp_read(q, deadline);
-	if (!err && !strstr(q->reply, "\"QMP\""))
+	if (!err && !nc_json_top(q->reply, "QMP"))
 		err = -EPROTO;
 	if (!err)
-		err = nc_qmp_send(q, "{\"execute\":\"qmp_capabilities\"}\n", deadline);
-	if (!err)
-		err = nc_qmp_wait_reply(q, deadline);
+		err = nc_qmp_cmd(q, "qmp_capabilities", NULL,
+				 (unsigned int)(deadline > nc_now_ms() ? deadline - nc_now_ms() : 0));
 	if (err)
 		nc_qmp_close(q);
 	return err;
@@ -195,12 +284,13 @@ void nc_qmp_error(const struct nc_qmp *q, char *buf, size_t len)
 
 bool nc_qmp_u64(const struct nc_qmp *q, const char *key, uint64_t *v)
 {
+	const char *ret = nc_json_top(q->reply, "return");
 	char pat[64];
 	const char *s;
 	char *end;
 
 	snprintf(pat, sizeof(pat), "\"%s\"", key);
-	s = strstr(q->reply, pat);
+	s = ret ? strstr(ret, pat) : NULL;
 	if (!s)
 		return false;
 	s += strlen(pat);

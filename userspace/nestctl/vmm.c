@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* A doll's VMM from /proc: QMP sockets, libvirt domain name, RSS. */
+/* A doll's VMM: held by a pidfd; from /proc, its QMP sockets, name, RSS. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 
 #include "util.h"
 #include "vmm.h"
@@ -147,15 +148,74 @@ void nc_vmm_parse(const char *cmdline, size_t len, struct nc_vmm *v)
 	}
 }
 
-int nc_vmm_read(pid_t pid, struct nc_vmm *v)
+/* Field 22 of /proc/PID/stat, in ns; the comm before it may hold ')'. */
+int nc_proc_start_ns(pid_t pid, uint64_t *ns)
+{
+	char path[64], buf[1024], *s;
+	unsigned long long ticks;
+	long hz = sysconf(_SC_CLK_TCK);
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return n ? -errno : -ESRCH;
+	buf[n] = '\0';
+	s = strrchr(buf, ')');
+	/* ") S ppid ..." : starttime is the 20th field after the comm. */
+	if (!s || hz <= 0 ||
+	    sscanf(s + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+		   &ticks) != 1)
+		return -EBADMSG;
+	*ns = (uint64_t)ticks * (1000000000ULL / (uint64_t)hz);
+	return 0;
+}
+
+int nc_vmm_check(const struct nc_vmm *v)
+{
+	if (v->pidfd < 0)
+		return -ESRCH;
+	/* An open /proc/PID stays the process's: empty once it is reaped. */
+	if (v->proc_dir)
+		return faccessat(v->pidfd, "stat", F_OK, 0) ? -ESRCH : 0;
+	/* Signal 0 checks only; a zombie answers too, and keeps its pid. */
+	if (syscall(SYS_pidfd_send_signal, v->pidfd, 0, NULL, 0))
+		return -ESRCH;
+	return 0;
+}
+
+/*
+ * A pidfd; where there is no pidfd_open (kernels before 5.3, valgrind
+ * 3.19), the /proc/PID directory, which pins the process the same way.
+ */
+static int nc_vmm_hold(struct nc_vmm *v)
+{
+	char path[64];
+
+	v->pidfd = (int)syscall(SYS_pidfd_open, v->pid, 0);
+	if (v->pidfd >= 0 || errno != ENOSYS)
+		return v->pidfd >= 0 ? 0 : errno == ESRCH ? -ESRCH : -errno;
+	snprintf(path, sizeof(path), "/proc/%d", (int)v->pid);
+	v->pidfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	v->proc_dir = v->pidfd >= 0;
+	if (v->pidfd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	return 0;
+}
+
+static int nc_vmm_cmdline(struct nc_vmm *v)
 {
 	char path[64], *buf;
 	size_t len = 0;
 	ssize_t n;
 	int fd;
 
-	*v = (struct nc_vmm){ .pid = pid };
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)v->pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
@@ -169,14 +229,48 @@ int nc_vmm_read(pid_t pid, struct nc_vmm *v)
 	return 0;
 }
 
-int nc_vmm_rss(pid_t pid, uint64_t *bytes)
+int nc_vmm_open(struct nc_vmm *v, pid_t pid, uint64_t start_ns)
+{
+	uint64_t hz = (uint64_t)sysconf(_SC_CLK_TCK), tick, now;
+	int err;
+
+	*v = (struct nc_vmm){ .pid = pid, .pidfd = -1 };
+	err = nc_vmm_hold(v);
+	if (err)
+		return err;
+	/*
+	 * The pidfd is whoever has pid now; its start time says whether
+	 * that is the process that created the VM.  /proc counts in clock
+	 * ticks, the kernel's pid-start in ns.
+	 */
+	tick = hz ? 1000000000ULL / hz : 1;
+	err = nc_proc_start_ns(pid, &now);
+	if (!err && now / tick != start_ns / tick)
+		err = -ESTALE;
+	if (!err)
+		err = nc_vmm_cmdline(v);
+	if (!err)
+		err = nc_vmm_check(v);
+	if (err)
+		nc_vmm_close(v);
+	return err;
+}
+
+void nc_vmm_close(struct nc_vmm *v)
+{
+	if (v->pidfd >= 0)
+		close(v->pidfd);
+	v->pidfd = -1;
+}
+
+int nc_vmm_rss(const struct nc_vmm *v, uint64_t *bytes)
 {
 	char path[64], line[128];
 	unsigned long long kb;
 	FILE *f;
 	int err = -ENOENT;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)v->pid);
 	f = fopen(path, "re");
 	if (!f)
 		return errno == ENOENT ? -ESRCH : -errno;
@@ -187,10 +281,5 @@ int nc_vmm_rss(pid_t pid, uint64_t *bytes)
 			break;
 		}
 	fclose(f);
-	return err;
-}
-
-bool nc_vmm_alive(pid_t pid)
-{
-	return !kill(pid, 0) || errno == EPERM;
+	return err ? err : nc_vmm_check(v);
 }

@@ -138,7 +138,12 @@
  * KVM_NEST_CMD_ENV_SET  (CAP_NET_ADMIN)
  *   do. Request: KVM_NEST_A_DOLL_ID, or KVM_NEST_A_DOLL_NAME for the
  *   pending envelope of a level-1 doll that does not exist yet (it attaches
- *   when a VM whose QEMU -name matches appears); KVM_NEST_A_DOLL_ENV with
+ *   when a VM whose QEMU -name matches appears); with KVM_NEST_A_DOLL_UUID
+ *   (string, 8-4-4-4-12 hex) it is that libvirt domain's: a running VM of
+ *   that name neither blocks it nor gets it, and it attaches only to the
+ *   VM created by the process it is bound to: NAME, UUID and
+ *   KVM_NEST_A_DOLL_PID without ENV bind it (ESRCH: no such process,
+ *   ENOENT: no such envelope, ESTALE: another domain's); KVM_NEST_A_DOLL_ENV with
  *   the fields to change; KVM_NEST_A_DOLL_DRY_RUN to check only. The kernel
  *   that hosts the doll checks it (admission) and has its agent enforce it;
  *   for a doll deeper than level 1 the request goes down the channel, hop
@@ -152,7 +157,8 @@
  *
  * KVM_NEST_CMD_ENV_DEL  (CAP_NET_ADMIN)
  *   do. KVM_NEST_A_DOLL_ID: unset the doll's envelope (enforced like
- *   ENV_SET); KVM_NEST_A_DOLL_NAME: drop a pending envelope.
+ *   ENV_SET); KVM_NEST_A_DOLL_NAME: drop a pending envelope (with
+ *   KVM_NEST_A_DOLL_UUID: only if it is that domain's).
  *
  * KVM_NEST_CMD_PING  (CAP_NET_ADMIN)
  *   do. KVM_NEST_A_DOLL_ID. Goes to the kernel that hosts the doll and
@@ -188,7 +194,9 @@
  * Envelopes are enforced by an agent at each level ("nestctl agent"),
  * with cgroup v2 on the VMM and the virtio balloon. The kernel sends it
  * KVM_NEST_CMD_AGENT_APPLY on KVM_NEST_MCGRP_AGENT: KVM_NEST_A_DOLL_COOKIE
- * (u64), _ID, _PID, _NAME and an ENV with every field resolved (limits 0
+ * (u64), _ID, _PID, _PID_START (u64, when the VMM started, ns since boot:
+ * /proc/PID/stat's starttime, so the agent can tell a reused pid), _NAME
+ * (the VMM's claim, not an identity) and an ENV with every field resolved (limits 0
  * only when nothing above limits; weight and CPUS always set). The agent
  * answers KVM_NEST_CMD_AGENT_DONE (CAP_NET_ADMIN): the COOKIE, ERROR (u32,
  * a positive errno, 0 when applied) and MSG (string, the reason, shown to
@@ -294,6 +302,8 @@ enum {
 	KVM_NEST_A_DOLL_IDS_MINTED,
 	KVM_NEST_A_DOLL_IDS_REFUSED,
 	KVM_NEST_A_DOLL_OVERCOMMITTED,
+	KVM_NEST_A_DOLL_PID_START,
+	KVM_NEST_A_DOLL_UUID,
 
 	__KVM_NEST_A_DOLL_MAX,
 	KVM_NEST_A_DOLL_MAX = (__KVM_NEST_A_DOLL_MAX - 1)
