@@ -85,6 +85,8 @@ static void __exit kn_exit(void)
 	kn_grant_exit();
 	/* Fails what waits on a child; then nothing waits on our dolls. */
 	kn_dolls_exit();
+	/* Netlink ops in the background use what follows. */
+	kn_nl_op_stop();
 	kn_exec_exit();
 	kn_env_exit();
 	kn_event_exit();

@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Netlink ops that change envelopes or travel down the tree.  They may
- * sleep for a minute (an agent ballooning a doll, a child far below), so
- * the family runs them in parallel, each in its caller's context.
+ * wait a minute (an agent ballooning a doll, a child far below), so the
+ * handlers check what they can tell at once and queue the rest
+ * (netlink_op.c): the outcome comes later, as RESULT_NTF.
  */
-#include <linux/sched/clock.h>
 #include <net/genetlink.h>
 
 #include "cmd.h"
 #include "doll.h"
 #include "env/agent.h"
 #include "env/pending.h"
-#include "env/set.h"
 #include "netlink.h"
 
 const struct nla_policy kn_nl_env_set_policy[KVM_NEST_A_DOLL_MAX + 1] = {
@@ -78,7 +77,10 @@ static int kn_nl_env_target(struct genl_info *info)
 	return 0;
 }
 
-/* Runs @cmd on the doll the request names: by id at any depth, or by name. */
+/*
+ * Queues @cmd on the doll the request names: by id at any depth, or by
+ * name.  Refusals known at once are answered here.
+ */
 static int kn_nl_env_run(struct genl_info *info, struct kn_cmd *cmd)
 {
 	struct nlattr *name = info->attrs[KVM_NEST_A_DOLL_NAME];
@@ -88,20 +90,21 @@ static int kn_nl_env_run(struct genl_info *info, struct kn_cmd *cmd)
 
 	if (!name) {
 		cmd->id = nla_get_u32(info->attrs[KVM_NEST_A_DOLL_ID]);
-		err = kn_cmd_exec(cmd, &res);
-		return err ? kn_nl_refuse(info, cmd->cmd, err, res.why) : 0;
+		err = kn_cmd_route(cmd->id, &res);
+		if (err)
+			return kn_nl_refuse(info, cmd->cmd, err, res.why);
+		return kn_nl_op_queue(info, cmd, NULL);
 	}
 	nla_strscpy(buf, name, sizeof(buf));
 	if (cmd->cmd == KVM_NEST_CMD_ENV_DEL) {
+		/* Dropping a pending envelope never waits for anyone. */
 		err = kn_env_pending_del(buf);
 		if (err)
 			NL_SET_ERR_MSG_ATTR(info->extack, name,
 					    "no pending envelope with this name");
 		return err;
 	}
-	err = kn_env_set_pending(buf, &cmd->change, cmd->dry, res.why,
-				 sizeof(res.why));
-	return err ? kn_nl_refuse(info, cmd->cmd, err, res.why) : 0;
+	return kn_nl_op_queue(info, cmd, buf);
 }
 
 int kn_nl_env_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -132,34 +135,10 @@ int kn_nl_env_del_doit(struct sk_buff *skb, struct genl_info *info)
 int kn_nl_ping_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kn_cmd cmd = { .cmd = KVM_NEST_CMD_PING };
-	struct kn_cmd_result res = {};
-	struct sk_buff *msg;
-	u64 t0;
-	void *hdr;
-	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, KVM_NEST_A_DOLL_ID))
 		return -EINVAL;
-	cmd.id = nla_get_u32(info->attrs[KVM_NEST_A_DOLL_ID]);
-	t0 = local_clock();
-	err = kn_cmd_exec(&cmd, &res);
-	if (err)
-		return kn_nl_refuse(info, KVM_NEST_CMD_PING, err, res.why);
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = kn_nl_put_header(msg, info, KVM_NEST_CMD_PING);
-	if (!hdr ||
-	    nla_put_u32(msg, KVM_NEST_A_DOLL_ID, cmd.id) ||
-	    nla_put_u32(msg, KVM_NEST_A_DOLL_HOPS, res.hops) ||
-	    nla_put_u64_64bit(msg, KVM_NEST_A_DOLL_RTT_NS, local_clock() - t0,
-			      KVM_NEST_A_DOLL_PAD)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return kn_nl_env_run(info, &cmd);
 }
 
 int kn_nl_agent_done_doit(struct sk_buff *skb, struct genl_info *info)
