@@ -31,9 +31,12 @@ static int __init kn_init(void)
 	err = kn_acct_init();
 	if (err)
 		return err;
-	err = kn_env_init();
+	err = kn_event_init();
 	if (err)
 		goto err_acct;
+	err = kn_env_init();
+	if (err)
+		goto err_event;
 	err = kn_exec_init();
 	if (err)
 		goto err_env;
@@ -70,6 +73,8 @@ err_exec:
 	kn_exec_exit();
 err_env:
 	kn_env_exit();
+err_event:
+	kn_event_exit();
 err_acct:
 	kn_acct_exit_module();
 	return err;

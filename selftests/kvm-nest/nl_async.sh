@@ -6,7 +6,8 @@
 # an "envelope set" and a "doll ping" for that doll in flight:
 #  - the kernel answers both requests at once (a cookie), nestctl waits;
 #  - loading team.ko, which registers the "team" family, takes under 1 s,
-#    and so does a read of the kvm_nest family;
+#    and so does a read of the kvm_nest family, and a dry run on another
+#    doll (also under valgrind: the waiting path leaks nothing);
 #  - once the parent gives up (90 s), both nestctl commands end with the
 #    child's silence as the reason, exit 1.
 set -u
@@ -29,7 +30,7 @@ kn_loaded team && tap_skip_all "team is loaded already: cannot time its load"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-tap_plan 8
+tap_plan 9
 
 "$HUNG" -s 400 >"$NC_WORK/hung" 2>&1 &
 hung=$!
@@ -75,6 +76,19 @@ nc envelope set "$vm" cpu.weight 300 dry-run
 b=$(now_ms)
 tap_check "a dry run on doll $vm comes back in $((b - a)) ms (< $BOUND_MS) (rc $nc_rc)" \
 	test "$nc_rc" = 0 -a $((b - a)) -lt "$BOUND_MS"
+
+# The waiting path of nestctl leaks nothing (valgrind, when installed).
+if command -v valgrind >/dev/null; then
+	vg_rc=0
+	valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+		--error-exitcode=99 "$NC" envelope set "$vm" cpu.weight 300 dry-run \
+		>"$NC_WORK/vg.out" 2>"$NC_WORK/vg.err" || vg_rc=$?
+	tap_check "valgrind nestctl envelope set $vm ... dry-run: exit $vg_rc, clean" \
+		test "$vg_rc" = 0 -a ! -s "$NC_WORK/vg.err"
+	[ "$vg_rc" = 0 ] || tap_diag "$(head -c 2000 "$NC_WORK/vg.err")"
+else
+	tap_skip "valgrind nestctl envelope set" "valgrind not installed"
+fi
 
 set_rc=0 ping_rc=0
 wait "$set_pid" || set_rc=$?
