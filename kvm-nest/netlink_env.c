@@ -135,10 +135,16 @@ int kn_nl_env_del_doit(struct sk_buff *skb, struct genl_info *info)
 int kn_nl_ping_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kn_cmd cmd = { .cmd = KVM_NEST_CMD_PING };
+	struct kn_cmd_result res = {};
+	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, KVM_NEST_A_DOLL_ID))
 		return -EINVAL;
-	return kn_nl_env_run(info, &cmd);
+	cmd.id = nla_get_u32(info->attrs[KVM_NEST_A_DOLL_ID]);
+	err = kn_cmd_route(cmd.id, &res);
+	if (err)
+		return kn_nl_refuse(info, KVM_NEST_CMD_PING, err, res.why);
+	return kn_nl_op_queue(info, &cmd, NULL);
 }
 
 int kn_nl_agent_done_doit(struct sk_buff *skb, struct genl_info *info)

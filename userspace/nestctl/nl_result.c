@@ -91,8 +91,10 @@ static int nc_result_wait(struct nc_nl *nl, struct nc_result *r,
 		if (n <= 0)
 			continue;
 		n = mnl_socket_recvfrom(nl->sock, nl->buf, NC_NL_BUF);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0)
-			return errno == EINTR ? 0 : -errno;
+			return -errno;
 		nlh = (const struct nlmsghdr *)nl->buf;
 		for (left = (int)n; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 			if (nlh->nlmsg_type != nl->family ||
