@@ -37,7 +37,7 @@ static int kn_cmd_copy_env(struct kn_doll *d, void *arg)
 {
 	const struct kn_cmd *down = arg;
 
-	if (d->rep.rid != down->id)
+	if (d->kind != KN_DOLL_REPORTED || d->rep.rid != down->id)
 		return 0;
 	if (down->cmd == KVM_NEST_CMD_ENV_DEL)
 		memset(&d->env, 0, sizeof(d->env));
@@ -46,25 +46,41 @@ static int kn_cmd_copy_env(struct kn_doll *d, void *arg)
 	return 0;
 }
 
+static int kn_cmd_find(u32 id, struct kn_cmd_route *r,
+		       struct kn_cmd_result *res)
+{
+	res->hops = 0;
+	res->why[0] = 0;
+	if (kn_doll_with_id(id, KN_KIND_ANY, kn_cmd_route_fill, r)) {
+		scnprintf(res->why, sizeof(res->why), "no doll %u at this level",
+			  id);
+		return -ENOENT;
+	}
+	if (r->kind == KN_DOLL_CTX) {
+		scnprintf(res->why, sizeof(res->why),
+			  "doll %u is a nested context whose hypervisor does not run kvm-nest; it has no envelope",
+			  id);
+		return -EHOSTUNREACH;
+	}
+	return 0;
+}
+
+int kn_cmd_route(u32 id, struct kn_cmd_result *res)
+{
+	struct kn_cmd_route r;
+
+	return kn_cmd_find(id, &r, res);
+}
+
 int kn_cmd_exec(const struct kn_cmd *cmd, struct kn_cmd_result *res)
 {
 	struct kn_cmd_route r;
 	struct kn_cmd down;
 	int err;
 
-	res->hops = 0;
-	res->why[0] = 0;
-	if (kn_doll_with_id(cmd->id, KN_KIND_ANY, kn_cmd_route_fill, &r)) {
-		scnprintf(res->why, sizeof(res->why), "no doll %u at this level",
-			  cmd->id);
-		return -ENOENT;
-	}
-	if (r.kind == KN_DOLL_CTX) {
-		scnprintf(res->why, sizeof(res->why),
-			  "doll %u is a nested context whose hypervisor does not run kvm-nest; it has no envelope",
-			  cmd->id);
-		return -EHOSTUNREACH;
-	}
+	err = kn_cmd_find(cmd->id, &r, res);
+	if (err)
+		return err;
 	if (r.kind == KN_DOLL_REPORTED) {
 		down = *cmd;
 		down.id = r.rid;

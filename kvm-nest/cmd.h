@@ -18,6 +18,11 @@ struct kn_cmd_result {
 };
 
 /*
+ * Whether doll @id takes commands: 0, or -ENOENT / -EHOSTUNREACH with the
+ * reason in @res.  Only looks: it never waits for anyone.
+ */
+int kn_cmd_route(u32 id, struct kn_cmd_result *res);
+/*
  * Runs @cmd where the doll lives: here for this kernel's VMs, else down
  * the channel to the kvm-nest that hosts it.  0 or a negative errno.
  */

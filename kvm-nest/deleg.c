@@ -17,6 +17,7 @@
 #include "deleg.h"
 #include "deleg_ctl.h"
 #include "doll.h"
+#include "kvm/boundary.h"
 
 #define KN_DELEG_FLAGS		KVM_NEST_DELEG_F_REVOKE_ALL
 
@@ -241,7 +242,7 @@ u32 kn_deleg_filter(const struct kvm_nest_ch_cpuid *in, u32 n,
 
 struct kn_deleg_op {
 	unsigned long key;
-	struct kn_deleg *p;	/* NULL: revoke */
+	struct kn_deleg *p;
 };
 
 static void kn_deleg_drop(struct xarray *xa, unsigned long key)
@@ -260,10 +261,6 @@ static int kn_deleg_install(struct kn_doll *d, void *arg)
 	unsigned long key;
 	unsigned int n = 0;
 
-	if (!op->p) {
-		kn_deleg_drop(&d->deleg, op->key);
-		return 0;
-	}
 	if (!xa_load(&d->deleg, op->key)) {
 		xa_for_each(&d->deleg, key, p)
 			n++;
@@ -279,19 +276,46 @@ static int kn_deleg_install(struct kn_doll *d, void *arg)
 	return 0;
 }
 
-static int kn_deleg_clear(struct kn_doll *d, void *arg)
+/*
+ * Drops @vm's policy of @ctx, or all of them, under RCU and the store's
+ * own lock: a revocation waits for no lock that other VMs' calls take.
+ */
+static void kn_deleg_revoke(const void *vm, u64 ctx, bool all)
 {
 	struct kn_deleg *p;
+	struct kn_doll *d;
 	unsigned long key;
 
-	xa_for_each(&d->deleg, key, p)
-		kn_deleg_drop(&d->deleg, key);
-	return 0;
+	rcu_read_lock();
+	d = kn_doll_vm_rcu(vm);
+	if (d && all)
+		xa_for_each(&d->deleg, key, p)
+			kn_deleg_drop(&d->deleg, key);
+	else if (d)
+		kn_deleg_drop(&d->deleg, ctx >> KN_DELEG_CTX_SHIFT);
+	rcu_read_unlock();
 }
 
 void kn_deleg_revoke_all(const void *vm)
 {
-	kn_doll_with_vm(vm, kn_deleg_clear, NULL);
+	kn_deleg_revoke(vm, 0, true);
+}
+
+/*
+ * Past the rate limit.  A refused call must not leave in place a policy
+ * it meant to change, so what it names goes (all, if its header cannot
+ * be read), at the cost of one fixed-size read; the child sends its
+ * grants again later.
+ */
+static long kn_deleg_refuse(const void *vm, u64 gpa, u64 len)
+{
+	struct kvm_nest_ch_delegate h;
+	bool all;
+
+	all = len < sizeof(h) || kn_kvm_read_guest(vm, gpa, &h, sizeof(h)) ||
+	      h.flags & KVM_NEST_DELEG_F_REVOKE_ALL;
+	kn_deleg_revoke(vm, all ? 0 : h.ctx, all);
+	return -KVM_NEST_EBUSY;
 }
 
 long kn_deleg_call(const void *vm, u64 gpa, u64 len)
@@ -300,37 +324,36 @@ long kn_deleg_call(const void *vm, u64 gpa, u64 len)
 	struct kn_deleg_op op = {};
 	long ret;
 
+	/* Every call counts, revocations and malformed ones too. */
+	if (kn_ch_admit_vm(vm))
+		return kn_deleg_refuse(vm, gpa, len);
 	if (len < sizeof(*h))
 		return -KVM_NEST_EINVAL;
 	h = kn_ch_copy_in(vm, gpa, len, KVM_NEST_CH_DELEGATE_MAX, &ret);
 	if (!h)
 		return ret;
 	ret = kn_deleg_check(h, len);
-	if (!ret && h->classes)
-		ret = kn_ch_admit_vm(vm);
 	if (ret)
 		goto out;
-	if (h->flags & KVM_NEST_DELEG_F_REVOKE_ALL) {
-		kn_deleg_revoke_all(vm);
+	if (!h->classes) {
+		kn_deleg_revoke(vm, h->ctx, h->flags & KVM_NEST_DELEG_F_REVOKE_ALL);
 		goto out;
 	}
 	op.key = h->ctx >> KN_DELEG_CTX_SHIFT;
-	if (h->classes) {
-		ret = -KVM_NEST_EBUSY;
-		op.p = kmalloc(kn_deleg_size(sizeof(*op.p), h->nr_cpuid,
-					     h->nr_msr), GFP_KERNEL_ACCOUNT);
-		if (!op.p)
-			goto out;
-		op.p->classes = h->classes;
-		op.p->nr_cpuid = h->nr_cpuid;
-		op.p->nr_msr = h->nr_msr;
-		/* Watching writes before the policy is visible: never off. */
-		if (h->nr_msr)
-			static_branch_enable(&kn_deleg_msrs);
-		memcpy(op.p->cpuid, h->cpuid, flex_array_size(h, cpuid, h->nr_cpuid));
-		memcpy(kn_deleg_msr(op.p), kn_deleg_h_msr(h),
-		       array_size(h->nr_msr, sizeof(struct kvm_nest_ch_msr)));
-	}
+	ret = -KVM_NEST_EBUSY;
+	op.p = kmalloc(kn_deleg_size(sizeof(*op.p), h->nr_cpuid, h->nr_msr),
+		       GFP_KERNEL_ACCOUNT);
+	if (!op.p)
+		goto out;
+	op.p->classes = h->classes;
+	op.p->nr_cpuid = h->nr_cpuid;
+	op.p->nr_msr = h->nr_msr;
+	/* Watching writes before the policy is visible: never off. */
+	if (h->nr_msr)
+		static_branch_enable(&kn_deleg_msrs);
+	memcpy(op.p->cpuid, h->cpuid, flex_array_size(h, cpuid, h->nr_cpuid));
+	memcpy(kn_deleg_msr(op.p), kn_deleg_h_msr(h),
+	       array_size(h->nr_msr, sizeof(struct kvm_nest_ch_msr)));
 	ret = kn_doll_with_vm(vm, kn_deleg_install, &op);
 	if (ret == -ENOENT)
 		ret = -KVM_NEST_EPROTO;

@@ -524,15 +524,29 @@ static unsigned int kn_report_new(struct kn_doll *vm,
 /*
  * Builds the new list aside, so that a failed allocation changes nothing.
  * New dolls must fit the VM's id budget, checked before any id is taken:
- * a refused report moves no id cursor either.
+ * a refused report moves no id cursor either.  A guest may call this 200
+ * times a second, and other VMs' calls, VM destruction and netlink wait
+ * for the mutex meanwhile: the dolls are allocated before it and the
+ * dropped ones freed after it.
  */
 int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
 			 unsigned int n)
 {
 	struct kn_doll *d, *r, *tmp;
 	unsigned int i, nr_new;
+	LIST_HEAD(spare);
 	LIST_HEAD(fresh);
+	LIST_HEAD(gone);
 	int err = 0;
+
+	for (i = 0; i < n; i++) {
+		r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+		if (!r) {
+			err = -ENOMEM;
+			goto out_free;
+		}
+		list_add(&r->rep_node, &spare);
+	}
 
 	mutex_lock(&kn_dolls_mutex);
 	rcu_read_lock();
@@ -552,28 +566,23 @@ int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
 			list_move_tail(&r->rep_node, &fresh);
 			continue;
 		}
-		r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
-		if (!r) {
-			err = -ENOMEM;
-			break;
-		}
+		r = list_first_entry(&spare, struct kn_doll, rep_node);
 		if (kn_id_reserve(&r->id, GFP_KERNEL_ACCOUNT)) {
-			kfree(r);
 			err = -ENOMEM;
 			break;
 		}
 		kn_doll_init(r, 0, 0, "-");
 		r->kind = KN_DOLL_REPORTED;
-		list_add_tail(&r->rep_node, &fresh);
+		list_move_tail(&r->rep_node, &fresh);
 	}
 	if (err) {
-		/* Put the old ones back, drop the new ones. */
+		/* Put the old ones back, the new ones back in the spares. */
 		list_for_each_entry_safe(r, tmp, &fresh, rep_node) {
 			if (r->level) {
 				list_move_tail(&r->rep_node, &d->reported);
 			} else {
 				kn_id_release(r->id);
-				kfree(r);
+				list_move(&r->rep_node, &spare);
 			}
 		}
 		kn_id_budget_refund(&d->ids, nr_new);
@@ -586,11 +595,9 @@ int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
 	 */
 	list_for_each_entry(r, &d->reported, rep_node)
 		kn_event_doll(r, KN_EVENT_DEL);
-	list_for_each_entry_safe(r, tmp, &d->reported, rep_node) {
+	list_for_each_entry(r, &d->reported, rep_node)
 		kn_id_release(r->id);
-		kfree(r);
-	}
-	INIT_LIST_HEAD(&d->reported);
+	list_splice_init(&d->reported, &gone);
 	list_splice(&fresh, &d->reported);
 
 	i = 0;
@@ -616,6 +623,12 @@ int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
 	atomic_inc(&kn_generation);
 out:
 	mutex_unlock(&kn_dolls_mutex);
+	/* Readers hold the mutex: nobody sees the dropped dolls any more. */
+	list_for_each_entry_safe(r, tmp, &gone, rep_node)
+		kfree(r);
+out_free:
+	list_for_each_entry_safe(r, tmp, &spare, rep_node)
+		kfree(r);
 	return err;
 }
 

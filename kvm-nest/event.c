@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Doll events.  They happen on the exit path with interrupts off, so they
- * are copied into a bounded queue there and sent from a work item.
+ * are copied into a bounded queue there and sent from a work item.  A
+ * guest can make thousands a second (reports of dolls that come and go),
+ * so they go out on a workqueue of their own, yielding the CPU between
+ * events: a flood must not hold up the system's per-CPU work items, which
+ * RCU and SRCU grace periods (and so VM destruction) wait for.
  */
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -15,6 +20,7 @@
 static DEFINE_SPINLOCK(kn_event_lock);
 static LIST_HEAD(kn_event_queue);
 static unsigned int kn_event_queued;
+static struct workqueue_struct *kn_event_wq;
 
 static void kn_event_work_fn(struct work_struct *work)
 {
@@ -30,6 +36,7 @@ static void kn_event_work_fn(struct work_struct *work)
 	list_for_each_entry_safe(e, tmp, &batch, node) {
 		kn_nl_notify(e);
 		kfree(e);
+		cond_resched();
 	}
 }
 
@@ -48,7 +55,7 @@ static void kn_event_push(struct kn_event *e)
 	}
 	spin_unlock_irqrestore(&kn_event_lock, flags);
 	if (queued)
-		schedule_work(&kn_event_work);
+		queue_work(kn_event_wq, &kn_event_work);
 	else
 		kfree(e);
 }
@@ -87,12 +94,20 @@ void kn_event_level(u32 depth)
 	kn_event_push(e);
 }
 
+int kn_event_init(void)
+{
+	/* Unbound: off the per-CPU pools that other work items share. */
+	kn_event_wq = alloc_workqueue("kvm_nest_events", WQ_UNBOUND, 1);
+	return kn_event_wq ? 0 : -ENOMEM;
+}
+
 /* Called once nothing can queue any more; what is left goes unsent. */
 void kn_event_exit(void)
 {
 	struct kn_event *e, *tmp;
 
 	cancel_work_sync(&kn_event_work);
+	destroy_workqueue(kn_event_wq);
 	list_for_each_entry_safe(e, tmp, &kn_event_queue, node)
 		kfree(e);
 	INIT_LIST_HEAD(&kn_event_queue);

@@ -23,6 +23,7 @@ struct kn_event {
 void kn_event_doll(const struct kn_doll *d, enum kn_event_type type);
 /* This kernel's depth below kvm-nest parents changed. */
 void kn_event_level(u32 depth);
+int kn_event_init(void);
 void kn_event_exit(void);
 
 #endif

@@ -31,9 +31,12 @@ static int __init kn_init(void)
 	err = kn_acct_init();
 	if (err)
 		return err;
-	err = kn_env_init();
+	err = kn_event_init();
 	if (err)
 		goto err_acct;
+	err = kn_env_init();
+	if (err)
+		goto err_event;
 	err = kn_exec_init();
 	if (err)
 		goto err_env;
@@ -70,6 +73,8 @@ err_exec:
 	kn_exec_exit();
 err_env:
 	kn_env_exit();
+err_event:
+	kn_event_exit();
 err_acct:
 	kn_acct_exit_module();
 	return err;
@@ -85,6 +90,8 @@ static void __exit kn_exit(void)
 	kn_grant_exit();
 	/* Fails what waits on a child; then nothing waits on our dolls. */
 	kn_dolls_exit();
+	/* Netlink ops in the background use what follows. */
+	kn_nl_op_stop();
 	kn_exec_exit();
 	kn_env_exit();
 	kn_event_exit();

@@ -574,12 +574,22 @@ int kn_nl_agent_apply(u64 cookie, const struct kn_agent_req *req)
 
 int kn_nl_init(void)
 {
+	int err;
+
+	err = kn_nl_op_init();
+	if (err)
+		return err;
 	kn_genl_set_ops(&kn_nl_family, kn_nl_kernel_ops, kn_nl_ops,
 			ARRAY_SIZE(kn_nl_ops));
-	return genl_register_family(&kn_nl_family);
+	err = genl_register_family(&kn_nl_family);
+	if (err)
+		kn_nl_op_exit();
+	return err;
 }
 
 void kn_nl_exit(void)
 {
+	kn_nl_op_stop();
 	genl_unregister_family(&kn_nl_family);
+	kn_nl_op_exit();
 }

@@ -38,6 +38,24 @@ extern const struct nla_policy kn_nl_agent_done_policy[KVM_NEST_A_DOLL_MAX + 1];
  */
 int kn_nl_refuse(struct genl_info *info, u8 cmd, int err, const char *why);
 
+/* Ops that wait for others, netlink_op.c */
+struct kn_cmd;
+/* Ops queued at once, and how many of them run at a time. */
+#define KN_NL_OPS_MAX		64
+#define KN_NL_OPS_ACTIVE	16
+/*
+ * Queues @cmd (on doll @cmd->id, or ENV_SET on pending envelope @name,
+ * of domain @uuid if not empty; with @pid, a bind of it to that process),
+ * replies with its cookie and returns; the outcome goes to the requester
+ * as RESULT_NTF.
+ */
+int kn_nl_op_queue(struct genl_info *info, const struct kn_cmd *cmd,
+		   const char *name, const char *uuid, u32 pid);
+int kn_nl_op_init(void);
+/* Refuse new ops, finish those under way: before what they use goes. */
+void kn_nl_op_stop(void);
+void kn_nl_op_exit(void);
+
 /* Delegated exits, netlink_deleg.c */
 struct kn_doll;
 int kn_nl_deleg_set_doit(struct sk_buff *skb, struct genl_info *info);

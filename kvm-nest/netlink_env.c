@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Netlink ops that change envelopes or travel down the tree.  They may
- * sleep for a minute (an agent ballooning a doll, a child far below), so
- * the family runs them in parallel, each in its caller's context.
+ * wait a minute (an agent ballooning a doll, a child far below), so the
+ * handlers check what they can tell at once and queue the rest
+ * (netlink_op.c): the outcome comes later, as RESULT_NTF.
  */
-#include <linux/sched/clock.h>
 #include <linux/uuid.h>
 #include <net/genetlink.h>
 
@@ -12,7 +12,6 @@
 #include "doll.h"
 #include "env/agent.h"
 #include "env/pending.h"
-#include "env/set.h"
 #include "netlink.h"
 
 const struct nla_policy kn_nl_env_set_policy[KVM_NEST_A_DOLL_MAX + 1] = {
@@ -21,17 +20,12 @@ const struct nla_policy kn_nl_env_set_policy[KVM_NEST_A_DOLL_MAX + 1] = {
 				   .len = KN_NAME_LEN - 1 },
 	[KVM_NEST_A_DOLL_ENV] = NLA_POLICY_NESTED(kn_env_policy),
 	[KVM_NEST_A_DOLL_DRY_RUN] = { .type = NLA_FLAG },
-	[KVM_NEST_A_DOLL_UUID] = { .type = NLA_NUL_STRING,
-				   .len = KN_UUID_LEN - 1 },
-	[KVM_NEST_A_DOLL_PID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 const struct nla_policy kn_nl_env_del_policy[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[KVM_NEST_A_DOLL_NAME] = { .type = NLA_NUL_STRING,
 				   .len = KN_NAME_LEN - 1 },
-	[KVM_NEST_A_DOLL_UUID] = { .type = NLA_NUL_STRING,
-				   .len = KN_UUID_LEN - 1 },
 };
 
 const struct nla_policy kn_nl_ping_policy[KVM_NEST_A_DOLL_MAX + 1] = {
@@ -109,7 +103,10 @@ static int kn_nl_env_target(struct genl_info *info, char *uuid)
 	return 0;
 }
 
-/* Runs @cmd on the doll the request names: by id at any depth, or by name. */
+/*
+ * Queues @cmd on the doll the request names: by id at any depth, or by
+ * name.  Refusals known at once are answered here.
+ */
 static int kn_nl_env_run(struct genl_info *info, struct kn_cmd *cmd,
 			 const char *uuid)
 {
@@ -121,24 +118,21 @@ static int kn_nl_env_run(struct genl_info *info, struct kn_cmd *cmd,
 
 	if (!name) {
 		cmd->id = nla_get_u32(info->attrs[KVM_NEST_A_DOLL_ID]);
-		err = kn_cmd_exec(cmd, &res);
-		return err ? kn_nl_refuse(info, cmd->cmd, err, res.why) : 0;
+		err = kn_cmd_route(cmd->id, &res);
+		if (err)
+			return kn_nl_refuse(info, cmd->cmd, err, res.why);
+		return kn_nl_op_queue(info, cmd, NULL, NULL, 0);
 	}
 	nla_strscpy(buf, name, sizeof(buf));
 	if (cmd->cmd == KVM_NEST_CMD_ENV_DEL) {
+		/* Dropping a pending envelope never waits for anyone. */
 		err = kn_env_pending_del(buf, uuid);
 		if (err)
 			NL_SET_ERR_MSG_ATTR(info->extack, name,
 					    "no pending envelope with this name (and uuid)");
 		return err;
 	}
-	if (pid)
-		err = kn_env_bind(buf, uuid, nla_get_u32(pid), res.why,
-				  sizeof(res.why));
-	else
-		err = kn_env_set_pending(buf, uuid, &cmd->change, cmd->dry,
-					 res.why, sizeof(res.why));
-	return err ? kn_nl_refuse(info, cmd->cmd, err, res.why) : 0;
+	return kn_nl_op_queue(info, cmd, buf, uuid, pid ? nla_get_u32(pid) : 0);
 }
 
 int kn_nl_env_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -183,33 +177,15 @@ int kn_nl_ping_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kn_cmd cmd = { .cmd = KVM_NEST_CMD_PING };
 	struct kn_cmd_result res = {};
-	struct sk_buff *msg;
-	u64 t0;
-	void *hdr;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, KVM_NEST_A_DOLL_ID))
 		return -EINVAL;
 	cmd.id = nla_get_u32(info->attrs[KVM_NEST_A_DOLL_ID]);
-	t0 = local_clock();
-	err = kn_cmd_exec(&cmd, &res);
+	err = kn_cmd_route(cmd.id, &res);
 	if (err)
 		return kn_nl_refuse(info, KVM_NEST_CMD_PING, err, res.why);
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = kn_nl_put_header(msg, info, KVM_NEST_CMD_PING);
-	if (!hdr ||
-	    nla_put_u32(msg, KVM_NEST_A_DOLL_ID, cmd.id) ||
-	    nla_put_u32(msg, KVM_NEST_A_DOLL_HOPS, res.hops) ||
-	    nla_put_u64_64bit(msg, KVM_NEST_A_DOLL_RTT_NS, local_clock() - t0,
-			      KVM_NEST_A_DOLL_PAD)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return kn_nl_op_queue(info, &cmd, NULL, NULL, 0);
 }
 
 int kn_nl_agent_done_doit(struct sk_buff *skb, struct genl_info *info)

@@ -64,7 +64,8 @@ static void kn_grant_revoke_with(u64 ctx, u32 flags)
 	kn_grant_buf->flags = flags;
 	ret = kn_grant_send(kn_grant_buf);
 	mutex_unlock(&kn_grant_lock);
-	if (ret && ret != -KVM_NEST_EPROTO)	/* EPROTO: it forgot us */
+	/* EPROTO: it forgot us; EBUSY: refused, but it revoked all the same. */
+	if (ret && ret != -KVM_NEST_EPROTO && ret != -KVM_NEST_EBUSY)
 		pr_warn_ratelimited("parent refused to revoke delegation of %#llx (%ld)\n",
 				    ctx, ret);
 }

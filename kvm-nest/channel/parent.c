@@ -284,7 +284,7 @@ int kn_ch_admit_vm(const void *vm)
 
 long kn_ch_call(const void *vm, u64 op, u64 gpa, u64 len)
 {
-	/* DELEGATE admits grants only: a revocation must never wait. */
+	/* DELEGATE is admitted inside: a refused one still revokes. */
 	if (op != KVM_NEST_CH_DELEGATE && kn_ch_admit_vm(vm))
 		return -KVM_NEST_EBUSY;
 	switch (op) {

@@ -47,6 +47,11 @@ int kn_agent_apply(const struct kn_agent_req *req, char *why, size_t len)
 		err = -ENOTCONN;
 		goto out;
 	}
+	/* The agent's socket was full: it will never see this request. */
+	if (err == -ENOBUFS)
+		scnprintf(why, len,
+			  "the agent at L%u could not take the request (its socket is full); see its log and try again",
+			  kn_depth());
 	if (err)
 		goto out;
 	left = wait_for_completion_killable_timeout(&w.done, KN_AGENT_TIMEOUT);

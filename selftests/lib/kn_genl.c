@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Raw generic netlink for tests; see kn_genl.h. */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -184,6 +185,38 @@ int kn_genl_xfer(struct kn_genl *g, struct kn_genl_msg *m, kn_genl_cb *cb,
 			ack->msgs++;
 			if (feed)
 				feed = cb(nlh, arg);
+		}
+	}
+}
+
+int kn_genl_wait(struct kn_genl *g, uint8_t cmd, int timeout_ms,
+		 kn_genl_cb *cb, void *arg)
+{
+	struct pollfd pfd = { .fd = g->fd, .events = POLLIN };
+
+	for (;;) {
+		int r = poll(&pfd, 1, timeout_ms);
+		ssize_t n;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (!r)
+			return -ETIME;
+		n = recv(g->fd, g->buf, g->rcvbuf, 0);
+		if (n < 0)
+			return -errno;
+		for (const struct nlmsghdr *nlh = (const void *)g->buf;
+		     NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
+			const struct genlmsghdr *gh = NLMSG_DATA(nlh);
+
+			if (nlh->nlmsg_seq != g->seq || nlh->nlmsg_type != g->family ||
+			    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN || gh->cmd != cmd)
+				continue;
+			if (cb)
+				cb(nlh, arg);
+			return 0;
 		}
 	}
 }

@@ -71,6 +71,15 @@ void kn_genl_put_raw(struct kn_genl_msg *m, const void *data, uint16_t len);
 int kn_genl_xfer(struct kn_genl *g, struct kn_genl_msg *m, kn_genl_cb *cb,
 		 void *arg, struct kn_genl_ack *ack);
 
+/*
+ * After kn_genl_xfer(): the next message of that request whose genl
+ * command is @cmd (an outcome sent later), passed to @cb.  0, -ETIME
+ * after @timeout_ms without one, or -errno.  The timeout restarts with
+ * each read: other messages must not flood the socket.
+ */
+int kn_genl_wait(struct kn_genl *g, uint8_t cmd, int timeout_ms,
+		 kn_genl_cb *cb, void *arg);
+
 /* Attributes after the genl header of nlh, or inside a nest. */
 #define kn_nla_for_each(a, start, len)					\
 	for (const struct nlattr *a = (const void *)(start);		\

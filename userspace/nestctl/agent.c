@@ -3,7 +3,8 @@
  * nestctl agent [ -v ]: the enforcement daemon of one level.  It listens on
  * the kvm_nest "agent" group for AGENT_APPLY, applies each envelope
  * (agent_apply.c) and answers AGENT_DONE with the cookie, an errno and a
- * message that says what to do; on the "events" group it removes the
+ * message that says what to do; on the "events" group, through a socket
+ * of its own that a guest's flood of dolls may overrun, it removes the
  * cgroups of dolls that are gone.  One agent per kernel, as root; SIGINT
  * or SIGTERM end it (exit 0) after the apply under way is answered.
  */
@@ -27,7 +28,11 @@
 #include "info.h"
 #include "nestctl.h"
 
-/* Multicast backlog: an apply blocks the loop for up to 30 s. */
+/*
+ * Events backlog: an apply blocks the loop for up to 50 s.  Applies have
+ * a socket of their own, which events a guest causes cannot fill: the
+ * kernel sends one apply at a time.
+ */
 #define NC_AGENT_RCVBUF		(4 << 20)
 /*
  * How often the agent checks that the kernel still sees it listen: a
@@ -47,7 +52,8 @@ struct nc_rmdir {
 struct nc_agent {
 	struct nc_ctx *ctx;
 	struct nc_nl *req;	/* &ctx->nl: info, doll-get, AGENT_DONE */
-	struct nc_nl ev;	/* the agent and events groups */
+	struct nc_nl ap;	/* the agent group: applies only */
+	struct nc_nl ev;	/* the events group */
 	bool up;		/* both open, and the kernel sees us */
 	uint64_t next_health;
 	struct nc_rmdir rm[NC_RMDIR_MAX];
@@ -234,23 +240,30 @@ static int nc_agent_join(struct nc_agent *ag)
 	fd = nc_nl_fd(&ag->ev);
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	err = nc_nl_join(&ag->ev, ag->ev.agent);
+	err = nc_nl_join(&ag->ap, ag->ap.agent);
 	if (!err)
 		err = nc_nl_join(&ag->ev, ag->ev.events);
 	return err;
 }
 
-static void nc_agent_down(struct nc_agent *ag)
+static void nc_agent_close(struct nc_agent *ag)
 {
+	if (ag->ap.sock)
+		nc_nl_close(&ag->ap);
 	if (ag->ev.sock)
 		nc_nl_close(&ag->ev);
+}
+
+static void nc_agent_down(struct nc_agent *ag)
+{
+	nc_agent_close(ag);
 	if (ag->ctx->nl_open)
 		nc_nl_close(&ag->ctx->nl);
 	ag->ctx->nl_open = false;
 	ag->up = false;
 }
 
-/* Both sockets open and the groups joined; 0 or -errno, silently. */
+/* The sockets open and the groups joined; 0 or -errno, silently. */
 static int nc_agent_up(struct nc_agent *ag)
 {
 	int err = nc_nl_open_quiet(&ag->ctx->nl);
@@ -258,7 +271,9 @@ static int nc_agent_up(struct nc_agent *ag)
 	if (err)
 		return err;
 	ag->ctx->nl_open = true;
-	err = nc_nl_open_quiet(&ag->ev);
+	err = nc_nl_open_quiet(&ag->ap);
+	if (!err)
+		err = nc_nl_open_quiet(&ag->ev);
 	if (!err)
 		err = nc_agent_join(ag);
 	if (err) {
@@ -291,10 +306,35 @@ static void nc_agent_health(struct nc_agent *ag)
 	nc_sweep(ag);
 }
 
+/* Applies first: they never wait behind a backlog of events. */
+static void nc_agent_read(struct nc_agent *ag, const struct pollfd *fds)
+{
+	int err = 0;
+
+	if (fds[0].revents)
+		err = nc_nl_events(&ag->ap, nc_agent_event, ag);
+	if (err) {
+		/* The kernel sends one apply at a time: this is not a flood. */
+		nc_log("reading applies: %s; listening again", strerror(-err));
+		nc_agent_down(ag);
+		return;
+	}
+	if (!fds[1].revents)
+		return;
+	err = nc_nl_events(&ag->ev, nc_agent_event, ag);
+	if (err == -ENOBUFS) {
+		nc_log("events lost while busy (applies are not among them); sweeping cgroups");
+		nc_sweep(ag);
+	} else if (err) {
+		nc_log("reading events: %s; listening again", strerror(-err));
+		nc_agent_down(ag);
+	}
+}
+
 static int nc_agent_loop(struct nc_agent *ag, int sfd)
 {
-	struct pollfd fds[2] = { { .fd = -1 }, { .fd = sfd, .events = POLLIN } };
-	int err;
+	struct pollfd fds[3] = { { .fd = -1 }, { .fd = -1 },
+				 { .fd = sfd, .events = POLLIN } };
 
 	for (;;) {
 		int wait = ag->n_rm ? NC_RMDIR_EVERY_MS : NC_HEALTH_MS, n;
@@ -303,12 +343,14 @@ static int nc_agent_loop(struct nc_agent *ag, int sfd)
 		if (cpu >= 0 && cpu < wait)
 			wait = cpu;
 
-		fds[0] = (struct pollfd){ .fd = ag->up ? nc_nl_fd(&ag->ev) : -1,
+		fds[0] = (struct pollfd){ .fd = ag->up ? nc_nl_fd(&ag->ap) : -1,
 					  .events = POLLIN };
-		n = poll(fds, 2, wait);
+		fds[1] = (struct pollfd){ .fd = ag->up ? nc_nl_fd(&ag->ev) : -1,
+					  .events = POLLIN };
+		n = poll(fds, 3, wait);
 		if (n < 0 && errno != EINTR)
 			return nc_error("agent: poll: %s", strerror(errno));
-		if (n > 0 && fds[1].revents)
+		if (n > 0 && fds[2].revents)
 			return NC_OK;
 		if (ag->n_rm)
 			nc_rmdir_retry(ag);
@@ -316,16 +358,8 @@ static int nc_agent_loop(struct nc_agent *ag, int sfd)
 			ag->next_health = nc_now_ms() + NC_HEALTH_MS;
 			nc_agent_health(ag);
 		}
-		if (n <= 0 || !ag->up || !fds[0].revents)
-			continue;
-		err = nc_nl_events(&ag->ev, nc_agent_event, ag);
-		if (err == -ENOBUFS) {
-			nc_log("events lost while busy; an apply among them times out in the kernel; sweeping cgroups");
-			nc_sweep(ag);
-		} else if (err) {
-			nc_log("reading events: %s; listening again", strerror(-err));
-			nc_agent_down(ag);
-		}
+		if (n > 0 && ag->up)
+			nc_agent_read(ag, fds);
 	}
 }
 
@@ -357,9 +391,9 @@ static int nc_agent_listen(struct nc_agent *ag)
 {
 	int err;
 
-	if (nc_nl_open(&ag->ev))
+	if (nc_nl_open(&ag->ap) || nc_nl_open(&ag->ev))
 		return NC_ERR;
-	if (!ag->ev.agent)
+	if (!ag->ap.agent)
 		return nc_error("agent: kvm-nest has no \"%s\" group; load a module that matches this nestctl",
 				KVM_NEST_MCGRP_AGENT);
 	err = nc_agent_join(ag);
@@ -399,8 +433,7 @@ static int nc_agent_run(struct nc_ctx *ctx, int argc, char **argv)
 		nc_log("listening for envelopes to apply");
 		rc = nc_agent_loop(&ag, sfd);
 	}
-	if (ag.ev.sock)
-		nc_nl_close(&ag.ev);
+	nc_agent_close(&ag);
 	nc_cpu_stop();
 	close(sfd);
 	if (!rc)

@@ -94,8 +94,6 @@ extern bool nc_agent_verbose;
 void nc_log(const char *fmt, ...) NC_PRINTF(1, 2);
 void nc_vlog(const char *fmt, ...) NC_PRINTF(1, 2);
 
-/* Monotonic milliseconds. */
-uint64_t nc_now_ms(void);
 void nc_sleep_ms(unsigned int ms);
 
 #endif

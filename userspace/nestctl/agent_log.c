@@ -47,14 +47,6 @@ int nc_apply_fail(struct nc_apply *a, int err, const char *fmt, ...)
 	return -err;
 }
 
-uint64_t nc_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 void nc_sleep_ms(unsigned int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };

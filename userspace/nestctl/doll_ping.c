@@ -40,8 +40,9 @@ static int nc_pong_cb(const struct nlmsghdr *nlh, void *data)
 			 mnl_attr_get_str(tb[KVM_NEST_A_DOLL_REFUSAL]));
 		return 0;
 	}
+	/* The cookie of the queued ping, or its outcome without hops. */
 	if (!tb[KVM_NEST_A_DOLL_HOPS] || !tb[KVM_NEST_A_DOLL_RTT_NS])
-		return -EBADMSG;
+		return 0;
 	pong->got = true;
 	pong->id = nc_attr_u32(tb[KVM_NEST_A_DOLL_ID], 0);
 	pong->hops = mnl_attr_get_u32(tb[KVM_NEST_A_DOLL_HOPS]);
@@ -89,7 +90,7 @@ int nc_doll_ping(struct nc_ctx *ctx, int argc, char **argv)
 		nlh = nc_nl_req(&ctx->nl, KVM_NEST_CMD_PING, &nc_doll_attr_names);
 		mnl_attr_put_u32(nlh, KVM_NEST_A_DOLL_ID, d->id);
 		nc_nl_slow(&ctx->nl, note);
-		err = nc_nl_do(&ctx->nl, nc_pong_cb, &pong);
+		err = nc_nl_do_result(&ctx->nl, nc_pong_cb, &pong);
 		if (!err && !pong.got)
 			err = -EBADMSG;		/* acked without an answer */
 		if (err && pong.refusal[0])

@@ -3,8 +3,8 @@
  * The envelope object: show, set and del.  set and del name a doll (sent by
  * id) or, with "name NAME", the pending envelope of a level-1 VM that does
  * not exist yet.  The kernel that hosts the doll checks the change and has
- * its agent apply it; a refusal comes back as an ENV_SET message with the
- * whole explanation, then the error.
+ * its agent apply it, in the background: we wait for the outcome, which
+ * carries the whole explanation of a refusal.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -183,7 +183,7 @@ static int nc_envelope_report(struct nc_ctx *ctx, int err, const char *refusal,
 		return nc_error("%s: another envelope change is being applied there; try again when it is done",
 				what);
 	case ETIMEDOUT:
-		return nc_error("%s: the level that hosts the doll did not answer within 60 s; nothing was changed there that kvm-nest knows of",
+		return nc_error("%s: the level that hosts the doll did not answer in time (its agent 60 s, a child 90 s); nothing was changed there that kvm-nest knows of",
 				what);
 	case ENOENT:
 		return nc_error("%s: no such doll or pending envelope (any more); see \"nestctl envelope show\"",
@@ -200,7 +200,7 @@ static int nc_envelope_send(struct nc_ctx *ctx, struct nc_target *t,
 	int err;
 
 	nc_nl_slow(&ctx->nl, t->note);
-	err = nc_nl_do(&ctx->nl, nc_refusal_cb, refusal);
+	err = nc_nl_do_result(&ctx->nl, nc_refusal_cb, refusal);
 	return err ? nc_envelope_report(ctx, err, refusal, what) : NC_OK;
 }
 

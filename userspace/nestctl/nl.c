@@ -188,20 +188,12 @@ void nc_nl_slow(struct nc_nl *nl, const char *note)
 static int nc_nl_send(struct nc_nl *nl, nc_nl_cb cb, void *data, bool *intr)
 {
 	const struct nlmsghdr *req = (const struct nlmsghdr *)nl->req;
-	struct nc_nl_waiter w;
-	int err;
 
 	nl->ext = (struct nc_nl_ext){ .bad_off = -1, .miss_type = -1 };
 	*intr = false;
-	/* The kernel runs the request inside sendto(): a thread says we wait. */
-	nc_nl_wait_start(&w, nl->wait_note);
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
-		err = -errno;
-	else
-		err = nc_nl_recv(nl, cb, data, intr);
-	nc_nl_wait_stop(&w);
-	nl->wait_note = NULL;
-	return err;
+		return -errno;
+	return nc_nl_recv(nl, cb, data, intr);
 }
 
 int nc_nl_do(struct nc_nl *nl, nc_nl_cb cb, void *data)
@@ -286,6 +278,9 @@ int nc_nl_report(const struct nc_nl *nl, int err, const char *what)
 	case EBADMSG:
 		return nc_error("%s: malformed reply from kvm-nest; does this nestctl match the module?",
 				what);
+	case NC_NL_ENORESULT:
+		return nc_error("%s: no outcome within %d s; the kernel may still apply it: see \"nestctl monitor\" or \"nestctl envelope show\"",
+				what, NC_NL_RESULT_S);
 	}
 	return nc_error("%s: %s%s", what, strerror(-err), attr);
 }

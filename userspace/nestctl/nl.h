@@ -7,7 +7,6 @@
 #ifndef NC_NL_H
 #define NC_NL_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -19,11 +18,16 @@
 /* Returned (negated) once every try of a dump was interrupted. */
 #define NC_NL_EDUMPINTR		4096
 /*
- * A request with a wait note (nc_nl_slow()) says so on stderr after
- * NC_NL_NOTE_MS, then every NC_NL_NOTE_EVERY_S, until its answer.
+ * A request the kernel runs in the background (nc_nl_do_result()) says
+ * so on stderr after NC_NL_NOTE_MS, then every NC_NL_NOTE_EVERY_S, until
+ * its outcome, for at most NC_NL_RESULT_S: the kernel's own bounds (an
+ * agent's 60 s, a child's 90 s) are far below, unless changes queue up.
  */
 #define NC_NL_NOTE_MS		2000
 #define NC_NL_NOTE_EVERY_S	10
+#define NC_NL_RESULT_S		300
+/* Returned (negated) when no outcome came within NC_NL_RESULT_S. */
+#define NC_NL_ENORESULT		4097
 
 /* Names of a request's attributes, to say which one the kernel refused. */
 struct nc_attr_names {
@@ -52,18 +56,6 @@ struct nc_nl {
 	struct nc_nl_ext ext;
 };
 
-/* The thread that says a request takes long (nl_wait.c). */
-struct nc_nl_waiter {
-	const char *note;	/* NULL: no thread */
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool done;
-};
-
-void nc_nl_wait_start(struct nc_nl_waiter *w, const char *note);
-void nc_nl_wait_stop(struct nc_nl_waiter *w);
-
 /* A reply message; return 0 or -errno, which ends the request. */
 typedef int (*nc_nl_cb)(const struct nlmsghdr *nlh, void *data);
 
@@ -82,6 +74,12 @@ struct nlmsghdr *nc_nl_req_to(struct nc_nl *nl, uint16_t family, uint8_t cmd,
 void nc_nl_slow(struct nc_nl *nl, const char *note);
 /* Send nl->req, pass each reply to cb; 0 or -errno (details in nl->ext). */
 int nc_nl_do(struct nc_nl *nl, nc_nl_cb cb, void *data);
+/*
+ * The same for a request the kernel may queue (nl_result.c): its reply
+ * then carries a cookie, and the outcome comes as RESULT_NTF, which cb
+ * also gets.  0, or -errno from the ack or the outcome.
+ */
+int nc_nl_do_result(struct nc_nl *nl, nc_nl_cb cb, void *data);
 /* Dump cmd; on NLM_F_DUMP_INTR call restart(data) and dump again. */
 int nc_nl_dump(struct nc_nl *nl, uint8_t cmd, nc_nl_cb cb,
 	       void (*restart)(void *data), void *data);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Small helpers: keywords, numbers, messages, memory. */
+/* Small helpers: keywords, numbers, messages, memory, time. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -141,4 +142,12 @@ void *nc_grow(void *v, size_t *cap, size_t n, size_t size)
 		return v;
 	*cap = *cap ? *cap * 2 : 8;
 	return nc_xrealloc(v, *cap, size);
+}
+
+uint64_t nc_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Small helpers: keywords, numbers, messages, memory. */
+/* Small helpers: keywords, numbers, messages, memory, time. */
 #ifndef NC_UTIL_H
 #define NC_UTIL_H
 
@@ -38,5 +38,8 @@ void *nc_xcalloc(size_t n, size_t size);
 char *nc_xstrdup(const char *s);
 /* Room for one more element in a growing array of *cap elements. */
 void *nc_grow(void *v, size_t *cap, size_t n, size_t size);
+
+/* Monotonic milliseconds. */
+uint64_t nc_now_ms(void);
 
 #endif

@@ -147,23 +147,43 @@
  *   the fields to change; KVM_NEST_A_DOLL_DRY_RUN to check only. The kernel
  *   that hosts the doll checks it (admission) and has its agent enforce it;
  *   for a doll deeper than level 1 the request goes down the channel, hop
- *   by hop, and may take up to 90 s. On success: the ack. On refusal: one
- *   KVM_NEST_CMD_ENV_SET message with KVM_NEST_A_DOLL_REFUSAL (string, the
- *   reason with the numbers), then the error: ENOSPC (does not fit),
- *   EINVAL, ENOENT, EEXIST (a doll of that name runs: use its id),
- *   EHOSTUNREACH (no kvm-nest answers at the doll's level), ENOTCONN (no
- *   agent at the hosting level), ETIMEDOUT, or the agent's errno (for
- *   example EOPNOTSUPP: no balloon to shrink the doll).
+ *   by hop. That takes time (an agent up to 60 s, a child up to 90 s), so
+ *   the handler never waits for it: it answers at once what it can tell
+ *   at once (bad attributes; no such doll, ENOENT, or a nested context,
+ *   EHOSTUNREACH, each with a refusal message as below), and otherwise
+ *   queues the request and replies one KVM_NEST_CMD_ENV_SET message with
+ *   KVM_NEST_A_DOLL_COOKIE (u64), then the ack. The outcome follows as
+ *   KVM_NEST_CMD_RESULT_NTF. EBUSY: 64 requests are queued already.
+ *   A refusal: KVM_NEST_A_DOLL_REFUSAL (string, the reason with the
+ *   numbers), in a message before the error, or in RESULT_NTF; the
+ *   errors: ENOSPC (does not fit), EINVAL, ENOENT, EEXIST (a doll of that
+ *   name runs: use its id), EHOSTUNREACH (no kvm-nest answers at the
+ *   doll's level), ENOTCONN (no agent at the hosting level), ENOBUFS (the
+ *   agent could not take the request), ETIMEDOUT, or the agent's errno
+ *   (for example EOPNOTSUPP: no balloon to shrink the doll).
  *
  * KVM_NEST_CMD_ENV_DEL  (CAP_NET_ADMIN)
- *   do. KVM_NEST_A_DOLL_ID: unset the doll's envelope (enforced like
- *   ENV_SET); KVM_NEST_A_DOLL_NAME: drop a pending envelope (with
- *   KVM_NEST_A_DOLL_UUID: only if it is that domain's).
+ *   do. KVM_NEST_A_DOLL_ID: unset the doll's envelope (enforced, queued
+ *   and answered like ENV_SET); KVM_NEST_A_DOLL_NAME: drop a pending
+ *   envelope, at once (with KVM_NEST_A_DOLL_UUID: only if it is that
+ *   domain's).
  *
  * KVM_NEST_CMD_PING  (CAP_NET_ADMIN)
  *   do. KVM_NEST_A_DOLL_ID. Goes to the kernel that hosts the doll and
- *   back. Reply: KVM_NEST_A_DOLL_ID, KVM_NEST_A_DOLL_HOPS (u32, channel
- *   hops, 0 for this kernel's VMs), KVM_NEST_A_DOLL_RTT_NS (u64).
+ *   back, queued like ENV_SET: the reply carries the COOKIE, and
+ *   RESULT_NTF then has KVM_NEST_A_DOLL_HOPS (u32, channel hops, 0 for
+ *   this kernel's VMs) and KVM_NEST_A_DOLL_RTT_NS (u64).
+ *
+ * KVM_NEST_CMD_RESULT_NTF
+ *   The outcome of a queued ENV_SET, ENV_DEL or PING, unicast to the
+ *   socket that sent it, with that request's sequence number:
+ *   KVM_NEST_A_DOLL_COOKIE (the reply's), KVM_NEST_A_DOLL_ERROR (u32, a
+ *   positive errno, 0 on success), KVM_NEST_A_DOLL_ID (by id), and
+ *   KVM_NEST_A_DOLL_REFUSAL on a refusal, HOPS and RTT_NS for a PING. It
+ *   comes within the kernel's own bounds (60 s for an agent, 90 s for a
+ *   child), unless changes of one kernel queue up behind each other. A
+ *   socket closed meanwhile gets nothing (its port id may be another's);
+ *   the request still runs to its end.
  *
  * KVM_NEST_CMD_DELEG_SET  (CAP_NET_ADMIN)
  *   do. Switches delegated exits off or back on at this kernel.
@@ -201,7 +221,8 @@
  * answers KVM_NEST_CMD_AGENT_DONE (CAP_NET_ADMIN): the COOKIE, ERROR (u32,
  * a positive errno, 0 when applied) and MSG (string, the reason, shown to
  * the user). The kernel waits 60 s, and records the envelope only once
- * it is applied.
+ * it is applied. It sends one request at a time: an agent that reads
+ * them on a socket of its own, joined to no other group, loses none.
  */
 #ifndef _UAPI_LINUX_KVM_NEST_H
 #define _UAPI_LINUX_KVM_NEST_H
@@ -351,6 +372,7 @@ enum {
 	KVM_NEST_CMD_AGENT_APPLY,
 	KVM_NEST_CMD_AGENT_DONE,
 	KVM_NEST_CMD_DELEG_SET,
+	KVM_NEST_CMD_RESULT_NTF,
 
 	__KVM_NEST_CMD_MAX,
 	KVM_NEST_CMD_MAX = (__KVM_NEST_CMD_MAX - 1)

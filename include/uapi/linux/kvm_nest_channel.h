@@ -19,8 +19,13 @@
  * works alone.  A child only calls after CPUID says it runs on KVM.
  *
  * The parent copies the buffer before looking at it, checks every value,
- * bounds every size and limits the rate of calls per VM.  A bad call gets
- * an error and changes nothing.
+ * bounds every size and limits the rate of calls per VM: every call of
+ * ours counts, malformed ones and revocations too, and past the limit the
+ * answer is -KVM_NEST_EBUSY.  A bad call gets an error and changes
+ * nothing, except that a DELEGATE refused for the rate still revokes the
+ * policy of its ctx (every policy with KVM_NEST_DELEG_F_REVOKE_ALL, or if
+ * its header cannot be read): a refusal never leaves in place a policy
+ * the child meant to change.
  *
  * KVM_NEST_CH_HELLO
  *   The buffer is a struct kvm_nest_ch_hello.  The child fills version and
