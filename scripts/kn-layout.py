@@ -175,7 +175,7 @@ def plain_elf(data: bytes, src: Path) -> bytes:
 
 def raw_btf(data: bytes, src: Path, what: str) -> bytes:
     """The .BTF of vmlinux or a module, from any of the forms a distribution ships."""
-    btf = elf_section(data, ".BTF")
+    btf = elf_section(plain_elf(data, src), ".BTF")
     if btf is None:
         config = "CONFIG_DEBUG_INFO_BTF" if what == "vmlinux" else "CONFIG_DEBUG_INFO_BTF_MODULES"
         die(f"{src} has no .BTF section: kernel built without {config}")
