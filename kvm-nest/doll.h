@@ -188,7 +188,6 @@ void kn_dolls_count(unsigned int dolls[KN_MAX_LEVEL]);
 
 #define KN_PATH_LEN	96
 
-int kn_dolls_init(void);
 void kn_dolls_exit(void);
 
 #endif

@@ -2,9 +2,13 @@
 /*
  * kvm-nest: per-level accounting of nested KVM guests ("dolls").
  *
- * Load order matters: the accounting and registry exist before any hook
- * can call into them, and on unload every hook is gone and drained before
- * they are freed.
+ * Load and unload are one table of steps.  Init runs it in order; a failed
+ * step undoes those before it in reverse, and unload undoes them all the
+ * same way, so an init failure leaves exactly what an unload leaves.  The
+ * order gives the rules: accounting and registry exist before any hook can
+ * call into them; hooks are gone and drained before they are freed; the
+ * netlink family comes last and goes first, so that no command from
+ * userspace runs on a half-built or half-freed module.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,80 +28,114 @@
 #include "netlink.h"
 #include "version.h"
 
-static int __init kn_init(void)
-{
-	int err;
+/* A test aid (selftests/kvm-nest/init_unwind.sh): step N fails at load. */
+static unsigned int fail_init_step;
+module_param(fail_init_step, uint, 0);
+MODULE_PARM_DESC(fail_init_step,
+		 "test aid: make init step N (from 1) fail; 0 (default): none");
 
-	err = kn_acct_init();
+static int kn_sysfs_step(void)
+{
+	int err = kn_sysfs_init();
+
 	if (err)
-		return err;
-	err = kn_event_init();
-	if (err)
-		goto err_acct;
-	err = kn_env_init();
-	if (err)
-		goto err_event;
-	err = kn_exec_init();
-	if (err)
-		goto err_env;
-	err = kn_grant_init();
-	if (err)
-		goto err_exec;
-	err = kn_sysfs_init();
-	if (err) {
 		pr_err("cannot create /sys/kernel/kvm_nest (%d)\n", err);
-		goto err_grant;
-	}
-	err = kn_nl_init();
-	if (err) {
+	return err;
+}
+
+static int kn_nl_step(void)
+{
+	int err = kn_nl_init();
+
+	if (err)
 		pr_err("cannot register the %s netlink family (%d)\n",
 		       "kvm_nest", err);
-		goto err_sysfs;
-	}
-	err = kn_kvm_attach();
-	if (err)
-		goto err_nl;
+	return err;
+}
+
+/* Steps that cannot fail: debugfs is an aid, the others only start work. */
+static int kn_debugfs_step(void)
+{
 	kn_debugfs_init();
+	return 0;
+}
+
+static int kn_usage_step(void)
+{
 	kn_usage_init();
+	return 0;
+}
+
+static int kn_child_step(void)
+{
 	kn_child_init();
+	return 0;
+}
+
+/*
+ * @init NULL: nothing to set up, only something to free (the event queue,
+ * the dolls the hooks created).  @exit runs only if @init ran and succeeded.
+ */
+static const struct kn_step {
+	const char *name;
+	int (*init)(void);
+	void (*exit)(void);
+} kn_steps[] = {
+	{ "accounting",	kn_acct_init,	 kn_acct_exit_module },
+	{ "events",	NULL,		 kn_event_exit },
+	{ "envelopes",	kn_env_init,	 kn_env_exit },
+	{ "exec",	kn_exec_init,	 kn_exec_exit },
+	/* Netlink ops in the background: finished after the dolls fail them. */
+	{ "ops",	kn_nl_op_init,	 kn_nl_op_exit },
+	/* Fails what waits on a child; then nothing waits on our dolls. */
+	{ "dolls",	NULL,		 kn_dolls_exit },
+	/* Unhooked before: no hook grants any more, take back what we did. */
+	{ "grants",	kn_grant_init,	 kn_grant_exit },
+	{ "sysfs",	kn_sysfs_step,	 kn_sysfs_exit },
+	{ "kvm",	kn_kvm_attach,	 kn_kvm_detach },
+	{ "debugfs",	kn_debugfs_step, kn_debugfs_exit },
+	{ "usage",	kn_usage_step,	 kn_usage_exit },
+	{ "child",	kn_child_step,	 kn_child_exit },
+	{ "netlink",	kn_nl_step,	 kn_nl_exit },
+};
+
+static void kn_steps_undo(unsigned int n)
+{
+	while (n--)
+		kn_steps[n].exit();
+}
+
+static int kn_step_run(unsigned int i)
+{
+	const struct kn_step *s = &kn_steps[i];
+
+	if (fail_init_step == i + 1) {
+		pr_err("init step %u (%s) fails as fail_init_step=%u asked\n",
+		       i + 1, s->name, fail_init_step);
+		return -ECANCELED;
+	}
+	return s->init ? s->init() : 0;
+}
+
+static int __init kn_init(void)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(kn_steps); i++) {
+		err = kn_step_run(i);
+		if (err) {
+			kn_steps_undo(i);
+			return err;
+		}
+	}
 	pr_info("%s attached to KVM (%s)\n", KN_VERSION, kn_kvm_vendor());
 	return 0;
-
-err_nl:
-	kn_nl_exit();
-err_sysfs:
-	kn_sysfs_exit();
-err_grant:
-	kn_grant_exit();
-err_exec:
-	kn_exec_exit();
-err_env:
-	kn_env_exit();
-err_event:
-	kn_event_exit();
-err_acct:
-	kn_acct_exit_module();
-	return err;
 }
 
 static void __exit kn_exit(void)
 {
-	kn_child_exit();
-	kn_usage_exit();
-	kn_debugfs_exit();
-	kn_kvm_detach();
-	/* No hook grants any more: take back what we granted. */
-	kn_grant_exit();
-	/* Fails what waits on a child; then nothing waits on our dolls. */
-	kn_dolls_exit();
-	/* Netlink ops in the background use what follows. */
-	kn_nl_op_stop();
-	kn_exec_exit();
-	kn_env_exit();
-	kn_event_exit();
-	kn_nl_exit();
-	kn_sysfs_exit();
-	kn_acct_exit_module();
+	kn_steps_undo(ARRAY_SIZE(kn_steps));
 }
 
 module_init(kn_init);

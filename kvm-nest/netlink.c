@@ -499,9 +499,21 @@ struct genl_family kn_nl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(kn_nl_mcgrps),
 };
 
+/*
+ * Before registration the family has no groups yet, and after it they may
+ * belong to another family: events are sent only in between.
+ */
+static bool kn_nl_live;
+
+bool kn_nl_registered(void)
+{
+	return READ_ONCE(kn_nl_live);
+}
+
 bool kn_nl_has_listeners(void)
 {
-	return genl_has_listeners(&kn_nl_family, &init_net, KN_NL_MCGRP_EVENTS);
+	return READ_ONCE(kn_nl_live) &&
+	       genl_has_listeners(&kn_nl_family, &init_net, KN_NL_MCGRP_EVENTS);
 }
 
 static const u8 kn_nl_ntf_cmd[] = {
@@ -528,6 +540,8 @@ void kn_nl_notify(const struct kn_event *e)
 	struct sk_buff *skb;
 	void *hdr;
 
+	if (!READ_ONCE(kn_nl_live))
+		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		return;
@@ -547,6 +561,8 @@ int kn_nl_agent_apply(u64 cookie, const struct kn_agent_req *req)
 	struct sk_buff *skb;
 	void *hdr;
 
+	if (!READ_ONCE(kn_nl_live))
+		return -ESRCH;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
@@ -576,20 +592,17 @@ int kn_nl_init(void)
 {
 	int err;
 
-	err = kn_nl_op_init();
-	if (err)
-		return err;
 	kn_genl_set_ops(&kn_nl_family, kn_nl_kernel_ops, kn_nl_ops,
 			ARRAY_SIZE(kn_nl_ops));
 	err = genl_register_family(&kn_nl_family);
-	if (err)
-		kn_nl_op_exit();
+	if (!err)
+		WRITE_ONCE(kn_nl_live, true);
 	return err;
 }
 
+/* Returns once no command of ours runs: unregistering waits for them. */
 void kn_nl_exit(void)
 {
-	kn_nl_op_stop();
+	WRITE_ONCE(kn_nl_live, false);
 	genl_unregister_family(&kn_nl_family);
-	kn_nl_op_exit();
 }

@@ -68,7 +68,8 @@ static void kn_nl_op_answer(struct kn_nl_op *op, int err,
 	void *hdr;
 
 	lockdep_assert_held(&kn_nl_ops_mutex);
-	if (op->gone)
+	/* Unloading: the family is gone, its id may be another's. */
+	if (op->gone || !kn_nl_registered())
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)

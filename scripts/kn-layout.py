@@ -141,8 +141,23 @@ def zstd_payload(payload: bytes) -> bytes:
     return payload[:-4] if payload[:4] == b"\x28\xb5\x2f\xfd" else payload
 
 
-def raw_btf(data: bytes, src: Path, what: str) -> bytes:
-    """The .BTF of vmlinux or a module, from any of the forms a distribution ships."""
+def build_id(elf: bytes, src: Path) -> str:
+    """The GNU build-id note of an ELF file, in hex, as readelf -n and /sys/module/*/notes show it."""
+    notes = elf_section(elf, ".note.gnu.build-id")
+    pos = 0
+    while notes is not None and pos + 12 <= len(notes):
+        namesz, descsz, ntype = struct.unpack_from("<III", notes, pos)
+        name_end = pos + 12 + namesz
+        desc = pos + 12 + (namesz + 3) // 4 * 4
+        if ntype == 3 and notes[pos + 12:name_end] == b"GNU\0" and descsz:  # NT_GNU_BUILD_ID
+            return notes[desc:desc + descsz].hex()
+        pos = desc + (descsz + 3) // 4 * 4
+    die(f"{src} has no GNU build-id note; kvm-nest needs it to check, at load, "
+        "that the running module is this one")
+
+
+def plain_elf(data: bytes, src: Path) -> bytes:
+    """The ELF file itself, from a vmlinuz, a compressed module or a plain ELF."""
     if data[0x202:0x206] == b"HdrS":  # bzImage
         elf = decompress(zstd_payload(bzimage_payload(data)))
         if elf is None:
@@ -155,7 +170,12 @@ def raw_btf(data: bytes, src: Path, what: str) -> bytes:
         data = plain
     if data[:6] != b"\x7fELF\x02\x01":
         die(f"{src}: not a 64-bit little-endian ELF file")
-    btf = elf_section(data, ".BTF")
+    return data
+
+
+def raw_btf(data: bytes, src: Path, what: str) -> bytes:
+    """The .BTF of vmlinux or a module, from any of the forms a distribution ships."""
+    btf = elf_section(plain_elf(data, src), ".BTF")
     if btf is None:
         config = "CONFIG_DEBUG_INFO_BTF" if what == "vmlinux" else "CONFIG_DEBUG_INFO_BTF_MODULES"
         die(f"{src} has no .BTF section: kernel built without {config}")
@@ -169,27 +189,37 @@ class Input:
     sha256: str
     btf: Path          # raw BTF that bpftool reads (src itself or a cached extract)
     btf_size: int
+    build_id: str = ""  # GNU build-id in hex (modules only)
 
 
-def materialize(name: str, src: Path, cache: Path) -> Input:
-    """Raw BTF of src, cached in cache/<name>.btf keyed by src's sha256 (rebuilds skip the XZ)."""
+def materialize(name: str, src: Path, cache: Path, want_id: bool = False) -> Input:
+    """Raw BTF of src, cached in cache/<name>.btf keyed by src's sha256 (rebuilds skip the XZ),
+    and with want_id its build-id, cached the same way in cache/<name>.build-id."""
     try:
         data = src.read_bytes()
     except OSError as e:
         die(f"cannot read {src}: {e.strerror}")
     sha = hashlib.sha256(data).hexdigest()
     if data[:2] == BTF_MAGIC:
+        if want_id:
+            die(f"{src} is raw BTF; kvm-nest needs the module file for its build-id")
         return Input(name, src, sha, src, len(data))
-    out, key = cache / f"{name}.btf", cache / f"{name}.btf.sha256"
-    if not (out.is_file() and key.is_file() and key.read_text().strip() == sha):
+    out, key, bid = cache / f"{name}.btf", cache / f"{name}.btf.sha256", cache / f"{name}.build-id"
+    if not (out.is_file() and key.is_file() and key.read_text().strip() == sha and
+            (not want_id or bid.is_file())):
         try:
-            btf = raw_btf(data, src, name)
+            elf = plain_elf(data, src)
+            btf = raw_btf(elf, src, name)
+            ident = build_id(elf, src) if want_id else ""
         except (lzma.LZMAError, zlib.error, OSError, EOFError, struct.error, IndexError) as e:
             die(f"{src}: cannot extract its BTF: {e}")
         cache.mkdir(parents=True, exist_ok=True)
         write_atomic(out, btf)
+        if want_id:
+            write_atomic(bid, ident + "\n")
         key.write_text(sha + "\n")
-    return Input(name, src, sha, out, out.stat().st_size)
+    ident = bid.read_text().strip() if want_id else ""
+    return Input(name, src, sha, out, out.stat().st_size, ident)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -440,7 +470,8 @@ def write_atomic(path: Path, data: bytes | str) -> None:
 
 
 def describe_input(inp: Input) -> str:
-    return f" *   {inp.name}: {inp.src}\n *       sha256 {inp.sha256}, BTF {inp.btf_size} bytes"
+    ident = f", build-id {inp.build_id}" if inp.build_id else ""
+    return f" *   {inp.name}: {inp.src}\n *       sha256 {inp.sha256}, BTF {inp.btf_size} bytes{ident}"
 
 
 def generate(args: argparse.Namespace) -> tuple[str, list[Path]]:
@@ -464,13 +495,16 @@ def generate(args: argparse.Namespace) -> tuple[str, list[Path]]:
                 die(f"{mod.file}.ko not found in {moddir}, and {why}")
             body += ["", f"/* KN_HAVE_{mod.vendor}_LAYOUT is not defined: no {mod.file}.ko in {moddir} */"]
             continue
-        inp = materialize(mod.file, ko, cache)
+        inp = materialize(mod.file, ko, cache, want_id=True)
         inputs.append(inp)
         deps.append(ko)
         btf = Btf.load(bpftool, inp, base)
         body += ["", f"/* {ko.name} */"]
         if mod.vendor != "KVM":
             body.append(f"#define KN_HAVE_{mod.vendor}_LAYOUT 1")
+        # Checked at load against the running module (kvm/match.c).
+        body.append(f'#define {macro("KN", mod.vendor, "BUILD_ID")} "{inp.build_id}"')
+        body.append(f'#define {macro("KN", mod.vendor, "MODULE_FILE")} {json.dumps(str(ko))}')
         for tp, want_vcpu in mod.tracepoints:
             if mod.vendor != "KVM":
                 die(f"{args.spec}: tracepoint {tp} must be listed under module KVM")

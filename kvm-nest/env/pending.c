@@ -180,14 +180,22 @@ void kn_env_pending_release(u32 id)
 	mutex_unlock(&kn_pending_mutex);
 }
 
+/*
+ * By now netlink, the hooks and the envelope queue are gone, so nobody
+ * should race us; the list is still only touched under its lock, so that
+ * a caller left over by a later change finds it locked, not freed.
+ */
 void kn_env_pending_exit(void)
 {
 	struct kn_pending *p, *tmp;
+	LIST_HEAD(gone);
 
-	list_for_each_entry_safe(p, tmp, &kn_pending_list, node) {
+	mutex_lock(&kn_pending_mutex);
+	list_splice_init(&kn_pending_list, &gone);
+	kn_pending_count = 0;
+	mutex_unlock(&kn_pending_mutex);
+	list_for_each_entry_safe(p, tmp, &gone, node) {
 		put_pid(p->vmm);
 		kfree(p);
 	}
-	INIT_LIST_HEAD(&kn_pending_list);
-	kn_pending_count = 0;
 }

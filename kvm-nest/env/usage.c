@@ -9,7 +9,6 @@
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched/clock.h>
-#include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <linux/workqueue.h>
 
@@ -18,6 +17,12 @@
 
 #define KN_USAGE_PERIOD		HZ
 
+/*
+ * Called under kn_dolls_for_each()'s rcu_read_lock(), where mmput() must
+ * not run: it may sleep tearing the mm down.  task_lock() keeps task->mm
+ * from being cleared and released (exit_mm() takes it), so the resident
+ * size is read under it without taking a reference.
+ */
 static u64 kn_usage_rss(pid_t nr)
 {
 	struct task_struct *task;
@@ -26,17 +31,14 @@ static u64 kn_usage_rss(pid_t nr)
 
 	rcu_read_lock();
 	task = pid_task(find_pid_ns(nr, &init_pid_ns), PIDTYPE_TGID);
-	if (task)
-		get_task_struct(task);
-	rcu_read_unlock();
-	if (!task)
-		return 0;
-	mm = get_task_mm(task);
-	if (mm) {
-		bytes = (u64)get_mm_rss(mm) << PAGE_SHIFT;
-		mmput(mm);
+	if (task) {
+		task_lock(task);
+		mm = task->mm;
+		if (mm && !(task->flags & PF_KTHREAD))
+			bytes = (u64)get_mm_rss(mm) << PAGE_SHIFT;
+		task_unlock(task);
 	}
-	put_task_struct(task);
+	rcu_read_unlock();
 	return bytes;
 }
 

@@ -9,6 +9,7 @@
 #include "trace.h"
 #include "vendor.h"
 #include "hypercall.h"
+#include "match.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -79,6 +80,9 @@ int kn_kvm_attach(void)
 		pr_err("refusing to load: no kvm_amd or kvm_intel is loaded; load one with nested=1 first\n");
 		return -ENODEV;
 	}
+	err = kn_layout_match(v);
+	if (err)
+		return err;
 	kn_vendor = v;
 
 	kn_hooks_reset();
