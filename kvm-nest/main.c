@@ -57,6 +57,7 @@ static int __init kn_init(void)
 	kn_debugfs_init();
 	kn_usage_init();
 	kn_child_init();
+	kn_nl_set_attached(true);
 	pr_info("%s attached to KVM (%s)\n", KN_VERSION, kn_kvm_vendor());
 	return 0;
 
@@ -77,6 +78,7 @@ err_acct:
 
 static void __exit kn_exit(void)
 {
+	kn_nl_set_attached(false);
 	kn_child_exit();
 	kn_usage_exit();
 	kn_debugfs_exit();

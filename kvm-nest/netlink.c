@@ -79,11 +79,27 @@ static int kn_nl_put_self(struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * The family is registered before kvm-nest attaches to KVM (the hooks send
+ * events on it), so a request can come in between: INFO_GET names the
+ * vendor, which exists only once attached.
+ */
+static bool kn_nl_attached;
+
+void kn_nl_set_attached(bool attached)
+{
+	smp_store_release(&kn_nl_attached, attached);
+}
+
 static int kn_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
+	if (!smp_load_acquire(&kn_nl_attached)) {
+		NL_SET_ERR_MSG(info->extack, "kvm-nest is loading or unloading: try again");
+		return -EAGAIN;
+	}
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;

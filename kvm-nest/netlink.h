@@ -15,6 +15,8 @@ extern struct genl_family kn_nl_family;
 
 int kn_nl_init(void);
 void kn_nl_exit(void);
+/* Whether kvm-nest is attached to KVM (INFO_GET answers only then). */
+void kn_nl_set_attached(bool attached);
 bool kn_nl_has_listeners(void);
 void kn_nl_notify(const struct kn_event *e);
 /* Multicasts an AGENT_APPLY; -ESRCH when no agent listens. */

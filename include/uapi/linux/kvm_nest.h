@@ -57,6 +57,7 @@
  *     KVM_NEST_A_INFO_RESV_CPU (u32), _RESV_MEM (u64): what the dolls
  *       this kernel hosts reserve, pending envelopes included
  *     KVM_NEST_A_INFO_AGENT: flag, an agent listens (see AGENT_APPLY)
+ *   While the module is being loaded or unloaded: EAGAIN.
  *
  * KVM_NEST_CMD_DOLL_GET
  *   do: request KVM_NEST_A_DOLL_ID (u32), reply one doll.
