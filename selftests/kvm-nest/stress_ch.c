@@ -459,8 +459,8 @@ int main(int argc, char **argv)
 	      "kernel log: %u records, %u WARN/BUG/Oops lines%s%s (%u lost)",
 	      log.lines, log.problems, log.problems ? ", the first: " : "",
 	      log.first, log.lost);
-	kn_diag("STRESS ch calls=%lu rounds=%lu disturbed=%lu seconds=%.1f", sum.calls,
-		sum.rounds, sum.disturbed, ns / 1e9);
+	kn_diag("STRESS ch calls=%lu rounds=%lu disturbed=%lu judged=%lu seconds=%.1f", sum.calls,
+		sum.rounds, sum.disturbed, sum.s.calls, ns / 1e9);
 	kn_kmsg_close(&log);
 	kn_finish();
 }

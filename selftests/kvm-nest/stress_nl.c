@@ -353,8 +353,8 @@ static void run(struct counts *c, uint64_t seed, unsigned long n, bool unpriv)
 		i++;
 		c->sent++;
 		c->by_cmd[cmd <= KVM_NEST_CMD_MAX ? cmd : KVM_NEST_CMD_MAX + 1]++;
-		if (err == -EAGAIN || err == -EWOULDBLOCK || err == -EMSGSIZE ||
-		    err == -EBADMSG) {
+		/* No answer read (timeout), or one that is not netlink. */
+		if (!ack.reads || err == -EBADMSG) {
 			c->unanswered++;
 			note(c, "cmd %u: no answer: %s", cmd, err);
 			lookup(&g, c);	/* a fresh socket: no stale answers */
