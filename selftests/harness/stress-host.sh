@@ -110,6 +110,7 @@ while [ $cyc -lt "$MOD" ]; do
 	cyc=$((cyc + 1))
 	running && cyc_during=$((cyc_during + 1))
 	bump
+	agent=$(kn_agent_pid || true)
 	ok=0
 	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 		if rmmod kvm_nest 2>"$work/rmmod"; then ok=1; break; fi
@@ -123,7 +124,14 @@ while [ $cyc -lt "$MOD" ]; do
 		[ $ok = 0 ] || tap_diag "cycle $cyc: insmod failed: $(cat "$work/insmod")"
 		kn_load_nest >/dev/null 2>&1
 	fi
+	# The old agent ends when it sees its family go: wait for that, or
+	# kn_agent_start takes it for a running one and envelopes find none.
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		if [ -z "$agent" ] || ! kill -0 "$agent" 2>/dev/null; then break; fi
+		sleep 0.25
+	done
 	kn_agent_start >/dev/null 2>&1 || tap_diag "cycle $cyc: the agent did not start again"
+	sleep 0.5	# it subscribes to the agent group
 	bump
 	sleep "$PAUSE"
 done

@@ -4,7 +4,7 @@
 # unloaded and loaded meanwhile: about a minute of loads under TCG, the
 # module cycles (5-6 s each) within it, and quiet seconds between them.
 # Counts and seed: the KN_STRESS_* variables of stress-host.sh.
-: "${KN_STRESS_NL:=100000}" "${KN_STRESS_CH:=8000}" "${KN_STRESS_CH_PROCS:=4}"
+: "${KN_STRESS_NL:=100000}" "${KN_STRESS_CH:=12000}" "${KN_STRESS_CH_PROCS:=4}"
 : "${KN_STRESS_CHURN:=80}" "${KN_STRESS_REVOKE_EVERY:=10}" "${KN_STRESS_MOD:=4}"
 : "${KN_STRESS_MOD_PAUSE:=3}"
 export KN_STRESS_NL KN_STRESS_CH KN_STRESS_CH_PROCS KN_STRESS_CHURN \
