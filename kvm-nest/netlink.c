@@ -88,6 +88,7 @@ static bool kn_nl_attached;
 
 void kn_nl_set_attached(bool attached)
 {
+	/* Pairs with the acquire below: what attaching set is seen. */
 	smp_store_release(&kn_nl_attached, attached);
 }
 
@@ -96,6 +97,7 @@ static int kn_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
+	/* Pairs with kn_nl_set_attached(): the vendor is set if true. */
 	if (!smp_load_acquire(&kn_nl_attached)) {
 		NL_SET_ERR_MSG(info->extack, "kvm-nest is loading or unloading: try again");
 		return -EAGAIN;
