@@ -13,7 +13,9 @@
 # KN_STRESS_CH_PROCS processes (VMs at once), KN_STRESS_CHURN cycles,
 # KN_STRESS_REVOKE_EVERY (a revocation check every N churn cycles),
 # KN_STRESS_MOD module cycles, KN_STRESS_MOD_PAUSE seconds between them,
-# KN_STRESS_SLAB_KB the SUnreclaim growth allowed, KN_STRESS_SEED.
+# KN_STRESS_SLAB_KB the SUnreclaim growth allowed, KN_STRESS_SEED. A load
+# that ends while module cycles remain runs again (another pass, the next
+# seed) unless KN_STRESS_LOOP=0: every cycle then begins while all run.
 set -u
 # shellcheck source=lib/tap.sh
 . "$KN_TOP/selftests/harness/lib/tap.sh"
@@ -32,6 +34,7 @@ EVERY=${KN_STRESS_REVOKE_EVERY:-10}
 MOD=${KN_STRESS_MOD:-5}
 PAUSE=${KN_STRESS_MOD_PAUSE:-2}
 SLAB_KB=${KN_STRESS_SLAB_KB:-4096}
+LOOP=${KN_STRESS_LOOP:-1}
 SEED=${KN_STRESS_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 BIN=$KN_BUILD/selftests
 DOLLS=/sys/kernel/debug/kvm_nest/dolls
@@ -88,25 +91,52 @@ kn_mark $mark
 t0=$(now)
 
 s1=$((SEED * 3 + 1)) s2=$((SEED * 5 + 2)) s3=$((SEED * 7 + 3))
-"$BIN/stress_nl" -n "$NL" -s "$s1" >"$work/nl" 2>&1 &
-p_nl=$!
-"$BIN/stress_ch" -n "$CH" -p "$PROCS" -s "$s2" >"$work/ch" 2>&1 &
-p_ch=$!
-"$BIN/stress_churn" -n "$CHURN" -r "$EVERY" -s "$s3" >"$work/churn" 2>&1 &
-p_churn=$!
-pids="$p_nl $p_ch $p_churn"
+loads="nl ch churn"
+# start_load <load>: its next pass, in the background; output $work/<load>.<pass>.
+start_load() {
+	_n=0
+	eval "_n=\$((\${passes_$1:-0} + 1))"
+	eval "passes_$1=$_n"
+	case $1 in
+	nl) "$BIN/stress_nl" -n "$NL" -s $((s1 + _n - 1)) >"$work/nl.$_n" 2>&1 & ;;
+	ch) "$BIN/stress_ch" -n "$CH" -p "$PROCS" -s $((s2 + _n - 1)) >"$work/ch.$_n" 2>&1 & ;;
+	churn) "$BIN/stress_churn" -n "$CHURN" -r "$EVERY" -s $((s3 + _n - 1)) >"$work/churn.$_n" 2>&1 & ;;
+	esac
+	eval "p_$1=$!"
+	pids="$pids $!"
+}
+# reap <load>: wait for its pass, count a failed one.
+reap() {
+	eval "_p=\${p_$1:-}"
+	[ -n "$_p" ] || return 0
+	_rc=0
+	wait "$_p" || _rc=$?
+	[ "$_rc" = 0 ] || eval "fails_$1=\$((\${fails_$1:-0} + 1))"
+	eval "p_$1="
+}
+alive() {
+	eval "_p=\${p_$1:-}"
+	[ -n "$_p" ] && kill -0 "$_p" 2>/dev/null
+}
 running() {
-	for p in $pids; do
-		kill -0 "$p" 2>/dev/null && return 0
+	for l in $loads; do
+		alive "$l" && return 0
 	done
 	return 1
 }
+for l in $loads; do start_load "$l"; done
 
 # Module cycles while the loads run. The generation is odd while kvm-nest
 # is going or gone, even once it and its agent are back (kn_stress.h).
 cyc=0 cyc_ok=0 cyc_during=0 busy=0
 sleep "$PAUSE"
 while [ $cyc -lt "$MOD" ]; do
+	# Loads that ended go again while cycles remain.
+	if [ "$LOOP" = 1 ]; then
+		for l in $loads; do
+			alive "$l" || { reap "$l"; start_load "$l"; }
+		done
+	fi
 	cyc=$((cyc + 1))
 	running && cyc_during=$((cyc_during + 1))
 	bump
@@ -136,31 +166,35 @@ while [ $cyc -lt "$MOD" ]; do
 	sleep "$PAUSE"
 done
 t_cyc=$(now)
-
-rc_nl=0 rc_ch=0 rc_churn=0
-wait $p_nl || rc_nl=$?
-wait $p_ch || rc_ch=$?
-wait $p_churn || rc_churn=$?
+for l in $loads; do reap "$l"; done
 pids=''
 t1=$(now)
 
-for l in nl ch churn; do
-	echo "# ----- stress_$l -----"
-	sed 's/^/# /' "$work/$l"
-done
-load_check() {
-	_rc=$1 _name=$2
-	_bad=$(grep -c '^not ok' "$work/$_name")
-	_stat=$(grep -o 'STRESS .*' "$work/$_name" | tail -n 1)
-	if [ "$_rc" = 0 ]; then
-		tap_ok "$_name: passed (${_stat:-no figures})"
-	else
-		tap_not_ok "$_name: exit $_rc, $_bad failed point(s) (${_stat:-no figures})"
-	fi
+# fig <load>: its STRESS figures summed over its passes (seconds left out).
+fig() {
+	cat "$work/$1".* | grep -o "STRESS $1 .*" | awk '
+		{ for (i = 3; i <= NF; i++) { split($i, kv, "=")
+			if (kv[1] == "seconds") continue
+			if (!(kv[1] in s)) k[++n] = kv[1]
+			s[kv[1]] += kv[2] } }
+		END { for (j = 1; j <= n; j++) printf "%s=%d ", k[j], s[k[j]] }'
+	eval "printf 'passes=%s' \${passes_$1}"
 }
-load_check $rc_nl nl
-load_check $rc_ch ch
-load_check $rc_churn churn
+for l in $loads; do
+	for f in "$work/$l".*; do
+		echo "# ----- stress_$l, pass ${f##*.} -----"
+		sed 's/^/# /' "$f"
+	done
+done
+for l in $loads; do
+	_f=0 _n=0
+	eval "_f=\${fails_$l:-0} _n=\${passes_$l}"
+	if [ "$_f" = 0 ]; then
+		tap_ok "$l: $_n pass(es) passed ($(fig "$l"))"
+	else
+		tap_not_ok "$l: $_f of $_n pass(es) failed ($(fig "$l"))"
+	fi
+done
 
 tap_check "module cycles: $cyc_ok of $MOD succeeded, $cyc_during began while loads ran (rmmod busy $busy times)" \
 	test "$cyc_ok" -eq "$MOD" -a "$cyc_during" -eq "$MOD"
@@ -195,11 +229,10 @@ bad=$(printf '%s\n' "$log" | kn_log_bad)
 tap_check "kernel log: $n_warn WARN, $n_oops Oops/BUG, $n_lockdep lockdep reports ($lockdep)" \
 	test "$n_warn" = 0 -a "$n_oops" = 0 -a "$n_lockdep" = 0
 
-fig() { grep -o "STRESS $1 .*" "$work/$2" | tail -n 1 | sed "s/^STRESS $1 //"; }
 echo "# STRESS FIGURES (kernel $(uname -r), seed $SEED)"
-echo "#   netlink messages:   $(fig nl nl)"
-echo "#   channel hypercalls: $(fig ch ch) (from $PROCS processes at once)"
-echo "#   VM churn cycles:    $(fig churn churn) (revocation check every $EVERY)"
+echo "#   netlink messages:   $(fig nl)"
+echo "#   channel hypercalls: $(fig ch) (from $PROCS processes at once)"
+echo "#   VM churn cycles:    $(fig churn) (revocation check every $EVERY)"
 echo "#   module cycles:      $cyc_ok of $MOD ok, $cyc_during while loads ran, over $(secs "$t0" "$t_cyc") s"
 echo "#   SUnreclaim:         before $slab0 kB, after $slab1 kB ($delta kB)"
 echo "#   registry empty:     $([ "$left" = 0 ] && echo yes || echo "no ($left dolls left)")"
