@@ -154,8 +154,10 @@ while [ $cyc -lt "$MOD" ]; do
 		[ $ok = 0 ] || tap_diag "cycle $cyc: insmod failed: $(cat "$work/insmod")"
 		kn_load_nest >/dev/null 2>&1
 	fi
-	# The old agent ends when it sees its family go: wait for that, or
-	# kn_agent_start takes it for a running one and envelopes find none.
+	# The harness's agent outlives its family but listens to it no more:
+	# end it (by its pid), or kn_agent_start takes it for a running one
+	# and envelopes find no agent (ENOTCONN).
+	[ -z "$agent" ] || kill "$agent" 2>/dev/null
 	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 		if [ -z "$agent" ] || ! kill -0 "$agent" 2>/dev/null; then break; fi
 		sleep 0.25

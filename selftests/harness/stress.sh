@@ -12,7 +12,8 @@
 # any of them (KN_STRESS_NL, _CH, _CH_PROCS, _CHURN, _REVOKE_EVERY, _MOD,
 # _MOD_PAUSE, _SLAB_KB) and the seed (KN_STRESS_SEED) in the environment;
 # see Documentation/testing.rst, "Stress". Here the 100 module cycles
-# under load set the time: about 60 s each, close to two hours in all.
+# under load set the time: about 60 s each and 15 s quiet after each (for
+# judged channel rounds), about two hours in all.
 set -eu
 here=$(dirname "$0")
 # shellcheck source=lib/common.sh
@@ -25,7 +26,7 @@ main() {
 	export KN_STRESS_CHURN=${KN_STRESS_CHURN:-1000}
 	export KN_STRESS_REVOKE_EVERY=${KN_STRESS_REVOKE_EVERY:-50}
 	export KN_STRESS_MOD=${KN_STRESS_MOD:-100}
-	export KN_STRESS_MOD_PAUSE=${KN_STRESS_MOD_PAUSE:-1}
+	export KN_STRESS_MOD_PAUSE=${KN_STRESS_MOD_PAUSE:-15}
 	export KN_STRESS_SEED=${KN_STRESS_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 	export KN_SMP=${KN_SMP:-2}
 	export KN_REQUIRE_MODULE=1
