@@ -276,10 +276,11 @@ static uint8_t op_base(uint64_t op)
 	return B_HELLO;
 }
 
+/* KVM's own answer to one of our calls: no kvm-nest was there. */
 static bool any_enosys(const struct kn_hc_queue *q, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)
-		if (q->calls[i].ret == -KN_HC_ENOSYS)
+		if (q->calls[i].nr == KVM_NEST_HC && q->calls[i].ret == -KN_HC_ENOSYS)
 			return true;
 	return false;
 }
