@@ -99,3 +99,10 @@ bench: modules-all
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
 	rm -rf $(BUILD)/mod $(BUILD)/selftests $(BUILD)/runs $(BUILD)/*.log
+
+# Not per commit (issue 10): netlink, channel and VM churn loads at full
+# counts, with module cycles meanwhile; figures at the end. KN_STRESS_*
+# set the counts and seed (Documentation/testing.rst, "Stress").
+.PHONY: stress
+stress:
+	$(TOP)/selftests/harness/stress.sh

@@ -9,7 +9,12 @@
 #include "vendor.h"
 #include "vm.h"
 
-enum { KN_VM_INIT, KN_VM_DESTROY, KN_VM_RESET, KN_VM_NR_REDIRECTS };
+/*
+ * Destroy first: redirects attach in order and detach in reverse, so no VM
+ * can get a doll (init) while its destruction would go unseen; such a doll
+ * outlived its VM and reading it was a use after free (make stress).
+ */
+enum { KN_VM_DESTROY, KN_VM_INIT, KN_VM_RESET, KN_VM_NR_REDIRECTS };
 
 /* KVM's own prototypes: the wrappers must keep them exactly. */
 KN_ORIG_DEFINE(kvm_arch_init_vm, kvm_arch_init_vm);
