@@ -6,7 +6,8 @@
 #   make KN_KERNEL=6.1      module for a pinned Debian kernel (see kernels.mk)
 #   make modules-all        ... for every pinned kernel, W=1, warnings fatal
 #   make install | dkms-install
-#   make check [TIER=svm|vmx|all]   every test, in emulated hosts
+#   make check [TIER=commit|svm|vmx|ibt|all]   every test, in emulated hosts
+#   make stress             netlink/channel fuzzing, VM churn, module cycles (hours)
 #   make demo               an emulated host with an L1 doll running an L2 doll
 #   make bench              nested exit cost per level, stock vs kvm-nest
 #   make lint               checkpatch + sparse on every pinned kernel

@@ -73,8 +73,8 @@ static int kn_child_step(void)
 }
 
 /*
- * @init NULL: nothing to set up, only something to free (the event queue,
- * the dolls the hooks created).  @exit runs only if @init ran and succeeded.
+ * @init NULL: nothing to set up, only something to free (the dolls the
+ * hooks created).  @exit runs only if @init ran and succeeded.
  */
 static const struct kn_step {
 	const char *name;
@@ -82,7 +82,7 @@ static const struct kn_step {
 	void (*exit)(void);
 } kn_steps[] = {
 	{ "accounting",	kn_acct_init,	 kn_acct_exit_module },
-	{ "events",	NULL,		 kn_event_exit },
+	{ "events",	kn_event_init,	 kn_event_exit },
 	{ "envelopes",	kn_env_init,	 kn_env_exit },
 	{ "exec",	kn_exec_init,	 kn_exec_exit },
 	/* Netlink ops in the background: finished after the dolls fail them. */

@@ -234,15 +234,15 @@ static void mutated_judge(struct wstat *w, const struct kn_hc_queue *q, unsigned
 	unsigned int admitted = 0;
 
 	/*
-	 * Every call but DELEGATE takes a token first (a revocation must never
-	 * wait, kvm-nest/channel/parent.c): after 200 of them within a second,
-	 * those must be refused.
+	 * Every call takes a token first, revocations and malformed ones too
+	 * (kvm-nest/channel/parent.c): after 200 within a second, all are
+	 * refused (a refused DELEGATE still drops what it names).
 	 */
 	for (unsigned int i = 0; i < n; i++) {
 		int64_t ret = q->calls[i].ret;
-		bool past = admitted >= KN_CHF_RATE && bases[i] != B_DELEGATE;
+		bool past = admitted >= KN_CHF_RATE;
 
-		admitted += bases[i] != B_DELEGATE;
+		admitted++;
 		if (past && fast && !disturbed) {
 			w->burst_fast++;
 			if (ret != -KVM_NEST_EBUSY) {
