@@ -54,7 +54,24 @@ void kn_chb_rep_past(struct kn_chf *g, struct kn_hc_call *call,
 	owe_einval(g, r, call, c);
 }
 
-/* Doll @k's nest claims fewer bytes, or more, than its attributes take. */
+/*
+ * Where the data of doll @k's last attribute ends, relative to its nest:
+ * a nest may leave out the padding after that, as any attribute may.
+ */
+static uint16_t doll_data_end(struct kn_chf_rep *r, unsigned int k)
+{
+	size_t off = r->off[k] + NLA_HDRLEN, end = doll_end(r, k), last = off;
+
+	for (; off < end; off += NLA_ALIGN(kn_nla_at(&r->b, off)->nla_len))
+		last = off;
+	return (uint16_t)(last + kn_nla_at(&r->b, last)->nla_len - r->off[k]);
+}
+
+/*
+ * Doll @k's nest claims fewer bytes than its attributes take, or more. A
+ * shorter nest must cut into an attribute: one that only drops the last
+ * attribute's padding (a name's) is still a valid report.
+ */
 void kn_chb_rep_nest_lie(struct kn_chf *g, struct kn_hc_call *call,
 			 struct kn_chf_case *c)
 {
@@ -66,7 +83,7 @@ void kn_chb_rep_nest_lie(struct kn_chf *g, struct kn_hc_call *call,
 		a->nla_len = (uint16_t)(a->nla_len +
 					kn_range(g->prng, 1, doll_end(r, k + 1) - doll_end(r, k)));
 	else
-		a->nla_len = (uint16_t)kn_below(g->prng, a->nla_len);
+		a->nla_len = (uint16_t)kn_below(g->prng, doll_data_end(r, k));
 	owe_einval(g, r, call, c);
 }
 
