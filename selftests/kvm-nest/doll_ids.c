@@ -303,14 +303,31 @@ static struct cmd serve_one(struct ch *b, int tries)
 	return c;
 }
 
-static bool hops_cb(const struct nlmsghdr *nlh, void *arg)
+/* What the queued request's outcome (RESULT_NTF) said. */
+struct outcome {
+	uint32_t hops;
+	bool queued, done;
+	int error;
+};
+
+static bool outcome_cb(const struct nlmsghdr *nlh, void *arg)
 {
+	const struct genlmsghdr *gh = NLMSG_DATA(nlh);
+	struct outcome *o = arg;
 	size_t len;
 	const void *attrs = kn_genl_attrs(nlh, &len);
 
-	kn_nla_for_each(a, attrs, len)
+	kn_nla_for_each(a, attrs, len) {
 		if (kn_nla_type(a) == KVM_NEST_A_DOLL_HOPS)
-			memcpy(arg, kn_nla_data(a), 4);
+			memcpy(&o->hops, kn_nla_data(a), 4);
+		if (kn_nla_type(a) == KVM_NEST_A_DOLL_COOKIE)
+			o->queued = true;
+		if (kn_nla_type(a) == KVM_NEST_A_DOLL_ERROR &&
+		    gh->cmd == KVM_NEST_CMD_RESULT_NTF) {
+			o->done = true;
+			o->error = -*(const int *)kn_nla_data(a);
+		}
+	}
 	return true;
 }
 
@@ -323,7 +340,7 @@ static pid_t nl_start(uint8_t cmd, uint32_t id)
 	static struct kn_genl g;
 	struct kn_genl_msg m;
 	struct kn_genl_ack ack;
-	uint32_t hops = 100;
+	struct outcome o = { .hops = 100 };
 	pid_t pid = fork();
 
 	if (pid)
@@ -342,11 +359,17 @@ static pid_t nl_start(uint8_t cmd, uint32_t id)
 			    (uint16_t)b.len);
 		kn_genl_put(&m, KVM_NEST_A_DOLL_DRY_RUN, NULL, 0);
 	}
-	kn_genl_xfer(&g, &m, hops_cb, &hops, &ack);
+	kn_genl_xfer(&g, &m, outcome_cb, &o, &ack);
+	/* Queued: the outcome follows as RESULT_NTF. */
+	if (!ack.error && o.queued && !o.done &&
+	    kn_genl_wait(&g, KVM_NEST_CMD_RESULT_NTF, 20000, outcome_cb, &o))
+		ack.error = -ETIME;
+	if (!ack.error && o.done)
+		ack.error = o.error;
 	if (ack.error)
 		fprintf(stderr, "# netlink %u on doll %u: %d %s\n", cmd, id,
 			ack.error, ack.msg);
-	_exit(ack.error ? 255 : cmd == KVM_NEST_CMD_PING ? (int)hops : 0);
+	_exit(ack.error ? 255 : cmd == KVM_NEST_CMD_PING ? (int)o.hops : 0);
 }
 
 static int nl_end(pid_t pid)
