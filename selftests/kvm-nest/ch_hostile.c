@@ -42,10 +42,6 @@
  * first (slow under TCG): room for all of a round's even were each 64
  * KiB, and some read-only memory.
  */
-#define RW_GPA		(2UL << 30)
-#define RW_SIZE		(24UL << 20)
-#define RO_GPA		(3UL << 30)
-#define RO_SIZE		(1UL << 20)
 /*
  * Growth allowed over the second run. A reported doll takes a 4 KiB slab
  * object (its counters and 128 contexts), so leaking one per report taken
@@ -144,18 +140,12 @@ static void round_of(struct kn_chscore *s, struct kn_prng *p, unsigned int n,
 {
 	static struct kn_chf_case cases[ROUND];
 	struct kn_chf_state st = { 0 };
-	struct kn_chf_arena rw, ro;
 	struct kn_hc_queue q;
 	struct kn_chf g;
 	struct kn_vm vm;
 	uint64_t ns;
 
-	kn_vm_create(&vm, KN_MEM_DEFAULT);
-	rw = (struct kn_chf_arena){ RW_GPA, RW_SIZE, 0,
-				    kn_slot_add(&vm, 1, RW_GPA, RW_SIZE, 0) };
-	ro = (struct kn_chf_arena){ RO_GPA, RO_SIZE, 0,
-				    kn_slot_add(&vm, 2, RO_GPA, RO_SIZE, KVM_MEM_READONLY) };
-	kn_chf_init(&g, p, &vm, &rw, &ro);
+	kn_chf_vm_create(&g, p, &vm);
 	kn_hc_init(&q, &vm, ROUND, NULL);
 	for (unsigned int i = 0; i < n; i++)
 		kn_chf_make(&g, kn_hc_add(&q, 0, 0, 0, 0), &cases[i]);
@@ -167,9 +157,7 @@ static void round_of(struct kn_chscore *s, struct kn_prng *p, unsigned int n,
 		readmit(s, &g, &q, cases, &st, o);
 	s->rounds++;
 	kn_hc_end(&q);
-	kn_vm_destroy(&vm);
-	munmap(rw.mem, RW_SIZE);
-	munmap(ro.mem, RO_SIZE);
+	kn_chf_vm_destroy(&g);
 	kn_events_drain(&events);
 }
 

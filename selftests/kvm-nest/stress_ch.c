@@ -37,10 +37,6 @@
 
 #define BURST		50
 #define ROUND		(KN_CHF_RATE + BURST)
-#define RW_GPA		(2UL << 30)
-#define RW_SIZE		(24UL << 20)
-#define RO_GPA		(3UL << 30)
-#define RO_SIZE		(1UL << 20)
 #define MAX_PROCS	16
 
 enum { B_HELLO, B_REPORT, B_FETCH, B_REPLY, B_DELEGATE, B_NR };
@@ -291,19 +287,13 @@ static void round_of(struct wstat *w, struct kn_prng *p, unsigned int n, bool ju
 	static struct kn_chf_case cases[ROUND];
 	static uint8_t bases[ROUND];
 	struct kn_chf_state st = { 0 };
-	struct kn_chf_arena rw, ro;
 	struct kn_hc_queue q;
 	struct kn_chf g;
 	struct kn_vm vm;
 	uint64_t gen = kn_stress_gen(), ns = 0;
 	bool disturbed;
 
-	kn_vm_create(&vm, KN_MEM_DEFAULT);
-	rw = (struct kn_chf_arena){ RW_GPA, RW_SIZE, 0,
-				    kn_slot_add(&vm, 1, RW_GPA, RW_SIZE, 0) };
-	ro = (struct kn_chf_arena){ RO_GPA, RO_SIZE, 0,
-				    kn_slot_add(&vm, 2, RO_GPA, RO_SIZE, KVM_MEM_READONLY) };
-	kn_chf_init(&g, p, &vm, &rw, &ro);
+	kn_chf_vm_create(&g, p, &vm);
 	kn_hc_init(&q, &vm, ROUND, NULL);
 	if (judged) {
 		for (unsigned int i = 0; i < n; i++)
@@ -331,9 +321,7 @@ static void round_of(struct wstat *w, struct kn_prng *p, unsigned int n, bool ju
 		mutated_judge(w, &q, n, disturbed, ns < KN_NSEC, bases);
 	}
 	kn_hc_end(&q);
-	kn_vm_destroy(&vm);
-	munmap(rw.mem, RW_SIZE);
-	munmap(ro.mem, RO_SIZE);
+	kn_chf_vm_destroy(&g);
 }
 
 static void worker(struct wstat *w, uint64_t seed, unsigned long calls)

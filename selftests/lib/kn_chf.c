@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The kinds of kn_chf.h, their mix, and the model of a VM's channel. */
 #include <string.h>
+#include <sys/mman.h>
 
 #include "kn_chf_int.h"
+#include "kn_slot.h"
 #include "kn_tap.h"
 
 static const struct {
@@ -44,6 +46,24 @@ void kn_chf_init(struct kn_chf *g, struct kn_prng *p, struct kn_vm *vm,
 	g->vm = vm;
 	g->rw = *rw;
 	g->ro = *ro;
+}
+
+void kn_chf_vm_create(struct kn_chf *g, struct kn_prng *p, struct kn_vm *vm)
+{
+	struct kn_chf_arena rw = { 2UL << 30, 24UL << 20, 0, NULL };
+	struct kn_chf_arena ro = { 3UL << 30, 1UL << 20, 0, NULL };
+
+	kn_vm_create(vm, KN_MEM_DEFAULT);
+	rw.mem = kn_slot_add(vm, 1, rw.gpa, rw.size, 0);
+	ro.mem = kn_slot_add(vm, 2, ro.gpa, ro.size, KVM_MEM_READONLY);
+	kn_chf_init(g, p, vm, &rw, &ro);
+}
+
+void kn_chf_vm_destroy(struct kn_chf *g)
+{
+	kn_vm_destroy(g->vm);
+	munmap(g->rw.mem, g->rw.size);
+	munmap(g->ro.mem, g->ro.size);
 }
 
 void kn_chf_make_kind(struct kn_chf *g, unsigned int kind,

@@ -77,6 +77,13 @@ struct kn_chf {
  */
 void kn_chf_init(struct kn_chf *g, struct kn_prng *p, struct kn_vm *vm,
 		 const struct kn_chf_arena *rw, const struct kn_chf_arena *ro);
+/*
+ * A new VM @vm with the two arenas in memslots 1 (24 MiB at 2 GiB) and 2
+ * (1 MiB, read-only, at 3 GiB), and @g ready to build calls into it.
+ */
+void kn_chf_vm_create(struct kn_chf *g, struct kn_prng *p, struct kn_vm *vm);
+/* Destroys that VM and unmaps its arenas. */
+void kn_chf_vm_destroy(struct kn_chf *g);
 /* A call of a random kind, the kinds weighted for a realistic mix. */
 void kn_chf_make(struct kn_chf *g, struct kn_hc_call *call,
 		 struct kn_chf_case *c);
