@@ -33,4 +33,24 @@ echo "# the tree was complete after ${i}s; exits per second over 2 s:"
 "$nestctl" -i 2 doll tree | sed 's/^/# /'
 echo "# exits per level, as this host counted them:"
 "$nestctl" stats | sed 's/^/# /'
-echo "ok 1 - doll tree L1 -> L2 -> L3 shown"
+
+# Envelopes: L1's is applied here (cgroups on its QEMU, by this host's
+# agent); L2's goes down the channel to L1's kvm-nest and its agent.
+l1=$("$nestctl" -j doll show | jq -r '[.[] | select(.level == 1 and .name == "demo-l1")][0].id')
+l2=$("$nestctl" -j doll show | jq -r '[.[] | select(.level == 2 and .vcpus == 1)][0].id')
+fail=0
+set_env() {
+	echo "# nestctl envelope set $*"
+	out=$("$nestctl" envelope set "$@" 2>&1) || fail=1
+	[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/#   /'
+}
+set_env "$l1" cpu.limit 0.9 cpu.reserve 0.25 cpu.weight 200 mem.reserve 256M
+set_env "$l2" cpu.limit 0.5 cpu.reserve 0.1
+echo "# the envelopes, with what each doll uses (L0's view of every level):"
+"$nestctl" envelope show | sed 's/^/# /'
+if [ "$fail" = 0 ]; then
+	echo "ok 1 - doll tree L1 -> L2 -> L3 shown, with envelopes at L1 and L2"
+else
+	echo "not ok 1 - an envelope could not be set (see above)"
+	exit 1
+fi
