@@ -10,7 +10,7 @@ command -v dkms >/dev/null || { echo "kvm-nest: dkms is missing; apt-get install
 rm -rf "$dest"
 mkdir -p "$dest/scripts"
 cp -r "$top/kvm-nest" "$top/include" "$top/Kbuild" "$top/dkms.conf" "$dest/"
-cp "$top/scripts/kn-layout.py" "$top/scripts/dkms-gate.sh" "$dest/scripts/"
+cp "$top/scripts/kn-layout.py" "$top/scripts/kn-ibt-check.py" "$top/scripts/dkms-gate.sh" "$dest/scripts/"
 rm -rf "$dest/kvm-nest/gen"
 dkms remove -m kvm-nest -v "$ver" --all >/dev/null 2>&1 || true
 dkms add -m kvm-nest -v "$ver"
