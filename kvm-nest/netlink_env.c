@@ -20,12 +20,17 @@ const struct nla_policy kn_nl_env_set_policy[KVM_NEST_A_DOLL_MAX + 1] = {
 				   .len = KN_NAME_LEN - 1 },
 	[KVM_NEST_A_DOLL_ENV] = NLA_POLICY_NESTED(kn_env_policy),
 	[KVM_NEST_A_DOLL_DRY_RUN] = { .type = NLA_FLAG },
+	[KVM_NEST_A_DOLL_UUID] = { .type = NLA_NUL_STRING,
+				   .len = KN_UUID_LEN - 1 },
+	[KVM_NEST_A_DOLL_PID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 const struct nla_policy kn_nl_env_del_policy[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[KVM_NEST_A_DOLL_NAME] = { .type = NLA_NUL_STRING,
 				   .len = KN_NAME_LEN - 1 },
+	[KVM_NEST_A_DOLL_UUID] = { .type = NLA_NUL_STRING,
+				   .len = KN_UUID_LEN - 1 },
 };
 
 const struct nla_policy kn_nl_ping_policy[KVM_NEST_A_DOLL_MAX + 1] = {
