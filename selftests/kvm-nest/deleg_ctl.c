@@ -26,7 +26,6 @@
 #include "kn_dolls.h"
 #include "kn_tap.h"
 
-#define WARM_ROUNDS	20
 #define NO_DOLL		0xfffffff0u	/* an id no doll has */
 #define CPUID		KVM_NEST_DELEG_CPUID
 #define ALL		(KVM_NEST_DELEG_CPUID | KVM_NEST_DELEG_RDMSR | KVM_NEST_DELEG_PAUSE)
@@ -59,9 +58,7 @@ static void tables(void)
 
 static void burst(struct kn_dl1 *t, unsigned long n, struct kn_dl1_delta *d)
 {
-	kn_dl1_queries(t, hits, sizeof(hits) / sizeof(hits[0]));
-	t->j->n = (uint32_t)n;
-	kn_dl1_run(t, KN_DL2_BURST, d);
+	kn_dl1_burst(t, hits, sizeof(hits) / sizeof(hits[0]), n, d);
 }
 
 /* N CPUIDs: all delegated (@on) or all seen by L1, every answer right. */
@@ -107,18 +104,9 @@ static void state(uint32_t id, uint32_t registered, uint32_t off, const char *wh
 	      err ? strerror(-err) : d.has_deleg ? "" : ", or not at all");
 }
 
-/* accel 1, then round trips until L0 answers a burst alone. */
 static bool warm(struct kn_dl1 *t)
 {
-	struct kn_dl1_delta d;
-
-	kn_accel_set(1);
-	for (unsigned int r = 1; r <= WARM_ROUNDS; r++) {
-		burst(t, 10, &d);
-		if (!t->j->l1_cpuid)
-			return true;
-	}
-	return false;
+	return kn_dl1_warm(t, hits, sizeof(hits) / sizeof(hits[0]));
 }
 
 /* 1 and 2: the ctx doll, then the level-1 doll. */
@@ -287,7 +275,7 @@ int main(int argc, char **argv)
 	if (!kn_dlctl_ids(&a, &g.l1, &g.ctx))
 		kn_bail("our level-1 doll and its ctx doll not found");
 	kn_diag("level-1 doll %u, ctx doll %u at %#lx", g.l1, g.ctx, a.ctx);
-	kn_ok(warm(&a), "delegation armed within %u warm-up rounds", WARM_ROUNDS);
+	kn_ok(warm(&a), "delegation armed within %u warm-up rounds", KN_DL1_WARM_ROUNDS);
 	expect(&a, true, "no switch off");
 
 	switch_doll(&a, g.ctx, "level-2");

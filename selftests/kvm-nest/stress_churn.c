@@ -36,7 +36,6 @@
 #include "kn_time.h"
 
 #define BURST		50
-#define WARM_ROUNDS	20
 
 struct opts {
 	unsigned long cycles, every;
@@ -218,9 +217,7 @@ static const struct kn_dl1_query hits[] = {
 
 static void burst(struct kn_dl1 *t, uint32_t n)
 {
-	kn_dl1_queries(t, hits, NHITS);
-	t->j->n = n;
-	kn_dl1_run(t, KN_DL2_BURST, NULL);
+	kn_dl1_burst(t, hits, NHITS, n, NULL);
 }
 
 /* Exit: 0 passed, 1 the policy never answered, 2 a revoked policy answered. */
@@ -244,12 +241,7 @@ static int revoke_child(unsigned int how)
 	r |= kn_dl1_delegate(&a, a.ctx, KVM_NEST_DELEG_CPUID, 0, &t);
 	if (r)
 		return 1;
-	kn_accel_set(1);
-	for (unsigned int i = 0; i < WARM_ROUNDS; i++) {
-		burst(&a, 10);
-		if (!a.j->l1_cpuid)
-			break;
-	}
+	kn_dl1_warm(&a, hits, NHITS);
 	burst(&a, BURST);
 	if (a.j->l1_cpuid || a.j->l2_bad)
 		return 1;

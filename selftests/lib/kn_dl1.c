@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../../include/uapi/linux/kvm_nest.h"
+#include "kn_apic.h"
 #include "kn_cpuforms.h"
 #include "kn_dl1.h"
 #include "kn_dollnl.h"
@@ -258,9 +259,9 @@ static void l1_calls(void)
 	job.busy_at = i;
 }
 
-static void l1_main(uint64_t arg)
+/* SVM or VMX on, L2 set up from scratch with L1's MSR intercepts. */
+static void l1_setup(void)
 {
-	(void)arg;
 	kn_l2_init(&l2, l2_main, 0);
 	for (unsigned int i = 0; i < kn_dl1_nr_msrs; i++) {
 		if (kn_dl1_msrs[i].icpt & KN_DL1_RD)
@@ -268,6 +269,13 @@ static void l1_main(uint64_t arg)
 		if (kn_dl1_msrs[i].icpt & KN_DL1_WR)
 			kn_l2x()->intercept_wrmsr(&l2, kn_dl1_msrs[i].index);
 	}
+	job.ctx_now = l2.ctx;
+}
+
+static void l1_main(uint64_t arg)
+{
+	(void)arg;
+	l1_setup();
 	KN_GUEST_SYNC(l2.ctx, l2.nrips);
 	for (;;) {
 		switch (job.op) {
@@ -280,6 +288,14 @@ static void l1_main(uint64_t arg)
 		case KN_DL1_NATIVE:
 			for (uint32_t i = 0; i < job.nq; i++)
 				job.native[i] = kn_cpuid(job.q[i].leaf, job.q[i].sub);
+			break;
+		case KN_DL1_STGI:
+			__asm__ __volatile__("stgi" ::: "memory");
+			break;
+		case KN_DL1_REINIT:
+			if (job.off)
+				l2.ops->disable(&l2);
+			l1_setup();
 			break;
 		default:
 			return;
@@ -344,12 +360,14 @@ int kn_dl1_accel_keep(void)
 	return accel0;
 }
 
-void kn_dl1_start(struct kn_dl1 *t, uint64_t mem, const struct kn_dl1_table *t0,
-		  const struct kn_dl1_table *t1)
+static void start(struct kn_dl1 *t, uint64_t mem, const struct kn_dl1_table *t0,
+		  const struct kn_dl1_table *t1, bool irqchip)
 {
 	memset(t, 0, sizeof(*t));
 	kn_vm_create(&t->vm, mem);
 	kn_vm_require_nested(&t->vm);
+	if (irqchip)
+		kn_apic_vm(&t->vm);
 	t->j = KN_GUEST_VAR(&t->vm, job);
 	t->j->tab[0] = *t0;
 	t->j->tab[1] = *t1;
@@ -362,6 +380,36 @@ void kn_dl1_start(struct kn_dl1 *t, uint64_t mem, const struct kn_dl1_table *t0,
 		kn_bail("vmcb12/vmcs12 at %#lx is not page-aligned", t->ctx);
 	if (t->vcpu->uc.args[1])
 		kn_diag("NRIPS: L0 need not decode (its own decoder is not exercised)");
+}
+
+void kn_dl1_start(struct kn_dl1 *t, uint64_t mem, const struct kn_dl1_table *t0,
+		  const struct kn_dl1_table *t1)
+{
+	start(t, mem, t0, t1, false);
+}
+
+void kn_dl1_start_irqchip(struct kn_dl1 *t, uint64_t mem,
+			  const struct kn_dl1_table *t0,
+			  const struct kn_dl1_table *t1)
+{
+	start(t, mem, t0, t1, true);
+}
+
+bool kn_dl1_reinit(struct kn_dl1 *t, bool off)
+{
+	t->j->off = off;
+	t->j->ctx_now = 0;
+	t->j->op = KN_DL1_REINIT;
+	kn_vcpu_expect(t->vcpu, KN_UC_SYNC);
+	return t->j->ctx_now == t->ctx;
+}
+
+void kn_dl1_stgi(struct kn_dl1 *t)
+{
+	if (kn_vendor != KN_AMD)
+		kn_bail("STGI is an SVM instruction");
+	t->j->op = KN_DL1_STGI;
+	kn_vcpu_expect(t->vcpu, KN_UC_SYNC);
 }
 
 void kn_dl1_stop(struct kn_dl1 *t)
@@ -579,6 +627,27 @@ void kn_dl1_queries(struct kn_dl1 *t, const struct kn_dl1_query *q, unsigned int
 		kn_bail("%u queries", n);
 	memcpy(t->j->q, q, n * sizeof(*q));
 	t->j->nq = n;
+}
+
+void kn_dl1_burst(struct kn_dl1 *t, const struct kn_dl1_query *q, unsigned int nq,
+		  unsigned long n, struct kn_dl1_delta *d)
+{
+	kn_dl1_queries(t, q, nq);
+	t->j->n = (uint32_t)n;
+	kn_dl1_run(t, KN_DL2_BURST, d);
+}
+
+unsigned int kn_dl1_warm(struct kn_dl1 *t, const struct kn_dl1_query *q, unsigned int nq)
+{
+	kn_accel_set(1);
+	t->j->nq = 0;
+	kn_dl1_run(t, KN_DL2_SEQ, NULL);
+	for (unsigned int r = 1; r <= KN_DL1_WARM_ROUNDS; r++) {
+		kn_dl1_burst(t, q, nq, 10, NULL);
+		if (!t->j->l1_cpuid)
+			return r;
+	}
+	return 0;
 }
 
 void kn_dl1_native(struct kn_dl1 *t)

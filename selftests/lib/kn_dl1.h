@@ -31,7 +31,7 @@
 #define KN_DL1_MAX_M		8		/* MSRs of a table */
 
 /* What the host asks of L1 (job.op). */
-enum { KN_DL1_CALLS = 1, KN_DL1_RUN, KN_DL1_NATIVE, KN_DL1_END };
+enum { KN_DL1_CALLS = 1, KN_DL1_RUN, KN_DL1_NATIVE, KN_DL1_REINIT, KN_DL1_STGI, KN_DL1_END };
 /* What L2 does when L1 runs it (job.l2op); each ends with a VMMCALL. */
 enum {
 	KN_DL2_SEQ = 1, KN_DL2_BURST, KN_DL2_FORMS, KN_DL2_BATCHES, KN_DL2_PAUSED,
@@ -97,6 +97,8 @@ struct kn_dl1_job {
 	uint64_t l1_cpuid, l1_hlt;		/* exits L1 saw */
 	uint32_t hlt_bad;			/* KN_DL1_HLT_* that failed */
 	uint64_t hlt_rip, hlt_rsp;
+	uint32_t off;				/* KN_DL1_REINIT: SVM/VMX off first */
+	uint64_t ctx_now;			/* and the vmcb12/vmcs12 it set up */
 };
 
 /* L1's checks at the HLT of kn_cpuid_forms(). */
@@ -126,6 +128,16 @@ struct kn_dl1_delta {
 	uint64_t l1_rdmsr, l1_wrmsr;	/* MSR exits L1 saw */
 };
 
+/*
+ * The test tables: L1's (hits, subleaves, boundary leaves, leaves L1
+ * keeps), a replacement with the same keys and other values, and the
+ * policies of both (minus the leaves L1 keeps).
+ */
+struct kn_dl1_tables {
+	struct kn_dl1_table t, t2, pol, pol2;
+};
+void kn_dl1_tables(struct kn_dl1_tables *tt);
+
 /* Guest and host: what L1 answers with table @t, or its own way without. */
 struct kn_cpuid kn_dl1_answer(const struct kn_dl1_table *t, uint32_t leaf,
 			      uint32_t sub);
@@ -133,7 +145,22 @@ struct kn_cpuid kn_dl1_answer(const struct kn_dl1_table *t, uint32_t leaf,
 /* Host: a VM whose L1 answers from @t0 (tab[0]) or @t1; L2 not yet run. */
 void kn_dl1_start(struct kn_dl1 *t, uint64_t mem, const struct kn_dl1_table *t0,
 		  const struct kn_dl1_table *t1);
+/* The same with an in-kernel irqchip (LAPIC: INIT can be latched). */
+void kn_dl1_start_irqchip(struct kn_dl1 *t, uint64_t mem,
+			  const struct kn_dl1_table *t0,
+			  const struct kn_dl1_table *t1);
 void kn_dl1_stop(struct kn_dl1 *t);
+/*
+ * L1 sets up its L2 again, at the same vmcb12/vmcs12, as a new hypervisor
+ * would; with @off, it first leaves SVM or VMX operation. False if the
+ * address changed.
+ */
+bool kn_dl1_reinit(struct kn_dl1 *t, bool off);
+/*
+ * SVM: L1 sets GIF, as a hypervisor does after each #VMEXIT (which
+ * clears it); our minimal L1 otherwise leaves it clear, blocking INIT.
+ */
+void kn_dl1_stgi(struct kn_dl1 *t);
 /* Guest memory for a call's buffer; reused after kn_dl1_reset(). */
 uint64_t kn_dl1_put(struct kn_dl1 *t, const void *data, size_t len);
 /* Forgets the queued calls and their buffers. */
@@ -156,6 +183,16 @@ void kn_dl1_run(struct kn_dl1 *t, uint32_t l2op, struct kn_dl1_delta *d);
 /* The same; @mid runs while L2 waits at its KN_DL2_SYNC. */
 void kn_dl1_run_mid(struct kn_dl1 *t, uint32_t l2op, struct kn_dl1_delta *d,
 		    void (*mid)(struct kn_dl1 *t));
+/* L2 makes @n CPUIDs of @q (in turn); L1 answers those that reach it. */
+void kn_dl1_burst(struct kn_dl1 *t, const struct kn_dl1_query *q, unsigned int nq,
+		  unsigned long n, struct kn_dl1_delta *d);
+/*
+ * accel 1, then bursts of 10 of @q until L0 answers one alone: it arms
+ * delegation only after an L2 exit reached L1. The rounds it took, or 0
+ * if it never did in KN_DL1_WARM_ROUNDS.
+ */
+#define KN_DL1_WARM_ROUNDS	20
+unsigned int kn_dl1_warm(struct kn_dl1 *t, const struct kn_dl1_query *q, unsigned int nq);
 /* L1 runs the queries itself, into j->native. */
 void kn_dl1_native(struct kn_dl1 *t);
 /* Diagnostics: our dolls and every level-2 doll, with their counts. */

@@ -40,6 +40,8 @@ struct kn_state;
 
 struct kn_l2_ops {
 	void (*enable)(struct kn_l2 *l2);
+	/* Leaves SVM (EFER.SVME clear) or VMX operation (VMXOFF). */
+	void (*disable)(struct kn_l2 *l2);
 	void (*setup)(struct kn_l2 *l2, const struct kn_state *st,
 		      uint64_t rip, uint64_t rsp);
 	uint32_t (*run)(struct kn_l2 *l2);

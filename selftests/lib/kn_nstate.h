@@ -27,4 +27,20 @@ struct kn_nstate_info {
  */
 bool kn_nstate_roundtrip(struct kn_vcpu *vcpu, struct kn_nstate_info *info);
 
+/*
+ * Completes the vCPU's pending I/O (the ucall's OUT), so that the state
+ * read next is past it.
+ */
+void kn_vcpu_complete_io(struct kn_vcpu *vcpu);
+
+/*
+ * An INIT for @vcpu, latched by the host as QEMU does when it loads a
+ * vCPU's events, then taken (KVM_GET_MP_STATE accepts pending events).
+ * If the vCPU was reset, its registers and special registers as they
+ * were are loaded back and true is returned; if INIT stayed latched
+ * (blocked, e.g. in VMX root operation), it is withdrawn and false is
+ * returned.
+ */
+bool kn_vcpu_init_signal(struct kn_vcpu *vcpu);
+
 #endif

@@ -88,6 +88,12 @@ static void svm_enable(struct kn_l2 *l2)
 	kn_wrmsr(MSR_VM_HSAVE_PA, (uint64_t)hsave);
 }
 
+static void svm_disable(struct kn_l2 *l2)
+{
+	(void)l2;
+	kn_wrmsr(KN_MSR_EFER, kn_rdmsr(KN_MSR_EFER) & ~KN_EFER_SVME);
+}
+
 static void set_seg(unsigned int offset, uint16_t sel, uint16_t attrib,
 		    uint32_t limit, uint64_t base)
 {
@@ -155,6 +161,7 @@ static void svm_skip(struct kn_l2 *l2, unsigned int len)
 
 const struct kn_l2_ops kn_svm_ops = {
 	.enable = svm_enable,
+	.disable = svm_disable,
 	.setup = svm_setup,
 	.run = svm_run,
 	.skip = svm_skip,

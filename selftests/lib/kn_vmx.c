@@ -207,6 +207,12 @@ static void vmx_enable(struct kn_l2 *l2)
 	l2->ctx = (uint64_t)vmcs;
 }
 
+static void vmx_disable(struct kn_l2 *l2)
+{
+	(void)l2;
+	__asm__ __volatile__("vmxoff" ::: "cc", "memory");
+}
+
 /*
  * The wanted bits plus those that must be 1 (low half of the capability
  * MSR), within those that may be 1 (high half). The TRUE_* MSRs, when they
@@ -332,6 +338,7 @@ static void vmx_skip(struct kn_l2 *l2, unsigned int len)
 
 const struct kn_l2_ops kn_vmx_ops = {
 	.enable = vmx_enable,
+	.disable = vmx_disable,
 	.setup = vmx_setup,
 	.run = vmx_run,
 	.skip = vmx_skip,
