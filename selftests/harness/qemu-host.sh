@@ -31,13 +31,19 @@ main() {
 	# against 15 s with two, and two hosts (6.1, 6.12) can run side by side.
 	# no_timer_check: on a loaded machine the IO-APIC timer check can miss
 	# its ticks under TCG and panic the boot ("IO-APIC + timer doesn't work").
+	# transparent_hugepage=never: zeroing a 2 MiB page is one stretch
+	# without a reschedule; TCG on a loaded machine took 22 s for one
+	# (a soft lockup in clear_page_erms while a doll faulted its memory in).
+	# monitor.sock: QEMU's monitor, to see a hung host's vCPUs (testing.rst,
+	# "A hung host"); KN_QEMU_APPEND: more kernel parameters (nokaslr).
 	kn_run_launch "$label" /dev/null \
 		qemu-system-x86_64 -M q35 -cpu max -accel tcg -smp "${KN_SMP:-1}" -m "$RUN_MEM" \
 		-nographic -no-reboot -nodefaults \
 		-serial "file:$RUN_DIR/console.log" -serial "file:$RUN_DIR/result.log" \
+		-monitor "unix:$RUN_DIR/monitor.sock,server=on,wait=off" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-kernel "$RUN_VMLINUZ" -initrd "$KN_INITRD" \
-		-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=0 printk.time=1 no_timer_check kn.init=$KN_TOP/selftests/harness/host-init.sh kn.run=$RUN_DIR/run.env"
+		-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=0 printk.time=1 no_timer_check transparent_hugepage=never ${KN_QEMU_APPEND:-} kn.init=$KN_TOP/selftests/harness/host-init.sh kn.run=$RUN_DIR/run.env"
 	rc=0
 	kn_run_verdict "$label" || rc=$?
 	exit "$rc"

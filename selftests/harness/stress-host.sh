@@ -126,6 +126,32 @@ running() {
 }
 for l in $loads; do start_load "$l"; done
 
+# text_at <module>: where its code is, in the console log, so that a hung
+# host's RIPs (QEMU monitor, info registers) can be named.
+text_at() {
+	echo "kn-stress: $1 .text at $(cat "/sys/module/$1/sections/.text" 2>/dev/null)" >/dev/kmsg
+}
+for m in kvm kvm_amd kvm_intel kvm_nest; do [ ! -d "/sys/module/$m/sections" ] || text_at $m; done
+
+# watchdog <cycle>: if the cycle still runs after KN_STRESS_STALL_S (120),
+# say where everything waits: the stacks of rmmod, insmod and the loads
+# here, and the kernel's blocked tasks and CPUs (SysRq w and l) in the
+# console log. Once a minute after that.
+STALL_S=${KN_STRESS_STALL_S:-120}
+watchdog() {
+	sleep "$STALL_S"
+	while :; do
+		tap_diag "cycle $1 stalled: still running after ${STALL_S} s or more; stacks follow, SysRq w and l in the console log"
+		for p in $(pgrep -x rmmod) $(pgrep -x insmod) $(pgrep -f 'stress_(nl|ch|churn)'); do
+			tap_diag "$(cat "/proc/$p/comm" 2>/dev/null) $p ($(cut -d' ' -f3 "/proc/$p/stat" 2>/dev/null)):" \
+				"$(cat "/proc/$p/stack" 2>/dev/null)"
+		done
+		echo w >/proc/sysrq-trigger
+		echo l >/proc/sysrq-trigger
+		sleep 60
+	done
+}
+
 # Module cycles while the loads run. The generation is odd while kvm-nest
 # is going or gone, even once it and its agent are back (kn_stress.h).
 cyc=0 cyc_ok=0 cyc_during=0 busy=0
@@ -140,6 +166,8 @@ while [ $cyc -lt "$MOD" ]; do
 	cyc=$((cyc + 1))
 	running && cyc_during=$((cyc_during + 1))
 	bump
+	watchdog "$cyc" &
+	wd=$!
 	agent=$(kn_agent_pid || true)
 	ok=0
 	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
@@ -150,6 +178,7 @@ while [ $cyc -lt "$MOD" ]; do
 	[ $ok = 1 ] || tap_diag "cycle $cyc: rmmod failed: $(cat "$work/rmmod")"
 	if [ $ok = 1 ] && insmod "$work/kvm-nest.ko" 2>"$work/insmod"; then
 		cyc_ok=$((cyc_ok + 1))
+		text_at kvm_nest
 	else
 		[ $ok = 0 ] || tap_diag "cycle $cyc: insmod failed: $(cat "$work/insmod")"
 		kn_load_nest >/dev/null 2>&1
@@ -164,7 +193,12 @@ while [ $cyc -lt "$MOD" ]; do
 	done
 	kn_agent_start >/dev/null 2>&1 || tap_diag "cycle $cyc: the agent did not start again"
 	sleep 0.5	# it subscribes to the agent group
+	kill "$wd" 2>/dev/null
+	wait "$wd" 2>/dev/null
 	bump
+	# Progress for a run of hours (make stress): every tenth cycle.
+	[ $((cyc % 10)) != 0 ] ||
+		tap_diag "progress: $cyc of $MOD module cycles ($cyc_ok ok) after $(secs "$t0" "$(now)") s"
 	sleep "$PAUSE"
 done
 t_cyc=$(now)

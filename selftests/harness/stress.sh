@@ -44,6 +44,7 @@ main() {
 	fi
 	for k in $kernels; do
 		kn_log "kernel $k: netlink $KN_STRESS_NL, channel $KN_STRESS_CH ($KN_STRESS_CH_PROCS VMs at once), churn $KN_STRESS_CHURN, module cycles $KN_STRESS_MOD (host timeout ${timeout}s)"
+		kn_log "progress (a line every 10 module cycles): tail -f $logs/stress-$k.err"
 		"$here/qemu-host.sh" --kernel "$k" --timeout "$timeout" --mem 6G -- \
 			"sh selftests/harness/stress-host.sh" >"$logs/stress-$k.tap" 2>"$logs/stress-$k.err" || rc=1
 		cat "$logs/stress-$k.tap"

@@ -10,6 +10,8 @@ set -eu
 . "$KN_TOP/selftests/harness/lib/tap.sh"
 # shellcheck source=../harness/lib/klog.sh
 . "$KN_TOP/selftests/harness/lib/klog.sh"
+# shellcheck source=../harness/lib/doll.sh
+. "$KN_TOP/selftests/harness/lib/doll.sh"
 # shellcheck source=../harness/lib/kmod.sh
 . "$KN_TOP/selftests/harness/lib/kmod.sh"
 
@@ -30,10 +32,6 @@ cleanup() {
 trap cleanup EXIT
 # A copy in tmpfs: insmod then never waits on 9p.
 cp "$KN_MODULE" "$work/kvm-nest.ko"
-alive() {
-	_st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
-	[ -n "$_st" ] && [ "$_st" != Z ]
-}
 cycle() { rmmod kvm_nest && insmod "$work/kvm-nest.ko"; }
 guests=0 bad_guests=0
 start_guest() {
@@ -61,7 +59,7 @@ t0=$(date +%s)
 while [ $i -lt "$CYCLES" ]; do
 	i=$((i + 1))
 	if cycle; then ok=$((ok + 1)); else tap_diag "cycle $i failed"; fi
-	if ! alive "$gpid"; then
+	if ! kn_alive "$gpid"; then
 		reap_guest
 		start_guest
 	fi
@@ -70,7 +68,7 @@ tap_diag "$CYCLES cycles in $(($(date +%s) - t0))s under $guests guest(s) of ${S
 tap_check "$ok/$CYCLES cycles succeeded while a guest ran" test "$ok" -eq "$CYCLES"
 # A guest that ended its run cleanly since the loop last looked survived too.
 last=alive
-if ! alive "$gpid"; then
+if ! kn_alive "$gpid"; then
 	_bad=$bad_guests
 	reap_guest
 	last=ended

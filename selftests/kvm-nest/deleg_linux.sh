@@ -228,6 +228,8 @@ fi
 . "$KN_TOP/selftests/harness/lib/klog.sh"
 # shellcheck source=../harness/lib/kmod.sh
 . "$KN_TOP/selftests/harness/lib/kmod.sh"
+# shellcheck source=../harness/lib/doll.sh
+. "$KN_TOP/selftests/harness/lib/doll.sh"
 KNOB=/sys/module/kvm_nest/parameters/accel
 NAME=deleg
 command -v qemu-system-x86_64 >/dev/null || tap_skip_all "no qemu-system-x86_64 in this host (Bochs tier has no 9p root)"
@@ -242,10 +244,6 @@ accel0=$(cat $KNOB)
 trap 'echo "$accel0" >$KNOB; [ -z "$qpid" ] || kill "$qpid" 2>/dev/null || true; rm -rf "$work"' EXIT
 # The firmware builds here too: an assembler problem is not the doll's.
 firmware 1 "$work" || tap_bail "cannot build the test firmware with as/objcopy"
-alive() {
-	_st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
-	[ -n "$_st" ] && [ "$_st" != Z ]
-}
 
 # snap <step>: "<l1 id> <#ctx dolls> <delegated> <reflected> <CPUID exits>
 # <all exits>"
@@ -266,17 +264,13 @@ tap_plan 22
 mark=deleg.$$
 kn_mark $mark
 echo 0 >$KNOB
-out=$("$KN_TOP/selftests/harness/l1-doll.sh" --bg --module --name $NAME --timeout 900 -- \
-	"sh $KN_TOP/selftests/kvm-nest/deleg_linux.sh --doll $N $PAUSE")
-qpid=$(echo "$out" | sed -n 's/^pid=\([0-9]*\) .*/\1/p')
-ddir=$(echo "$out" | sed -n 's/.* dir=//p')
-if [ -z "$qpid" ] || [ ! -d "$ddir" ]; then tap_bail "l1-doll.sh --bg said '$out'"; fi
-tap_diag "doll: $out; N=$N (each half: $((2 * N)) CPUIDs + $K printed leaves)"
+kn_doll_start $NAME 900 "sh $KN_TOP/selftests/kvm-nest/deleg_linux.sh --doll $N $PAUSE"
+tap_diag "doll: $doll_said; N=$N (each half: $((2 * N)) CPUIDs + $K printed leaves)"
 
 # Act on each marker while the doll pauses after it; a marker whose GO
 # line is already there when we are done was handled late.
 done_n=0 late=
-while alive "$qpid"; do
+while kn_alive "$qpid"; do
 	# QEMU creates it when it starts, seconds later under TCG.
 	if [ -f "$ddir/result.log" ]; then tr -d '\r' <"$ddir/result.log" >"$work/log"; else : >"$work/log"; fi
 	n=$(grep -c '^deleg-step ' "$work/log" || true)
@@ -300,9 +294,8 @@ while alive "$qpid"; do
 	done
 	sleep 0.2
 done
-rc=0
-"$KN_TOP/selftests/harness/l1-doll.sh" --wait "$ddir" --timeout 30 >"$work/doll.out" 2>&1 || rc=$?
-qpid=
+kn_doll_end "$work/doll.out"
+rc=$doll_rc
 tap_diag "doll output (rc=$rc):" "$(grep -v '^deleg-res' "$work/doll.out")"
 [ "$rc" = 0 ] || tap_diag "the doll's console, last lines:" "$(tail -n 25 "$ddir/console.log" | tr -d '\r')"
 tap_check "the doll ran its three VMs (rc $rc)" grep -qx deleg-done "$work/doll.out"

@@ -13,6 +13,8 @@ set -eu
 . "$KN_TOP/selftests/harness/lib/tap.sh"
 # shellcheck source=../harness/lib/klog.sh
 . "$KN_TOP/selftests/harness/lib/klog.sh"
+# shellcheck source=../harness/lib/doll.sh
+. "$KN_TOP/selftests/harness/lib/doll.sh"
 
 # Enough CPUIDs that the doll's kvm-nest reports (once a second) while its
 # nested guest exists.
@@ -34,10 +36,6 @@ command -v jq >/dev/null || tap_bail "jq not found: this test parses nestctl's J
 work=$(mktemp -d /tmp/l3.XXXXXX)
 qpid=
 trap '[ -z "$qpid" ] || kill "$qpid" 2>/dev/null || true; rm -rf "$work"' EXIT
-alive() {
-	_st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
-	[ -n "$_st" ] && [ "$_st" != Z ]
-}
 
 # Summary of one debugfs snapshot: "<l1 id> <#l2> <max CPUID exits> <max entry exits>".
 summary() {
@@ -86,17 +84,14 @@ mark=l3.$$
 kn_mark $mark
 # The doll lingers after l2_cpuid so the last snapshots see its final
 # counts: a context's dolls go only with the doll's VM.
-out=$("$KN_TOP/selftests/harness/l1-doll.sh" --bg --module --name $NAME --timeout 600 -- \
-	"$L2 -n $N; r=\$?; sleep 8; exit \$r")
-qpid=$(echo "$out" | sed -n 's/^pid=\([0-9]*\) .*/\1/p')
-ddir=$(echo "$out" | sed -n 's/.* dir=//p')
-tap_diag "doll: $out, kvm-nest loaded in it, l2_cpuid -n $N"
+kn_doll_start $NAME 600 "$L2 -n $N; r=\$?; sleep 8; exit \$r"
+tap_diag "doll: $doll_said, kvm-nest loaded in it, l2_cpuid -n $N"
 
 # Poll while the doll runs: dolls vanish with their VMs, so keep the best
 # of each view. A snapshot that is no JSON counts against nestctl.
 best="- 0 0 0" sbest="- 0 0 0" tbest="- 0 0 0 0 0"
 i=0 jbad=0 jgood=0 jfail=0
-while alive "$qpid"; do
+while kn_alive "$qpid"; do
 	i=$((i + 1))
 	cat $DOLLS >"$work/snap" 2>/dev/null || true
 	# For the record: a context of the doll mapped to what it reported.
@@ -145,9 +140,8 @@ while alive "$qpid"; do
 	done
 	sleep 0.5
 done
-rc=0
-"$KN_TOP/selftests/harness/l1-doll.sh" --wait "$ddir" --timeout 30 >"$work/doll.out" 2>&1 || rc=$?
-qpid=
+kn_doll_end "$work/doll.out"
+rc=$doll_rc
 tap_diag "doll output (rc=$rc):" "$(cat "$work/doll.out")"
 # shellcheck disable=SC2086
 set -- $best
