@@ -7,8 +7,8 @@
 
 #include "bench.h"
 #include "kn_apic.h"
-#include "kn_hc.h"
-#include "kn_l2x.h"
+#include "kn_hypercall.h"
+#include "kn_l2_extras.h"
 #include "kn_ucall.h"
 #include "kn_x86.h"
 #include "../../include/uapi/linux/kvm_nest_channel.h"
@@ -99,7 +99,7 @@ static void halt_l1(void)
 }
 
 /* Exits beyond kn_l2's: the intercepts and nested paging set up below. */
-static void other_exit(const struct kn_l2x_ops *x, struct kn_l2 *l2)
+static void other_exit(const struct kn_l2_extras_ops *x, struct kn_l2 *l2)
 {
 	switch (x->kind(l2)) {
 	case KN_X_RDMSR:
@@ -158,7 +158,7 @@ static void delegate(const struct kn_l2 *l2)
 /* The bench's minimal L1 hypervisor: it answers every op of its L2 itself. */
 static void hypervisor(void)
 {
-	const struct kn_l2x_ops *x = kn_l2x();
+	const struct kn_l2_extras_ops *x = kn_l2_extras();
 	struct kn_l2 l2;
 	uint64_t root;
 

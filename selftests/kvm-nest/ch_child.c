@@ -24,9 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kn_chrep.h"
-#include "kn_chself.h"
-#include "kn_hc.h"
+#include "kn_chan_report.h"
+#include "kn_chan_self.h"
+#include "kn_hypercall.h"
 #include "kn_tap.h"
 #include "kn_time.h"
 #include "kn_vm.h"
@@ -40,7 +40,7 @@ static struct {
 	int64_t report;			/* RAX of the -R REPORT */
 	int64_t fetch;			/* RAX of the last FETCH */
 	uint64_t fetches;
-	struct kn_chself self;
+	struct kn_chan_self self;
 } seen;
 
 static uint8_t answer[KVM_NEST_CH_FETCH_MAX] __attribute__((aligned(4096)));
@@ -71,7 +71,7 @@ static void child(uint64_t arg)
 					  (uint64_t)answer, sizeof(answer));
 		seen.fetches++;
 		if (seen.fetch > 0 && seen.fetch <= (int64_t)sizeof(answer))
-			kn_chself_parse(&seen.self, answer, (uint64_t)seen.fetch);
+			kn_chan_self_parse(&seen.self, answer, (uint64_t)seen.fetch);
 		KN_GUEST_SYNC(seen.fetch, seen.fetches);
 	}
 }
@@ -85,7 +85,7 @@ static void cpu(char *buf, size_t len, uint32_t milli, const char *none)
 }
 
 /* The envelope part of a kn-fetch line: what the parent sent. */
-static void envelope(char *buf, size_t len, const struct kn_chself *s)
+static void envelope(char *buf, size_t len, const struct kn_chan_self *s)
 {
 	/* From KVM_NEST_A_ENV_CPU_LIMIT on, in the uapi's order. */
 	static const char *const names[] = { "cpu.limit", "cpu.reserve",
@@ -94,7 +94,7 @@ static void envelope(char *buf, size_t len, const struct kn_chself *s)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (s->have & KN_CHSELF_ENV(KVM_NEST_A_ENV_CPU_LIMIT + i))
+		if (s->have & KN_CHAN_SELF_ENV(KVM_NEST_A_ENV_CPU_LIMIT + i))
 			snprintf(sent + strlen(sent), sizeof(sent) - strlen(sent),
 				 "%s%s", sent[0] ? "," : "", names[i]);
 	cpu(lim, sizeof(lim), s->cpu_limit, "max");
@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 	       g->h.version, g->h.depth);
 	if (g->hello)
 		kn_bail("HELLO refused with %ld (-%d: the parent has no kvm-nest there)",
-			g->hello, KN_HC_ENOSYS);
+			g->hello, KN_HYPERCALL_ENOSYS);
 	if (val[3])
 		printf("kn-report ret=%ld\n", g->report);
 

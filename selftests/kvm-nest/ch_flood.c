@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * One VM hammering the kvm-nest channel cannot stall the others (issue
- * 10).  A hammer process's guest makes hypercalls back to back: reports of 256 dolls that replace each other (512 events
+ * 10).  A hammer process's guest makes hypercalls back to back: reports
+ * of 256 dolls that replace each other (512 events
  * each, which we listen to, so that kvm-nest builds them), malformed
  * reports, revocations, malformed DELEGATEs and fetches.  Before and
  * during the hammer, this process times what others do that takes the
@@ -28,10 +29,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kn_chrep.h"
+#include "kn_chan_report.h"
 #include "kn_dolls.h"
 #include "kn_events.h"
-#include "kn_hc.h"
+#include "kn_hypercall.h"
 #include "kn_kmsg.h"
 #include "kn_tap.h"
 #include "kn_time.h"
@@ -138,7 +139,7 @@ static noreturn void hammer(struct tally *t)
 	struct kvm_nest_ch_hello *h;
 	uint64_t a, b, alen, blen, hello, revoke, junk, fetch;
 	unsigned int kind[BATCH];
-	struct kn_hc_queue q;
+	struct kn_hypercall_queue q;
 	struct kn_vm vm;
 
 	kn_vm_create(&vm, KN_MEM_DEFAULT);
@@ -152,10 +153,10 @@ static noreturn void hammer(struct tally *t)
 	fetch = kn_vm_alloc(&vm, KVM_NEST_CH_FETCH_MAX);
 	a = report(&vm, 1000, &alen);
 	b = report(&vm, 5000, &blen);
-	kn_hc_init(&q, &vm, BURST, NULL);
+	kn_hypercall_init(&q, &vm, BURST, NULL);
 	*h = (struct kvm_nest_ch_hello){ .version = KVM_NEST_CH_VERSION };
-	kn_hc_add(&q, KVM_NEST_HC, KVM_NEST_CH_HELLO, hello, sizeof(*h));
-	kn_hc_flush(&q);
+	kn_hypercall_add(&q, KVM_NEST_HC, KVM_NEST_CH_HELLO, hello, sizeof(*h));
+	kn_hypercall_flush(&q);
 	if (q.calls[0].ret)
 		kn_bail("hammer: HELLO answered %ld", q.calls[0].ret);
 
@@ -164,13 +165,13 @@ static noreturn void hammer(struct tally *t)
 		unsigned int k = K_GARBAGE + i % 3;
 
 		if (k == K_GARBAGE)
-			kn_hc_add(&q, KVM_NEST_HC, KVM_NEST_CH_REPORT, junk, 4096);
+			kn_hypercall_add(&q, KVM_NEST_HC, KVM_NEST_CH_REPORT, junk, 4096);
 		else if (k == K_REVOKE)
-			kn_hc_add(&q, KVM_NEST_HC, KVM_NEST_CH_DELEGATE, revoke, sizeof(*rv));
+			kn_hypercall_add(&q, KVM_NEST_HC, KVM_NEST_CH_DELEGATE, revoke, sizeof(*rv));
 		else
-			kn_hc_add(&q, KVM_NEST_HC, KVM_NEST_CH_DELEGATE, junk, 8);
+			kn_hypercall_add(&q, KVM_NEST_HC, KVM_NEST_CH_DELEGATE, junk, 8);
 	}
-	t->burst_ns = kn_hc_flush(&q);
+	t->burst_ns = kn_hypercall_flush(&q);
 	for (unsigned int i = 0; i < BURST; i++) {
 		unsigned int k = K_GARBAGE + i % 3;
 
@@ -186,26 +187,26 @@ static noreturn void hammer(struct tally *t)
 			switch (kind[i]) {
 			case K_REPORT:
 				if ((round + i) & 1)
-					kn_hc_add(&q, KVM_NEST_HC, KVM_NEST_CH_REPORT, a, alen);
+					kn_hypercall_add(&q, KVM_NEST_HC, KVM_NEST_CH_REPORT, a, alen);
 				else
-					kn_hc_add(&q, KVM_NEST_HC, KVM_NEST_CH_REPORT, b, blen);
+					kn_hypercall_add(&q, KVM_NEST_HC, KVM_NEST_CH_REPORT, b, blen);
 				break;
 			case K_GARBAGE:
-				kn_hc_add(&q, KVM_NEST_HC, KVM_NEST_CH_REPORT, junk, 4096);
+				kn_hypercall_add(&q, KVM_NEST_HC, KVM_NEST_CH_REPORT, junk, 4096);
 				break;
 			case K_REVOKE:
-				kn_hc_add(&q, KVM_NEST_HC, KVM_NEST_CH_DELEGATE, revoke,
+				kn_hypercall_add(&q, KVM_NEST_HC, KVM_NEST_CH_DELEGATE, revoke,
 					  sizeof(*rv));
 				break;
 			case K_BAD_DELEG:
-				kn_hc_add(&q, KVM_NEST_HC, KVM_NEST_CH_DELEGATE, junk, 8);
+				kn_hypercall_add(&q, KVM_NEST_HC, KVM_NEST_CH_DELEGATE, junk, 8);
 				break;
 			default:
-				kn_hc_add(&q, KVM_NEST_HC, KVM_NEST_CH_FETCH, fetch,
+				kn_hypercall_add(&q, KVM_NEST_HC, KVM_NEST_CH_FETCH, fetch,
 					  KVM_NEST_CH_FETCH_MAX);
 			}
 		}
-		kn_hc_flush(&q);
+		kn_hypercall_flush(&q);
 		for (unsigned int i = 0; i < BATCH; i++) {
 			int64_t ret = q.calls[i].ret;
 
@@ -222,7 +223,7 @@ static noreturn void hammer(struct tally *t)
 
 struct victim {
 	struct kn_vm vm;
-	struct kn_hc_queue q;
+	struct kn_hypercall_queue q;
 	uint64_t fetch;
 	struct kn_genl g;
 	struct kn_events ev;
@@ -238,10 +239,10 @@ static void victim_up(struct victim *v)
 	hello = kn_vm_alloc(&v->vm, sizeof(*h));
 	h = kn_gpa(&v->vm, hello, sizeof(*h));
 	v->fetch = kn_vm_alloc(&v->vm, KVM_NEST_CH_FETCH_MAX);
-	kn_hc_init(&v->q, &v->vm, 4, NULL);
+	kn_hypercall_init(&v->q, &v->vm, 4, NULL);
 	*h = (struct kvm_nest_ch_hello){ .version = KVM_NEST_CH_VERSION };
-	kn_hc_add(&v->q, KVM_NEST_HC, KVM_NEST_CH_HELLO, hello, sizeof(*h));
-	kn_hc_flush(&v->q);
+	kn_hypercall_add(&v->q, KVM_NEST_HC, KVM_NEST_CH_HELLO, hello, sizeof(*h));
+	kn_hypercall_flush(&v->q);
 	if (v->q.calls[0].ret)
 		kn_bail("HELLO answered %ld", v->q.calls[0].ret);
 }
@@ -286,9 +287,9 @@ static void sample(struct victim *v, unsigned int i)
 	struct kn_vm gone;
 	uint64_t t0;
 
-	kn_hc_add(&v->q, KVM_NEST_HC, KVM_NEST_CH_FETCH, v->fetch,
+	kn_hypercall_add(&v->q, KVM_NEST_HC, KVM_NEST_CH_FETCH, v->fetch,
 		  KVM_NEST_CH_FETCH_MAX);
-	lat_add(&v->fetch_ns, kn_hc_flush(&v->q));
+	lat_add(&v->fetch_ns, kn_hypercall_flush(&v->q));
 	if (v->q.calls[0].ret < 0)
 		kn_diag("our FETCH answered %ld", v->q.calls[0].ret);
 
@@ -458,7 +459,7 @@ int main(int argc, char **argv)
 	      "kernel log: %u records, %u WARN/BUG/Oops lines%s%s (%u lost)",
 	      log.lines, log.problems, log.problems ? ", the first: " : "",
 	      log.first, log.lost);
-	kn_hc_end(&v.q);
+	kn_hypercall_end(&v.q);
 	kn_vm_destroy(&v.vm);
 	kn_events_close(&v.ev);
 	kn_genl_close(&v.g);

@@ -2,7 +2,7 @@
 /*
  * A hostile guest against the host side of the kvm-nest channel: guest
  * code makes -n hypercalls (10000 by default) from a seeded PRNG, mixing
- * every kind of malformed HELLO and REPORT of lib/kn_chf.h with unknown
+ * every kind of malformed HELLO and REPORT of lib/kn_chan_fuzz.h with unknown
  * ops, numbers that are not ours, and valid HELLOs and REPORTs. Each call
  * must get exactly the answer kvm-nest owes it.
  *
@@ -26,17 +26,17 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kn_chscore.h"
+#include "kn_chan_score.h"
 #include "kn_dolls.h"
 #include "kn_events.h"
 #include "kn_kmsg.h"
 #include "kn_meminfo.h"
-#include "kn_rec.h"
+#include "kn_record.h"
 #include "kn_slot.h"
 #include "kn_time.h"
 
 #define BURST		50
-#define ROUND		(KN_CHF_RATE + BURST)
+#define ROUND		(KN_CHAN_FUZZ_RATE + BURST)
 /*
  * Memslots of their own for the buffers, so that nothing zeroes them
  * first (slow under TCG): room for all of a round's even were each 64
@@ -62,29 +62,29 @@ struct opts {
 static struct kn_events events;
 
 /* Our VM's doll: those of earlier rounds may still be going away. */
-static const struct kn_rec *our_vm(const struct kn_recs *rs)
+static const struct kn_record *our_vm(const struct kn_records *rs)
 {
-	return kn_recs_vm(rs, (uint64_t)getpid(), KN_REC_NONE);
+	return kn_records_vm(rs, (uint64_t)getpid(), KN_RECORD_NONE);
 }
 
 /* Whether debugfs shows the dolls of the last report taken, and only them. */
-static bool view_matches(struct kn_chscore *s, const struct kn_chf_state *st)
+static bool view_matches(struct kn_chan_score *s, const struct kn_chan_fuzz_state *st)
 {
-	static const struct kn_rec *below[KVM_NEST_CH_MAX_DOLLS + 1];
+	static const struct kn_record *below[KVM_NEST_CH_MAX_DOLLS + 1];
 	uint16_t levels[KVM_NEST_CH_MAX_LEVEL + 1] = { 0 };
 	unsigned int n = 0, odd = 0;
-	const struct kn_rec *vm;
-	struct kn_recs rs;
+	const struct kn_record *vm;
+	struct kn_records rs;
 	bool ok;
 
-	kn_recs_read(&rs, "dolls");
+	kn_records_read(&rs, "dolls");
 	vm = our_vm(&rs);
 	if (vm)
-		n = kn_recs_below(&rs, kn_rec_u64(vm, "id"), "reported", below,
+		n = kn_records_below(&rs, kn_record_u64(vm, "id"), "reported", below,
 				  KVM_NEST_CH_MAX_DOLLS + 1);
 	for (unsigned int i = 0; i < n && i <= KVM_NEST_CH_MAX_DOLLS; i++) {
 		/* The child's level 1 is our 2: its VMs run on our VM. */
-		uint64_t level = kn_rec_u64(below[i], "level") - 1;
+		uint64_t level = kn_record_u64(below[i], "level") - 1;
 
 		if (level >= 1 && level <= KVM_NEST_CH_MAX_LEVEL)
 			levels[level]++;
@@ -94,83 +94,83 @@ static bool view_matches(struct kn_chscore *s, const struct kn_chf_state *st)
 	ok = vm && !rs.bad && !odd && n == st->dolls &&
 	     !memcmp(levels, st->levels, sizeof(levels));
 	if (!ok)
-		kn_chscore_problem(s, "debugfs shows %u reported dolls (%u at odd levels, %u bad lines: %s), expected %u",
+		kn_chan_score_problem(s, "debugfs shows %u reported dolls (%u at odd levels, %u bad lines: %s), expected %u",
 				   n, odd, rs.bad, rs.bad ? rs.first_bad : "-",
 				   st->dolls);
-	kn_recs_free(&rs);
+	kn_records_free(&rs);
 	return ok;
 }
 
 /* The other views read and parse, reported dolls of all depths present. */
 static bool views_read(void)
 {
-	struct kn_recs levels, hooks;
+	struct kn_records levels, hooks;
 	bool ok;
 
-	kn_recs_read(&levels, "levels");
-	kn_recs_read(&hooks, "hooks");
+	kn_records_read(&levels, "levels");
+	kn_records_read(&hooks, "hooks");
 	ok = !levels.bad && levels.nr && !hooks.bad && hooks.nr;
-	kn_recs_free(&levels);
-	kn_recs_free(&hooks);
+	kn_records_free(&levels);
+	kn_records_free(&hooks);
 	return ok;
 }
 
 /* A second after the burst, the VM is admitted again: a HELLO, a REPORT. */
-static void readmit(struct kn_chscore *s, struct kn_chf *g,
-		    struct kn_hc_queue *q, struct kn_chf_case *cases,
-		    struct kn_chf_state *st, const struct opts *o)
+static void readmit(struct kn_chan_score *s, struct kn_chan_fuzz *g,
+		    struct kn_hypercall_queue *q, struct kn_chan_fuzz_case *cases,
+		    struct kn_chan_fuzz_state *st, const struct opts *o)
 {
 	usleep(1100000);	/* a second since the burst began, and some */
-	kn_chf_make_kind(g, KN_CHF_HELLO_OK, kn_hc_add(q, 0, 0, 0, 0), &cases[0]);
-	kn_chf_make_kind(g, KN_CHF_REP_OK, kn_hc_add(q, 0, 0, 0, 0), &cases[1]);
-	kn_hc_flush(q);
+	kn_chan_fuzz_make_kind(g, KN_CHAN_FUZZ_HELLO_OK, kn_hypercall_add(q, 0, 0, 0, 0), &cases[0]);
+	kn_chan_fuzz_make_kind(g, KN_CHAN_FUZZ_REP_OK, kn_hypercall_add(q, 0, 0, 0, 0), &cases[1]);
+	kn_hypercall_flush(q);
 	if (q->calls[0].ret == 0 && q->calls[1].ret == 0)
 		s->readmitted++;
 	else
-		kn_chscore_problem(s, "a second after the burst: HELLO %ld, REPORT %ld, expected 0 0",
+		kn_chan_score_problem(s, "a second after the burst: HELLO %ld, REPORT %ld, expected 0 0",
 				   q->calls[0].ret, q->calls[1].ret);
-	kn_chscore_judge(s, g, q, cases, st, true, o->depth);
+	kn_chan_score_judge(s, g, q, cases, st, true, o->depth);
 	s->views_bad += !view_matches(s, st);
 	s->unread += !views_read();
 }
 
 /* A fresh VM makes @n calls at once; the last round also waits a second. */
-static void round_of(struct kn_chscore *s, struct kn_prng *p, unsigned int n,
+static void round_of(struct kn_chan_score *s, struct kn_prng *p, unsigned int n,
 		     bool last, const struct opts *o)
 {
-	static struct kn_chf_case cases[ROUND];
-	struct kn_chf_state st = { 0 };
-	struct kn_hc_queue q;
-	struct kn_chf g;
+	static struct kn_chan_fuzz_case cases[ROUND];
+	struct kn_chan_fuzz_state st = { 0 };
+	struct kn_hypercall_queue q;
+	struct kn_chan_fuzz g;
 	struct kn_vm vm;
 	uint64_t ns;
 
-	kn_chf_vm_create(&g, p, &vm);
-	kn_hc_init(&q, &vm, ROUND, NULL);
+	kn_chan_fuzz_vm_create(&g, p, &vm);
+	kn_hypercall_init(&q, &vm, ROUND, NULL);
 	for (unsigned int i = 0; i < n; i++)
-		kn_chf_make(&g, kn_hc_add(&q, 0, 0, 0, 0), &cases[i]);
-	ns = kn_hc_flush(&q);
+		kn_chan_fuzz_make(&g, kn_hypercall_add(&q, 0, 0, 0, 0), &cases[i]);
+	ns = kn_hypercall_flush(&q);
 	s->fast += ns < KN_NSEC;
-	kn_chscore_judge(s, &g, &q, cases, &st, ns >= KN_NSEC, o->depth);
+	kn_chan_score_judge(s, &g, &q, cases, &st, ns >= KN_NSEC, o->depth);
 	s->views_bad += !view_matches(s, &st);
 	if (last)
 		readmit(s, &g, &q, cases, &st, o);
 	s->rounds++;
-	kn_hc_end(&q);
-	kn_chf_vm_destroy(&g);
+	kn_hypercall_end(&q);
+	kn_chan_fuzz_vm_destroy(&g);
 	kn_events_drain(&events);
 }
 
 /* Until no VM of ours is left (their dolls go when KVM frees them). */
 static void wait_gone(void)
 {
-	struct kn_recs rs;
+	struct kn_records rs;
 	bool gone;
 
 	for (int i = 0; i < 200; i++) {
-		kn_recs_read(&rs, "dolls");
+		kn_records_read(&rs, "dolls");
 		gone = !our_vm(&rs);
-		kn_recs_free(&rs);
+		kn_records_free(&rs);
 		if (gone)
 			break;
 		usleep(10000);
@@ -178,7 +178,7 @@ static void wait_gone(void)
 	usleep(200000);		/* and the RCU callbacks that free them */
 }
 
-static void run(struct kn_chscore *s, const struct opts *o)
+static void run(struct kn_chan_score *s, const struct opts *o)
 {
 	struct kn_prng p = { o->seed };
 	uint64_t t0 = kn_now_ns();
@@ -238,7 +238,7 @@ static void parse(int argc, char **argv, struct opts *o)
 	}
 }
 
-static void report(const struct kn_chscore *s, const struct kn_chscore *s1,
+static void report(const struct kn_chan_score *s, const struct kn_chan_score *s1,
 		   const struct opts *o)
 {
 	kn_ok(!s->wrong, "%lu calls (2 runs of %lu): %lu not answered as owed",
@@ -254,7 +254,7 @@ static void report(const struct kn_chscore *s, const struct kn_chscore *s1,
 	kn_ok(!s->views_bad,
 	      "debugfs showed exactly the dolls of the last report taken after every round (%lu did not; %lu reports taken)",
 	      s->views_bad, s->reports);
-	kn_ok(kn_chscore_kinds(s1), "every kind of call was answered, not only refused, in run 1");
+	kn_ok(kn_chan_score_kinds(s1), "every kind of call was answered, not only refused, in run 1");
 	kn_ok(s->readmitted == 2, "a second after the burst, the VM was admitted again (%lu of 2 runs)",
 	      s->readmitted);
 	kn_ok(!s->unread, "levels and hooks read and parse after each run (%lu did not)",
@@ -263,7 +263,7 @@ static void report(const struct kn_chscore *s, const struct kn_chscore *s1,
 
 int main(int argc, char **argv)
 {
-	struct kn_chscore s1 = { .run = 1 }, s2 = { .run = 2 }, s = { 0 };
+	struct kn_chan_score s1 = { .run = 1 }, s2 = { .run = 2 }, s = { 0 };
 	struct kn_meminfo m1, m2;
 	struct kn_kmsg log;
 	struct kn_vm probe;
@@ -283,15 +283,15 @@ int main(int argc, char **argv)
 		kn_bail("kvm-nest is loaded but has no netlink family");
 
 	run(&s1, &o);
-	kn_chscore_print("run 1", &s1);
+	kn_chan_score_print("run 1", &s1);
 	kn_meminfo_read(&m1);
 	run(&s2, &o);
-	kn_chscore_print("run 2", &s2);
+	kn_chan_score_print("run 2", &s2);
 	kn_meminfo_read(&m2);
 	kn_events_drain(&events);
 	kn_kmsg_scan(&log);
-	kn_chscore_add(&s, &s1);
-	kn_chscore_add(&s, &s2);
+	kn_chan_score_add(&s, &s1);
+	kn_chan_score_add(&s, &s2);
 
 	report(&s, &s1, &o);
 	kn_ok(events.added && events.removed,

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "kn_chrep.h"
-#include "kn_hc.h"
-#include "kn_rec.h"
+#include "kn_chan_report.h"
+#include "kn_hypercall.h"
+#include "kn_record.h"
 #include "kn_tap.h"
 #include "kn_vm.h"
 
@@ -22,34 +22,34 @@
 #define POLL_US		10000
 #define POLL_MAX	500
 
-static int64_t call(struct kn_hc_queue *q, uint64_t op, uint64_t gpa,
+static int64_t call(struct kn_hypercall_queue *q, uint64_t op, uint64_t gpa,
 		    uint64_t len)
 {
-	kn_hc_add(q, KVM_NEST_HC, op, gpa, len);
-	kn_hc_flush(q);
+	kn_hypercall_add(q, KVM_NEST_HC, op, gpa, len);
+	kn_hypercall_flush(q);
 	return q->calls[0].ret;
 }
 
 /* Our doll's id and the reported one's, once debugfs shows both. */
 static void find(const char *name, uint64_t *vm, uint64_t *doll)
 {
-	const struct kn_rec *r[4], *v;
-	struct kn_recs rs;
+	const struct kn_record *r[4], *v;
+	struct kn_records rs;
 
 	for (int i = 0; i < POLL_MAX; i++, usleep(POLL_US)) {
-		kn_recs_read(&rs, "dolls");
-		v = kn_recs_vm(&rs, (uint64_t)getpid(), KN_REC_NONE);
-		if (v && kn_recs_below(&rs, kn_rec_u64(v, "id"), "reported", r, 4) == 1) {
-			const char *got = kn_rec_get(r[0], "name");
+		kn_records_read(&rs, "dolls");
+		v = kn_records_vm(&rs, (uint64_t)getpid(), KN_RECORD_NONE);
+		if (v && kn_records_below(&rs, kn_record_u64(v, "id"), "reported", r, 4) == 1) {
+			const char *got = kn_record_get(r[0], "name");
 
-			*vm = kn_rec_u64(v, "id");
-			*doll = kn_rec_u64(r[0], "id");
-			kn_recs_free(&rs);
+			*vm = kn_record_u64(v, "id");
+			*doll = kn_record_u64(r[0], "id");
+			kn_records_free(&rs);
 			if (!got)
 				kn_bail("the reported doll has no name; expected %s", name);
 			return;
 		}
-		kn_recs_free(&rs);
+		kn_records_free(&rs);
 	}
 	kn_bail("the reported doll %s did not show in debugfs", name);
 }
@@ -58,7 +58,7 @@ int main(int argc, char **argv)
 {
 	unsigned long secs = 600;
 	struct kvm_nest_ch_hello *h;
-	struct kn_hc_queue q;
+	struct kn_hypercall_queue q;
 	struct kn_ch_doll d;
 	uint64_t hello, buf, vm, doll;
 	struct kn_nla b;
@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 	hello = kn_vm_alloc(&v, sizeof(*h));
 	h = kn_gpa(&v, hello, sizeof(*h));
 	buf = kn_vm_alloc(&v, BUF_SIZE);
-	kn_hc_init(&q, &v, 2, NULL);
+	kn_hypercall_init(&q, &v, 2, NULL);
 
 	*h = (struct kvm_nest_ch_hello){ .version = KVM_NEST_CH_VERSION };
 	ret = call(&q, KVM_NEST_CH_HELLO, hello, sizeof(*h));

@@ -20,11 +20,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kn_chrep.h"
+#include "kn_chan_report.h"
 #include "kn_dolls.h"
-#include "kn_hc.h"
+#include "kn_hypercall.h"
 #include "kn_l2.h"
-#include "kn_rec.h"
+#include "kn_record.h"
 #include "kn_tap.h"
 #include "kn_vm.h"
 
@@ -43,7 +43,7 @@ static const char *const shown[NR_DOLLS] = { "ten_ten", "el_ev_en", NAME63 };
 
 struct ch {
 	struct kn_vm vm;
-	struct kn_hc_queue q;
+	struct kn_hypercall_queue q;
 	uint64_t hello, buf;		/* guest addresses */
 	struct kvm_nest_ch_hello *h;
 	struct kn_nla b;
@@ -63,7 +63,7 @@ static void l1_main(uint64_t batch)
 	if (kn_l2_run(&l2) != KN_HYPERCALL_EXIT)
 		KN_GUEST_FAIL("unexpected L2 exit (code)", l2.exit, 0);
 	KN_GUEST_SYNC(l2.ctx, 0);
-	kn_hc_guest(batch);
+	kn_hypercall_guest(batch);
 }
 
 static void ch_up(struct ch *c, uint64_t mem, kn_guest_fn *entry)
@@ -72,14 +72,14 @@ static void ch_up(struct ch *c, uint64_t mem, kn_guest_fn *entry)
 	c->hello = kn_vm_alloc(&c->vm, sizeof(*c->h));
 	c->h = kn_gpa(&c->vm, c->hello, sizeof(*c->h));
 	c->buf = kn_vm_alloc(&c->vm, BUF_SIZE);
-	kn_hc_init(&c->q, &c->vm, 4, entry);
+	kn_hypercall_init(&c->q, &c->vm, 4, entry);
 }
 
 /* One hypercall by the guest; returns its RAX. */
 static int64_t call(struct ch *c, uint64_t op, uint64_t gpa, uint64_t len)
 {
-	kn_hc_add(&c->q, KVM_NEST_HC, op, gpa, len);
-	kn_hc_flush(&c->q);
+	kn_hypercall_add(&c->q, KVM_NEST_HC, op, gpa, len);
+	kn_hypercall_flush(&c->q);
 	return c->q.calls[0].ret;
 }
 
@@ -98,16 +98,16 @@ static int64_t report(struct ch *c, const struct kn_ch_doll *d, unsigned int n)
 }
 
 /* Our level-1 doll with @mem bytes of memory, or NULL. */
-static const struct kn_rec *our_vm(const struct kn_recs *rs, uint64_t mem)
+static const struct kn_record *our_vm(const struct kn_records *rs, uint64_t mem)
 {
-	return kn_recs_vm(rs, (uint64_t)getpid(), mem);
+	return kn_records_vm(rs, (uint64_t)getpid(), mem);
 }
 
-static const struct kn_rec *named(const struct kn_rec **r, unsigned int n,
+static const struct kn_record *named(const struct kn_record **r, unsigned int n,
 				  const char *name)
 {
 	for (unsigned int i = 0; i < n; i++) {
-		const char *v = kn_rec_get(r[i], "name");
+		const char *v = kn_record_get(r[i], "name");
 
 		if (v && !strcmp(v, name))
 			return r[i];
@@ -115,13 +115,13 @@ static const struct kn_rec *named(const struct kn_rec **r, unsigned int n,
 	return NULL;
 }
 
-static uint64_t id_of(const struct kn_rec *r)
+static uint64_t id_of(const struct kn_record *r)
 {
-	return r ? kn_rec_u64(r, "id") : 0;
+	return r ? kn_record_u64(r, "id") : 0;
 }
 
 /* Every number of @d as debugfs shows it for @r. */
-static bool same_numbers(const struct kn_rec *r, const struct kn_ch_doll *d)
+static bool same_numbers(const struct kn_record *r, const struct kn_ch_doll *d)
 {
 	static const char *const keys[] = { "pid", "vcpus", "mem", "guest_ns",
 					    "exits", "reflected" };
@@ -130,31 +130,31 @@ static bool same_numbers(const struct kn_rec *r, const struct kn_ch_doll *d)
 	bool same = true;
 
 	for (unsigned int i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (r && kn_rec_u64(r, keys[i]) == want[i])
+		if (r && kn_record_u64(r, keys[i]) == want[i])
 			continue;
 		kn_diag("doll %u: %s=%lu, reported %lu", d->id, keys[i],
-			r ? kn_rec_u64(r, keys[i]) : 0, want[i]);
+			r ? kn_record_u64(r, keys[i]) : 0, want[i]);
 		same = false;
 	}
 	return same;
 }
 
 /* Our context doll at @ctx: "runs=<id>" or "runs=<id>+guests". */
-static bool runs(const struct kn_recs *rs, uint64_t vm, uint64_t ctx,
+static bool runs(const struct kn_records *rs, uint64_t vm, uint64_t ctx,
 		 uint64_t id, bool guests, uint64_t *exits)
 {
 	char want[48];
 
 	snprintf(want, sizeof(want), "%lu%s", id, guests ? "+guests" : "");
 	for (unsigned int i = 0; i < rs->nr; i++) {
-		const struct kn_rec *r = &rs->r[i];
-		const char *kind = kn_rec_get(r, "kind"), *got;
+		const struct kn_record *r = &rs->r[i];
+		const char *kind = kn_record_get(r, "kind"), *got;
 
-		if (!kind || strcmp(kind, "ctx") || kn_rec_u64(r, "parent") != vm ||
-		    kn_rec_u64(r, "ctx") != ctx)
+		if (!kind || strcmp(kind, "ctx") || kn_record_u64(r, "parent") != vm ||
+		    kn_record_u64(r, "ctx") != ctx)
 			continue;
-		got = kn_rec_get(r, "runs");
-		*exits = kn_rec_u64(r, "exits");
+		got = kn_record_get(r, "runs");
+		*exits = kn_record_u64(r, "exits");
 		if (!got || strcmp(got, want))
 			kn_diag("context %#lx: runs=%s, expected %s", ctx,
 				got ? got : "(none)", want);
@@ -175,11 +175,11 @@ static void check_hello(int64_t ret, const struct kvm_nest_ch_hello *h,
 }
 
 /* Report A as debugfs shows it; @ids gets the ids the dolls got. */
-static void check_first(const struct kn_recs *rs, uint64_t vm, uint64_t ctx,
+static void check_first(const struct kn_records *rs, uint64_t vm, uint64_t ctx,
 			const struct kn_ch_doll *d, uint64_t *ids)
 {
-	const struct kn_rec *r[8], *a, *b, *c;
-	unsigned int n = kn_recs_below(rs, vm, "reported", r, 8);
+	const struct kn_record *r[8], *a, *b, *c;
+	unsigned int n = kn_records_below(rs, vm, "reported", r, 8);
 	uint64_t exits = 0;
 	bool ok;
 
@@ -194,32 +194,32 @@ static void check_first(const struct kn_recs *rs, uint64_t vm, uint64_t ctx,
 	if (!kn_ok(a && b && c, "names shown as one printable word: %s %s %s",
 		   shown[D10], shown[D11], shown[D12]) && rs->bad)
 		kn_diag("%u unparsable lines, the first: %s", rs->bad, rs->first_bad);
-	kn_ok(a && b && c && kn_rec_u64(a, "level") == 2 &&
-	      kn_rec_u64(b, "level") == 3 && kn_rec_u64(c, "level") == 2 &&
-	      kn_rec_u64(a, "parent") == vm && kn_rec_u64(b, "parent") == id_of(a) &&
-	      kn_rec_u64(c, "parent") == vm,
+	kn_ok(a && b && c && kn_record_u64(a, "level") == 2 &&
+	      kn_record_u64(b, "level") == 3 && kn_record_u64(c, "level") == 2 &&
+	      kn_record_u64(a, "parent") == vm && kn_record_u64(b, "parent") == id_of(a) &&
+	      kn_record_u64(c, "parent") == vm,
 	      "levels 2 3 2 (the child's plus one), parents %lu %lu %lu",
 	      vm, id_of(a), vm);
 	kn_ok(same_numbers(a, &d[D10]) & same_numbers(b, &d[D11]) &
 	      same_numbers(c, &d[D12]), "pid vcpus mem guest_ns exits reflected as reported");
 	ok = runs(rs, vm, ctx, id_of(a), false, &exits);
-	kn_ok(ok && exits && kn_rec_u64(a, "measured") == exits &&
-	      kn_rec_u64(a, "measured_guests") == 0 &&
-	      kn_rec_u64(c, "measured") == 0,
+	kn_ok(ok && exits && kn_record_u64(a, "measured") == exits &&
+	      kn_record_u64(a, "measured_guests") == 0 &&
+	      kn_record_u64(c, "measured") == 0,
 	      "our vmcb12 %#lx runs doll 10 (%lu), which measured its %lu exits",
 	      ctx, id_of(a), exits);
 }
 
 /* Report B: doll 12 alone, with its old id and the new numbers. */
-static void check_second(const struct kn_recs *rs, uint64_t vm, uint64_t ctx,
+static void check_second(const struct kn_records *rs, uint64_t vm, uint64_t ctx,
 			 const uint64_t *ids, const struct kn_ch_doll *d)
 {
-	const struct kn_rec *r[8];
+	const struct kn_record *r[8];
 	uint64_t id12 = ids[D12];
-	bool gone = !kn_recs_find(rs, "doll", "id", ids[D10]) &&
-		    !kn_recs_find(rs, "doll", "id", ids[D11]);
-	unsigned int n = kn_recs_below(rs, vm, "reported", r, 8);
-	const char *name = n ? kn_rec_get(r[0], "name") : NULL;
+	bool gone = !kn_records_find(rs, "doll", "id", ids[D10]) &&
+		    !kn_records_find(rs, "doll", "id", ids[D11]);
+	unsigned int n = kn_records_below(rs, vm, "reported", r, 8);
+	const char *name = n ? kn_record_get(r[0], "name") : NULL;
 	uint64_t exits = 0;
 	bool ok;
 
@@ -231,8 +231,8 @@ static void check_second(const struct kn_recs *rs, uint64_t vm, uint64_t ctx,
 
 	kn_ok(ok && exits && n && same_numbers(r[0], d) &&
 	      name && !strcmp(name, "twelve_again") &&
-	      kn_rec_u64(r[0], "measured_guests") == exits &&
-	      kn_rec_u64(r[0], "measured") == 0,
+	      kn_record_u64(r[0], "measured_guests") == exits &&
+	      kn_record_u64(r[0], "measured") == 0,
 	      "doll 12 took the new name and numbers; vmcb12 %#lx runs its guests (%lu exits)",
 	      ctx, exits);
 }
@@ -240,24 +240,24 @@ static void check_second(const struct kn_recs *rs, uint64_t vm, uint64_t ctx,
 /* The other views, with a reported doll deeper than this kernel's levels. */
 static void check_views(void)
 {
-	struct kn_recs levels, hooks;
+	struct kn_records levels, hooks;
 
-	kn_recs_read(&levels, "levels");
-	kn_recs_read(&hooks, "hooks");
+	kn_records_read(&levels, "levels");
+	kn_records_read(&hooks, "hooks");
 	kn_ok(!levels.bad && !hooks.bad &&
-	      kn_recs_find(&levels, "", "level", 1) &&
-	      kn_recs_find(&levels, "", "level", 2) && hooks.nr,
+	      kn_records_find(&levels, "", "level", 1) &&
+	      kn_records_find(&levels, "", "level", 2) && hooks.nr,
 	      "levels (%u lines) and hooks (%u lines) read with a level-3 doll present",
 	      levels.nr, hooks.nr);
-	kn_recs_free(&levels);
-	kn_recs_free(&hooks);
+	kn_records_free(&levels);
+	kn_records_free(&hooks);
 }
 
 /* A fresh VM: no REPORT before a HELLO, nor after a failed one. */
 static void check_fresh(const struct kn_ch_doll *d)
 {
-	struct kn_recs rs;
-	const struct kn_rec *vm, *r[8];
+	struct kn_records rs;
+	const struct kn_record *vm, *r[8];
 	int64_t early, bad, late;
 	struct ch c;
 	unsigned int n = 0;
@@ -270,14 +270,14 @@ static void check_fresh(const struct kn_ch_doll *d)
 	      late == -KVM_NEST_EPROTO,
 	      "fresh VM: REPORT %ld, HELLO version 0 %ld, REPORT %ld; expected -71 -22 -71",
 	      early, bad, late);
-	kn_recs_read(&rs, "dolls");
+	kn_records_read(&rs, "dolls");
 	vm = our_vm(&rs, MEM_FRESH);
 	if (vm)
-		n = kn_recs_below(&rs, id_of(vm), NULL, r, 8);
+		n = kn_records_below(&rs, id_of(vm), NULL, r, 8);
 	kn_ok(vm && n == 0, "the fresh VM's doll %lu has %u dolls below it, expected 0",
 	      id_of(vm), n);
-	kn_recs_free(&rs);
-	kn_hc_end(&c.q);
+	kn_records_free(&rs);
+	kn_hypercall_end(&c.q);
 	kn_vm_destroy(&c.vm);
 }
 
@@ -285,22 +285,22 @@ static void check_fresh(const struct kn_ch_doll *d)
 static void check_gone(uint64_t vm, const uint64_t *ids, unsigned int nr)
 {
 	unsigned int left = 0, i;
-	struct kn_recs rs;
+	struct kn_records rs;
 
 	for (i = 0;; i++) {
-		kn_recs_read(&rs, "dolls");
-		if (!kn_recs_find(&rs, "doll", "id", vm) || i == POLL_MAX)
+		kn_records_read(&rs, "dolls");
+		if (!kn_records_find(&rs, "doll", "id", vm) || i == POLL_MAX)
 			break;
-		kn_recs_free(&rs);
+		kn_records_free(&rs);
 		usleep(POLL_US);
 	}
 	for (i = 0; i < nr; i++)
-		left += !!kn_recs_find(&rs, "doll", "id", ids[i]);
-	left += !!kn_recs_find(&rs, "doll", "parent", vm);
-	kn_ok(!kn_recs_find(&rs, "doll", "id", vm) && !left,
+		left += !!kn_records_find(&rs, "doll", "id", ids[i]);
+	left += !!kn_records_find(&rs, "doll", "parent", vm);
+	kn_ok(!kn_records_find(&rs, "doll", "id", vm) && !left,
 	      "VM gone: its doll %lu %s, %u of its reported dolls or children left",
-	      vm, kn_recs_find(&rs, "doll", "id", vm) ? "stays" : "went", left);
-	kn_recs_free(&rs);
+	      vm, kn_records_find(&rs, "doll", "id", vm) ? "stays" : "went", left);
+	kn_records_free(&rs);
 }
 
 /* Reported contexts: @ctx is the vmcb12 our L1 ran its L2 with. */
@@ -346,9 +346,9 @@ int main(int argc, char **argv)
 {
 	uint32_t depth = parse_depth(argc, argv);
 	uint64_t ctx, vm, ids[NR_DOLLS] = { 0 };
-	const struct kn_rec *r;
+	const struct kn_record *r;
 	const char *why;
-	struct kn_recs rs;
+	struct kn_records rs;
 	int64_t ret;
 	struct ch c;
 
@@ -365,23 +365,23 @@ int main(int argc, char **argv)
 	check_hello(ret, c.h, depth);
 	ret = report(&c, first, NR_DOLLS);
 	kn_ok(ret == 0, "REPORT of dolls 10, 11, 12 returns %ld, expected 0", ret);
-	kn_recs_read(&rs, "dolls");
+	kn_records_read(&rs, "dolls");
 	r = our_vm(&rs, KN_MEM_DEFAULT);
 	vm = id_of(r);
 	if (!r)
 		kn_diag("no level-1 doll of pid %d with %lu bytes", getpid(), KN_MEM_DEFAULT);
 	check_first(&rs, vm, ctx, first, ids);
-	kn_recs_free(&rs);
+	kn_records_free(&rs);
 	check_views();
 
 	ret = report(&c, &second, 1);
 	kn_ok(ret == 0, "REPORT of doll 12 alone returns %ld, expected 0", ret);
-	kn_recs_read(&rs, "dolls");
+	kn_records_read(&rs, "dolls");
 	check_second(&rs, vm, ctx, ids, &second);
-	kn_recs_free(&rs);
+	kn_records_free(&rs);
 
 	check_fresh(first);
-	kn_hc_end(&c.q);
+	kn_hypercall_end(&c.q);
 	kn_vm_destroy(&c.vm);
 	check_gone(vm, ids, NR_DOLLS);
 	kn_finish();

@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_chrep.h"
-#include "kn_dl1.h"
-#include "kn_dlctl.h"
+#include "kn_chan_report.h"
+#include "kn_deleg_l1.h"
+#include "kn_deleg_switch.h"
 #include "kn_dolls.h"
 #include "kn_tap.h"
 
@@ -32,11 +32,11 @@
 
 static struct {
 	unsigned long n;
-	struct kn_dl1_table t, pol;
+	struct kn_deleg_l1_table t, pol;
 	uint32_t l1, ctx;	/* our dolls' ids */
 } g;
 
-static const struct kn_dl1_query hits[] = {
+static const struct kn_deleg_l1_query hits[] = {
 	{ 0x0, 0 }, { 0x80000000, 0 }, { 0x80000002, 0 }, { 0x80000008, 0 },
 };
 
@@ -56,15 +56,15 @@ static void tables(void)
 	g.pol = g.t;
 }
 
-static void burst(struct kn_dl1 *t, unsigned long n, struct kn_dl1_delta *d)
+static void burst(struct kn_deleg_l1 *t, unsigned long n, struct kn_deleg_l1_delta *d)
 {
-	kn_dl1_burst(t, hits, sizeof(hits) / sizeof(hits[0]), n, d);
+	kn_deleg_l1_burst(t, hits, sizeof(hits) / sizeof(hits[0]), n, d);
 }
 
 /* N CPUIDs: all delegated (@on) or all seen by L1, every answer right. */
-static void expect(struct kn_dl1 *t, bool on, const char *what)
+static void expect(struct kn_deleg_l1 *t, bool on, const char *what)
 {
-	struct kn_dl1_delta d;
+	struct kn_deleg_l1_delta d;
 
 	burst(t, g.n, &d);
 	kn_ok(d.ok && !t->j->l2_bad && d.delegated == (on ? g.n : 0) &&
@@ -76,7 +76,7 @@ static void expect(struct kn_dl1 *t, bool on, const char *what)
 static int set(uint64_t id, uint64_t classes, uint64_t on, struct kn_genl_ack *ack,
 	       char *refusal)
 {
-	return kn_dlctl_set(id, classes, on, ack, refusal, 512);
+	return kn_deleg_switch_set(id, classes, on, ack, refusal, 512);
 }
 
 /* Switches and says whether the kernel took it. */
@@ -95,8 +95,8 @@ static bool turn(uint32_t id, uint32_t classes, bool on, const char *what)
 /* DOLL_GET shows @registered and @off for doll @id. */
 static void state(uint32_t id, uint32_t registered, uint32_t off, const char *what)
 {
-	struct kn_dlctl_doll d;
-	int err = kn_dlctl_get(id, &d);
+	struct kn_deleg_switch_doll d;
+	int err = kn_deleg_switch_get(id, &d);
 
 	kn_ok(!err && d.has_deleg && d.registered == registered && d.off == off,
 	      "%s: doll %u shows registered %#x (expected %#x), off %#x (expected %#x)%s",
@@ -104,14 +104,14 @@ static void state(uint32_t id, uint32_t registered, uint32_t off, const char *wh
 	      err ? strerror(-err) : d.has_deleg ? "" : ", or not at all");
 }
 
-static bool warm(struct kn_dl1 *t)
+static bool warm(struct kn_deleg_l1 *t)
 {
-	return kn_dl1_warm(t, hits, sizeof(hits) / sizeof(hits[0]));
+	return kn_deleg_l1_warm(t, hits, sizeof(hits) / sizeof(hits[0]));
 }
 
 /* 1 and 2: the ctx doll, then the level-1 doll. */
 #define PLAN_SWITCH 7
-static void switch_doll(struct kn_dl1 *t, uint32_t id, const char *name)
+static void switch_doll(struct kn_deleg_l1 *t, uint32_t id, const char *name)
 {
 	char what[64];
 
@@ -129,14 +129,14 @@ static void switch_doll(struct kn_dl1 *t, uint32_t id, const char *name)
 
 /* 3. L1 registers its policy again: a switch stays off. */
 #define PLAN_REGRANT 5
-static void regrant(struct kn_dl1 *t, uint32_t id, uint32_t classes, const char *name)
+static void regrant(struct kn_deleg_l1 *t, uint32_t id, uint32_t classes, const char *name)
 {
 	char what[64];
 	int64_t r;
 
 	snprintf(what, sizeof(what), "%s doll off (classes %#x), L1 grants again", name, classes);
 	kn_ok(turn(id, classes, false, what), "%s: DELEG_SET off", what);
-	r = kn_dl1_delegate(t, t->ctx, CPUID, 0, &g.pol);
+	r = kn_deleg_l1_delegate(t, t->ctx, CPUID, 0, &g.pol);
 	kn_ok(!r, "%s: DELEGATE answered %ld", what, r);
 	expect(t, false, what);
 	snprintf(what, sizeof(what), "%s doll on after L1's grant", name);
@@ -146,7 +146,7 @@ static void regrant(struct kn_dl1 *t, uint32_t id, uint32_t classes, const char 
 
 /* 4. Reported dolls: L1 says it runs doll 1 on our context, doll 2 in it. */
 #define PLAN_REPORTED 10
-static void reported(struct kn_dl1 *t)
+static void reported(struct kn_deleg_l1 *t)
 {
 	static uint8_t buf[KVM_NEST_CH_REPORT_MAX];
 	const uint64_t self[] = { t->ctx };
@@ -155,7 +155,7 @@ static void reported(struct kn_dl1 *t)
 		  .nr_self = 1, .self = self },
 		{ .id = 2, .parent = 1, .level = 2, .have = KN_CH_NEEDED },
 	};
-	struct kn_dlctl_doll r2 = { 0 }, r3 = { 0 };
+	struct kn_deleg_switch_doll r2 = { 0 }, r3 = { 0 };
 	char refusal[512], want[512];
 	struct kn_genl_ack ack;
 	struct kn_nla b;
@@ -165,13 +165,13 @@ static void reported(struct kn_dl1 *t)
 	kn_nla_init(&b, buf, sizeof(buf));
 	for (i = 0; i < 2; i++)
 		kn_ch_put_doll(&b, &rep[i]);
-	kn_dl1_reset(t);
-	i = kn_dl1_queue(t, kn_dl1_put(t, buf, b.len), b.len);
+	kn_deleg_l1_reset(t);
+	i = kn_deleg_l1_queue(t, kn_deleg_l1_put(t, buf, b.len), b.len);
 	t->j->calls[i].op = KVM_NEST_CH_REPORT;
-	kn_dl1_flush(t);
-	err = kn_dlctl_find(g.l1, KVM_NEST_DOLL_REPORTED, &r2);
+	kn_deleg_l1_flush(t);
+	err = kn_deleg_switch_find(g.l1, KVM_NEST_DOLL_REPORTED, &r2);
 	if (!err)
-		err = kn_dlctl_find(r2.id, KVM_NEST_DOLL_REPORTED, &r3);
+		err = kn_deleg_switch_find(r2.id, KVM_NEST_DOLL_REPORTED, &r3);
 	if (!kn_ok(!t->j->calls[i].ret && !err && r2.level == 2 && r3.level == 3,
 		   "reported: REPORT answered %ld; dolls at levels %u and %u (expected 2 and 3)",
 		   t->j->calls[i].ret, r2.level, r3.level)) {
@@ -197,7 +197,7 @@ static void reported(struct kn_dl1 *t)
 	      !strcmp(ack.msg, "refused: see the refusal message"),
 	      "reported level-3 doll %u: %s (expected EOPNOTSUPP), refusal \"%s\", extack \"%s\"",
 	      r3.id, strerror(-err), refusal, ack.msg);
-	err = kn_dlctl_get(r3.id, &r3);
+	err = kn_deleg_switch_get(r3.id, &r3);
 	kn_ok(!err && !r3.has_deleg, "reported level-3 doll: DOLL_GET (%s) has no delegation state",
 	      strerror(-err));
 	expect(t, true, "after the refusal for the level-3 doll");
@@ -214,7 +214,7 @@ struct bad {
 
 #define CTX_ID		0xffffffffULL
 #define MASK_MSG	"classes must be a non-empty mask of KVM_NEST_DELEG_CPUID (1), _RDMSR (2) and _PAUSE (4)"
-#define O		KN_DLCTL_OMIT
+#define O		KN_DELEG_SWITCH_OMIT
 
 static const struct bad bads[] = {
 	{ "unknown doll", NO_DOLL, CPUID, 0, -ENOENT,
@@ -234,7 +234,7 @@ static const struct bad bads[] = {
 #define NBADS (sizeof(bads) / sizeof(bads[0]))
 #define PLAN_BAD (NBADS + 3)
 
-static void refusals(struct kn_dl1 *t)
+static void refusals(struct kn_deleg_l1 *t)
 {
 	struct kn_genl_ack ack;
 	char refusal[512];
@@ -256,26 +256,26 @@ static void refusals(struct kn_dl1 *t)
 
 int main(int argc, char **argv)
 {
-	static struct kn_dl1 a;
+	static struct kn_deleg_l1 a;
 	int64_t r;
 
-	g.n = kn_dl1_arg_n(argc, argv, 200);
+	g.n = kn_deleg_l1_arg_n(argc, argv, 200);
 	tables();
-	kn_dl1_start(&a, KN_MEM_DEFAULT, &g.t, &g.t);
-	kn_dl1_accel_keep();
+	kn_deleg_l1_start(&a, KN_MEM_DEFAULT, &g.t, &g.t);
+	kn_deleg_l1_accel_keep();
 	kn_plan(4 + 2 * PLAN_SWITCH + 3 * PLAN_REGRANT + PLAN_REPORTED + PLAN_BAD);
 
 	/* One round trip: L0 now has our ctx doll. */
 	a.j->nq = 0;
-	kn_dl1_run(&a, KN_DL2_SEQ, NULL);
-	r = kn_dl1_hello(&a);
+	kn_deleg_l1_run(&a, KN_DELEG_L2_SEQ, NULL);
+	r = kn_deleg_l1_hello(&a);
 	kn_ok(!r, "HELLO: %ld", r);
-	r = kn_dl1_delegate(&a, a.ctx, CPUID, 0, &g.pol);
+	r = kn_deleg_l1_delegate(&a, a.ctx, CPUID, 0, &g.pol);
 	kn_ok(!r, "DELEGATE of L1's CPUID table: %ld", r);
-	if (!kn_dlctl_ids(&a, &g.l1, &g.ctx))
+	if (!kn_deleg_switch_ids(&a, &g.l1, &g.ctx))
 		kn_bail("our level-1 doll and its ctx doll not found");
 	kn_diag("level-1 doll %u, ctx doll %u at %#lx", g.l1, g.ctx, a.ctx);
-	kn_ok(warm(&a), "delegation armed within %u warm-up rounds", KN_DL1_WARM_ROUNDS);
+	kn_ok(warm(&a), "delegation armed within %u warm-up rounds", KN_DELEG_L1_WARM_ROUNDS);
 	expect(&a, true, "no switch off");
 
 	switch_doll(&a, g.ctx, "level-2");
@@ -286,6 +286,6 @@ int main(int argc, char **argv)
 	reported(&a);
 	refusals(&a);
 
-	kn_dl1_stop(&a);
+	kn_deleg_l1_stop(&a);
 	kn_finish();
 }

@@ -28,12 +28,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kn_chrep.h"
-#include "kn_dollnl.h"
+#include "kn_chan_report.h"
+#include "kn_doll_netlink.h"
 #include "kn_dolls.h"
 #include "kn_genl.h"
-#include "kn_hc.h"
-#include "kn_rec.h"
+#include "kn_hypercall.h"
+#include "kn_record.h"
 #include "kn_tap.h"
 #include "kn_time.h"
 #include "kn_vm.h"
@@ -57,7 +57,7 @@
 
 struct ch {
 	struct kn_vm vm;
-	struct kn_hc_queue q;
+	struct kn_hypercall_queue q;
 	uint64_t hello, buf, fetch;	/* guest addresses */
 	struct kn_nla b;
 };
@@ -71,11 +71,11 @@ static void ch_up(struct ch *c, uint64_t mem)
 	c->hello = kn_vm_alloc(&c->vm, sizeof(*h));
 	c->buf = kn_vm_alloc(&c->vm, BUF_SIZE);
 	c->fetch = kn_vm_alloc(&c->vm, FETCH_SIZE);
-	kn_hc_init(&c->q, &c->vm, 4, NULL);
+	kn_hypercall_init(&c->q, &c->vm, 4, NULL);
 	h = kn_gpa(&c->vm, c->hello, sizeof(*h));
 	*h = (struct kvm_nest_ch_hello){ .version = KVM_NEST_CH_VERSION };
-	kn_hc_add(&c->q, KVM_NEST_HC, KVM_NEST_CH_HELLO, c->hello, sizeof(*h));
-	kn_hc_flush(&c->q);
+	kn_hypercall_add(&c->q, KVM_NEST_HC, KVM_NEST_CH_HELLO, c->hello, sizeof(*h));
+	kn_hypercall_flush(&c->q);
 	ret = c->q.calls[0].ret;
 	if (ret)
 		kn_bail("HELLO returned %ld, expected 0", ret);
@@ -83,14 +83,14 @@ static void ch_up(struct ch *c, uint64_t mem)
 
 static void ch_down(struct ch *c)
 {
-	kn_hc_end(&c->q);
+	kn_hypercall_end(&c->q);
 	kn_vm_destroy(&c->vm);
 }
 
 static int64_t call(struct ch *c, uint64_t op, uint64_t gpa, uint64_t len)
 {
-	kn_hc_add(&c->q, KVM_NEST_HC, op, gpa, len);
-	kn_hc_flush(&c->q);
+	kn_hypercall_add(&c->q, KVM_NEST_HC, op, gpa, len);
+	kn_hypercall_flush(&c->q);
 	return c->q.calls[0].ret;
 }
 
@@ -131,15 +131,15 @@ static uint64_t param_read(void)
 	return strtoull(s, NULL, 0);
 }
 
-static uint64_t id_of(const struct kn_rec *r)
+static uint64_t id_of(const struct kn_record *r)
 {
-	return r ? kn_rec_u64(r, "id") : 0;
+	return r ? kn_record_u64(r, "id") : 0;
 }
 
 /* Our VM with @mem bytes: its debugfs record in @rs, or NULL. */
-static const struct kn_rec *vm_rec(const struct kn_recs *rs, uint64_t mem)
+static const struct kn_record *vm_rec(const struct kn_records *rs, uint64_t mem)
 {
-	return kn_recs_vm(rs, (uint64_t)getpid(), mem);
+	return kn_records_vm(rs, (uint64_t)getpid(), mem);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -150,13 +150,13 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /* Ids held by more than one live doll, and ids 0, in @rs. */
-static unsigned int id_clashes(const struct kn_recs *rs, uint64_t *first)
+static unsigned int id_clashes(const struct kn_records *rs, uint64_t *first)
 {
 	static uint64_t ids[8192];
 	unsigned int n = 0, bad = 0;
 
 	for (unsigned int i = 0; i < rs->nr && n < 8192; i++)
-		if (!strcmp(kn_rec_word(&rs->r[i]), "doll"))
+		if (!strcmp(kn_record_word(&rs->r[i]), "doll"))
 			ids[n++] = id_of(&rs->r[i]);
 	qsort(ids, n, sizeof(ids[0]), cmp_u64);
 	*first = 0;
@@ -179,20 +179,20 @@ struct churn {
 
 static void check_churn(struct churn *ch, const uint32_t *rids, unsigned int n)
 {
-	const struct kn_rec *below[CHURN + 1], *a;
-	struct kn_recs rs;
+	const struct kn_record *below[CHURN + 1], *a;
+	struct kn_records rs;
 	uint64_t first;
 	unsigned int m, clashes;
 
-	kn_recs_read(&rs, "dolls");
+	kn_records_read(&rs, "dolls");
 	clashes = id_clashes(&rs, &first);
 	if (clashes && !ch->clashes++)
 		ch->clash = first;
-	a = kn_recs_find(&rs, "doll", "id", ch->a);
-	if (!a || strcmp(kn_rec_get(a, "kind"), "vm") ||
-	    kn_rec_u64(a, "mem") != MEM_A)
+	a = kn_records_find(&rs, "doll", "id", ch->a);
+	if (!a || strcmp(kn_record_get(a, "kind"), "vm") ||
+	    kn_record_u64(a, "mem") != MEM_A)
 		ch->moved++;
-	m = kn_recs_below(&rs, ch->b, "reported", below, CHURN + 1);
+	m = kn_records_below(&rs, ch->b, "reported", below, CHURN + 1);
 	if (m != n) {
 		ch->moved++;
 		kn_diag("%u reported dolls below B (%lu), expected %u", m, ch->b, n);
@@ -211,7 +211,7 @@ static void check_churn(struct churn *ch, const uint32_t *rids, unsigned int n)
 			ch->low_rid = rids[i];
 		}
 	}
-	kn_recs_free(&rs);
+	kn_records_free(&rs);
 }
 
 static bool ping_a(struct ch *b, const struct churn *ch);
@@ -427,19 +427,19 @@ static uint32_t c_id;
 static void c_state(uint64_t *minted, uint64_t *refused, unsigned int *dolls,
 		    uint32_t *first_id)
 {
-	static const struct kn_rec *below[PER_REPORT + 1];
-	const struct kn_rec *r;
-	struct kn_recs rs;
+	static const struct kn_record *below[PER_REPORT + 1];
+	const struct kn_record *r;
+	struct kn_records rs;
 
-	kn_recs_read(&rs, "dolls");
+	kn_records_read(&rs, "dolls");
 	r = vm_rec(&rs, MEM_C);
 	c_id = (uint32_t)id_of(r);
-	*minted = r ? kn_rec_u64(r, "ids_minted") : KN_REC_NONE;
-	*refused = r ? kn_rec_u64(r, "ids_refused") : KN_REC_NONE;
-	*dolls = r ? kn_recs_below(&rs, id_of(r), "reported", below,
+	*minted = r ? kn_record_u64(r, "ids_minted") : KN_RECORD_NONE;
+	*refused = r ? kn_record_u64(r, "ids_refused") : KN_RECORD_NONE;
+	*dolls = r ? kn_records_below(&rs, id_of(r), "reported", below,
 				   PER_REPORT + 1) : 0;
 	*first_id = *dolls ? (uint32_t)id_of(below[0]) : 0;
-	kn_recs_free(&rs);
+	kn_records_free(&rs);
 }
 
 static void fill(uint32_t *rids, unsigned int k)
@@ -474,8 +474,8 @@ static void budget(void)
 	      "report %u of %u new dolls refused with %ld (-16) after %u taken in %.2f s (burst %u, at most %u more)",
 	      k + 1, PER_REPORT, ret, k, (double)dt / KN_NSEC,
 	      ID_BURST / PER_REPORT, extra);
-	err = kn_dollnl_u64(c_id, KVM_NEST_A_DOLL_IDS_MINTED, &nl_minted) ?:
-	      kn_dollnl_u64(c_id, KVM_NEST_A_DOLL_IDS_REFUSED, &nl_refused);
+	err = kn_doll_netlink_u64(c_id, KVM_NEST_A_DOLL_IDS_MINTED, &nl_minted) ?:
+	      kn_doll_netlink_u64(c_id, KVM_NEST_A_DOLL_IDS_REFUSED, &nl_refused);
 	kn_ok(minted == (uint64_t)k * PER_REPORT && refused == 1 && !err &&
 	      nl_minted == minted && nl_refused == refused,
 	      "debugfs: ids_minted=%lu ids_refused=%lu, expected %u and 1; netlink (%d) %lu %lu",
@@ -504,9 +504,9 @@ static void budget(void)
 int main(void)
 {
 	struct churn ch = { 0 };
-	const struct kn_rec *r;
+	const struct kn_record *r;
 	uint64_t saved;
-	struct kn_recs rs;
+	struct kn_records rs;
 	const char *why;
 	struct kn_vm a;
 	struct ch b;
@@ -526,12 +526,12 @@ int main(void)
 	ch_up(&b, MEM_B);
 	param_write(1);
 	kn_vm_create(&a, MEM_A);
-	kn_recs_read(&rs, "dolls");
+	kn_records_read(&rs, "dolls");
 	r = vm_rec(&rs, MEM_A);
 	ch.a = id_of(r);
 	r = vm_rec(&rs, MEM_B);
 	ch.b = id_of(r);
-	kn_recs_free(&rs);
+	kn_records_free(&rs);
 	param_write(ch.b + 1);
 	kn_diag("VM A has id %lu, VM B %lu", ch.a, ch.b);
 	if (!ch.a || !ch.b || ch.b < UINT32_MAX - TOP_LEFT)

@@ -6,7 +6,7 @@
  * calls in one go, then is destroyed and the next one made (kvm-nest
  * admits 200 calls a second per VM: the other 50 must be refused while
  * the VM is younger than a second). Rounds alternate between
- *  - judged rounds: lib/kn_chf.h's hostile and valid calls, each owed an
+ *  - judged rounds: lib/kn_chan_fuzz.h's hostile and valid calls, each owed an
  *    exact answer (as in ch_hostile), and
  *  - mutated rounds: a valid HELLO, then valid HELLO, REPORT, FETCH, REPLY
  *    and DELEGATE buffers mutated (bytes flipped, edge values, lengths,
@@ -26,8 +26,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kn_chf_int.h"
-#include "kn_chscore.h"
+#include "kn_chan_fuzz_int.h"
+#include "kn_chan_score.h"
 #include "kn_deleg.h"
 #include "kn_dolls.h"
 #include "kn_kmsg.h"
@@ -36,14 +36,14 @@
 #include "kn_time.h"
 
 #define BURST		50
-#define ROUND		(KN_CHF_RATE + BURST)
+#define ROUND		(KN_CHAN_FUZZ_RATE + BURST)
 #define MAX_PROCS	16
 
 enum { B_HELLO, B_REPORT, B_FETCH, B_REPLY, B_DELEGATE, B_NR };
 
 /* One process's counts, in shared memory. */
 struct wstat {
-	struct kn_chscore s;		/* judged rounds */
+	struct kn_chan_score s;		/* judged rounds */
 	uint64_t calls, rounds, disturbed, mutated, mut_unlisted, mut_ok;
 	uint64_t burst_fast, burst_wrong, base[B_NR], deleg_ok;
 	uint64_t ns;
@@ -75,7 +75,7 @@ static bool listed(int64_t ret, unsigned int base, bool disturbed)
 	case -KVM_NEST_EPROTO:
 	case -KVM_NEST_ENOSPC:
 		return true;
-	case -KN_HC_ENOSYS:
+	case -KN_HYPERCALL_ENOSYS:
 		return disturbed;
 	}
 	/* FETCH answers the length it wrote; REPORT how many commands wait. */
@@ -154,31 +154,31 @@ static uint64_t mutate_buf(struct kn_prng *p, uint8_t *b, uint64_t len, uint64_t
 }
 
 /* A mutated call from a valid one of @base. */
-static void mutated(struct kn_chf *g, struct kn_prng *p, unsigned int base,
-		    struct kn_hc_call *call)
+static void mutated(struct kn_chan_fuzz *g, struct kn_prng *p, unsigned int base,
+		    struct kn_hypercall_call *call)
 {
 	static uint8_t buf[KVM_NEST_CH_DELEGATE_MAX + 64];
-	struct kn_chf_case c;
+	struct kn_chan_fuzz_case c;
 	uint8_t *host;
 
 	switch (base) {
 	case B_HELLO:
-		kn_chf_make_kind(g, KN_CHF_HELLO_OK, call, &c);
+		kn_chan_fuzz_make_kind(g, KN_CHAN_FUZZ_HELLO_OK, call, &c);
 		break;
 	case B_REPORT:
-		kn_chf_make_kind(g, KN_CHF_REP_OK, call, &c);
+		kn_chan_fuzz_make_kind(g, KN_CHAN_FUZZ_REP_OK, call, &c);
 		break;
 	case B_FETCH:
-		kn_chf_make_kind(g, KN_CHF_FETCH, call, &c);
+		kn_chan_fuzz_make_kind(g, KN_CHAN_FUZZ_FETCH, call, &c);
 		break;
 	case B_REPLY:
-		kn_chf_make_kind(g, KN_CHF_REPLY, call, &c);
+		kn_chan_fuzz_make_kind(g, KN_CHAN_FUZZ_REPLY, call, &c);
 		break;
 	default:
 		call->nr = KVM_NEST_HC;
 		call->op = KVM_NEST_CH_DELEGATE;
 		call->len = delegate(p, buf);
-		call->gpa = kn_chf_put(g, buf, call->len + 64);
+		call->gpa = kn_chan_fuzz_put(g, buf, call->len + 64);
 		break;
 	}
 	/* The buffer, if in our arena, gets the mutations. */
@@ -193,7 +193,7 @@ static void mutated(struct kn_chf *g, struct kn_prng *p, unsigned int base,
 		call->op = kn_below(p, 8);
 		break;
 	case 1:
-		call->gpa = kn_one_in(p, 2) ? kn_chf_outside(g) : g->ro.gpa;
+		call->gpa = kn_one_in(p, 2) ? kn_chan_fuzz_outside(g) : g->ro.gpa;
 		break;
 	case 2:
 		call->len = kn_one_in(p, 2) ? kn_rand(p) : call->len + kn_range(p, 1, 4096);
@@ -204,27 +204,27 @@ static void mutated(struct kn_chf *g, struct kn_prng *p, unsigned int base,
 	}
 }
 
-static void mutated_round(struct wstat *w, struct kn_chf *g, struct kn_prng *p,
-			  struct kn_hc_queue *q, unsigned int n, bool deleg_only,
+static void mutated_round(struct wstat *w, struct kn_chan_fuzz *g, struct kn_prng *p,
+			  struct kn_hypercall_queue *q, unsigned int n, bool deleg_only,
 			  uint64_t *ns)
 {
 	static uint8_t base[ROUND];
 
-	kn_chf_make_kind(g, KN_CHF_HELLO_OK, kn_hc_add(q, 0, 0, 0, 0),
-			 &(struct kn_chf_case){ 0 });
+	kn_chan_fuzz_make_kind(g, KN_CHAN_FUZZ_HELLO_OK, kn_hypercall_add(q, 0, 0, 0, 0),
+			 &(struct kn_chan_fuzz_case){ 0 });
 	base[0] = B_HELLO;
 	for (unsigned int i = 1; i < n; i++) {
 		base[i] = deleg_only ? B_DELEGATE : (uint8_t)kn_below(p, B_NR);
-		mutated(g, p, base[i], kn_hc_add(q, 0, 0, 0, 0));
+		mutated(g, p, base[i], kn_hypercall_add(q, 0, 0, 0, 0));
 	}
-	*ns = kn_hc_flush(q);
+	*ns = kn_hypercall_flush(q);
 	for (unsigned int i = 0; i < n; i++)
 		w->base[base[i]]++;
 	w->mutated++;
 }
 
 /* Judges a mutated round once we know whether it was disturbed. */
-static void mutated_judge(struct wstat *w, const struct kn_hc_queue *q, unsigned int n,
+static void mutated_judge(struct wstat *w, const struct kn_hypercall_queue *q, unsigned int n,
 			  bool disturbed, bool fast, const uint8_t *bases)
 {
 	unsigned int admitted = 0;
@@ -236,7 +236,7 @@ static void mutated_judge(struct wstat *w, const struct kn_hc_queue *q, unsigned
 	 */
 	for (unsigned int i = 0; i < n; i++) {
 		int64_t ret = q->calls[i].ret;
-		bool past = admitted >= KN_CHF_RATE;
+		bool past = admitted >= KN_CHAN_FUZZ_RATE;
 
 		admitted++;
 		if (past && fast && !disturbed) {
@@ -273,10 +273,10 @@ static uint8_t op_base(uint64_t op)
 }
 
 /* KVM's own answer to one of our calls: no kvm-nest was there. */
-static bool any_enosys(const struct kn_hc_queue *q, unsigned int n)
+static bool any_enosys(const struct kn_hypercall_queue *q, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)
-		if (q->calls[i].nr == KVM_NEST_HC && q->calls[i].ret == -KN_HC_ENOSYS)
+		if (q->calls[i].nr == KVM_NEST_HC && q->calls[i].ret == -KN_HYPERCALL_ENOSYS)
 			return true;
 	return false;
 }
@@ -284,21 +284,21 @@ static bool any_enosys(const struct kn_hc_queue *q, unsigned int n)
 static void round_of(struct wstat *w, struct kn_prng *p, unsigned int n, bool judged,
 		     bool deleg_only)
 {
-	static struct kn_chf_case cases[ROUND];
+	static struct kn_chan_fuzz_case cases[ROUND];
 	static uint8_t bases[ROUND];
-	struct kn_chf_state st = { 0 };
-	struct kn_hc_queue q;
-	struct kn_chf g;
+	struct kn_chan_fuzz_state st = { 0 };
+	struct kn_hypercall_queue q;
+	struct kn_chan_fuzz g;
 	struct kn_vm vm;
 	uint64_t gen = kn_stress_gen(), ns = 0;
 	bool disturbed;
 
-	kn_chf_vm_create(&g, p, &vm);
-	kn_hc_init(&q, &vm, ROUND, NULL);
+	kn_chan_fuzz_vm_create(&g, p, &vm);
+	kn_hypercall_init(&q, &vm, ROUND, NULL);
 	if (judged) {
 		for (unsigned int i = 0; i < n; i++)
-			kn_chf_make(&g, kn_hc_add(&q, 0, 0, 0, 0), &cases[i]);
-		ns = kn_hc_flush(&q);
+			kn_chan_fuzz_make(&g, kn_hypercall_add(&q, 0, 0, 0, 0), &cases[i]);
+		ns = kn_hypercall_flush(&q);
 	} else {
 		mutated_round(w, &g, p, &q, n, deleg_only, &ns);
 	}
@@ -308,7 +308,7 @@ static void round_of(struct wstat *w, struct kn_prng *p, unsigned int n, bool ju
 	w->disturbed += disturbed;
 	if (judged && !disturbed) {
 		w->s.fast += ns < KN_NSEC;
-		kn_chscore_judge(&w->s, &g, &q, cases, &st, ns >= KN_NSEC, 1);
+		kn_chan_score_judge(&w->s, &g, &q, cases, &st, ns >= KN_NSEC, 1);
 		w->s.rounds++;
 	} else if (judged) {
 		for (unsigned int i = 0; i < n; i++)
@@ -320,8 +320,8 @@ static void round_of(struct wstat *w, struct kn_prng *p, unsigned int n, bool ju
 			bases[i] = op_base(q.calls[i].op);
 		mutated_judge(w, &q, n, disturbed, ns < KN_NSEC, bases);
 	}
-	kn_hc_end(&q);
-	kn_chf_vm_destroy(&g);
+	kn_hypercall_end(&q);
+	kn_chan_fuzz_vm_destroy(&g);
 }
 
 static void worker(struct wstat *w, uint64_t seed, unsigned long calls)
@@ -408,7 +408,7 @@ int main(int argc, char **argv)
 			kn_diag("process %u ended with status %#x before its calls were made", i,
 				status);
 		}
-		kn_chscore_add(&sum.s, &w[i].s);
+		kn_chan_score_add(&sum.s, &w[i].s);
 		sum.calls += w[i].calls;
 		sum.rounds += w[i].rounds;
 		sum.disturbed += w[i].disturbed;
@@ -425,7 +425,7 @@ int main(int argc, char **argv)
 		ns = w[i].ns > ns ? w[i].ns : ns;
 	}
 	kn_kmsg_scan(&log);
-	kn_chscore_print("judged rounds", &sum.s);
+	kn_chan_score_print("judged rounds", &sum.s);
 	kn_diag("%lu calls in %lu rounds by %u processes in %.1f s (%.0f calls/s); %lu rounds disturbed by module cycles",
 		sum.calls, sum.rounds, o.procs, ns / 1e9, ns ? sum.calls * 1e9 / ns : 0.0,
 		sum.disturbed);

@@ -8,7 +8,7 @@
  * the kernel do it.
  *
  * Every -r cycles (10 by default) a revocation check instead, also in a
- * child: a test L1 (lib/kn_dl1.h) delegates its L2's CPUIDs; once L0
+ * child: a test L1 (lib/kn_deleg_l1.h) delegates its L2's CPUIDs; once L0
  * answers them (L1 sees none), the policy is revoked (classes 0, REVOKE_ALL
  * or a new HELLO, in turn) and L1 switches to a table with other values:
  * every one of L2's next CPUIDs must reach L1 and get L1's new answer,
@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "../../include/uapi/linux/kvm_nest.h"
-#include "kn_dl1.h"
+#include "kn_deleg_l1.h"
 #include "kn_dolls.h"
 #include "kn_genl.h"
 #include "kn_kmsg.h"
@@ -59,7 +59,7 @@ static void child_vm(struct kn_prng *p, int rfd, int gfd)
 {
 	static uint8_t buf[KVM_NEST_CH_DELEGATE_MAX];
 	struct ready r = { 0 };
-	struct kn_hc_queue q;
+	struct kn_hypercall_queue q;
 	struct kn_vm vm;
 	uint64_t hello, pol;
 	char go;
@@ -69,8 +69,8 @@ static void child_vm(struct kn_prng *p, int rfd, int gfd)
 	pol = kn_vm_alloc(&vm, 3 * KN_PAGE_SIZE);
 	*(struct kvm_nest_ch_hello *)kn_gpa(&vm, hello, 16) =
 		(struct kvm_nest_ch_hello){ .version = KVM_NEST_CH_VERSION };
-	kn_hc_init(&q, &vm, 8, NULL);
-	kn_hc_add(&q, KVM_NEST_HC, KVM_NEST_CH_HELLO, hello, sizeof(struct kvm_nest_ch_hello));
+	kn_hypercall_init(&q, &vm, 8, NULL);
+	kn_hypercall_add(&q, KVM_NEST_HC, KVM_NEST_CH_HELLO, hello, sizeof(struct kvm_nest_ch_hello));
 	r.npol = (uint32_t)kn_range(p, 1, 3);
 	for (uint32_t i = 0; i < r.npol; i++) {
 		struct kvm_nest_ch_cpuid e = { .function = 0x80000002 + i, .eax = (uint32_t)kn_rand(p) };
@@ -78,16 +78,16 @@ static void child_vm(struct kn_prng *p, int rfd, int gfd)
 					  KVM_NEST_DELEG_CPUID | KVM_NEST_DELEG_PAUSE, 0, &e, 1);
 
 		memcpy(kn_gpa(&vm, pol + i * KN_PAGE_SIZE, len), buf, len);
-		kn_hc_add(&q, KVM_NEST_HC, KVM_NEST_CH_DELEGATE, pol + i * KN_PAGE_SIZE, len);
+		kn_hypercall_add(&q, KVM_NEST_HC, KVM_NEST_CH_DELEGATE, pol + i * KN_PAGE_SIZE, len);
 	}
-	kn_hc_flush(&q);
+	kn_hypercall_flush(&q);
 	r.hello = q.calls[0].ret;
 	for (uint32_t i = 0; i < r.npol; i++)
 		r.pol[i] = q.calls[1 + i].ret;
 	if (write(rfd, &r, sizeof(r)) != sizeof(r) || read(gfd, &go, 1) != 1)
 		_exit(3);
 	if (go == 'd') {
-		kn_hc_end(&q);
+		kn_hypercall_end(&q);
 		kn_vm_destroy(&vm);
 	}
 	_exit(0);
@@ -210,21 +210,21 @@ static uint32_t val(uint32_t fn, unsigned int reg)
 	return (fn * 0x9e3779b1U ^ reg * 0x27d4eb2fU) | 0x80000000U;
 }
 
-static const struct kn_dl1_query hits[] = {
+static const struct kn_deleg_l1_query hits[] = {
 	{ 0x0, 0 }, { 0x6, 0 }, { 0x80000000, 0 }, { 0x80000002, 0 }, { 0x80000008, 0 },
 };
 #define NHITS (sizeof(hits) / sizeof(hits[0]))
 
-static void burst(struct kn_dl1 *t, uint32_t n)
+static void burst(struct kn_deleg_l1 *t, uint32_t n)
 {
-	kn_dl1_burst(t, hits, NHITS, n, NULL);
+	kn_deleg_l1_burst(t, hits, NHITS, n, NULL);
 }
 
 /* Exit: 0 passed, 1 the policy never answered, 2 a revoked policy answered. */
 static int revoke_child(unsigned int how)
 {
-	static struct kn_dl1 a;
-	struct kn_dl1_table t = { 0 }, t2;
+	static struct kn_deleg_l1 a;
+	struct kn_deleg_l1_table t = { 0 }, t2;
 	int64_t r;
 
 	for (unsigned int i = 0; i < NHITS; i++)
@@ -234,26 +234,26 @@ static int revoke_child(unsigned int how)
 	t2 = t;
 	for (unsigned int i = 0; i < t2.n; i++)
 		t2.e[i].eax ^= 0x5a5a;
-	kn_dl1_start(&a, KN_MEM_DEFAULT, &t, &t2);
+	kn_deleg_l1_start(&a, KN_MEM_DEFAULT, &t, &t2);
 	a.j->nq = 0;
-	kn_dl1_run(&a, KN_DL2_SEQ, NULL);
-	r = kn_dl1_hello(&a);
-	r |= kn_dl1_delegate(&a, a.ctx, KVM_NEST_DELEG_CPUID, 0, &t);
+	kn_deleg_l1_run(&a, KN_DELEG_L2_SEQ, NULL);
+	r = kn_deleg_l1_hello(&a);
+	r |= kn_deleg_l1_delegate(&a, a.ctx, KVM_NEST_DELEG_CPUID, 0, &t);
 	if (r)
 		return 1;
-	kn_dl1_warm(&a, hits, NHITS);
+	kn_deleg_l1_warm(&a, hits, NHITS);
 	burst(&a, BURST);
 	if (a.j->l1_cpuid || a.j->l2_bad)
 		return 1;
 	switch (how % 3) {
 	case 0:
-		r = kn_dl1_delegate(&a, a.ctx, 0, 0, NULL);
+		r = kn_deleg_l1_delegate(&a, a.ctx, 0, 0, NULL);
 		break;
 	case 1:
-		r = kn_dl1_delegate(&a, 0, 0, KVM_NEST_DELEG_F_REVOKE_ALL, NULL);
+		r = kn_deleg_l1_delegate(&a, 0, 0, KVM_NEST_DELEG_F_REVOKE_ALL, NULL);
 		break;
 	default:
-		r = kn_dl1_hello(&a);
+		r = kn_deleg_l1_hello(&a);
 		break;
 	}
 	if (r)
@@ -262,7 +262,7 @@ static int revoke_child(unsigned int how)
 	burst(&a, BURST);
 	if (a.j->l1_cpuid != BURST || a.j->l2_bad)
 		return 2;
-	kn_dl1_stop(&a);
+	kn_deleg_l1_stop(&a);
 	return 0;
 }
 

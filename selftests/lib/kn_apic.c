@@ -61,7 +61,7 @@ static void install_gate(unsigned int vector)
 	uint64_t off = (uint64_t)kn_apic_isr;
 	struct kn_dtr full = { .limit = 16 * 256 - 1, .base = idt.base };
 
-	/* Present, DPL 0, 64-bit interrupt gate, as kn_lm.c builds them. */
+	/* Present, DPL 0, 64-bit interrupt gate, as kn_long_mode.c builds them. */
 	gate[0] = (off & 0xffff) | (uint64_t)KN_SEL_CODE << 16 |
 		  0x8eUL << 40 | (off >> 16 & 0xffff) << 48;
 	gate[1] = off >> 32;

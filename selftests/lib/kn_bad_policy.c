@@ -2,15 +2,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kn_dlbad.h"
+#include "kn_bad_policy.h"
 
-struct kvm_nest_ch_cpuid kn_dlbad_entry(uint32_t fn, uint32_t idx, uint32_t flags)
+struct kvm_nest_ch_cpuid kn_bad_policy_entry(uint32_t fn, uint32_t idx, uint32_t flags)
 {
 	return (struct kvm_nest_ch_cpuid){ fn, idx, flags, 0x0bad0bad, 0x0bad0bad,
 					   0x0bad0bad, 0x0bad0bad, 0 };
 }
 
-unsigned int kn_dlbad_cases(struct kn_dlbad *c, uint64_t ctx, uint64_t mem)
+unsigned int kn_bad_policy_cases(struct kn_bad_policy *c, uint64_t ctx, uint64_t mem)
 {
 	const uint64_t hdr = sizeof(struct kvm_nest_ch_delegate);
 	const uint64_t ent = sizeof(struct kvm_nest_ch_cpuid);
@@ -23,14 +23,14 @@ unsigned int kn_dlbad_cases(struct kn_dlbad *c, uint64_t ctx, uint64_t mem)
 		0x1, 0x7, 0xb, 0xd, 0x12, 0x1f, 0x40000000, 0x40000001, 0x4fffffff,
 	};
 	unsigned int n = 0;
-	struct kn_dlbad base = {
-		.err = -KVM_NEST_EINVAL, .alt = KN_DLBAD_NO_ALT, .n = 2, .len = KN_DLBAD_EXACT,
+	struct kn_bad_policy base = {
+		.err = -KVM_NEST_EINVAL, .alt = KN_BAD_POLICY_NO_ALT, .n = 2, .len = KN_BAD_POLICY_EXACT,
 		.h = { .ctx = ctx, .classes = KVM_NEST_DELEG_CPUID, .nr_cpuid = 2 },
-		.e = { kn_dlbad_entry(0x80000000, 0, 0),
-		       kn_dlbad_entry(0x4, 1, KN_CPUID_SIGNIFICANT) },
+		.e = { kn_bad_policy_entry(0x80000000, 0, 0),
+		       kn_bad_policy_entry(0x4, 1, KN_CPUID_SIGNIFICANT) },
 	};
 #define CASE(w) (c[n] = base, c[n].what = (w), &c[n++])
-	struct kn_dlbad *b;
+	struct kn_bad_policy *b;
 
 	CASE("length one byte short")->len = hdr + 2 * ent - 1;
 	CASE("length one entry long")->len = hdr + 3 * ent;
@@ -146,7 +146,7 @@ unsigned int kn_dlbad_cases(struct kn_dlbad *c, uint64_t ctx, uint64_t mem)
 	return n;
 }
 
-void kn_dlbad_queue(struct kn_dl1 *t, const struct kn_dlbad *c)
+void kn_bad_policy_queue(struct kn_deleg_l1 *t, const struct kn_bad_policy *c)
 {
 	static uint8_t buf[KVM_NEST_CH_DELEGATE_MAX + 64];
 	uint64_t len = sizeof(c->h) + c->n * sizeof(c->e[0]);
@@ -157,10 +157,12 @@ void kn_dlbad_queue(struct kn_dl1 *t, const struct kn_dlbad *c)
 	memcpy(buf + len, c->m, c->nm * sizeof(c->m[0]));
 	len += c->nm * sizeof(c->m[0]);
 	if (c->gpa) {
-		kn_dl1_queue(t, c->gpa, c->len);
+		kn_deleg_l1_queue(t, c->gpa, c->len);
 		return;
 	}
-	if (c->len != KN_DLBAD_EXACT)
+	if (c->len != KN_BAD_POLICY_EXACT)
 		len = c->len;
-	kn_dl1_queue(t, kn_dl1_put(t, buf, len < sizeof(buf) ? (len ? len : 1) : sizeof(buf)), len);
+	size_t put = len < sizeof(buf) ? (len ? len : 1) : sizeof(buf);
+
+	kn_deleg_l1_queue(t, kn_deleg_l1_put(t, buf, put), len);
 }

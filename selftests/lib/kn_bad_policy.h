@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Malformed DELEGATE calls for deleg_l2, each with the answer kvm-nest
+ * Malformed DELEGATE calls for deleg_hostile, each with the answer kvm-nest
  * owes it (kvm_nest_channel.h): lengths, bounds, reserved fields, unknown
  * classes and flags, bad ctx, bad and duplicate entries, leaves computed
  * at run time, MSRs off the allowlist, twice, too many or without their
@@ -8,19 +8,19 @@
  * among them, so that a parent that refused everything would fail too.
  * Every call names one context; the valid ones only other contexts.
  */
-#ifndef KN_DLBAD_H
-#define KN_DLBAD_H
+#ifndef KN_BAD_POLICY_H
+#define KN_BAD_POLICY_H
 
 #include <stdint.h>
 
-#include "kn_dl1.h"
+#include "kn_deleg_l1.h"
 
-#define KN_DLBAD_NR	56
-#define KN_DLBAD_NO_ALT	1	/* never an answer: no second one accepted */
-#define KN_DLBAD_EXACT	UINT64_MAX	/* len: what the header says */
+#define KN_BAD_POLICY_NR	56
+#define KN_BAD_POLICY_NO_ALT	1	/* never an answer: no second one accepted */
+#define KN_BAD_POLICY_EXACT	UINT64_MAX	/* len: what the header says */
 
 /* A call and what it is owed. */
-struct kn_dlbad {
+struct kn_bad_policy {
 	const char *what;
 	int64_t err, alt;	/* expected answer; alt: another acceptable one, or 1 */
 	uint64_t gpa, len;	/* gpa if not 0; len unless _EXACT */
@@ -32,10 +32,10 @@ struct kn_dlbad {
 };
 
 /* The cases against context @ctx of a VM with @mem bytes at GPA 0. */
-unsigned int kn_dlbad_cases(struct kn_dlbad *c, uint64_t ctx, uint64_t mem);
+unsigned int kn_bad_policy_cases(struct kn_bad_policy *c, uint64_t ctx, uint64_t mem);
 /* An entry with values no L1 of ours answers: a policy that took would show. */
-struct kvm_nest_ch_cpuid kn_dlbad_entry(uint32_t fn, uint32_t idx, uint32_t flags);
-/* Queues the call of @c on @t (kn_dl1_queue). */
-void kn_dlbad_queue(struct kn_dl1 *t, const struct kn_dlbad *c);
+struct kvm_nest_ch_cpuid kn_bad_policy_entry(uint32_t fn, uint32_t idx, uint32_t flags);
+/* Queues the call of @c on @t (kn_deleg_l1_queue). */
+void kn_bad_policy_queue(struct kn_deleg_l1 *t, const struct kn_bad_policy *c);
 
 #endif

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The kinds of kn_chf.h, their mix, and the model of a VM's channel. */
+/* The kinds of kn_chan_fuzz.h, their mix, and the model of a VM's channel. */
 #include <string.h>
 #include <sys/mman.h>
 
-#include "kn_chf_int.h"
+#include "kn_chan_fuzz_int.h"
 #include "kn_slot.h"
 #include "kn_tap.h"
 
 static const struct {
-	kn_chf_build *build;
+	kn_chan_fuzz_build *build;
 	unsigned int weight;
 	const char *name;
-} kinds[KN_CHF_NR] = {
-#define K(kind, fn, w) [KN_CHF_##kind] = { kn_chb_##fn, w, #fn }
+} kinds[KN_CHAN_FUZZ_NR] = {
+#define K(kind, fn, w) [KN_CHAN_FUZZ_##kind] = { kn_chb_##fn, w, #fn }
 	/* Valid calls often enough that most reports find the channel open. */
 	K(HELLO_OK, hello_ok, 5),	K(HELLO_LEN, hello_len, 2),
 	K(HELLO_V0, hello_v0, 2),	K(HELLO_RSVD, hello_rsvd, 2),
@@ -39,8 +39,8 @@ static const struct {
 #undef K
 };
 
-void kn_chf_init(struct kn_chf *g, struct kn_prng *p, struct kn_vm *vm,
-		 const struct kn_chf_arena *rw, const struct kn_chf_arena *ro)
+void kn_chan_fuzz_init(struct kn_chan_fuzz *g, struct kn_prng *p, struct kn_vm *vm,
+		 const struct kn_chan_fuzz_arena *rw, const struct kn_chan_fuzz_arena *ro)
 {
 	g->prng = p;
 	g->vm = vm;
@@ -48,26 +48,26 @@ void kn_chf_init(struct kn_chf *g, struct kn_prng *p, struct kn_vm *vm,
 	g->ro = *ro;
 }
 
-void kn_chf_vm_create(struct kn_chf *g, struct kn_prng *p, struct kn_vm *vm)
+void kn_chan_fuzz_vm_create(struct kn_chan_fuzz *g, struct kn_prng *p, struct kn_vm *vm)
 {
-	struct kn_chf_arena rw = { 2UL << 30, 24UL << 20, 0, NULL };
-	struct kn_chf_arena ro = { 3UL << 30, 1UL << 20, 0, NULL };
+	struct kn_chan_fuzz_arena rw = { 2UL << 30, 24UL << 20, 0, NULL };
+	struct kn_chan_fuzz_arena ro = { 3UL << 30, 1UL << 20, 0, NULL };
 
 	kn_vm_create(vm, KN_MEM_DEFAULT);
 	rw.mem = kn_slot_add(vm, 1, rw.gpa, rw.size, 0);
 	ro.mem = kn_slot_add(vm, 2, ro.gpa, ro.size, KVM_MEM_READONLY);
-	kn_chf_init(g, p, vm, &rw, &ro);
+	kn_chan_fuzz_init(g, p, vm, &rw, &ro);
 }
 
-void kn_chf_vm_destroy(struct kn_chf *g)
+void kn_chan_fuzz_vm_destroy(struct kn_chan_fuzz *g)
 {
 	kn_vm_destroy(g->vm);
 	munmap(g->rw.mem, g->rw.size);
 	munmap(g->ro.mem, g->ro.size);
 }
 
-void kn_chf_make_kind(struct kn_chf *g, unsigned int kind,
-		      struct kn_hc_call *call, struct kn_chf_case *c)
+void kn_chan_fuzz_make_kind(struct kn_chan_fuzz *g, unsigned int kind,
+		      struct kn_hypercall_call *call, struct kn_chan_fuzz_case *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->kind = (uint8_t)kind;
@@ -76,26 +76,26 @@ void kn_chf_make_kind(struct kn_chf *g, unsigned int kind,
 	kinds[kind].build(g, call, c);
 }
 
-void kn_chf_make(struct kn_chf *g, struct kn_hc_call *call,
-		 struct kn_chf_case *c)
+void kn_chan_fuzz_make(struct kn_chan_fuzz *g, struct kn_hypercall_call *call,
+		 struct kn_chan_fuzz_case *c)
 {
 	unsigned int total = 0, kind;
 	uint64_t pick;
 
-	for (kind = 0; kind < KN_CHF_NR; kind++)
+	for (kind = 0; kind < KN_CHAN_FUZZ_NR; kind++)
 		total += kinds[kind].weight;
 	pick = kn_below(g->prng, total);
 	for (kind = 0; pick >= kinds[kind].weight; kind++)
 		pick -= kinds[kind].weight;
-	kn_chf_make_kind(g, kind, call, c);
+	kn_chan_fuzz_make_kind(g, kind, call, c);
 }
 
-const char *kn_chf_name(unsigned int kind)
+const char *kn_chan_fuzz_name(unsigned int kind)
 {
-	return kind < KN_CHF_NR ? kinds[kind].name : "?";
+	return kind < KN_CHAN_FUZZ_NR ? kinds[kind].name : "?";
 }
 
-uint64_t kn_chf_put_in(struct kn_chf_arena *a, const void *data, size_t len)
+uint64_t kn_chan_fuzz_put_in(struct kn_chan_fuzz_arena *a, const void *data, size_t len)
 {
 	uint64_t gpa = a->gpa + a->used;
 
@@ -108,17 +108,17 @@ uint64_t kn_chf_put_in(struct kn_chf_arena *a, const void *data, size_t len)
 	return gpa;
 }
 
-uint64_t kn_chf_put(struct kn_chf *g, const void *data, size_t len)
+uint64_t kn_chan_fuzz_put(struct kn_chan_fuzz *g, const void *data, size_t len)
 {
-	return kn_chf_put_in(&g->rw, data, len);
+	return kn_chan_fuzz_put_in(&g->rw, data, len);
 }
 
-static bool in(const struct kn_chf_arena *a, uint64_t gpa)
+static bool in(const struct kn_chan_fuzz_arena *a, uint64_t gpa)
 {
 	return gpa >= a->gpa && gpa - a->gpa < a->size;
 }
 
-static uint64_t maybe_outside(struct kn_chf *g)
+static uint64_t maybe_outside(struct kn_chan_fuzz *g)
 {
 	uint64_t mem = g->vm->mem_size;
 
@@ -136,7 +136,7 @@ static uint64_t maybe_outside(struct kn_chf *g)
 	}
 }
 
-uint64_t kn_chf_outside(struct kn_chf *g)
+uint64_t kn_chan_fuzz_outside(struct kn_chan_fuzz *g)
 {
 	uint64_t gpa;
 
@@ -146,12 +146,12 @@ uint64_t kn_chf_outside(struct kn_chf *g)
 	return gpa;
 }
 
-uint64_t kn_chf_edge(struct kn_chf *g, uint64_t len)
+uint64_t kn_chan_fuzz_edge(struct kn_chan_fuzz *g, uint64_t len)
 {
 	return g->vm->mem_size - kn_range(g->prng, 1, len - 1);
 }
 
-void kn_chf_report(struct kn_hc_call *call, struct kn_chf_case *c,
+void kn_chan_fuzz_report(struct kn_hypercall_call *call, struct kn_chan_fuzz_case *c,
 		   uint64_t gpa, uint64_t len)
 {
 	call->op = KVM_NEST_CH_REPORT;
@@ -160,16 +160,16 @@ void kn_chf_report(struct kn_hc_call *call, struct kn_chf_case *c,
 	c->report = true;
 }
 
-int64_t kn_chf_expect(const struct kn_chf_state *st, const struct kn_chf_case *c)
+int64_t kn_chan_fuzz_expect(const struct kn_chan_fuzz_state *st, const struct kn_chan_fuzz_case *c)
 {
 	return c->report && !st->open ? -KVM_NEST_EPROTO : c->expect;
 }
 
-bool kn_chf_judge(struct kn_chf_state *st, const struct kn_chf_case *c,
+bool kn_chan_fuzz_judge(struct kn_chan_fuzz_state *st, const struct kn_chan_fuzz_case *c,
 		  int64_t ret, bool refill)
 {
-	bool past = c->ours && st->calls >= KN_CHF_RATE;
-	int64_t want = kn_chf_expect(st, c);
+	bool past = c->ours && st->calls >= KN_CHAN_FUZZ_RATE;
+	int64_t want = kn_chan_fuzz_expect(st, c);
 
 	st->calls += c->ours;
 	if (past && ret == -KVM_NEST_EBUSY)
@@ -185,7 +185,7 @@ bool kn_chf_judge(struct kn_chf_state *st, const struct kn_chf_case *c,
 	return true;
 }
 
-bool kn_chf_hello_ok(const struct kn_chf *g, const struct kn_chf_case *c,
+bool kn_chan_fuzz_hello_ok(const struct kn_chan_fuzz *g, const struct kn_chan_fuzz_case *c,
 		     int64_t ret, uint32_t depth)
 {
 	const struct kvm_nest_ch_hello *h;

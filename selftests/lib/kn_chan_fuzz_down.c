@@ -6,13 +6,13 @@
  */
 #include <string.h>
 
-#include "kn_chf_int.h"
+#include "kn_chan_fuzz_int.h"
 
 /* An empty envelope nest, a u32 and a u64 attribute. */
-#define KN_CHF_FETCH_ANSWER	(4 + 8 + 12)
-#define KN_CHF_FETCH_MIN	512
+#define KN_CHAN_FUZZ_FETCH_ANSWER	(4 + 8 + 12)
+#define KN_CHAN_FUZZ_FETCH_MIN	512
 
-static void needs_hello(struct kn_hc_call *call, struct kn_chf_case *c,
+static void needs_hello(struct kn_hypercall_call *call, struct kn_chan_fuzz_case *c,
 			uint64_t op, uint64_t gpa, uint64_t len)
 {
 	call->op = op;
@@ -22,25 +22,25 @@ static void needs_hello(struct kn_hc_call *call, struct kn_chf_case *c,
 }
 
 /* A buffer of at least the minimum, anywhere in writable memory. */
-void kn_chb_fetch(struct kn_chf *g, struct kn_hc_call *call,
-		  struct kn_chf_case *c)
+void kn_chb_fetch(struct kn_chan_fuzz *g, struct kn_hypercall_call *call,
+		  struct kn_chan_fuzz_case *c)
 {
 	static const uint64_t lens[] = {
-		KN_CHF_FETCH_MIN, 1024, KVM_NEST_CH_FETCH_MAX,
+		KN_CHAN_FUZZ_FETCH_MIN, 1024, KVM_NEST_CH_FETCH_MAX,
 		KVM_NEST_CH_FETCH_MAX + 1, 1UL << 32, ~0UL,
 	};
-	static uint8_t zero[KN_CHF_FETCH_MIN];
+	static uint8_t zero[KN_CHAN_FUZZ_FETCH_MIN];
 
-	needs_hello(call, c, KVM_NEST_CH_FETCH, kn_chf_put(g, zero, sizeof(zero)),
+	needs_hello(call, c, KVM_NEST_CH_FETCH, kn_chan_fuzz_put(g, zero, sizeof(zero)),
 		    lens[kn_below(g->prng, sizeof(lens) / sizeof(lens[0]))]);
-	c->expect = KN_CHF_FETCH_ANSWER;
+	c->expect = KN_CHAN_FUZZ_FETCH_ANSWER;
 }
 
 /* Too small, or where the parent cannot write. */
-void kn_chb_fetch_bad(struct kn_chf *g, struct kn_hc_call *call,
-		      struct kn_chf_case *c)
+void kn_chb_fetch_bad(struct kn_chan_fuzz *g, struct kn_hypercall_call *call,
+		      struct kn_chan_fuzz_case *c)
 {
-	static const uint64_t small[] = { 0, 1, 24, KN_CHF_FETCH_MIN - 1 };
+	static const uint64_t small[] = { 0, 1, 24, KN_CHAN_FUZZ_FETCH_MIN - 1 };
 	struct kn_prng *p = g->prng;
 
 	if (kn_one_in(p, 2)) {
@@ -50,14 +50,14 @@ void kn_chb_fetch_bad(struct kn_chf *g, struct kn_hc_call *call,
 		return;
 	}
 	needs_hello(call, c, KVM_NEST_CH_FETCH,
-		    kn_one_in(p, 2) ? g->ro.gpa : kn_chf_outside(g),
-		    KN_CHF_FETCH_MIN);
+		    kn_one_in(p, 2) ? g->ro.gpa : kn_chan_fuzz_outside(g),
+		    KN_CHAN_FUZZ_FETCH_MIN);
 	c->expect = -KVM_NEST_EFAULT;
 }
 
 /* Replies to commands never sent, garbage, oversized, or unreadable. */
-void kn_chb_reply(struct kn_chf *g, struct kn_hc_call *call,
-		  struct kn_chf_case *c)
+void kn_chb_reply(struct kn_chan_fuzz *g, struct kn_hypercall_call *call,
+		  struct kn_chan_fuzz_case *c)
 {
 	struct kn_prng *p = g->prng;
 	uint8_t buf[256];
@@ -73,7 +73,7 @@ void kn_chb_reply(struct kn_chf *g, struct kn_hc_call *call,
 		break;
 	case 1:		/* garbage */
 		len = kn_below(p, sizeof(buf) + 1);
-		kn_chf_nonzero(p, (char *)buf, sizeof(buf));
+		kn_chan_fuzz_nonzero(p, (char *)buf, sizeof(buf));
 		break;
 	case 2:
 		needs_hello(call, c, KVM_NEST_CH_REPLY, g->rw.gpa,
@@ -81,11 +81,11 @@ void kn_chb_reply(struct kn_chf *g, struct kn_hc_call *call,
 		c->expect = -KVM_NEST_E2BIG;
 		return;
 	default:
-		needs_hello(call, c, KVM_NEST_CH_REPLY, kn_chf_outside(g), 16);
+		needs_hello(call, c, KVM_NEST_CH_REPLY, kn_chan_fuzz_outside(g), 16);
 		c->expect = -KVM_NEST_EFAULT;
 		return;
 	}
-	needs_hello(call, c, KVM_NEST_CH_REPLY, kn_chf_put(g, buf, len ?: 1),
+	needs_hello(call, c, KVM_NEST_CH_REPLY, kn_chan_fuzz_put(g, buf, len ?: 1),
 		    len);
 	c->expect = -KVM_NEST_EINVAL;
 }

@@ -2,21 +2,21 @@
 /* Valid reports, reports at their bounds, and the report builder itself. */
 #include <string.h>
 
-#include "kn_chf_int.h"
+#include "kn_chan_fuzz_int.h"
 
 /* Too big for the stack; the tests are single-threaded. */
-static struct kn_chf_rep the_rep;
+static struct kn_chan_fuzz_rep the_rep;
 
-struct kn_chf_rep *kn_chf_rep_new(void)
+struct kn_chan_fuzz_rep *kn_chan_fuzz_rep_new(void)
 {
-	struct kn_chf_rep *r = &the_rep;
+	struct kn_chan_fuzz_rep *r = &the_rep;
 
 	r->n = 0;
 	kn_nla_init(&r->b, r->buf, sizeof(r->buf));
 	return r;
 }
 
-uint32_t kn_chf_id(struct kn_prng *p, const struct kn_chf_rep *r)
+uint32_t kn_chan_fuzz_id(struct kn_prng *p, const struct kn_chan_fuzz_rep *r)
 {
 	for (;;) {
 		/* Small ids now and then, as a real child has. */
@@ -31,7 +31,7 @@ uint32_t kn_chf_id(struct kn_prng *p, const struct kn_chf_rep *r)
 	}
 }
 
-void kn_chf_nonzero(struct kn_prng *p, char *buf, size_t len)
+void kn_chan_fuzz_nonzero(struct kn_prng *p, char *buf, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		buf[i] = (char)kn_range(p, 1, 255);
@@ -46,7 +46,7 @@ static void name(struct kn_prng *p, char *buf, size_t max)
 		for (size_t i = 0; i < len; i++)
 			buf[i] = (char)kn_range(p, '!', '~');
 	else
-		kn_chf_nonzero(p, buf, len);
+		kn_chan_fuzz_nonzero(p, buf, len);
 	buf[len] = 0;
 }
 
@@ -57,14 +57,14 @@ static void contexts(struct kn_prng *p, uint64_t *ctx, unsigned int n)
 			 kn_rand(p);
 }
 
-void kn_chf_doll(struct kn_chf *g, struct kn_chf_rep *r, struct kn_ch_doll *d,
+void kn_chan_fuzz_doll(struct kn_chan_fuzz *g, struct kn_chan_fuzz_rep *r, struct kn_ch_doll *d,
 		 bool small)
 {
 	struct kn_prng *p = g->prng;
 	unsigned int j;
 
 	memset(d, 0, sizeof(*d));
-	d->id = kn_chf_id(p, r);
+	d->id = kn_chan_fuzz_id(p, r);
 	d->level = 1;
 	if (r->n && !kn_one_in(p, 3)) {
 		/* Often below the last one, so that trees get deep. */
@@ -81,7 +81,7 @@ void kn_chf_doll(struct kn_chf *g, struct kn_chf_rep *r, struct kn_ch_doll *d,
 	d->guest_ns = kn_rand(p);
 	d->exits = kn_rand(p);
 	d->reflected = kn_rand(p);
-	name(p, r->name, small ? 8 : KN_CHF_NAME_MAX);
+	name(p, r->name, small ? 8 : KN_CHAN_FUZZ_NAME_MAX);
 	d->name = r->name;
 	d->self = r->ctx[0];
 	d->nested = r->ctx[1];
@@ -93,7 +93,7 @@ void kn_chf_doll(struct kn_chf *g, struct kn_chf_rep *r, struct kn_ch_doll *d,
 	}
 }
 
-size_t kn_chf_rep_open(struct kn_chf_rep *r, const struct kn_ch_doll *d)
+size_t kn_chan_fuzz_rep_open(struct kn_chan_fuzz_rep *r, const struct kn_ch_doll *d)
 {
 	size_t nest = kn_nla_nest(&r->b, KVM_NEST_CH_A_DOLL);
 
@@ -104,18 +104,18 @@ size_t kn_chf_rep_open(struct kn_chf_rep *r, const struct kn_ch_doll *d)
 	return nest;
 }
 
-void kn_chf_rep_close(struct kn_chf_rep *r)
+void kn_chan_fuzz_rep_close(struct kn_chan_fuzz_rep *r)
 {
 	kn_nla_end(&r->b, r->off[r->n - 1]);
 }
 
-void kn_chf_rep_commit(struct kn_chf *g, struct kn_chf_rep *r,
-		       struct kn_hc_call *call, struct kn_chf_case *c)
+void kn_chan_fuzz_rep_commit(struct kn_chan_fuzz *g, struct kn_chan_fuzz_rep *r,
+		       struct kn_hypercall_call *call, struct kn_chan_fuzz_case *c)
 {
-	kn_chf_report(call, c, kn_chf_put(g, r->buf, r->b.len), r->b.len);
+	kn_chan_fuzz_report(call, c, kn_chan_fuzz_put(g, r->buf, r->b.len), r->b.len);
 }
 
-void kn_chf_rep_valid(const struct kn_chf_rep *r, struct kn_chf_case *c)
+void kn_chan_fuzz_rep_valid(const struct kn_chan_fuzz_rep *r, struct kn_chan_fuzz_case *c)
 {
 	c->expect = 0;
 	c->replaces = true;
@@ -125,47 +125,48 @@ void kn_chf_rep_valid(const struct kn_chf_rep *r, struct kn_chf_case *c)
 }
 
 /* @n random dolls; @fix and @add act on the one at index @k. */
-static struct kn_chf_rep *dolls(struct kn_chf *g, unsigned int n, bool small,
-				unsigned int k, kn_chf_fix *fix, kn_chf_add *add)
+static struct kn_chan_fuzz_rep *dolls(struct kn_chan_fuzz *g, unsigned int n, bool small,
+				unsigned int k, kn_chan_fuzz_fix *fix, kn_chan_fuzz_add *add)
 {
-	struct kn_chf_rep *r = kn_chf_rep_new();
+	struct kn_chan_fuzz_rep *r = kn_chan_fuzz_rep_new();
 	struct kn_ch_doll d;
 
 	for (unsigned int i = 0; i < n; i++) {
-		kn_chf_doll(g, r, &d, small);
+		kn_chan_fuzz_doll(g, r, &d, small);
 		if (i == k && fix)
 			fix(g, r, &d);
-		kn_chf_rep_open(r, &d);
+		kn_chan_fuzz_rep_open(r, &d);
 		if (i == k && add)
 			add(g, r);
-		kn_chf_rep_close(r);
+		kn_chan_fuzz_rep_close(r);
 	}
 	return r;
 }
 
-struct kn_chf_rep *kn_chf_rep_bad(struct kn_chf *g, struct kn_hc_call *call,
-				  struct kn_chf_case *c, unsigned int first,
-				  kn_chf_fix *fix, kn_chf_add *add,
+struct kn_chan_fuzz_rep *kn_chan_fuzz_rep_bad(struct kn_chan_fuzz *g,
+				  struct kn_hypercall_call *call,
+				  struct kn_chan_fuzz_case *c, unsigned int first,
+				  kn_chan_fuzz_fix *fix, kn_chan_fuzz_add *add,
 				  int64_t expect)
 {
 	unsigned int n = (unsigned int)kn_range(g->prng, 2, 8);
-	struct kn_chf_rep *r;
+	struct kn_chan_fuzz_rep *r;
 
 	r = dolls(g, n, false, (unsigned int)kn_range(g->prng, first, n - 1),
 		  fix, add);
-	kn_chf_rep_commit(g, r, call, c);
+	kn_chan_fuzz_rep_commit(g, r, call, c);
 	c->expect = expect;
 	return r;
 }
 
-void kn_chb_rep_ok(struct kn_chf *g, struct kn_hc_call *call,
-		   struct kn_chf_case *c)
+void kn_chb_rep_ok(struct kn_chan_fuzz *g, struct kn_hypercall_call *call,
+		   struct kn_chan_fuzz_case *c)
 {
 	static const char inner_nul[] = "before\0after";
 	struct kn_prng *p = g->prng;
 	unsigned int n = (unsigned int)(kn_one_in(p, 8) ? kn_range(p, 25, 64) :
 					kn_range(p, 1, 24));
-	struct kn_chf_rep *r = dolls(g, n, n > 24, UINT32_MAX, NULL, NULL);
+	struct kn_chan_fuzz_rep *r = dolls(g, n, n > 24, UINT32_MAX, NULL, NULL);
 
 	/*
 	 * The last doll's nest ends the buffer, so it can take one more
@@ -174,49 +175,49 @@ void kn_chb_rep_ok(struct kn_chf *g, struct kn_hc_call *call,
 	if (kn_one_in(p, 4)) {
 		kn_nla_put(&r->b, KVM_NEST_A_DOLL_NAME, inner_nul,
 			   sizeof(inner_nul));
-		kn_chf_rep_close(r);
+		kn_chan_fuzz_rep_close(r);
 	}
-	kn_chf_rep_commit(g, r, call, c);
-	kn_chf_rep_valid(r, c);
+	kn_chan_fuzz_rep_commit(g, r, call, c);
+	kn_chan_fuzz_rep_valid(r, c);
 }
 
 /* The parent only reads a report: read-only memory will do. */
-void kn_chb_rep_ro(struct kn_chf *g, struct kn_hc_call *call,
-		   struct kn_chf_case *c)
+void kn_chb_rep_ro(struct kn_chan_fuzz *g, struct kn_hypercall_call *call,
+		   struct kn_chan_fuzz_case *c)
 {
 	unsigned int n = (unsigned int)kn_range(g->prng, 1, 24);
-	struct kn_chf_rep *r = dolls(g, n, false, UINT32_MAX, NULL, NULL);
+	struct kn_chan_fuzz_rep *r = dolls(g, n, false, UINT32_MAX, NULL, NULL);
 
-	kn_chf_report(call, c, kn_chf_put_in(&g->ro, r->buf, r->b.len), r->b.len);
-	kn_chf_rep_valid(r, c);
+	kn_chan_fuzz_report(call, c, kn_chan_fuzz_put_in(&g->ro, r->buf, r->b.len), r->b.len);
+	kn_chan_fuzz_rep_valid(r, c);
 }
 
-static struct kn_chf_rep *many(struct kn_chf *g, struct kn_hc_call *call,
-			       struct kn_chf_case *c, unsigned int n,
-			       kn_chf_fix *fix)
+static struct kn_chan_fuzz_rep *many(struct kn_chan_fuzz *g, struct kn_hypercall_call *call,
+			       struct kn_chan_fuzz_case *c, unsigned int n,
+			       kn_chan_fuzz_fix *fix)
 {
-	struct kn_chf_rep *r = dolls(g, n, true,
+	struct kn_chan_fuzz_rep *r = dolls(g, n, true,
 				     (unsigned int)kn_range(g->prng, 1, n - 1),
 				     fix, NULL);
 
-	kn_chf_rep_commit(g, r, call, c);
+	kn_chan_fuzz_rep_commit(g, r, call, c);
 	return r;
 }
 
-void kn_chb_rep_256(struct kn_chf *g, struct kn_hc_call *call,
-		    struct kn_chf_case *c)
+void kn_chb_rep_256(struct kn_chan_fuzz *g, struct kn_hypercall_call *call,
+		    struct kn_chan_fuzz_case *c)
 {
-	kn_chf_rep_valid(many(g, call, c, KVM_NEST_CH_MAX_DOLLS, NULL), c);
+	kn_chan_fuzz_rep_valid(many(g, call, c, KVM_NEST_CH_MAX_DOLLS, NULL), c);
 }
 
-void kn_chb_rep_257(struct kn_chf *g, struct kn_hc_call *call,
-		    struct kn_chf_case *c)
+void kn_chb_rep_257(struct kn_chan_fuzz *g, struct kn_hypercall_call *call,
+		    struct kn_chan_fuzz_case *c)
 {
 	many(g, call, c, KVM_NEST_CH_MAX_DOLLS + 1, NULL);
 	c->expect = -KVM_NEST_E2BIG;
 }
 
-static void id0(struct kn_chf *g, struct kn_chf_rep *r, struct kn_ch_doll *d)
+static void id0(struct kn_chan_fuzz *g, struct kn_chan_fuzz_rep *r, struct kn_ch_doll *d)
 {
 	(void)g;
 	(void)r;
@@ -224,27 +225,27 @@ static void id0(struct kn_chf *g, struct kn_chf_rep *r, struct kn_ch_doll *d)
 }
 
 /* The policy (id >= 1) is checked before the number of dolls. */
-void kn_chb_rep_257_id0(struct kn_chf *g, struct kn_hc_call *call,
-			struct kn_chf_case *c)
+void kn_chb_rep_257_id0(struct kn_chan_fuzz *g, struct kn_hypercall_call *call,
+			struct kn_chan_fuzz_case *c)
 {
 	many(g, call, c, KVM_NEST_CH_MAX_DOLLS + 1, id0);
 	c->expect = -KVM_NEST_EINVAL;
 }
 
-static void dup(struct kn_chf *g, struct kn_chf_rep *r, struct kn_ch_doll *d)
+static void dup(struct kn_chan_fuzz *g, struct kn_chan_fuzz_rep *r, struct kn_ch_doll *d)
 {
 	d->id = r->id[kn_below(g->prng, r->n)];
 }
 
 /* The number of dolls is checked before the tree they make. */
-void kn_chb_rep_257_dup(struct kn_chf *g, struct kn_hc_call *call,
-			struct kn_chf_case *c)
+void kn_chb_rep_257_dup(struct kn_chan_fuzz *g, struct kn_hypercall_call *call,
+			struct kn_chan_fuzz_case *c)
 {
 	many(g, call, c, KVM_NEST_CH_MAX_DOLLS + 1, dup);
 	c->expect = -KVM_NEST_E2BIG;
 }
 
-static void ctx64(struct kn_chf *g, struct kn_chf_rep *r, struct kn_ch_doll *d)
+static void ctx64(struct kn_chan_fuzz *g, struct kn_chan_fuzz_rep *r, struct kn_ch_doll *d)
 {
 	d->parent = 0;
 	d->level = 1;
@@ -253,7 +254,7 @@ static void ctx64(struct kn_chf *g, struct kn_chf_rep *r, struct kn_ch_doll *d)
 	contexts(g->prng, r->ctx[1], KVM_NEST_CH_MAX_CTX + 1);
 }
 
-static void ctx65(struct kn_chf *g, struct kn_chf_rep *r, struct kn_ch_doll *d)
+static void ctx65(struct kn_chan_fuzz *g, struct kn_chan_fuzz_rep *r, struct kn_ch_doll *d)
 {
 	ctx64(g, r, d);
 	if (kn_one_in(g->prng, 2))
@@ -262,26 +263,26 @@ static void ctx65(struct kn_chf *g, struct kn_chf_rep *r, struct kn_ch_doll *d)
 		d->nr_nested++;
 }
 
-void kn_chb_rep_ctx64(struct kn_chf *g, struct kn_hc_call *call,
-		      struct kn_chf_case *c)
+void kn_chb_rep_ctx64(struct kn_chan_fuzz *g, struct kn_hypercall_call *call,
+		      struct kn_chan_fuzz_case *c)
 {
-	kn_chf_rep_valid(kn_chf_rep_bad(g, call, c, 0, ctx64, NULL, 0), c);
+	kn_chan_fuzz_rep_valid(kn_chan_fuzz_rep_bad(g, call, c, 0, ctx64, NULL, 0), c);
 }
 
-void kn_chb_rep_ctx65(struct kn_chf *g, struct kn_hc_call *call,
-		      struct kn_chf_case *c)
+void kn_chb_rep_ctx65(struct kn_chan_fuzz *g, struct kn_hypercall_call *call,
+		      struct kn_chan_fuzz_case *c)
 {
-	kn_chf_rep_bad(g, call, c, 0, ctx65, NULL, -KVM_NEST_E2BIG);
+	kn_chan_fuzz_rep_bad(g, call, c, 0, ctx65, NULL, -KVM_NEST_E2BIG);
 }
 
-void kn_chb_rep_dup(struct kn_chf *g, struct kn_hc_call *call,
-		    struct kn_chf_case *c)
+void kn_chb_rep_dup(struct kn_chan_fuzz *g, struct kn_hypercall_call *call,
+		    struct kn_chan_fuzz_case *c)
 {
-	kn_chf_rep_bad(g, call, c, 1, dup, NULL, -KVM_NEST_EINVAL);
+	kn_chan_fuzz_rep_bad(g, call, c, 1, dup, NULL, -KVM_NEST_EINVAL);
 }
 
-void kn_chb_rep_id0(struct kn_chf *g, struct kn_hc_call *call,
-		    struct kn_chf_case *c)
+void kn_chb_rep_id0(struct kn_chan_fuzz *g, struct kn_hypercall_call *call,
+		    struct kn_chan_fuzz_case *c)
 {
-	kn_chf_rep_bad(g, call, c, 0, id0, NULL, -KVM_NEST_EINVAL);
+	kn_chan_fuzz_rep_bad(g, call, c, 0, id0, NULL, -KVM_NEST_EINVAL);
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "kn_chrep.h"
+#include "kn_chan_report.h"
 
 static void u32_if(struct kn_nla *b, const struct kn_ch_doll *d, uint16_t type,
 		   uint32_t v)

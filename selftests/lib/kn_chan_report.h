@@ -4,8 +4,8 @@
  * it (include/uapi/linux/kvm_nest_channel.h): one KVM_NEST_CH_A_DOLL nest
  * of KVM_NEST_A_DOLL_* attributes per doll.
  */
-#ifndef KN_CHREP_H
-#define KN_CHREP_H
+#ifndef KN_CHAN_REPORT_H
+#define KN_CHAN_REPORT_H
 
 #include <stdint.h>
 

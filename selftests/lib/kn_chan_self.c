@@ -6,11 +6,11 @@
  */
 #include <stddef.h>
 
-#include "kn_chself.h"
+#include "kn_chan_self.h"
 #include "kn_genl.h"
 
 /* A u32 or u64 attribute: its value, or false if its size is wrong. */
-static int kn_chself_u32(const struct nlattr *a, uint32_t *v)
+static int kn_chan_self_u32(const struct nlattr *a, uint32_t *v)
 {
 	if (kn_nla_len(a) != sizeof(*v))
 		return 0;
@@ -18,7 +18,7 @@ static int kn_chself_u32(const struct nlattr *a, uint32_t *v)
 	return 1;
 }
 
-static int kn_chself_u64(const struct nlattr *a, uint64_t *v)
+static int kn_chan_self_u64(const struct nlattr *a, uint64_t *v)
 {
 	const uint32_t *w = kn_nla_data(a);
 
@@ -29,12 +29,12 @@ static int kn_chself_u64(const struct nlattr *a, uint64_t *v)
 	return 1;
 }
 
-static int kn_chself_str(const struct nlattr *a, char *out)
+static int kn_chan_self_str(const struct nlattr *a, char *out)
 {
 	const char *p = kn_nla_data(a);
 	unsigned int n = kn_nla_len(a), i = 0;
 
-	while (i < n && i < KN_CHSELF_CPUS_LEN - 1 && p[i]) {
+	while (i < n && i < KN_CHAN_SELF_CPUS_LEN - 1 && p[i]) {
 		out[i] = p[i];
 		i++;
 	}
@@ -42,21 +42,21 @@ static int kn_chself_str(const struct nlattr *a, char *out)
 	return i < n && !p[i];	/* NUL-terminated within the attribute */
 }
 
-static int kn_chself_env(struct kn_chself *s, const struct nlattr *a)
+static int kn_chan_self_env(struct kn_chan_self *s, const struct nlattr *a)
 {
 	switch (kn_nla_type(a)) {
 	case KVM_NEST_A_ENV_CPU_LIMIT:
-		return kn_chself_u32(a, &s->cpu_limit);
+		return kn_chan_self_u32(a, &s->cpu_limit);
 	case KVM_NEST_A_ENV_CPU_RESERVE:
-		return kn_chself_u32(a, &s->cpu_reserve);
+		return kn_chan_self_u32(a, &s->cpu_reserve);
 	case KVM_NEST_A_ENV_CPU_WEIGHT:
-		return kn_chself_u32(a, &s->cpu_weight);
+		return kn_chan_self_u32(a, &s->cpu_weight);
 	case KVM_NEST_A_ENV_CPUS:
-		return kn_chself_str(a, s->cpus);
+		return kn_chan_self_str(a, s->cpus);
 	case KVM_NEST_A_ENV_MEM_LIMIT:
-		return kn_chself_u64(a, &s->mem_limit);
+		return kn_chan_self_u64(a, &s->mem_limit);
 	case KVM_NEST_A_ENV_MEM_RESERVE:
-		return kn_chself_u64(a, &s->mem_reserve);
+		return kn_chan_self_u64(a, &s->mem_reserve);
 	case KVM_NEST_A_ENV_PAD:
 		return 1;
 	default:
@@ -65,7 +65,7 @@ static int kn_chself_env(struct kn_chself *s, const struct nlattr *a)
 }
 
 /* An attribute parsed (@ok) sets @bit in have; one that was not is bad. */
-static void kn_chself_mark(struct kn_chself *s, int ok, uint32_t bit)
+static void kn_chan_self_mark(struct kn_chan_self *s, int ok, uint32_t bit)
 {
 	if (ok)
 		s->have |= bit;
@@ -74,7 +74,7 @@ static void kn_chself_mark(struct kn_chself *s, int ok, uint32_t bit)
 }
 
 /* The bytes after the last whole attribute: none if the walk ended well. */
-static uint64_t kn_chself_left(const void *start, const void *end,
+static uint64_t kn_chan_self_left(const void *start, const void *end,
 			       uint64_t len)
 {
 	uint64_t used = (uint64_t)((const uint8_t *)end - (const uint8_t *)start);
@@ -82,7 +82,7 @@ static uint64_t kn_chself_left(const void *start, const void *end,
 	return used < len ? len - used : 0;
 }
 
-void kn_chself_parse(struct kn_chself *s, const void *buf, uint64_t len)
+void kn_chan_self_parse(struct kn_chan_self *s, const void *buf, uint64_t len)
 {
 	const void *end = buf;
 
@@ -100,23 +100,23 @@ void kn_chself_parse(struct kn_chself *s, const void *buf, uint64_t len)
 		case KVM_NEST_CH_A_SELF: {
 			const void *in_end = kn_nla_data(a);
 
-			s->have |= KN_CHSELF_SELF;
+			s->have |= KN_CHAN_SELF_SELF;
 			kn_nla_for_each(e, kn_nla_data(a), kn_nla_len(a)) {
 				in_end = (const uint8_t *)e + NLA_ALIGN(e->nla_len);
-				kn_chself_mark(s, kn_chself_env(s, e),
-					       KN_CHSELF_ENV(kn_nla_type(e)));
+				kn_chan_self_mark(s, kn_chan_self_env(s, e),
+					       KN_CHAN_SELF_ENV(kn_nla_type(e)));
 			}
-			s->bad += kn_chself_left(kn_nla_data(a), in_end,
+			s->bad += kn_chan_self_left(kn_nla_data(a), in_end,
 						 kn_nla_len(a)) != 0;
 			break;
 		}
 		case KVM_NEST_CH_A_USAGE_CPU:
-			kn_chself_mark(s, kn_chself_u32(a, &s->usage_cpu),
-				       KN_CHSELF_USAGE_CPU);
+			kn_chan_self_mark(s, kn_chan_self_u32(a, &s->usage_cpu),
+				       KN_CHAN_SELF_USAGE_CPU);
 			break;
 		case KVM_NEST_CH_A_USAGE_MEM:
-			kn_chself_mark(s, kn_chself_u64(a, &s->usage_mem),
-				       KN_CHSELF_USAGE_MEM);
+			kn_chan_self_mark(s, kn_chan_self_u64(a, &s->usage_mem),
+				       KN_CHAN_SELF_USAGE_MEM);
 			break;
 		case KVM_NEST_CH_A_CMD:
 			s->cmds++;
@@ -127,5 +127,5 @@ void kn_chself_parse(struct kn_chself *s, const void *buf, uint64_t len)
 			s->bad++;
 		}
 	}
-	s->bad += kn_chself_left(buf, end, len) != 0;
+	s->bad += kn_chan_self_left(buf, end, len) != 0;
 }

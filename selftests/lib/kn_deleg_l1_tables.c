@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The delegation tests' CPUID tables (kn_dl1.h). */
+/* The delegation tests' CPUID tables (kn_deleg_l1.h). */
 #include <stdbool.h>
 #include <string.h>
 
-#include "kn_dl1.h"
+#include "kn_deleg_l1.h"
 
 static uint32_t val(uint32_t fn, uint32_t idx, unsigned int reg)
 {
@@ -12,7 +12,7 @@ static uint32_t val(uint32_t fn, uint32_t idx, unsigned int reg)
 	return v | 0x80000000U;	/* a high bit, so sign extension would show */
 }
 
-void kn_dl1_tables(struct kn_dl1_tables *tt)
+void kn_deleg_l1_tables(struct kn_deleg_l1_tables *tt)
 {
 	static const struct { uint32_t fn, idx, flags; bool keep; } keys[] = {
 		{ 0x0, 0, 0, false }, { 0x4, 0, 1, false }, { 0x4, 1, 1, false },
@@ -24,7 +24,7 @@ void kn_dl1_tables(struct kn_dl1_tables *tt)
 		{ 0x1, 0, 0, true }, { 0xd, 1, 1, true }, { 0x40000000, 0, 0, true },
 		{ 0x7, 0, 1, true },
 	};
-	_Static_assert(sizeof(keys) / sizeof(keys[0]) <= KN_DL1_MAX_T, "KN_DL1_MAX_T");
+	_Static_assert(sizeof(keys) / sizeof(keys[0]) <= KN_DELEG_L1_MAX_T, "KN_DELEG_L1_MAX_T");
 
 	memset(tt, 0, sizeof(*tt));
 	for (unsigned int i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {

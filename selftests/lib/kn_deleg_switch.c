@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The per-doll switch of delegated exits over generic netlink; see kn_dlctl.h. */
+/* The per-doll switch of delegated exits over generic netlink; see kn_deleg_switch.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../../include/uapi/linux/kvm_nest.h"
-#include "kn_dlctl.h"
+#include "kn_deleg_switch.h"
 #include "kn_dolls.h"
 #include "kn_tap.h"
 
@@ -45,7 +45,7 @@ static bool refusal_cb(const struct nlmsghdr *nlh, void *arg)
 	return true;
 }
 
-int kn_dlctl_set(uint64_t id, uint64_t classes, uint64_t on,
+int kn_deleg_switch_set(uint64_t id, uint64_t classes, uint64_t on,
 		 struct kn_genl_ack *ack, char *refusal, size_t len)
 {
 	struct refusal r = { refusal, len };
@@ -54,11 +54,11 @@ int kn_dlctl_set(uint64_t id, uint64_t classes, uint64_t on,
 	dlctl_open();
 	refusal[0] = 0;
 	kn_genl_msg_init(&m, g.family, 0, KVM_NEST_CMD_DELEG_SET, KVM_NEST_GENL_VERSION);
-	if (id != KN_DLCTL_OMIT)
+	if (id != KN_DELEG_SWITCH_OMIT)
 		kn_genl_put_u32(&m, KVM_NEST_A_DOLL_ID, (uint32_t)id);
-	if (classes != KN_DLCTL_OMIT)
+	if (classes != KN_DELEG_SWITCH_OMIT)
 		kn_genl_put_u32(&m, KVM_NEST_A_DOLL_DELEG_CLASSES, (uint32_t)classes);
-	if (on != KN_DLCTL_OMIT)
+	if (on != KN_DELEG_SWITCH_OMIT)
 		kn_genl_put(&m, KVM_NEST_A_DOLL_DELEG_ON, &on8, sizeof(on8));
 	return kn_genl_xfer(&g, &m, refusal_cb, &r, ack);
 }
@@ -66,7 +66,7 @@ int kn_dlctl_set(uint64_t id, uint64_t classes, uint64_t on,
 struct find {
 	uint32_t parent, kind;	/* a dump: what to look for */
 	bool found;
-	struct kn_dlctl_doll *d;
+	struct kn_deleg_switch_doll *d;
 };
 
 static uint32_t attr_u32(const struct nlattr *a)
@@ -78,7 +78,7 @@ static uint32_t attr_u32(const struct nlattr *a)
 	return v;
 }
 
-static void parse(const struct nlmsghdr *nlh, struct kn_dlctl_doll *d)
+static void parse(const struct nlmsghdr *nlh, struct kn_deleg_switch_doll *d)
 {
 	unsigned int deleg = 0;
 	size_t len;
@@ -107,7 +107,7 @@ static void parse(const struct nlmsghdr *nlh, struct kn_dlctl_doll *d)
 static bool doll_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct find *f = arg;
-	struct kn_dlctl_doll d;
+	struct kn_deleg_switch_doll d;
 
 	parse(nlh, &d);
 	if (f->found || (f->kind && (d.kind != f->kind || d.parent != f->parent)))
@@ -117,7 +117,7 @@ static bool doll_cb(const struct nlmsghdr *nlh, void *arg)
 	return true;
 }
 
-int kn_dlctl_get(uint32_t id, struct kn_dlctl_doll *d)
+int kn_deleg_switch_get(uint32_t id, struct kn_deleg_switch_doll *d)
 {
 	struct find f = { .d = d };
 	struct kn_genl_ack ack;
@@ -130,7 +130,7 @@ int kn_dlctl_get(uint32_t id, struct kn_dlctl_doll *d)
 	return err ?: f.found ? 0 : -ENODATA;
 }
 
-int kn_dlctl_find(uint32_t parent, uint32_t kind, struct kn_dlctl_doll *d)
+int kn_deleg_switch_find(uint32_t parent, uint32_t kind, struct kn_deleg_switch_doll *d)
 {
 	struct find f = { .parent = parent, .kind = kind, .d = d };
 	struct kn_genl_ack ack;
@@ -143,7 +143,7 @@ int kn_dlctl_find(uint32_t parent, uint32_t kind, struct kn_dlctl_doll *d)
 	return err ?: f.found ? 0 : -ENOENT;
 }
 
-bool kn_dlctl_ids(const struct kn_dl1 *t, uint32_t *l1, uint32_t *ctx)
+bool kn_deleg_switch_ids(const struct kn_deleg_l1 *t, uint32_t *l1, uint32_t *ctx)
 {
 	const struct kn_doll *a = NULL, *c = NULL;
 	unsigned int na = 0;

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "../../include/uapi/linux/kvm_nest.h"
-#include "kn_dollnl.h"
+#include "kn_doll_netlink.h"
 #include "kn_genl.h"
 #include "kn_tap.h"
 
@@ -31,7 +31,7 @@ static bool attr_cb(const struct nlmsghdr *nlh, void *arg)
 	return true;
 }
 
-int kn_dollnl_u64(uint32_t id, uint16_t type, uint64_t *v)
+int kn_doll_netlink_u64(uint32_t id, uint16_t type, uint64_t *v)
 {
 	/* Large (two netlink buffers): one, reused. */
 	static struct kn_genl g;

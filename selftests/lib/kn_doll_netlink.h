@@ -3,8 +3,8 @@
  * One doll's numbers over generic netlink (KVM_NEST_CMD_DOLL_GET with its
  * id), for what the debugfs reader of kn_dolls.h does not carry.
  */
-#ifndef KN_DOLLNL_H
-#define KN_DOLLNL_H
+#ifndef KN_DOLL_NETLINK_H
+#define KN_DOLL_NETLINK_H
 
 #include <stdint.h>
 
@@ -12,6 +12,6 @@
  * The u64 attribute @type of doll @id into @v: 0, -ENODATA if the doll
  * has no such attribute, or the request's -errno (-ENOENT: no such doll).
  */
-int kn_dollnl_u64(uint32_t id, uint16_t type, uint64_t *v);
+int kn_doll_netlink_u64(uint32_t id, uint16_t type, uint64_t *v);
 
 #endif

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "kn_hc.h"
+#include "kn_hypercall.h"
 #include "kn_tap.h"
 #include "kn_time.h"
 
-void kn_hc_guest(uint64_t batch)
+void kn_hypercall_guest(uint64_t batch)
 {
-	volatile struct kn_hc_batch *b = (volatile struct kn_hc_batch *)batch;
+	volatile struct kn_hypercall_batch *b = (volatile struct kn_hypercall_batch *)batch;
 
 	while (b->n) {
-		struct kn_hc_call *c = (struct kn_hc_call *)b->calls;
+		struct kn_hypercall_call *c = (struct kn_hypercall_call *)b->calls;
 
 		for (uint64_t i = 0; i < b->n; i++)
 			c[i].ret = kn_hypercall(c[i].nr, c[i].op, c[i].gpa,
@@ -17,7 +17,7 @@ void kn_hc_guest(uint64_t batch)
 	}
 }
 
-void kn_hc_init(struct kn_hc_queue *q, struct kn_vm *vm, unsigned int cap,
+void kn_hypercall_init(struct kn_hypercall_queue *q, struct kn_vm *vm, unsigned int cap,
 		kn_guest_fn *entry)
 {
 	uint64_t batch = kn_vm_alloc(vm, sizeof(*q->batch));
@@ -28,23 +28,23 @@ void kn_hc_init(struct kn_hc_queue *q, struct kn_vm *vm, unsigned int cap,
 	q->batch->calls = calls;
 	q->n = q->ran = 0;
 	q->cap = cap;
-	q->vcpu = kn_vcpu_add(vm, entry ? entry : kn_hc_guest, batch);
+	q->vcpu = kn_vcpu_add(vm, entry ? entry : kn_hypercall_guest, batch);
 }
 
-struct kn_hc_call *kn_hc_add(struct kn_hc_queue *q, uint64_t nr, uint64_t op,
+struct kn_hypercall_call *kn_hypercall_add(struct kn_hypercall_queue *q, uint64_t nr, uint64_t op,
 			     uint64_t gpa, uint64_t len)
 {
-	struct kn_hc_call *c;
+	struct kn_hypercall_call *c;
 
 	q->ran = 0;	/* the slots of the last results are reused */
 	if (q->n == q->cap)
 		kn_bail("more than %u hypercalls in one batch", q->cap);
 	c = &q->calls[q->n++];
-	*c = (struct kn_hc_call){ nr, op, gpa, len, 0 };
+	*c = (struct kn_hypercall_call){ nr, op, gpa, len, 0 };
 	return c;
 }
 
-uint64_t kn_hc_flush(struct kn_hc_queue *q)
+uint64_t kn_hypercall_flush(struct kn_hypercall_queue *q)
 {
 	uint64_t t0 = kn_now_ns(), done;
 
@@ -57,7 +57,7 @@ uint64_t kn_hc_flush(struct kn_hc_queue *q)
 	return kn_now_ns() - t0;
 }
 
-void kn_hc_end(struct kn_hc_queue *q)
+void kn_hypercall_end(struct kn_hypercall_queue *q)
 {
 	q->batch->n = 0;
 	kn_vcpu_expect(q->vcpu, KN_UC_DONE);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "kn_l2x.h"
+#include "kn_l2_extras.h"
 
-const struct kn_l2x_ops *kn_l2x(void)
+const struct kn_l2_extras_ops *kn_l2_extras(void)
 {
-	return kn_vendor == KN_AMD ? &kn_l2x_svm : &kn_l2x_vmx;
+	return kn_vendor == KN_AMD ? &kn_l2_extras_svm : &kn_l2_extras_vmx;
 }

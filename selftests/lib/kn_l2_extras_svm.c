@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* kn_l2x for SVM: VMCB fields from the AMD APM vol. 2, appendix B. */
-#include "kn_l2x.h"
+/* kn_l2_extras for SVM: VMCB fields from the AMD APM vol. 2, appendix B. */
+#include "kn_l2_extras.h"
 #include "kn_ucall.h"
 #include "kn_x86.h"
 
@@ -30,7 +30,7 @@ static uint8_t msrpm[MSRPM_SIZE] __attribute__((aligned(4096)));
 
 #define VMCB(l2, type, off) (*(type *)((l2)->ctx + (off)))
 
-static enum kn_l2x_exit svm_kind(const struct kn_l2 *l2)
+static enum kn_l2_extras_exit svm_kind(const struct kn_l2 *l2)
 {
 	switch (l2->exit) {
 	case SVM_EXIT_MSR:
@@ -90,7 +90,7 @@ static uint64_t svm_fault_gpa(const struct kn_l2 *l2)
 	return VMCB(l2, uint64_t, VMCB_EXIT_INFO2);
 }
 
-static void svm_state(const struct kn_l2 *l2, struct kn_l2x_state *s)
+static void svm_state(const struct kn_l2 *l2, struct kn_l2_extras_state *s)
 {
 	s->rip = VMCB(l2, uint64_t, VMCB_RIP);
 	s->rsp = VMCB(l2, uint64_t, VMCB_RSP);
@@ -107,7 +107,7 @@ static bool svm_intercept_cpuid(struct kn_l2 *l2, bool on)
 	return true;
 }
 
-const struct kn_l2x_ops kn_l2x_svm = {
+const struct kn_l2_extras_ops kn_l2_extras_svm = {
 	.kind = svm_kind,
 	.intercept_pause = svm_intercept_pause,
 	.intercept_rdmsr = svm_intercept_rdmsr,

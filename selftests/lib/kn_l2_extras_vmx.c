@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kn_l2x for VMX, on the VMCS kn_vmx.c made current (SDM vol. 3C, ch. 25
+ * kn_l2_extras for VMX, on the VMCS kn_vmx.c made current (SDM vol. 3C, ch. 25
  * and appendix A). kn_vmx.c uses no MSR bitmap, so every RDMSR and WRMSR
  * of L2 already exits: intercepting one MSR needs nothing more.
  */
-#include "kn_l2x.h"
+#include "kn_l2_extras.h"
 #include "kn_ucall.h"
 #include "kn_x86.h"
 
@@ -63,7 +63,7 @@ static uint32_t procbased_msr(void)
 	       MSR_VMX_TRUE_PROCBASED_CTLS : MSR_VMX_PROCBASED_CTLS;
 }
 
-static enum kn_l2x_exit vmx_kind(const struct kn_l2 *l2)
+static enum kn_l2_extras_exit vmx_kind(const struct kn_l2 *l2)
 {
 	switch (l2->exit) {
 	case EXIT_RDMSR:
@@ -116,7 +116,7 @@ static uint64_t vmx_fault_gpa(const struct kn_l2 *l2)
 	return vmread(GUEST_PHYSICAL_ADDRESS);
 }
 
-static void vmx_state(const struct kn_l2 *l2, struct kn_l2x_state *s)
+static void vmx_state(const struct kn_l2 *l2, struct kn_l2_extras_state *s)
 {
 	(void)l2;
 	s->rip = vmread(GUEST_RIP);
@@ -132,7 +132,7 @@ static bool vmx_intercept_cpuid(struct kn_l2 *l2, bool on)
 	return on;
 }
 
-const struct kn_l2x_ops kn_l2x_vmx = {
+const struct kn_l2_extras_ops kn_l2_extras_vmx = {
 	.kind = vmx_kind,
 	.intercept_pause = vmx_intercept_pause,
 	.intercept_rdmsr = vmx_intercept_rdmsr,

@@ -98,14 +98,14 @@ static void build_idt(struct kn_vm *vm)
 	}
 }
 
-void kn_lm_build(struct kn_vm *vm)
+void kn_long_mode_build(struct kn_vm *vm)
 {
 	build_page_tables(vm);
 	build_gdt(vm);
 	build_idt(vm);
 }
 
-void kn_lm_sregs(struct kn_vm *vm, struct kvm_sregs *sregs)
+void kn_long_mode_sregs(struct kn_vm *vm, struct kvm_sregs *sregs)
 {
 	sregs->cs = code64;
 	sregs->ds = sregs->es = sregs->fs = sregs->gs = sregs->ss = data;

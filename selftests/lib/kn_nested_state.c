@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 
-#include "kn_nstate.h"
+#include "kn_nested_state.h"
 #include "kn_tap.h"
 
 #define IOC(fd, req, arg)						\
@@ -25,7 +25,7 @@ void kn_vcpu_complete_io(struct kn_vcpu *vcpu)
 	vcpu->run->immediate_exit = 0;
 }
 
-bool kn_nstate_roundtrip(struct kn_vcpu *vcpu, struct kn_nstate_info *info)
+bool kn_nested_state_roundtrip(struct kn_vcpu *vcpu, struct kn_nested_state_info *info)
 {
 	int size = ioctl(vcpu->vm->kvm, KVM_CHECK_EXTENSION, KVM_CAP_NESTED_STATE);
 	struct kvm_vcpu_events ev;

@@ -4,8 +4,8 @@
  * nested state API, as a migration would, while its guest runs a nested
  * guest.
  */
-#ifndef KN_NSTATE_H
-#define KN_NSTATE_H
+#ifndef KN_NESTED_STATE_H
+#define KN_NESTED_STATE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,7 +13,7 @@
 #include "kn_vm.h"
 
 /* What the saved nested state said. */
-struct kn_nstate_info {
+struct kn_nested_state_info {
 	uint16_t flags;		/* KVM_STATE_NESTED_* */
 	uint16_t format;	/* KVM_STATE_NESTED_FORMAT_SVM / _VMX */
 	uint64_t ctx;		/* the vmcb12 / vmcs12 address */
@@ -25,7 +25,7 @@ struct kn_nstate_info {
  * @vcpu and loads them back. False (nothing done) if KVM has no nested
  * state API; ioctl errors bail out.
  */
-bool kn_nstate_roundtrip(struct kn_vcpu *vcpu, struct kn_nstate_info *info);
+bool kn_nested_state_roundtrip(struct kn_vcpu *vcpu, struct kn_nested_state_info *info);
 
 /*
  * Completes the vCPU's pending I/O (the ucall's OUT), so that the state

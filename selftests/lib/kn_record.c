@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_rec.h"
+#include "kn_record.h"
 #include "kn_tap.h"
 
 /* Splits r->line in place; false if it is not a record. */
-static int split(struct kn_rec *r)
+static int split(struct kn_record *r)
 {
 	size_t end = strlen(r->line);
 	char *save, *tok;
@@ -24,7 +24,7 @@ static int split(struct kn_rec *r)
 			r->word = (uint16_t)(tok - r->line);
 			continue;
 		}
-		if (!eq || eq == tok || r->nr == KN_REC_KEYS)
+		if (!eq || eq == tok || r->nr == KN_RECORD_KEYS)
 			return 0;
 		*eq = 0;
 		r->key[r->nr] = (uint16_t)(tok - r->line);
@@ -33,9 +33,9 @@ static int split(struct kn_rec *r)
 	return r->nr > 0;
 }
 
-static void add(struct kn_recs *rs, const char *line)
+static void add(struct kn_records *rs, const char *line)
 {
-	struct kn_rec *r;
+	struct kn_record *r;
 
 	if (!(rs->nr & (rs->nr - 1))) {	/* grow at powers of two */
 		rs->r = realloc(rs->r, (rs->nr ? 2 * rs->nr : 1) * sizeof(*r));
@@ -54,7 +54,7 @@ static void add(struct kn_recs *rs, const char *line)
 		snprintf(rs->first_bad, sizeof(rs->first_bad), "%s", line);
 }
 
-void kn_recs_read(struct kn_recs *rs, const char *file)
+void kn_records_read(struct kn_records *rs, const char *file)
 {
 	char path[128], line[1024];
 	FILE *f;
@@ -71,18 +71,18 @@ void kn_recs_read(struct kn_recs *rs, const char *file)
 	fclose(f);
 }
 
-void kn_recs_free(struct kn_recs *rs)
+void kn_records_free(struct kn_records *rs)
 {
 	free(rs->r);
 	memset(rs, 0, sizeof(*rs));
 }
 
-const char *kn_rec_word(const struct kn_rec *r)
+const char *kn_record_word(const struct kn_record *r)
 {
 	return r->line + r->word;
 }
 
-const char *kn_rec_get(const struct kn_rec *r, const char *key)
+const char *kn_record_get(const struct kn_record *r, const char *key)
 {
 	for (unsigned int i = 0; i < r->nr; i++)
 		if (!strcmp(r->line + r->key[i], key))
@@ -90,78 +90,78 @@ const char *kn_rec_get(const struct kn_rec *r, const char *key)
 	return NULL;
 }
 
-uint64_t kn_rec_u64(const struct kn_rec *r, const char *key)
+uint64_t kn_record_u64(const struct kn_record *r, const char *key)
 {
-	const char *v = kn_rec_get(r, key);
+	const char *v = kn_record_get(r, key);
 	unsigned long long n;
 	char *end;
 
 	if (!v || !*v || *v == '-')
-		return KN_REC_NONE;
+		return KN_RECORD_NONE;
 	errno = 0;
 	n = strtoull(v, &end, 0);
-	return errno || *end ? KN_REC_NONE : n;
+	return errno || *end ? KN_RECORD_NONE : n;
 }
 
-const struct kn_rec *kn_recs_find(const struct kn_recs *rs, const char *word,
+const struct kn_record *kn_records_find(const struct kn_records *rs, const char *word,
 				  const char *key, uint64_t val)
 {
 	for (unsigned int i = 0; i < rs->nr; i++)
-		if (!strcmp(kn_rec_word(&rs->r[i]), word) &&
-		    kn_rec_u64(&rs->r[i], key) == val)
+		if (!strcmp(kn_record_word(&rs->r[i]), word) &&
+		    kn_record_u64(&rs->r[i], key) == val)
 			return &rs->r[i];
 	return NULL;
 }
 
-static bool is_kind(const struct kn_rec *r, const char *kind)
+static bool is_kind(const struct kn_record *r, const char *kind)
 {
-	const char *k = kn_rec_get(r, "kind");
+	const char *k = kn_record_get(r, "kind");
 
-	return !strcmp(kn_rec_word(r), "doll") && k && !strcmp(k, kind);
+	return !strcmp(kn_record_word(r), "doll") && k && !strcmp(k, kind);
 }
 
-const struct kn_rec *kn_recs_vm(const struct kn_recs *rs, uint64_t pid,
+const struct kn_record *kn_records_vm(const struct kn_records *rs, uint64_t pid,
 				uint64_t mem)
 {
-	const struct kn_rec *vm = NULL;
+	const struct kn_record *vm = NULL;
 
 	for (unsigned int i = 0; i < rs->nr; i++) {
-		const struct kn_rec *r = &rs->r[i];
+		const struct kn_record *r = &rs->r[i];
 
-		if (is_kind(r, "vm") && kn_rec_u64(r, "pid") == pid &&
-		    (mem == KN_REC_NONE || kn_rec_u64(r, "mem") == mem) &&
-		    (!vm || kn_rec_u64(r, "id") > kn_rec_u64(vm, "id")))
+		if (is_kind(r, "vm") && kn_record_u64(r, "pid") == pid &&
+		    (mem == KN_RECORD_NONE || kn_record_u64(r, "mem") == mem) &&
+		    (!vm || kn_record_u64(r, "id") > kn_record_u64(vm, "id")))
 			vm = r;
 	}
 	return vm;
 }
 
 /* Whether @r descends from @root; parent chains are short (8 levels). */
-static int below(const struct kn_recs *rs, const struct kn_rec *r,
+static int below(const struct kn_records *rs, const struct kn_record *r,
 		 uint64_t root)
 {
 	for (unsigned int depth = 0; r && depth < rs->nr; depth++) {
-		uint64_t parent = kn_rec_u64(r, "parent");
+		uint64_t parent = kn_record_u64(r, "parent");
 
 		if (parent == root)
 			return 1;
-		if (!parent || parent == KN_REC_NONE)
+		if (!parent || parent == KN_RECORD_NONE)
 			return 0;
-		r = kn_recs_find(rs, "doll", "id", parent);
+		r = kn_records_find(rs, "doll", "id", parent);
 	}
 	return 0;
 }
 
-unsigned int kn_recs_below(const struct kn_recs *rs, uint64_t root,
-			   const char *kind, const struct kn_rec **out,
+unsigned int kn_records_below(const struct kn_records *rs, uint64_t root,
+			   const char *kind, const struct kn_record **out,
 			   unsigned int max)
 {
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < rs->nr; i++) {
-		const struct kn_rec *r = &rs->r[i];
+		const struct kn_record *r = &rs->r[i];
 
-		if (strcmp(kn_rec_word(r), "doll") || (kind && !is_kind(r, kind)) ||
+		if (strcmp(kn_record_word(r), "doll") || (kind && !is_kind(r, kind)) ||
 		    !below(rs, r, root))
 			continue;
 		if (n < max)

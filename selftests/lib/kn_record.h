@@ -4,55 +4,55 @@
  * word, then space-separated key=value pairs (Documentation/debugfs.rst).
  * Values stay strings (name=, kind=, runs=<id>+guests), unlike kn_dolls.h.
  */
-#ifndef KN_REC_H
-#define KN_REC_H
+#ifndef KN_RECORD_H
+#define KN_RECORD_H
 
 #include <stdint.h>
 
 #define KN_DEBUGFS_DIR	"/sys/kernel/debug/kvm_nest"
-#define KN_REC_KEYS	24
-#define KN_REC_NONE	UINT64_MAX
+#define KN_RECORD_KEYS	24
+#define KN_RECORD_NONE	UINT64_MAX
 
 /* Offsets into line, so that records can move. */
-struct kn_rec {
+struct kn_record {
 	unsigned int nr;
 	uint16_t word;			/* an empty string: pairs only */
-	uint16_t key[KN_REC_KEYS], val[KN_REC_KEYS];
+	uint16_t key[KN_RECORD_KEYS], val[KN_RECORD_KEYS];
 	char line[512];
 };
 
-struct kn_recs {
+struct kn_records {
 	unsigned int nr;
 	unsigned int bad;		/* lines that are not records */
 	char first_bad[128];
-	struct kn_rec *r;
+	struct kn_record *r;
 };
 
 /* Reads KN_DEBUGFS_DIR/@file; bails if it cannot be read. */
-void kn_recs_read(struct kn_recs *rs, const char *file);
-void kn_recs_free(struct kn_recs *rs);
+void kn_records_read(struct kn_records *rs, const char *file);
+void kn_records_free(struct kn_records *rs);
 
-const char *kn_rec_word(const struct kn_rec *r);
+const char *kn_record_word(const struct kn_record *r);
 /* The value of @key, or NULL. */
-const char *kn_rec_get(const struct kn_rec *r, const char *key);
-/* The number at @key, or KN_REC_NONE if absent or not a whole number. */
-uint64_t kn_rec_u64(const struct kn_rec *r, const char *key);
+const char *kn_record_get(const struct kn_record *r, const char *key);
+/* The number at @key, or KN_RECORD_NONE if absent or not a whole number. */
+uint64_t kn_record_u64(const struct kn_record *r, const char *key);
 /* The first record with @word whose @key is @val (a number), or NULL. */
-const struct kn_rec *kn_recs_find(const struct kn_recs *rs, const char *word,
+const struct kn_record *kn_records_find(const struct kn_records *rs, const char *word,
 				  const char *key, uint64_t val);
 /*
  * The newest level-1 doll (kind=vm) of process @pid with @mem bytes of
- * memory (KN_REC_NONE: any), or NULL. VMs that are going away may linger.
+ * memory (KN_RECORD_NONE: any), or NULL. VMs that are going away may linger.
  */
-const struct kn_rec *kn_recs_vm(const struct kn_recs *rs, uint64_t pid,
+const struct kn_record *kn_records_vm(const struct kn_records *rs, uint64_t pid,
 				uint64_t mem);
 /*
  * The "doll" records of @kind ("reported", ...; NULL: any) below the doll
  * @root, at any depth, in file order; up to @max of them go to @out.
  * Returns how many there are.
  */
-unsigned int kn_recs_below(const struct kn_recs *rs, uint64_t root,
-			   const char *kind, const struct kn_rec **out,
+unsigned int kn_records_below(const struct kn_records *rs, uint64_t root,
+			   const char *kind, const struct kn_record **out,
 			   unsigned int max);
 
 #endif

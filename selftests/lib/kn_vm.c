@@ -83,7 +83,7 @@ void kn_vm_create(struct kn_vm *vm, uint64_t mem_size)
 		  "KVM_SET_USER_MEMORY_REGION");
 
 	vm->brk = kn_image_load(vm);
-	kn_lm_build(vm);
+	kn_long_mode_build(vm);
 }
 
 void kn_vm_destroy(struct kn_vm *vm)
@@ -172,7 +172,7 @@ struct kn_vcpu *kn_vcpu_add(struct kn_vm *vm, kn_guest_fn *entry, uint64_t arg)
 	/* CPUID first: KVM checks CR4 bits in KVM_SET_SREGS against it. */
 	kvm_ioctl(vcpu->fd, KVM_SET_CPUID2, vm->cpuid, "KVM_SET_CPUID2");
 	kvm_ioctl(vcpu->fd, KVM_GET_SREGS, &sregs, "KVM_GET_SREGS");
-	kn_lm_sregs(vm, &sregs);
+	kn_long_mode_sregs(vm, &sregs);
 	kvm_ioctl(vcpu->fd, KVM_SET_SREGS, &sregs, "KVM_SET_SREGS");
 
 	memset(&regs, 0, sizeof(regs));

@@ -50,7 +50,7 @@ struct kn_vm {
 	uint64_t mem_size;
 	uint64_t brk;			/* next free guest-physical byte */
 	struct kvm_cpuid2 *cpuid;	/* KVM_GET_SUPPORTED_CPUID */
-	uint64_t cr3, gdt, idt, tss;	/* set by kn_lm_build() */
+	uint64_t cr3, gdt, idt, tss;	/* set by kn_long_mode_build() */
 	unsigned int nr_vcpus;
 	struct kn_vcpu vcpu[KN_MAX_VCPUS];
 };
@@ -69,9 +69,9 @@ void kn_vm_require_nested(struct kn_vm *vm);
 
 /* kn_image.c: copy our own PT_LOAD segments; returns the image's end. */
 uint64_t kn_image_load(struct kn_vm *vm);
-/* kn_lm.c: page tables, GDT, TSS, IDT; then the vCPU's 64-bit sregs. */
-void kn_lm_build(struct kn_vm *vm);
-void kn_lm_sregs(struct kn_vm *vm, struct kvm_sregs *sregs);
+/* kn_long_mode.c: page tables, GDT, TSS, IDT; then the vCPU's 64-bit sregs. */
+void kn_long_mode_build(struct kn_vm *vm);
+void kn_long_mode_sregs(struct kn_vm *vm, struct kvm_sregs *sregs);
 
 /* kn_run.c */
 /* Runs until a ucall; returns SYNC or DONE, or NONE if a signal hit. */
