@@ -26,6 +26,8 @@ main() {
 	done
 
 	kn_run_dir qemu
+	tcg=tcg
+	[ "${KN_SMP:-1}" = 1 ] || tcg=tcg,thread=single
 	label="qemu $RUN_KERNEL"
 	# One vCPU: on this 2-core machine TCG boots it to the test runner in 8 s
 	# against 15 s with two, and two hosts (6.1, 6.12) can run side by side.
@@ -34,10 +36,15 @@ main() {
 	# transparent_hugepage=never: zeroing a 2 MiB page is one stretch
 	# without a reschedule; TCG on a loaded machine took 22 s for one
 	# (a soft lockup in clear_page_erms while a doll faulted its memory in).
+	# thread=single with more than one vCPU: QEMU 7.2's multi-threaded TCG
+	# left both vCPUs of a stress host taking #BP at a static-key site in
+	# __schedule for minutes after text_poke had written the JMP there (the
+	# kernel's int3 handlers saw no int3 and retried): a stale translation.
+	# Round-robin TCG keeps SMP interleavings without that bug.
 	# monitor.sock: QEMU's monitor, to see a hung host's vCPUs (testing.rst,
 	# "A hung host"); KN_QEMU_APPEND: more kernel parameters (nokaslr).
 	kn_run_launch "$label" /dev/null \
-		qemu-system-x86_64 -M q35 -cpu max -accel tcg -smp "${KN_SMP:-1}" -m "$RUN_MEM" \
+		qemu-system-x86_64 -M q35 -cpu max -accel "$tcg" -smp "${KN_SMP:-1}" -m "$RUN_MEM" \
 		-nographic -no-reboot -nodefaults \
 		-serial "file:$RUN_DIR/console.log" -serial "file:$RUN_DIR/result.log" \
 		-monitor "unix:$RUN_DIR/monitor.sock,server=on,wait=off" \
