@@ -1,6 +1,6 @@
 # results.jq: build/bench/results.json from the hosts' lines (report.sh).
 # Inputs: $m measurements (KNB), $i KNB-INFO, $x KNB-XCHECK, $t phases,
-# $meta. Schema: Documentation/bench.rst.
+# $o KNB-OVERHEAD, $meta. Schema: Documentation/bench.rst.
 
 def median: sort | if length == 0 then null
 	elif length % 2 == 1 then .[(length - 1) / 2]
@@ -29,11 +29,34 @@ def config: {
 	hlt_early: (if .[0].op == "hlt" then [.[].hlt_early] | add else null end),
 	exits_l0: exits("exits_l0"),
 	exits_l1: exits("exits_l1"),
+	kvm_exits: [.[].kvm_exits.samples[]?] | stats,
 	l0_late_marks: ([.[].l0_late_marks // 0] | add)
 };
 
+# The overhead row (overhead.sh): one state's measurements, pooled.
+def ostate: {
+	rounds: length,
+	cost_ns: [.[] | cost[]] | stats,
+	n: [.[] | [.n1, .n2]] | unique,
+	exits_l0: exits("exits_l0"),
+	kvm_exits: [.[].kvm_exits.samples[]?] | stats
+};
+# f of [unloaded, $s] in each round that has both, over the rounds.
+def per_round($s; f): group_by(.round) | map(
+	(map(select(.config == "unloaded"))[0]) as $u | (map(select(.config == $s))[0]) as $x |
+	if $u == null or $x == null then empty else [$u, $x] | f // empty end) | stats;
+def cost_ratio: (.[0] | cost | median) as $u | if $u > 0 then (.[1] | cost | median) / $u else null end;
+def extra_exits: if .[0].kvm_exits == null or .[1].kvm_exits == null then null
+	else .[1].kvm_exits.median - .[0].kvm_exits.median end;
+def overhead_op: {
+	op: .[0].op, level: .[0].level,
+	states: (group_by(.config) | map({key: .[0].config, value: ostate}) | from_entries),
+	ratio: {accel0: per_round("accel0"; cost_ratio), accel1: per_round("accel1"; cost_ratio)},
+	extra_kvm_exits: {accel0: per_round("accel0"; extra_exits), accel1: per_round("accel1"; extra_exits)}
+};
+
 {
-	schema: 1,
+	schema: 2,
 	meta: $meta,
 	acceleration: (if [$i[] | select(.accel_switch == "present")] | length > 0
 		then "switch present: the kvm-nest column runs with every acceleration on"
@@ -42,12 +65,16 @@ def config: {
 	hosts: [$i[]],
 	phases: [$t[]],
 	xcheck: [$x[]],
-	summary: ($m | group_by([.kernel, (.op | opidx), .level, .stack]) | map({
+	summary: ($m | map(select(.stack != "overhead")) | group_by([.kernel, (.op | opidx), .level, .stack]) | map({
 		kernel: .[0].kernel, op: .[0].op, level: .[0].level, stack: .[0].stack,
 		configs: (group_by(.config) | map({key: .[0].config, value: config}) | from_entries)
 	} | .ratio = {
 		cost: ratio(.configs.stock.cost_ns.median; .configs["kvm-nest"].cost_ns.median),
 		exits_l0: ratio(.configs.stock.exits_l0.per_op.median; .configs["kvm-nest"].exits_l0.per_op.median)
+	})),
+	overhead: ($m | map(select(.stack == "overhead")) | group_by(.kernel) | map(.[0].kernel as $k |
+		(first($o[] | select(.kernel == $k)) // {}) + {
+		ops: (group_by(.op | opidx) | map(overhead_op))
 	})),
 	measurements: $m
 }

@@ -5,6 +5,11 @@ def us: if . == null then "-" else . / 1000 |
 def fixed2: (. * 100 | round) as $c | ($c | fabs) as $a |
 	"\(if $c < 0 then "-" else "" end)\($a / 100 | floor).\($a % 100 | tostring | if length < 2 then "0" + . else . end)";
 def x2: if . == null then "-" else fixed2 end;
+def fixed3: (. * 1000 | round) as $c | ($c | fabs) as $a |
+	"\(if $c < 0 then "-" else "" end)\($a / 1000 | floor).\($a % 1000 | tostring | ("00" + .)[-3:])";
+# {median, min, max} of ratios or differences: "1.004 (0.991–1.020)".
+def rspread: if . == null then "-" else "\(.median | fixed3) (\(.min | fixed3)–\(.max | fixed3))" end;
+def med2: if . == null then "-" else .median | x2 end;
 def spread: if . == null then "-" else "\(.median | us) (\(.min | us)–\(.max | us))" end;
 def ex: if . == null then "-" else .per_op.median | x2 end;
 def path: {direct: "L0 → op", "bench-hv": "L0 → kn-bench L1 → op",
@@ -44,4 +49,14 @@ def codes: to_entries | map(select(.value >= 0.05)) | sort_by(-.value)
 	"|---|---|---|---|---|---|---|---|---|---|",
 	($sum[] | select(.kernel == $k) |
 		"| \(.op) | L\(.level) | \(.stack | path) | \(.configs.stock.cost_ns | spread) | \(.configs["kvm-nest"].cost_ns | spread) | \(.ratio.cost | x2) | \(.configs.stock.exits_l0 | ex) | \(.configs["kvm-nest"].exits_l0 | ex) | \(.ratio.exits_l0 | x2) | \(.configs.stock.exits_l1 | ex) / \(.configs["kvm-nest"].exits_l1 | ex) |"),
+	""),
+(.overhead[] | . as $ov |
+	"## overhead, \(.kernel): kvm-nest unloaded, loaded at accel 0, at accel 1",
+	"",
+	"The same L1 ops (path L0 → op) in a fresh VM per state; \(.rounds // "?") rounds, each state once per round in a random order (seed \(.seed // "?"): \((.order // []) | map(join(" ")) | join("; "))). µs/op: median (min–max) over every repetition of the state. Ratio: median (min–max) over the rounds of the state's median over the unloaded median of the same round. KVM exits/op: KVM's own vCPU counter (KVM_GET_STATS_FD \"exits\"), which needs no kvm-nest; extra: the state's minus unloaded's, per round. kvm-nest exits/op: its count, which does not exist when it is unloaded.",
+	"",
+	"| op | unloaded µs/op | accel0 µs/op | accel1 µs/op | accel0 / unloaded | accel1 / unloaded | KVM exits/op unloaded / accel0 / accel1 | extra KVM exits/op accel0 / accel1 | kvm-nest L0 exits/op accel0 / accel1 |",
+	"|---|---|---|---|---|---|---|---|---|",
+	(.ops[] | .states as $s |
+		"| \(.op) | \($s.unloaded.cost_ns | spread) | \($s.accel0.cost_ns | spread) | \($s.accel1.cost_ns | spread) | \(.ratio.accel0 | rspread) | \(.ratio.accel1 | rspread) | \($s.unloaded.kvm_exits | med2) / \($s.accel0.kvm_exits | med2) / \($s.accel1.kvm_exits | med2) | \(.extra_kvm_exits.accel0 | med2) / \(.extra_kvm_exits.accel1 | med2) | \($s.accel0.exits_l0 | ex) / \($s.accel1.exits_l0 | ex) |"),
 	"")
