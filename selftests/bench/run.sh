@@ -2,14 +2,15 @@
 # run.sh: what `make bench` runs. For each kernel (KN_BENCH_KERNELS, default
 # every alias of kernels.mk) it boots the SVM emulated host (qemu-host.sh)
 # and runs in-host.sh there: stock vs kvm-nest, L1 to L3, plus the bpftrace
-# cross-check. Then it writes build/bench/results.json (schema:
+# cross-check, and the overhead row (kvm-nest unloaded, at accel 0, at
+# accel 1). Then it writes build/bench/results.json (schema:
 # Documentation/bench.rst), results.md and plot.png, and prints the table.
 # Tunables (environment, all passed into the hosts): KN_BENCH_REPS (5),
 # KN_BENCH_ROUNDS (3), KN_BENCH_DOLL_ROUNDS (1), KN_BENCH_OPS (all), KN_BENCH_TARGET_MS (100),
 # KN_BENCH_DOLL_TARGET_MS (300), KN_BENCH_PAUSE_MS (200), KN_BENCH_DOLL (1),
 # KN_BENCH_XCHECK (1), KN_BENCH_OVERHEAD_ROUNDS (5; 0 skips the overhead
-# row), KN_BENCH_OVERHEAD_OPS (cpuid,rdmsr,hcall), KN_BENCH_OVERHEAD_SEED
-# (the time), KN_BENCH_HLT_US_L1/L2/L3, KN_BENCH_JOBS (1: hosts
+# row), KN_BENCH_OVERHEAD_OPS (cpuid,rdmsr,hcall), KN_BENCH_OVERHEAD_REPS (9),
+# KN_BENCH_OVERHEAD_TARGET_MS (20), KN_BENCH_OVERHEAD_SEED (the time), KN_BENCH_HLT_US_L1/L2/L3, KN_BENCH_JOBS (1: hosts
 # one after the other; 2 runs the kernels side by side, faster but noisier),
 # KN_BENCH_VMX (0; 1 adds a small VMX subset on Bochs, kernel 6.1: L1 and
 # kn-bench's own L2, tagged "6.1-vmx"). Exit 0 only if every host ran and
@@ -30,6 +31,7 @@ export KN_BENCH_PAUSE_MS=${KN_BENCH_PAUSE_MS:-200}
 # The overhead row's shuffles: one seed for every host, kept in params.
 export KN_BENCH_OVERHEAD_ROUNDS=${KN_BENCH_OVERHEAD_ROUNDS:-5}
 export KN_BENCH_OVERHEAD_OPS=${KN_BENCH_OVERHEAD_OPS:-cpuid,rdmsr,hcall}
+export KN_BENCH_OVERHEAD_REPS=${KN_BENCH_OVERHEAD_REPS:-9} KN_BENCH_OVERHEAD_TARGET_MS=${KN_BENCH_OVERHEAD_TARGET_MS:-20}
 export KN_BENCH_OVERHEAD_SEED=${KN_BENCH_OVERHEAD_SEED:-$(date +%s)}
 for t in jq gnuplot; do command -v $t >/dev/null || kn_die "$t missing: run scripts/deps.sh"; done
 
@@ -54,6 +56,8 @@ jq -n --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" '{
 	ops: (env.KN_BENCH_OPS // "cpuid,rdmsr,hcall,hlt,touch,pause"),
 	xcheck: ((env.KN_BENCH_XCHECK // "1") == "1"),
 	overhead: {rounds: env.KN_BENCH_OVERHEAD_ROUNDS | tonumber,
+		reps: env.KN_BENCH_OVERHEAD_REPS | tonumber,
+		target_ms: env.KN_BENCH_OVERHEAD_TARGET_MS | tonumber,
 		ops: env.KN_BENCH_OVERHEAD_OPS, seed: env.KN_BENCH_OVERHEAD_SEED | tonumber},
 	loadavg_start: $load}' >"$out/params.json"
 
