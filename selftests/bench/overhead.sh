@@ -2,7 +2,7 @@
 # overhead.sh: what loading kvm-nest costs an exit it does not accelerate
 # (bench.rst, "The overhead row"). In this emulated host, for
 # KN_BENCH_OVERHEAD_ROUNDS rounds, the same L1 ops (KN_BENCH_OVERHEAD_OPS;
-# KN_BENCH_OVERHEAD_REPS repetitions of loops of KN_BENCH_OVERHEAD_TARGET_MS)
+# KN_BENCH_OVERHEAD_REPS repetitions of loops of KN_BENCH_OVERHEAD_MS)
 # in a fresh VM in each of three states, in a random order per round:
 #   unloaded  kvm-nest not loaded (rmmod)
 #   accel0    loaded, accel=0 (the bench's "stock")
@@ -23,7 +23,7 @@ ops=${KN_BENCH_OVERHEAD_OPS:-cpuid,rdmsr,hcall}
 seed=${KN_BENCH_OVERHEAD_SEED:-$(date +%s)}
 # Short loops, many of them: on a loaded machine a 100 ms loop is rarely
 # clean, and the row wants each state's undisturbed cost (bench.rst).
-target=${KN_BENCH_OVERHEAD_TARGET_MS:-20}
+target=${KN_BENCH_OVERHEAD_MS:-20}
 reps=${KN_BENCH_OVERHEAD_REPS:-9}
 work=$(mktemp -d /tmp/knb-overhead.XXXXXX)
 
@@ -79,14 +79,38 @@ state() {
 	esac
 }
 
+# snap <file>: kvm-nest's hook calls and exits so far (loaded states only).
+snap() {
+	cat /sys/kernel/debug/kvm_nest/hooks /sys/kernel/debug/kvm_nest/levels >"$1"
+}
+
+# hooks <round> <state>: which of kvm-nest's hooks ran in that VM's life, and
+# how often, against the exits kvm-nest saw meanwhile (KNB-HOOKS, bench.rst).
+hooks() {
+	awk -v r="$1" -v s="$2" '
+	function kv(   i, p) { split("", f); for (i = 1; i <= NF; i++) { p = index($i, "="); if (p) f[substr($i, 1, p - 1)] = substr($i, p + 1) } }
+	{ kv() }
+	$1 == "hook" { c[f["name"]] += (FILENAME ~ /1$/ ? 1 : -1) * f["calls"]; if (!(f["name"] in seen)) { seen[f["name"]] = 1; names[++n] = f["name"] } }
+	/^level=1 / { x += (FILENAME ~ /1$/ ? 1 : -1) * f["exits"] }
+	END {
+		printf "KNB-HOOKS {\"round\":%d,\"config\":\"%s\",\"exits\":%d,\"calls\":{", r, s, x
+		k = 0
+		for (i = 1; i <= n; i++)
+			if (c[names[i]]) printf "%s\"%s\":%d", (k++ ? "," : ""), names[i], c[names[i]]
+		print "}}"
+	}' "$work/hooks0" "$work/hooks1"
+}
+
 r=0
 while read -r a b c; do
 	for s in $a $b $c; do
 		state "$s"
+		[ "$s" = unloaded ] || snap "$work/hooks0"
 		"$KNB_BIN" run -l 1 -s overhead -c "$s" -r "$reps" -o "$ops" -t "$target" \
 			--hlt-us "${KN_BENCH_HLT_US_L1:-1000}" </dev/null >"$work/out" ||
 			knb_die "overhead: kn-bench run in state $s failed"
 		sed "s/^KNB {/KNB {\"round\":$r,/" "$work/out"
+		[ "$s" = unloaded ] || { snap "$work/hooks1" && hooks "$r" "$s"; }
 	done
 	r=$((r + 1))
 done <"$work/order"

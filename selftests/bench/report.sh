@@ -16,13 +16,14 @@ trap 'rm -rf "$tmp"' EXIT
 lines() {
 	tr -d '\r' <"$out/raw-$2.log" | sed -n "s/^$1 //p" | jq -c --arg k "$2" '. + {kernel: $k}'
 }
-: >"$tmp/m" && : >"$tmp/i" && : >"$tmp/x" && : >"$tmp/t" && : >"$tmp/h" && : >"$tmp/o"
+: >"$tmp/m" && : >"$tmp/i" && : >"$tmp/x" && : >"$tmp/t" && : >"$tmp/h" && : >"$tmp/o" && : >"$tmp/k"
 for k in $kernels; do
 	[ -f "$out/raw-$k.log" ] || continue
 	lines KNB "$k" >>"$tmp/m"
 	lines KNB-INFO "$k" >>"$tmp/i"
 	lines KNB-XCHECK "$k" >>"$tmp/x"
 	lines KNB-OVERHEAD "$k" >>"$tmp/o"
+	lines KNB-HOOKS "$k" >>"$tmp/k"
 	tr -d '\r' <"$out/raw-$k.log" | awk -v k="$k" '$1 == "KNB-TIME" {
 		printf "{\"kernel\":\"%s\",\"phase\":\"%s\",\"uptime_s\":%s}\n", k, $2, $3 }' >>"$tmp/t"
 	read -r rc s <"$out/rc-$k" || true
@@ -40,7 +41,7 @@ jq -n --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 		params: ($p[0] | del(.loadavg_start))
 	}' >"$tmp/meta"
 jq -n --slurpfile m "$tmp/m" --slurpfile i "$tmp/i" --slurpfile x "$tmp/x" \
-	--slurpfile t "$tmp/t" --slurpfile o "$tmp/o" --slurpfile meta "$tmp/meta" \
+	--slurpfile t "$tmp/t" --slurpfile o "$tmp/o" --slurpfile k "$tmp/k" --slurpfile meta "$tmp/meta" \
 	'$meta[0] as $meta | '"$(cat "$here/results.jq")" >"$out/results.json"
 jq -r -f "$here/table.jq" "$out/results.json" >"$out/results.md"
 

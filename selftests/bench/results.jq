@@ -1,6 +1,6 @@
 # results.jq: build/bench/results.json from the hosts' lines (report.sh).
 # Inputs: $m measurements (KNB), $i KNB-INFO, $x KNB-XCHECK, $t phases,
-# $o KNB-OVERHEAD, $meta. Schema: Documentation/bench.rst.
+# $o KNB-OVERHEAD, $k KNB-HOOKS, $meta. Schema: Documentation/bench.rst.
 
 def median: sort | if length == 0 then null
 	elif length % 2 == 1 then .[(length - 1) / 2]
@@ -48,6 +48,13 @@ def per_round($s; f): group_by(.round) | map(
 def cost_ratio(f): (.[0] | cost | f) as $u | if $u > 0 then (.[1] | cost | f) / $u else null end;
 def extra_exits: if .[0].kvm_exits == null or .[1].kvm_exits == null then null
 	else .[1].kvm_exits.median - .[0].kvm_exits.median end;
+# A loaded state's KNB-HOOKS: each hook's calls per exit over a VM's life.
+def hooks_of: {
+	runs: length,
+	exits: [.[].exits] | stats,
+	per_exit: (map(.exits as $x | .calls | map_values(if $x > 0 then . / $x else null end))
+		| mean_codes)
+};
 def overhead_op: {
 	op: .[0].op, level: .[0].level,
 	states: (group_by(.config) | map({key: .[0].config, value: ostate}) | from_entries),
@@ -74,9 +81,11 @@ def overhead_op: {
 		cost: ratio(.configs.stock.cost_ns.median; .configs["kvm-nest"].cost_ns.median),
 		exits_l0: ratio(.configs.stock.exits_l0.per_op.median; .configs["kvm-nest"].exits_l0.per_op.median)
 	})),
-	overhead: ($m | map(select(.stack == "overhead")) | group_by(.kernel) | map(.[0].kernel as $k |
-		(first($o[] | select(.kernel == $k)) // {}) + {
-		ops: (group_by(.op | opidx) | map(overhead_op))
+	overhead: ($m | map(select(.stack == "overhead")) | group_by(.kernel) | map(.[0].kernel as $kn |
+		(first($o[] | select(.kernel == $kn)) // {}) + {
+		ops: (group_by(.op | opidx) | map(overhead_op)),
+		hooks: ([$k[] | select(.kernel == $kn)] | group_by(.config)
+			| map({key: .[0].config, value: hooks_of}) | from_entries)
 	})),
 	measurements: $m
 }

@@ -59,4 +59,6 @@ def codes: to_entries | map(select(.value >= 0.05)) | sort_by(-.value)
 	"|---|---|---|---|---|---|---|---|---|---|---|",
 	(.ops[] | .states as $s |
 		"| \(.op) | \($s.unloaded.cost_ns | spread) | \($s.accel0.cost_ns | spread) | \($s.accel1.cost_ns | spread) | \(.ratio.accel0 | rspread) | \(.ratio_min.accel0 | rspread) | \(.ratio.accel1 | rspread) | \(.ratio_min.accel1 | rspread) | \($s.unloaded.kvm_exits | med2) / \($s.accel0.kvm_exits | med2) / \($s.accel1.kvm_exits | med2) | \(.extra_kvm_exits.accel0 | med2) / \(.extra_kvm_exits.accel1 | med2) | \($s.accel0.exits_l0 | ex) / \($s.accel1.exits_l0 | ex) |"),
+	"",
+	(.hooks | to_entries[] | "- kvm-nest's hook calls per exit in a VM's life, \(.key) (mean over \(.value.runs) VMs, median \(.value.exits.median // 0 | round) exits each): \(.value.per_exit | to_entries | sort_by(-.value) | map("\(.key) \(.value | fixed3)") | join(", "))."),
 	"")
