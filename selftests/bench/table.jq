@@ -9,6 +9,7 @@ def fixed3: (. * 1000 | round) as $c | ($c | fabs) as $a |
 	"\(if $c < 0 then "-" else "" end)\($a / 1000 | floor).\($a % 1000 | tostring | ("00" + .)[-3:])";
 # {median, min, max} of ratios or differences: "1.004 (0.991–1.020)".
 def rspread: if . == null then "-" else "\(.median | fixed3) (\(.min | fixed3)–\(.max | fixed3))" end;
+def r3: if . == null then "-" else fixed3 end;
 def med2: if . == null then "-" else .median | x2 end;
 def spread: if . == null then "-" else "\(.median | us) (\(.min | us)–\(.max | us))" end;
 def ex: if . == null then "-" else .per_op.median | x2 end;
@@ -53,12 +54,13 @@ def codes: to_entries | map(select(.value >= 0.05)) | sort_by(-.value)
 (.overhead[] | . as $ov |
 	"## overhead, \(.kernel): kvm-nest unloaded, loaded at accel 0, at accel 1",
 	"",
-	"The same L1 ops (path L0 → op) in a fresh VM per state; \(.rounds // "?") rounds of \(.reps // "?") repetitions (loops of about \(.target_ms // "?") ms), each state once per round in a random order (seed \(.seed // "?"): \((.order // []) | map(join(" ")) | join("; "))). µs/op: median (min–max) over every repetition of the state. Ratio of medians: median (min–max) over the rounds of the state's median over the unloaded median of the same round; of minima: the same with each state's fastest repetition in the round (noise only adds, so that is its least disturbed cost). KVM exits/op: KVM's own vCPU counter (KVM_GET_STATS_FD \"exits\"), which needs no kvm-nest; extra: the state's minus unloaded's, per round. kvm-nest exits/op: its count, which does not exist when it is unloaded.",
+	"The same L1 ops (path L0 → op) in a fresh VM per state; \(.rounds // "?") rounds of \(.reps // "?") repetitions (loops of about \(.target_ms // "?") ms), each state once per round in a random order (seed \(.seed // "?"): \((.order // []) | map(join(" ")) | join("; "))). µs/op: median (min–max) over every repetition of the state. Ratio of medians: median (min–max) over the rounds of the state's median over the unloaded median of the same round; of minima: the same with each state's fastest repetition in the round (noise only adds, so that is its least disturbed cost); pooled p10: the 10th percentile of the state's repetitions over all rounds over unloaded's. KVM exits/op: KVM's own vCPU counter (KVM_GET_STATS_FD \"exits\"), which needs no kvm-nest; extra: the state's minus unloaded's, per round. kvm-nest exits/op: its count, which does not exist when it is unloaded.",
 	"",
-	"| op | unloaded µs/op | accel0 µs/op | accel1 µs/op | accel0 / unloaded, of medians | of minima | accel1 / unloaded, of medians | of minima | KVM exits/op unloaded / accel0 / accel1 | extra KVM exits/op accel0 / accel1 | kvm-nest L0 exits/op accel0 / accel1 |",
-	"|---|---|---|---|---|---|---|---|---|---|---|",
+	"| op | unloaded µs/op | accel0 µs/op | accel1 µs/op | accel0 / unloaded, of medians | of minima | pooled p10 | accel1 / unloaded, of medians | of minima | pooled p10 | KVM exits/op unloaded / accel0 / accel1 | extra KVM exits/op accel0 / accel1 | kvm-nest L0 exits/op accel0 / accel1 |",
+	"|---|---|---|---|---|---|---|---|---|---|---|---|---|",
 	(.ops[] | .states as $s |
-		"| \(.op) | \($s.unloaded.cost_ns | spread) | \($s.accel0.cost_ns | spread) | \($s.accel1.cost_ns | spread) | \(.ratio.accel0 | rspread) | \(.ratio_min.accel0 | rspread) | \(.ratio.accel1 | rspread) | \(.ratio_min.accel1 | rspread) | \($s.unloaded.kvm_exits | med2) / \($s.accel0.kvm_exits | med2) / \($s.accel1.kvm_exits | med2) | \(.extra_kvm_exits.accel0 | med2) / \(.extra_kvm_exits.accel1 | med2) | \($s.accel0.exits_l0 | ex) / \($s.accel1.exits_l0 | ex) |"),
+		"| \(.op) | \($s.unloaded.cost_ns | spread) | \($s.accel0.cost_ns | spread) | \($s.accel1.cost_ns | spread) | \(.ratio.accel0 | rspread) | \(.ratio_min.accel0 | rspread) | \(.ratio_p10.accel0 | r3) | \(.ratio.accel1 | rspread) | \(.ratio_min.accel1 | rspread) | \(.ratio_p10.accel1 | r3) | \($s.unloaded.kvm_exits | med2) / \($s.accel0.kvm_exits | med2) / \($s.accel1.kvm_exits | med2) | \(.extra_kvm_exits.accel0 | med2) / \(.extra_kvm_exits.accel1 | med2) | \($s.accel0.exits_l0 | ex) / \($s.accel1.exits_l0 | ex) |"),
 	"",
-	(.hooks | to_entries[] | "- kvm-nest's hook calls per exit in a VM's life, \(.key) (mean over \(.value.runs) VMs, median \(.value.exits.median // 0 | round) exits each): \(.value.per_exit | to_entries | sort_by(-.value) | map("\(.key) \(.value | fixed3)") | join(", "))."),
+	(.hooks | to_entries[] | (.value.per_exit | to_entries | sort_by(-.value)) as $h |
+		"- kvm-nest's hook calls per exit in a VM's life, \(.key) (mean over \(.value.runs) VMs, median \(.value.exits.median // 0 | round) exits each): \($h | map(select(.value >= 0.001) | "\(.key) \(.value | fixed3)") | join(", ")); and a few times per VM: \($h | map(select(.value < 0.001) | .key) | join(", "))."),
 	"")
