@@ -7,7 +7,8 @@
 #   L1  kvm-nest unloaded, accel 0, accel 1, shuffled (overhead.sh)
 #   L2  ops in a VM of an L1 Linux doll               (stack "linux")
 #   L3  ... in an L2 under kn-bench's L1 in the doll  (stack "linux+bench-hv")
-# Prints KNB-INFO/KNB/KNB-XCHECK/KNB-TIME lines (bench.rst) and progress.
+# Prints KNB-INFO/KNB/KNB-XCHECK/KNB-OVERHEAD/KNB-HOOKS/KNB-TIME lines
+# (bench.rst) and progress.
 # Parameters: the KN_BENCH_* of run.sh, which qemu-host.sh passes on.
 set -eu
 # shellcheck source=lib.sh

@@ -57,7 +57,7 @@ def hooks_of: {
 	per_exit: (map(.exits as $x | .calls | map_values(if $x > 0 then . / $x else null end))
 		| mean_codes)
 };
-def overhead_op: . as $rows | {
+def overhead_op: {
 	op: .[0].op, level: .[0].level,
 	states: (group_by(.config) | map({key: .[0].config, value: ostate}) | from_entries),
 	ratio: {accel0: per_round("accel0"; cost_ratio(median)), accel1: per_round("accel1"; cost_ratio(median))},
