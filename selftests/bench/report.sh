@@ -3,7 +3,8 @@
 # output; rc-<tag>, their status and seconds; params.json; seconds), write
 # OUT/results.json, results.md and plot.png; rerunnable. Exit 1 if the
 # bpftrace cross-check disagreed or, unless KN_BENCH_XCHECK=0 skipped it,
-# found nothing to compare.
+# found nothing to compare, or if KVM's own exit count disagreed with
+# kvm-nest's.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?usage: report.sh OUT}
@@ -55,5 +56,11 @@ gnuplot -e "data='$out/plot.dat'; out='$out/plot.png'; kernels='$ks'; ops='$ops'
 jq -e '(.meta.params.xcheck == false) or (.xcheck | length > 0 and all(.mismatches == 0))' \
 	"$out/results.json" >/dev/null || {
 	echo "report.sh: the bpftrace cross-check disagreed with kvm-nest or did not run (results.json .xcheck)" >&2
+	exit 1
+}
+# KVM's own exit count must match kvm-nest's wherever both counted: the
+# overhead row relies on it where kvm-nest is not loaded.
+jq -e 'all(.kvm_stat[]; .mismatches == 0)' "$out/results.json" >/dev/null || {
+	echo "report.sh: KVM's exit count disagreed with kvm-nest's (results.json .kvm_stat)" >&2
 	exit 1
 }

@@ -57,6 +57,14 @@ def hooks_of: {
 	per_exit: (map(.exits as $x | .calls | map_values(if $x > 0 then . / $x else null end))
 		| mean_codes)
 };
+# KVM's own count against kvm-nest's, sample by sample, where both counted:
+# the same kernel's (exits_l1 in the doll, exits_l0 in the emulated host).
+def kvm_stat: $m | map(select(.kvm_exits != null)
+		| (.exits_l1 // .exits_l0) as $e | select($e != null)
+		| {kernel, d: ([$e.per_op.samples, .kvm_exits.samples] | transpose
+			| map(.[0] - .[1] | fabs))})
+	| group_by(.kernel) | map({kernel: .[0].kernel, samples: ([.[].d[]] | length),
+		mismatches: ([.[].d[] | select(. > 0.001)] | length)});
 def overhead_op: {
 	op: .[0].op, level: .[0].level,
 	states: (group_by(.config) | map({key: .[0].config, value: ostate}) | from_entries),
@@ -80,6 +88,7 @@ def overhead_op: {
 	hosts: [$i[]],
 	phases: [$t[]],
 	xcheck: [$x[]],
+	kvm_stat: kvm_stat,
 	summary: ($m | map(select(.stack != "overhead")) | group_by([.kernel, (.op | opidx), .level, .stack]) | map({
 		kernel: .[0].kernel, op: .[0].op, level: .[0].level, stack: .[0].stack,
 		configs: (group_by(.config) | map({key: .[0].config, value: config}) | from_entries)
