@@ -16,6 +16,8 @@ void knb_progress(const struct knb_opts *o, bool acct, const struct knb_result *
 		knb_max(t) / 1000);
 	if (acct)
 		fprintf(stderr, ", L%u exits/op %.2f", o->depth, knb_median(&r->exits));
+	if (r->kvm_exits.n)
+		fprintf(stderr, ", KVM %.2f", knb_median(&r->kvm_exits));
 	fprintf(stderr, "%s\n", r->op == KNB_HLT ? " (wake-up latency)" : "");
 }
 
@@ -40,6 +42,8 @@ void knb_emit(const struct knb_opts *o, bool acct, const struct knb_result *r)
 	snprintf(key, sizeof(key), "exits_l%u", o->depth);
 	if (acct)
 		knb_json_exits(stdout, key, &r->exits, &r->sum);
+	if (r->kvm_exits.n)
+		knb_json_series(stdout, "kvm_exits", &r->kvm_exits);
 	printf("}\n");
 	fflush(stdout);
 }

@@ -4,9 +4,11 @@
 #   L1  ops in a VM of this host                     (stack "direct")
 #   L2  ops in an L2 under kn-bench's own L1          (stack "bench-hv")
 #   xcheck: tools/bpftrace/nested-exits.bt against kvm-nest (xcheck.sh)
+#   L1  kvm-nest unloaded, accel 0, accel 1, shuffled (overhead.sh)
 #   L2  ops in a VM of an L1 Linux doll               (stack "linux")
 #   L3  ... in an L2 under kn-bench's L1 in the doll  (stack "linux+bench-hv")
-# Prints KNB-INFO/KNB/KNB-XCHECK/KNB-TIME lines (bench.rst) and progress.
+# Prints KNB-INFO/KNB/KNB-XCHECK/KNB-OVERHEAD/KNB-HOOKS/KNB-TIME lines
+# (bench.rst) and progress.
 # Parameters: the KN_BENCH_* of run.sh, which qemu-host.sh passes on.
 set -eu
 # shellcheck source=lib.sh
@@ -29,7 +31,16 @@ if [ "${KN_BENCH_XCHECK:-1}" = 1 ]; then
 	sh "$KN_TOP/selftests/bench/xcheck.sh" || echo "bench: cross-check FAILED" >&2
 	mark xcheck
 fi
-[ "${KN_BENCH_DOLL:-1}" = 1 ] || exit 0
+overhead=0
+if [ "${KN_BENCH_OVERHEAD_ROUNDS:-5}" -gt 0 ]; then
+	# It leaves kvm-nest loaded with accel 0, even when it fails.
+	sh "$KN_TOP/selftests/bench/overhead.sh" || overhead=1
+	[ -r /sys/kernel/debug/kvm_nest/dolls ] ||
+		knb_die "kvm-nest is not loaded again after the overhead step"
+	mark overhead
+fi
+[ "$overhead" = 0 ] || echo "bench: overhead step FAILED (above)" >&2
+[ "${KN_BENCH_DOLL:-1}" = 1 ] || exit "$overhead"
 
 # The doll: its bench prints markers; our watcher reads kvm-nest here.
 pause=${KN_BENCH_PAUSE_MS:-200}
@@ -52,3 +63,4 @@ knb_accel stock
 "$doll" --wait "$dir" --timeout 60 >/dev/null || knb_die "the doll failed (l1-doll.sh above)"
 [ "$rc" = 0 ] || knb_die "kn-bench watch failed ($rc)"
 mark doll
+exit "$overhead"

@@ -2,7 +2,9 @@
 # report.sh OUT: from what run.sh left in OUT (raw-<tag>.log, the hosts'
 # output; rc-<tag>, their status and seconds; params.json; seconds), write
 # OUT/results.json, results.md and plot.png; rerunnable. Exit 1 if the
-# bpftrace cross-check disagreed or found nothing to compare.
+# bpftrace cross-check disagreed or, unless KN_BENCH_XCHECK=0 skipped it,
+# found nothing to compare, or if KVM's own exit count disagreed with
+# kvm-nest's.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?usage: report.sh OUT}
@@ -15,12 +17,14 @@ trap 'rm -rf "$tmp"' EXIT
 lines() {
 	tr -d '\r' <"$out/raw-$2.log" | sed -n "s/^$1 //p" | jq -c --arg k "$2" '. + {kernel: $k}'
 }
-: >"$tmp/m" && : >"$tmp/i" && : >"$tmp/x" && : >"$tmp/t" && : >"$tmp/h"
+: >"$tmp/m" && : >"$tmp/i" && : >"$tmp/x" && : >"$tmp/t" && : >"$tmp/h" && : >"$tmp/o" && : >"$tmp/k"
 for k in $kernels; do
 	[ -f "$out/raw-$k.log" ] || continue
 	lines KNB "$k" >>"$tmp/m"
 	lines KNB-INFO "$k" >>"$tmp/i"
 	lines KNB-XCHECK "$k" >>"$tmp/x"
+	lines KNB-OVERHEAD "$k" >>"$tmp/o"
+	lines KNB-HOOKS "$k" >>"$tmp/k"
 	tr -d '\r' <"$out/raw-$k.log" | awk -v k="$k" '$1 == "KNB-TIME" {
 		printf "{\"kernel\":\"%s\",\"phase\":\"%s\",\"uptime_s\":%s}\n", k, $2, $3 }' >>"$tmp/t"
 	read -r rc s <"$out/rc-$k" || true
@@ -38,7 +42,7 @@ jq -n --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 		params: ($p[0] | del(.loadavg_start))
 	}' >"$tmp/meta"
 jq -n --slurpfile m "$tmp/m" --slurpfile i "$tmp/i" --slurpfile x "$tmp/x" \
-	--slurpfile t "$tmp/t" --slurpfile meta "$tmp/meta" \
+	--slurpfile t "$tmp/t" --slurpfile o "$tmp/o" --slurpfile k "$tmp/k" --slurpfile meta "$tmp/meta" \
 	'$meta[0] as $meta | '"$(cat "$here/results.jq")" >"$out/results.json"
 jq -r -f "$here/table.jq" "$out/results.json" >"$out/results.md"
 
@@ -48,7 +52,15 @@ jq -r --arg kernels "$ks" --arg ops "$ops" -f "$here/plot.jq" "$out/results.json
 gnuplot -e "data='$out/plot.dat'; out='$out/plot.png'; kernels='$ks'; ops='$ops'" \
 	"$here/plot.gp" 2>"$out/gnuplot.log" || { cat "$out/gnuplot.log" >&2; exit 1; }
 
-jq -e '.xcheck | length > 0 and all(.mismatches == 0)' "$out/results.json" >/dev/null || {
+# KN_BENCH_XCHECK=0 skipped it on purpose; otherwise it must have agreed.
+jq -e '(.meta.params.xcheck == false) or (.xcheck | length > 0 and all(.mismatches == 0))' \
+	"$out/results.json" >/dev/null || {
 	echo "report.sh: the bpftrace cross-check disagreed with kvm-nest or did not run (results.json .xcheck)" >&2
+	exit 1
+}
+# KVM's own exit count must match kvm-nest's wherever both counted: the
+# overhead row relies on it where kvm-nest is not loaded.
+jq -e 'all(.kvm_stat[]; .mismatches == 0)' "$out/results.json" >/dev/null || {
+	echo "report.sh: KVM's exit count disagreed with kvm-nest's (results.json .kvm_stat)" >&2
 	exit 1
 }

@@ -1,6 +1,6 @@
 # results.jq: build/bench/results.json from the hosts' lines (report.sh).
 # Inputs: $m measurements (KNB), $i KNB-INFO, $x KNB-XCHECK, $t phases,
-# $meta. Schema: Documentation/bench.rst.
+# $o KNB-OVERHEAD, $k KNB-HOOKS, $meta. Schema: Documentation/bench.rst.
 
 def median: sort | if length == 0 then null
 	elif length % 2 == 1 then .[(length - 1) / 2]
@@ -29,11 +29,57 @@ def config: {
 	hlt_early: (if .[0].op == "hlt" then [.[].hlt_early] | add else null end),
 	exits_l0: exits("exits_l0"),
 	exits_l1: exits("exits_l1"),
+	kvm_exits: [.[].kvm_exits.samples[]?] | stats,
 	l0_late_marks: ([.[].l0_late_marks // 0] | add)
 };
 
+# The overhead row (overhead.sh): one state's measurements, pooled.
+def quantile($p): sort | if length == 0 then null else .[length * $p | floor] end;
+def ostate: {
+	rounds: length,
+	cost_ns: [.[] | cost[]] | stats,
+	cost_p10_ns: [.[] | cost[]] | quantile(0.1),
+	n: [.[] | [.n1, .n2]] | unique,
+	exits_l0: exits("exits_l0"),
+	kvm_exits: [.[].kvm_exits.samples[]?] | stats
+};
+# f of [unloaded, $s] in each round that has both, over the rounds.
+def per_round($s; f): group_by(.round) | map(
+	(map(select(.config == "unloaded"))[0]) as $u | (map(select(.config == $s))[0]) as $x |
+	if $u == null or $x == null then empty else [$u, $x] | f // empty end) | stats;
+def cost_ratio(f): (.[0] | cost | f) as $u | if $u > 0 then (.[1] | cost | f) / $u else null end;
+def extra_exits: if .[0].kvm_exits == null or .[1].kvm_exits == null then null
+	else .[1].kvm_exits.median - .[0].kvm_exits.median end;
+# A loaded state's KNB-HOOKS: each hook's calls per exit over a VM's life.
+def hooks_of: {
+	runs: length,
+	exits: [.[].exits] | stats,
+	per_exit: (map(.exits as $x | .calls | map_values(if $x > 0 then . / $x else null end))
+		| mean_codes)
+};
+# KVM's own count against kvm-nest's, sample by sample, where both counted:
+# the same kernel's (exits_l1 in the doll, exits_l0 in the emulated host).
+def kvm_stat: $m | map(select(.kvm_exits != null)
+		| (.exits_l1 // .exits_l0) as $e | select($e != null)
+		| {kernel, d: ([$e.per_op.samples, .kvm_exits.samples] | transpose
+			| map(.[0] - .[1] | fabs))})
+	| group_by(.kernel) | map({kernel: .[0].kernel, samples: ([.[].d[]] | length),
+		mismatches: ([.[].d[] | select(. > 0.001)] | length)});
+def overhead_op: {
+	op: .[0].op, level: .[0].level,
+	states: (group_by(.config) | map({key: .[0].config, value: ostate}) | from_entries),
+	ratio: {accel0: per_round("accel0"; cost_ratio(median)), accel1: per_round("accel1"; cost_ratio(median))},
+	# Noise only adds: each state's fastest repetition is its least disturbed.
+	ratio_min: {accel0: per_round("accel0"; cost_ratio(min)), accel1: per_round("accel1"; cost_ratio(min))},
+	extra_kvm_exits: {accel0: per_round("accel0"; extra_exits), accel1: per_round("accel1"; extra_exits)}
+} | .states as $s | .ratio_p10 = {
+	# All rounds pooled: the fast tenth of each state, least disturbed.
+	accel0: ratio($s.unloaded.cost_p10_ns; $s.accel0.cost_p10_ns),
+	accel1: ratio($s.unloaded.cost_p10_ns; $s.accel1.cost_p10_ns)
+};
+
 {
-	schema: 1,
+	schema: 2,
 	meta: $meta,
 	acceleration: (if [$i[] | select(.accel_switch == "present")] | length > 0
 		then "switch present: the kvm-nest column runs with every acceleration on"
@@ -42,12 +88,19 @@ def config: {
 	hosts: [$i[]],
 	phases: [$t[]],
 	xcheck: [$x[]],
-	summary: ($m | group_by([.kernel, (.op | opidx), .level, .stack]) | map({
+	kvm_stat: kvm_stat,
+	summary: ($m | map(select(.stack != "overhead")) | group_by([.kernel, (.op | opidx), .level, .stack]) | map({
 		kernel: .[0].kernel, op: .[0].op, level: .[0].level, stack: .[0].stack,
 		configs: (group_by(.config) | map({key: .[0].config, value: config}) | from_entries)
 	} | .ratio = {
 		cost: ratio(.configs.stock.cost_ns.median; .configs["kvm-nest"].cost_ns.median),
 		exits_l0: ratio(.configs.stock.exits_l0.per_op.median; .configs["kvm-nest"].exits_l0.per_op.median)
+	})),
+	overhead: ($m | map(select(.stack == "overhead")) | group_by(.kernel) | map(.[0].kernel as $kn |
+		(first($o[] | select(.kernel == $kn)) // {}) + {
+		ops: (group_by(.op | opidx) | map(overhead_op)),
+		hooks: ([$k[] | select(.kernel == $kn)] | group_by(.config)
+			| map({key: .[0].config, value: hooks_of}) | from_entries)
 	})),
 	measurements: $m
 }

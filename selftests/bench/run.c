@@ -18,6 +18,7 @@
 #include "kn_tdp.h"
 #include "kn_time.h"
 #include "kn_vm.h"
+#include "kvmstat.h"
 #include "report.h"
 #include "run.h"
 
@@ -32,6 +33,8 @@ struct ctx {
 	bool acct;
 	uint64_t tsc_khz, fresh, fresh_end;
 	struct knb_exits snap;		/* exits at the last boundary */
+	struct knb_kvmstat kst;		/* KVM's own count, with or without kvm-nest */
+	uint64_t ksnap;			/* its value at the last boundary */
 	unsigned int mark;		/* its marker, with --markers */
 };
 
@@ -55,6 +58,8 @@ static void boundary(struct ctx *c, bool mark)
 		knb_exits_of(&ds, getpid(), &c->snap);
 		kn_dolls_free(&ds);
 	}
+	if (c->kst.fd >= 0)
+		c->ksnap = knb_kvmstat_exits(&c->kst);
 	if (c->o->markers_ms && mark) {
 		struct timespec pause = {
 			.tv_sec = c->o->markers_ms / 1000,
@@ -121,19 +126,22 @@ static uint64_t pick_n(struct ctx *c, unsigned int op)
 static void measure(struct ctx *c, unsigned int op)
 {
 	struct knb_result r = { .op = op };
-	struct knb_twon time = { 0 }, exits = { 0 };
+	struct knb_twon time = { 0 }, exits = { 0 }, kexits = { 0 };
 
 	r.n2 = pick_n(c, op);
 	r.n1 = r.n2 / 4;
 	r.m0 = c->mark;
 	for (unsigned int i = 0; i < c->o->reps; i++) {
 		struct knb_exits s[3] = { c->snap };
+		uint64_t k[3] = { c->ksnap };
 		struct loop l1 = { .n = r.n1 }, l2 = { .n = r.n2 };
 
 		run_loop(c, op, &l1, true);
 		s[1] = c->snap;
+		k[1] = c->ksnap;
 		run_loop(c, op, &l2, true);
 		s[2] = c->snap;
+		k[2] = c->ksnap;
 		knb_twon_add(&time, l1.ns, l2.ns);
 		if (op == KNB_HLT)
 			knb_series_add(&r.wake, (l1.wake + l2.wake) * 1e6 / c->tsc_khz /
@@ -141,9 +149,12 @@ static void measure(struct ctx *c, unsigned int op)
 		r.early += l1.early + l2.early;
 		if (c->acct)
 			knb_exits_rep(s, r.n1, r.n2, &r.sum, &exits);
+		if (c->kst.fd >= 0)
+			knb_twon_add(&kexits, k[1] - k[0], k[2] - k[1]);
 	}
 	knb_twon_samples(&time, r.n1, r.n2, &r.time);
 	knb_twon_samples(&exits, r.n1, r.n2, &r.exits);
+	knb_twon_samples(&kexits, r.n1, r.n2, &r.kvm_exits);
 	/* Printing only now: in a doll, output costs exits. */
 	knb_progress(c->o, c->acct, &r);
 	knb_emit(c->o, c->acct, &r);
@@ -181,6 +192,8 @@ static void setup(struct ctx *c)
 	c->acct = kn_accounting(&why);
 	if (!c->acct)
 		fprintf(stderr, "bench: no exit counts at L%u: %s\n", c->o->depth, why);
+	if (!knb_kvmstat_open(&c->kst, c->vcpu->fd, &why))
+		fprintf(stderr, "bench: no KVM exit stat at L%u: %s\n", c->o->depth, why);
 }
 
 /* The dolls file as it is now, for cross-checks after this VM is gone. */
@@ -215,6 +228,7 @@ int knb_run(int argc, char **argv)
 	kn_vcpu_expect(c.vcpu, KN_UC_DONE);
 	if (o.dolls_out && c.acct)
 		save_dolls(o.dolls_out);
+	knb_kvmstat_close(&c.kst);
 	kn_vm_destroy(&c.vm);
 	return 0;
 }

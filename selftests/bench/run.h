@@ -21,6 +21,7 @@ struct knb_result {
 	unsigned int op, m0;	/* m0: the marker before the first repetition */
 	uint64_t n1, n2, early;
 	struct knb_series time, wake, exits;
+	struct knb_series kvm_exits;	/* KVM's own count; empty without its stats */
 	struct knb_exits sum;	/* per-op exits by code, summed over repetitions */
 };
 

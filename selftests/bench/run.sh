@@ -2,16 +2,20 @@
 # run.sh: what `make bench` runs. For each kernel (KN_BENCH_KERNELS, default
 # every alias of kernels.mk) it boots the SVM emulated host (qemu-host.sh)
 # and runs in-host.sh there: stock vs kvm-nest, L1 to L3, plus the bpftrace
-# cross-check. Then it writes build/bench/results.json (schema:
+# cross-check, and the overhead row (kvm-nest unloaded, at accel 0, at
+# accel 1). Then it writes build/bench/results.json (schema:
 # Documentation/bench.rst), results.md and plot.png, and prints the table.
 # Tunables (environment, all passed into the hosts): KN_BENCH_REPS (5),
 # KN_BENCH_ROUNDS (3), KN_BENCH_DOLL_ROUNDS (1), KN_BENCH_OPS (all), KN_BENCH_TARGET_MS (100),
 # KN_BENCH_DOLL_TARGET_MS (300), KN_BENCH_PAUSE_MS (200), KN_BENCH_DOLL (1),
-# KN_BENCH_XCHECK (1), KN_BENCH_HLT_US_L1/L2/L3, KN_BENCH_JOBS (1: hosts
-# one after the other; 2 runs the kernels side by side, faster but noisier),
+# KN_BENCH_XCHECK (1), KN_BENCH_OVERHEAD_ROUNDS (5; 0 skips the overhead
+# row), KN_BENCH_OVERHEAD_OPS (cpuid,rdmsr,hcall), KN_BENCH_OVERHEAD_REPS (9),
+# KN_BENCH_OVERHEAD_MS (20), KN_BENCH_OVERHEAD_SEED (the time),
+# KN_BENCH_HLT_US_L1/L2/L3, KN_BENCH_JOBS (1: hosts one after the other; 2
+# runs the kernels side by side, faster but noisier),
 # KN_BENCH_VMX (0; 1 adds a small VMX subset on Bochs, kernel 6.1: L1 and
 # kn-bench's own L2, tagged "6.1-vmx"). Exit 0 only if every host ran and
-# the cross-check agreed.
+# the cross-check agreed (or KN_BENCH_XCHECK=0 skipped it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../harness/lib/common.sh
@@ -25,6 +29,11 @@ export KN_BENCH_REPS=${KN_BENCH_REPS:-5} KN_BENCH_ROUNDS=${KN_BENCH_ROUNDS:-3}
 export KN_BENCH_DOLL_ROUNDS=${KN_BENCH_DOLL_ROUNDS:-1}
 export KN_BENCH_TARGET_MS=${KN_BENCH_TARGET_MS:-100} KN_BENCH_DOLL_TARGET_MS=${KN_BENCH_DOLL_TARGET_MS:-300}
 export KN_BENCH_PAUSE_MS=${KN_BENCH_PAUSE_MS:-200}
+# The overhead row's shuffles: one seed for every host, kept in params.
+export KN_BENCH_OVERHEAD_ROUNDS=${KN_BENCH_OVERHEAD_ROUNDS:-5}
+export KN_BENCH_OVERHEAD_OPS=${KN_BENCH_OVERHEAD_OPS:-cpuid,rdmsr,hcall}
+export KN_BENCH_OVERHEAD_REPS=${KN_BENCH_OVERHEAD_REPS:-9} KN_BENCH_OVERHEAD_MS=${KN_BENCH_OVERHEAD_MS:-20}
+export KN_BENCH_OVERHEAD_SEED=${KN_BENCH_OVERHEAD_SEED:-$(date +%s)}
 for t in jq gnuplot; do command -v $t >/dev/null || kn_die "$t missing: run scripts/deps.sh"; done
 
 t_all=$(kn_now)
@@ -46,6 +55,11 @@ jq -n --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" '{
 	doll_target_ms: env.KN_BENCH_DOLL_TARGET_MS | tonumber,
 	pause_ms: env.KN_BENCH_PAUSE_MS | tonumber,
 	ops: (env.KN_BENCH_OPS // "cpuid,rdmsr,hcall,hlt,touch,pause"),
+	xcheck: ((env.KN_BENCH_XCHECK // "1") == "1"),
+	overhead: {rounds: env.KN_BENCH_OVERHEAD_ROUNDS | tonumber,
+		reps: env.KN_BENCH_OVERHEAD_REPS | tonumber,
+		target_ms: env.KN_BENCH_OVERHEAD_MS | tonumber,
+		ops: env.KN_BENCH_OVERHEAD_OPS, seed: env.KN_BENCH_OVERHEAD_SEED | tonumber},
 	loadavg_start: $load}' >"$out/params.json"
 
 # host <alias>: one emulated host; its output to raw-<alias>.log, progress

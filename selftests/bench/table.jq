@@ -5,6 +5,12 @@ def us: if . == null then "-" else . / 1000 |
 def fixed2: (. * 100 | round) as $c | ($c | fabs) as $a |
 	"\(if $c < 0 then "-" else "" end)\($a / 100 | floor).\($a % 100 | tostring | if length < 2 then "0" + . else . end)";
 def x2: if . == null then "-" else fixed2 end;
+def fixed3: (. * 1000 | round) as $c | ($c | fabs) as $a |
+	"\(if $c < 0 then "-" else "" end)\($a / 1000 | floor).\($a % 1000 | tostring | ("00" + .)[-3:])";
+# {median, min, max} of ratios or differences: "1.004 (0.991–1.020)".
+def rspread: if . == null then "-" else "\(.median | fixed3) (\(.min | fixed3)–\(.max | fixed3))" end;
+def r3: if . == null then "-" else fixed3 end;
+def med2: if . == null then "-" else .median | x2 end;
 def spread: if . == null then "-" else "\(.median | us) (\(.min | us)–\(.max | us))" end;
 def ex: if . == null then "-" else .per_op.median | x2 end;
 def path: {direct: "L0 → op", "bench-hv": "L0 → kn-bench L1 → op",
@@ -35,6 +41,7 @@ def codes: to_entries | map(select(.value >= 0.05)) | sort_by(-.value)
 		| join("; ")) as $l2 |
 	"- **Baseline check, \($k), stock CPUID, L2 vs L1:** \($l2) (PLATFORM.md: about 9.5× and 6.6 vs 1)."),
 (.xcheck[] | "- **bpftrace cross-check, \(.kernel):** level-1/level-2 exits: nested-exits.bt \(.total.bpftrace | join("/")), kvm-nest dolls \(.total.dolls | join("/")), levels file \(.total.levels | join("/")): \(if .mismatches == 0 then "agree exactly" else "\(.mismatches) MISMATCH(ES)" end)."),
+(.kvm_stat[] | "- **KVM's exit count vs kvm-nest's, \(.kernel):** \(if .mismatches == 0 then "agree on all \(.samples) samples" else "\(.mismatches) of \(.samples) samples DIFFER" end) (per op, where both counted)."),
 "- **Time taken:** \(.meta.seconds)s in all; per host: \(.meta.hosts | map("\(.kernel) \(.seconds)s") | join(", ")).",
 "",
 (.summary as $sum | ($sum | map(.kernel) | unique[]) as $k |
@@ -44,4 +51,17 @@ def codes: to_entries | map(select(.value >= 0.05)) | sort_by(-.value)
 	"|---|---|---|---|---|---|---|---|---|---|",
 	($sum[] | select(.kernel == $k) |
 		"| \(.op) | L\(.level) | \(.stack | path) | \(.configs.stock.cost_ns | spread) | \(.configs["kvm-nest"].cost_ns | spread) | \(.ratio.cost | x2) | \(.configs.stock.exits_l0 | ex) | \(.configs["kvm-nest"].exits_l0 | ex) | \(.ratio.exits_l0 | x2) | \(.configs.stock.exits_l1 | ex) / \(.configs["kvm-nest"].exits_l1 | ex) |"),
+	""),
+(.overhead[] | . as $ov |
+	"## overhead, \(.kernel): kvm-nest unloaded, loaded at accel 0, at accel 1",
+	"",
+	"The same L1 ops (path L0 → op) in a fresh VM per state; \(.rounds // "?") rounds of \(.reps // "?") repetitions (loops of about \(.target_ms // "?") ms), each state once per round in a random order (seed \(.seed // "?"): \((.order // []) | map(join(" ")) | join("; "))). µs/op: median (min–max) over every repetition of the state. Ratio of medians: median (min–max) over the rounds of the state's median over the unloaded median of the same round; of minima: the same with each state's fastest repetition in the round (noise only adds, so that is its least disturbed cost); pooled p10: the 10th percentile of the state's repetitions over all rounds over unloaded's. KVM exits/op: KVM's own vCPU counter (KVM_GET_STATS_FD \"exits\"), which needs no kvm-nest; extra: the state's minus unloaded's, per round. kvm-nest exits/op: its count, which does not exist when it is unloaded.",
+	"",
+	"| op | unloaded µs/op | accel0 µs/op | accel1 µs/op | accel0 / unloaded, of medians | of minima | pooled p10 | accel1 / unloaded, of medians | of minima | pooled p10 | KVM exits/op unloaded / accel0 / accel1 | extra KVM exits/op accel0 / accel1 | kvm-nest L0 exits/op accel0 / accel1 |",
+	"|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+	(.ops[] | .states as $s |
+		"| \(.op) | \($s.unloaded.cost_ns | spread) | \($s.accel0.cost_ns | spread) | \($s.accel1.cost_ns | spread) | \(.ratio.accel0 | rspread) | \(.ratio_min.accel0 | rspread) | \(.ratio_p10.accel0 | r3) | \(.ratio.accel1 | rspread) | \(.ratio_min.accel1 | rspread) | \(.ratio_p10.accel1 | r3) | \($s.unloaded.kvm_exits | med2) / \($s.accel0.kvm_exits | med2) / \($s.accel1.kvm_exits | med2) | \(.extra_kvm_exits.accel0 | med2) / \(.extra_kvm_exits.accel1 | med2) | \($s.accel0.exits_l0 | ex) / \($s.accel1.exits_l0 | ex) |"),
+	"",
+	(.hooks | to_entries[] | (.value.per_exit | to_entries | sort_by(-.value)) as $h |
+		"- kvm-nest's hook calls per exit in a VM's life, \(.key) (mean over \(.value.runs) VMs, median \(.value.exits.median // 0 | round) exits each): \($h | map(select(.value >= 0.001) | "\(.key) \(.value | fixed3)") | join(", ")); and a few times per VM: \($h | map(select(.value < 0.001) | .key) | join(", "))."),
 	"")
