@@ -83,12 +83,14 @@ install: modules
 dkms-install:
 	$(TOP)/scripts/dkms-install.sh $(VERSION)
 
-# The uapi header must match the netlink spec before anything runs.
+# The uapi header and every attribute type table must match the netlink
+# spec before anything runs.
 check:
 	$(TOP)/scripts/deps.sh
 	python3 $(TOP)/scripts/spec-check.py \
 		$(TOP)/Documentation/netlink/specs/kvm_nest.yaml \
 		$(TOP)/include/uapi/linux/kvm_nest.h
+	python3 $(TOP)/scripts/attr-type-check.py $(TOP)
 	$(TOP)/selftests/harness/check.sh
 
 demo:
