@@ -86,8 +86,8 @@ dkms-install: install-modconf
 
 # nested=1 and vendor module first (modprobe.d), loaded at boot (modules-load.d).
 install-modconf:
-	install -D -m 0644 $(TOP)/dist/modprobe.d/kvm-nest.conf $(DESTDIR)/lib/modprobe.d/kvm-nest.conf
-	install -D -m 0644 $(TOP)/dist/modules-load.d/kvm-nest.conf $(DESTDIR)/lib/modules-load.d/kvm-nest.conf
+	install -D -m 0644 $(TOP)/dist/modprobe.conf $(DESTDIR)/lib/modprobe.d/kvm-nest.conf
+	install -D -m 0644 $(TOP)/dist/modules-load.conf $(DESTDIR)/lib/modules-load.d/kvm-nest.conf
 
 # The module's sources as DKMS builds them (the kvm-nest-dkms package).
 install-dkms-src:
