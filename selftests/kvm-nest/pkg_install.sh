@@ -18,6 +18,7 @@
 # SC2317: functions run from the trap.
 # shellcheck disable=SC2317
 set -eu
+# shellcheck source=env_lib.sh
 . "$KN_TOP/selftests/kvm-nest/env_lib.sh"
 
 DEB=$KN_BUILD/deb
