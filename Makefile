@@ -5,7 +5,8 @@
 #   make                    module for the running kernel (or KVER=, KDIR=)
 #   make KN_KERNEL=6.1      module for a pinned Debian kernel (see kernels.mk)
 #   make modules-all        ... for every pinned kernel, W=1, warnings fatal
-#   make install | dkms-install
+#   make install | dkms-install   module, and its modprobe.d/modules-load.d files
+#   make deb                packages kvm-nest-dkms and nestctl in build/deb/
 #   make check [TIER=commit|svm|vmx|ibt|all]   every test, in emulated hosts
 #   make stress             netlink/channel fuzzing, VM churn, module cycles (hours)
 #   make demo               an emulated host with an L1 doll running an L2 doll
@@ -37,7 +38,7 @@ else
 MDIR := $(TOP)
 endif
 
-.PHONY: all modules modules-all install dkms-install check demo bench lint \
+.PHONY: all modules modules-all install dkms-install install-modconf install-dkms-src deb check demo bench lint \
 	sparse checkpatch clean kernels selftests
 
 all: modules
@@ -76,12 +77,26 @@ lint: checkpatch sparse
 selftests:
 	$(MAKE) -C $(TOP)/selftests O=$(BUILD)/selftests
 
-install: modules
+install: modules install-modconf
 	$(MAKE) -C $(KDIR) M=$(MDIR) modules_install
 	depmod -a $(KVER)
 
-dkms-install:
+dkms-install: install-modconf
 	$(TOP)/scripts/dkms-install.sh $(VERSION)
+
+# nested=1 and vendor module first (modprobe.d), loaded at boot (modules-load.d).
+install-modconf:
+	install -D -m 0644 $(TOP)/dist/modprobe.conf $(DESTDIR)/lib/modprobe.d/kvm-nest.conf
+	install -D -m 0644 $(TOP)/dist/modules-load.conf $(DESTDIR)/lib/modules-load.d/kvm-nest.conf
+
+# The module's sources as DKMS builds them (the kvm-nest-dkms package).
+install-dkms-src:
+	$(TOP)/scripts/dkms-src.sh $(DESTDIR)/usr/src/kvm-nest-$(VERSION)
+
+# Debian's own tooling, on a copy of the tree: dpkg-buildpackage writes
+# next to the tree it builds, and build/ stays out of the packages.
+deb:
+	$(TOP)/scripts/deb.sh $(BUILD)/deb
 
 # The uapi header and every attribute type table must match the netlink
 # spec before anything runs.
