@@ -75,7 +75,7 @@ dolls_left() { grep -c '^doll ' "$DOLLS" 2>/dev/null || true; }
 now() { cut -d' ' -f1 /proc/uptime; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", b - a }'; }
 
-tap_plan 9
+tap_plan 10
 tap_diag "seed $SEED; counts: netlink $NL, channel $CH from $PROCS processes, churn $CHURN (revocation check every $EVERY), module cycles $MOD (pause ${PAUSE}s)"
 tap_diag "replay: KN_STRESS_SEED=$SEED with the same counts"
 
@@ -236,6 +236,9 @@ done
 judged=$(fig ch | sed -n 's/.*judged=\([0-9]*\).*/\1/p')
 tap_check "ch: ${judged:-0} calls judged exactly in rounds with kvm-nest steady" \
 	test "${judged:-0}" -gt 0
+rjudged=$(fig churn | sed -n 's/.*judged=\([0-9]*\).*/\1/p')
+tap_check "churn: ${rjudged:-0} revocation checks passed with kvm-nest steady" \
+	test "${rjudged:-0}" -gt 0
 tap_check "module cycles: $cyc_ok of $MOD succeeded, $cyc_during began while loads ran (rmmod busy $busy times)" \
 	test "$cyc_ok" -eq "$MOD" -a "$cyc_during" -eq "$MOD"
 tap_check "kvm-nest loaded at the end" kn_loaded kvm_nest

@@ -366,15 +366,19 @@ int main(int argc, char **argv)
 	      c.policies, c.env_ok);
 	kn_ok(!c.rev_answered, "no answer from a revoked policy (%lu checks answered from one)",
 	      c.rev_answered);
-	kn_ok(c.rev_pass && !c.rev_unarmed,
-	      "revocation checks: %lu passed, %lu where the policy never answered", c.rev_pass,
-	      c.rev_unarmed);
+	/*
+	 * A pass that ran wholly while kvm-nest was reloaded judges no check;
+	 * stress-host.sh then asks for some over all passes (judged=).
+	 */
+	kn_ok((c.rev_pass || c.rev_disturbed == c.revokes) && !c.rev_unarmed,
+	      "revocation checks: %lu passed, %lu disturbed of %lu, %lu where the policy never answered",
+	      c.rev_pass, c.rev_disturbed, c.revokes, c.rev_unarmed);
 	kn_ok(log.fd >= 0 && !log.problems,
 	      "kernel log: %u records, %u WARN/BUG/Oops lines%s%s (%u lost)",
 	      log.lines, log.problems, log.problems ? ", the first: " : "",
 	      log.first, log.lost);
-	kn_diag("STRESS churn cycles=%lu disturbed=%lu revokes=%lu seconds=%.1f", c.cycles,
-		c.disturbed, c.revokes, t0 / 1e9);
+	kn_diag("STRESS churn cycles=%lu disturbed=%lu revokes=%lu judged=%lu seconds=%.1f",
+		c.cycles, c.disturbed, c.revokes, c.rev_pass, t0 / 1e9);
 	kn_kmsg_close(&log);
 	kn_finish();
 }
