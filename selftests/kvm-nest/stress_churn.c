@@ -36,6 +36,8 @@
 #include "kn_time.h"
 
 #define BURST		50
+#define BUSY_STEP_MS	20
+#define BUSY_WAIT_MS	5000
 
 struct opts {
 	unsigned long cycles, every;
@@ -44,7 +46,7 @@ struct opts {
 
 struct counts {
 	unsigned long cycles, disturbed, bad_child, policies, pol_bad;
-	unsigned long env_ok, env_err, no_doll, revokes, rev_pass, rev_answered;
+	unsigned long env_ok, env_err, env_busy, no_doll, revokes, rev_pass, rev_answered;
 	unsigned long rev_unarmed, rev_disturbed, rev_skip;
 	int first_env_err;
 };
@@ -93,13 +95,12 @@ static void child_vm(struct kn_prng *p, int rfd, int gfd)
 	_exit(0);
 }
 
-static int env_set(uint32_t id, struct kn_prng *p)
+static int env_set_once(uint32_t id, uint32_t weight, uint64_t mem)
 {
 	static struct kn_genl g;
 	static struct kn_genl_msg m;
 	struct kn_genl_ack ack;
 	long nest;
-	uint64_t mem = kn_range(p, 256, 1024) << 20;
 	int err = kn_genl_open(&g, KVM_NEST_GENL_NAME);
 
 	if (err)
@@ -107,13 +108,33 @@ static int env_set(uint32_t id, struct kn_prng *p)
 	kn_genl_msg_init(&m, g.family, 0, KVM_NEST_CMD_ENV_SET, KVM_NEST_GENL_VERSION);
 	kn_genl_put_u32(&m, KVM_NEST_A_DOLL_ID, id);
 	nest = kn_genl_put(&m, KVM_NEST_A_DOLL_ENV, NULL, 0);
-	kn_genl_put_u32(&m, KVM_NEST_A_ENV_CPU_WEIGHT, (uint32_t)kn_range(p, 1, 10000));
+	kn_genl_put_u32(&m, KVM_NEST_A_ENV_CPU_WEIGHT, weight);
 	kn_genl_put(&m, KVM_NEST_A_ENV_MEM_LIMIT, &mem, sizeof(mem));
 	((struct nlattr *)(m.bytes + nest))->nla_type |= NLA_F_NESTED;
 	((struct nlattr *)(m.bytes + nest))->nla_len = (uint16_t)(m.nlh.nlmsg_len - nest);
 	err = kn_genl_xfer(&g, &m, NULL, NULL, &ack);
 	kn_genl_close(&g);
 	return err;
+}
+
+/*
+ * EBUSY is kvm-nest's back-pressure (KN_NL_OPS_MAX changes under way, which
+ * stress_nl's flood keeps full): a client tries again, as the refusal says.
+ * Up to BUSY_WAIT_MS; the refusals are counted.
+ */
+static int env_set(struct counts *c, uint32_t id, struct kn_prng *p)
+{
+	uint64_t mem = kn_range(p, 256, 1024) << 20;
+	uint32_t weight = (uint32_t)kn_range(p, 1, 10000);
+
+	for (unsigned int ms = 0;; ms += BUSY_STEP_MS) {
+		int err = env_set_once(id, weight, mem);
+
+		if (err != -EBUSY || ms >= BUSY_WAIT_MS)
+			return err;
+		c->env_busy++;
+		usleep(BUSY_STEP_MS * 1000);
+	}
 }
 
 /*
@@ -175,7 +196,7 @@ static void churn_cycle(struct counts *c, struct kn_prng *p)
 			c->no_doll++;
 			bad = true;
 		} else {
-			int err = env_set(id, p);
+			int err = env_set(c, id, p);
 
 			if (err) {
 				c->env_err++;
@@ -353,9 +374,9 @@ int main(int argc, char **argv)
 		fclose(f);
 	}
 	kn_kmsg_scan(&log);
-	kn_diag("%lu cycles in %.1f s (%.1f/s): %lu policies registered, %lu envelopes set (%lu refused, the first: %s), %lu dolls not found, %lu cycles disturbed",
+	kn_diag("%lu cycles in %.1f s (%.1f/s): %lu policies registered, %lu envelopes set (%lu busy and tried again, %lu refused, the first: %s), %lu dolls not found, %lu cycles disturbed",
 		c.cycles, t0 / 1e9, c.cycles * 1e9 / (t0 ? t0 : 1), c.policies, c.env_ok,
-		c.env_err, c.first_env_err ? strerror(-c.first_env_err) : "-", c.no_doll,
+		c.env_busy, c.env_err, c.first_env_err ? strerror(-c.first_env_err) : "-", c.no_doll,
 		c.disturbed);
 	kn_diag("revocation checks: %lu: %lu passed, %lu answered from a revoked policy, %lu never armed, %lu disturbed, %lu skipped",
 		c.revokes, c.rev_pass, c.rev_answered, c.rev_unarmed, c.rev_disturbed, c.rev_skip);
