@@ -1,17 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* What differs between the supported kernels, in one place. */
+/* What differs between the supported kernels (kvm/compat.h: in KVM's reach). */
 #ifndef KN_COMPAT_H
 #define KN_COMPAT_H
 
-#include <linux/ftrace.h>
 #include <net/genetlink.h>
-
-/* Renamed in 6.7. */
-#ifdef ftrace_regs_set_instruction_pointer
-#define kn_ftrace_set_ip(fregs, ip) ftrace_regs_set_instruction_pointer(fregs, ip)
-#else
-#define kn_ftrace_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
-#endif
 
 /*
  * A multicast group only CAP_NET_ADMIN may join, checked by genl_bind()

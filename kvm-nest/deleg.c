@@ -75,8 +75,6 @@ static size_t kn_deleg_size(size_t hdr, u32 nr_cpuid, u32 nr_msr)
 			array_size(nr_msr, sizeof(struct kvm_nest_ch_msr)));
 }
 
-DEFINE_STATIC_KEY_FALSE(kn_accel);
-DEFINE_STATIC_KEY_FALSE(kn_deleg_msrs);
 static unsigned int kn_accel_val;
 
 static int kn_accel_set(const char *val, const struct kernel_param *kp)
@@ -89,9 +87,9 @@ static int kn_accel_set(const char *val, const struct kernel_param *kp)
 	if (v > 1)
 		return -EINVAL;
 	if (v)
-		static_branch_enable(&kn_accel);
+		static_branch_enable(&kn_kvm_answer);
 	else
-		static_branch_disable(&kn_accel);
+		static_branch_disable(&kn_kvm_answer);
 	kn_accel_val = v;
 	return 0;
 }
@@ -280,7 +278,7 @@ static int kn_deleg_install(struct kn_doll *d, void *arg)
  * Drops @vm's policy of @ctx, or all of them, under RCU and the store's
  * own lock: a revocation waits for no lock that other VMs' calls take.
  */
-static void kn_deleg_revoke(const void *vm, u64 ctx, bool all)
+static void kn_deleg_revoke(struct kvm *vm, u64 ctx, bool all)
 {
 	struct kn_deleg *p;
 	struct kn_doll *d;
@@ -296,7 +294,7 @@ static void kn_deleg_revoke(const void *vm, u64 ctx, bool all)
 	rcu_read_unlock();
 }
 
-void kn_deleg_revoke_all(const void *vm)
+void kn_deleg_revoke_all(struct kvm *vm)
 {
 	kn_deleg_revoke(vm, 0, true);
 }
@@ -307,7 +305,7 @@ void kn_deleg_revoke_all(const void *vm)
  * be read), at the cost of one fixed-size read; the child sends its
  * grants again later.
  */
-static long kn_deleg_refuse(const void *vm, u64 gpa, u64 len)
+static long kn_deleg_refuse(struct kvm *vm, u64 gpa, u64 len)
 {
 	struct kvm_nest_ch_delegate h;
 	bool all;
@@ -318,7 +316,7 @@ static long kn_deleg_refuse(const void *vm, u64 gpa, u64 len)
 	return -KVM_NEST_EBUSY;
 }
 
-long kn_deleg_call(const void *vm, u64 gpa, u64 len)
+long kn_deleg_call(struct kvm *vm, u64 gpa, u64 len)
 {
 	struct kvm_nest_ch_delegate *h;
 	struct kn_deleg_op op = {};
@@ -348,9 +346,12 @@ long kn_deleg_call(const void *vm, u64 gpa, u64 len)
 	op.p->classes = h->classes;
 	op.p->nr_cpuid = h->nr_cpuid;
 	op.p->nr_msr = h->nr_msr;
-	/* Watching writes before the policy is visible: never off. */
+	/*
+	 * Watching writes before the policy is visible, and never off:
+	 * a value L0 holds never outlives a write it did not see.
+	 */
 	if (h->nr_msr)
-		static_branch_enable(&kn_deleg_msrs);
+		static_branch_enable(&kn_kvm_wrmsr_watch);
 	memcpy(op.p->cpuid, h->cpuid, flex_array_size(h, cpuid, h->nr_cpuid));
 	memcpy(kn_deleg_msr(op.p), kn_deleg_h_msr(h),
 	       array_size(h->nr_msr, sizeof(struct kvm_nest_ch_msr)));
@@ -367,7 +368,7 @@ out:
  * Under rcu_read_lock(): @vm's policy for @ctx if it has @class, and no
  * switch turned @class off there.
  */
-static const struct kn_deleg *kn_deleg_find(const void *vm, u64 ctx, u32 class)
+static const struct kn_deleg *kn_deleg_find(struct kvm *vm, u64 ctx, u32 class)
 {
 	const struct kn_deleg *p;
 	struct kn_doll *d;
@@ -400,7 +401,7 @@ u32 kn_deleg_classes(struct xarray *xa, u64 ctx)
 	return classes;
 }
 
-bool kn_deleg_allows(const void *vm, u64 ctx, u32 class)
+bool kn_deleg_allows(struct kvm *vm, u64 ctx, u32 class)
 {
 	bool yes;
 
@@ -410,7 +411,12 @@ bool kn_deleg_allows(const void *vm, u64 ctx, u32 class)
 	return yes;
 }
 
-bool kn_deleg_cpuid(const void *vm, u64 ctx, u32 fn, u32 idx,
+bool kn_deleg_pause(struct kvm *vm, u64 ctx)
+{
+	return kn_deleg_allows(vm, ctx, KVM_NEST_DELEG_PAUSE);
+}
+
+bool kn_deleg_cpuid(struct kvm *vm, u64 ctx, u32 fn, u32 idx,
 		    struct kn_cpuid_answer *out)
 {
 	const struct kvm_nest_ch_cpuid key = { .function = fn, .index = idx };
@@ -432,7 +438,7 @@ bool kn_deleg_cpuid(const void *vm, u64 ctx, u32 fn, u32 idx,
 	return e;
 }
 
-bool kn_deleg_rdmsr(const void *vm, u64 ctx, u32 index, u64 *value)
+bool kn_deleg_rdmsr(struct kvm *vm, u64 ctx, u32 index, u64 *value)
 {
 	const struct kvm_nest_ch_msr key = { .index = index };
 	const struct kvm_nest_ch_msr *e = NULL;
@@ -474,7 +480,7 @@ static struct kn_deleg *kn_deleg_without(const struct kn_deleg *p,
 	return q;
 }
 
-void kn_deleg_msr_written(const void *vm, u64 ctx, u32 index)
+void kn_deleg_msr_written(struct kvm *vm, u64 ctx, u32 index)
 {
 	const struct kvm_nest_ch_msr key = { .index = index };
 	const struct kvm_nest_ch_msr *e;

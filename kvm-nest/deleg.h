@@ -2,40 +2,28 @@
 #ifndef KN_DELEG_H
 #define KN_DELEG_H
 
-#include <linux/jump_label.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 #include <uapi/linux/kvm_nest_channel.h>
 
+#include "kvm/ops.h"
+
 /* Contexts are 4 KiB aligned; their frame number is the key. */
 #define KN_DELEG_CTX_SHIFT	12
-
-/* The "accel" module parameter: answer delegated exits at all. */
-DECLARE_STATIC_KEY_FALSE(kn_accel);
-/*
- * On once any VM delegated an MSR, accel or not: from then on every
- * WRMSR exit of a nested guest is checked against its policy, so that a
- * value L0 holds never outlives a write it did not see.
- */
-DECLARE_STATIC_KEY_FALSE(kn_deleg_msrs);
-
-struct kn_cpuid_answer {
-	u32 eax, ebx, ecx, edx;
-};
 
 /*
  * Whether @vm, the hypervisor of the nested guest that runs on @ctx, let
  * this kernel answer CPUID (@fn, @idx) for it, and with what.
  */
-bool kn_deleg_cpuid(const void *vm, u64 ctx, u32 fn, u32 idx,
+bool kn_deleg_cpuid(struct kvm *vm, u64 ctx, u32 fn, u32 idx,
 		    struct kn_cpuid_answer *out);
 /* The same for RDMSR of MSR @index: its value. */
-bool kn_deleg_rdmsr(const void *vm, u64 ctx, u32 index, u64 *value);
+bool kn_deleg_rdmsr(struct kvm *vm, u64 ctx, u32 index, u64 *value);
 /*
  * The nested guest on @ctx wrote MSR @index: from now on @vm answers its
  * reads itself.  Before the write exit reaches @vm.
  */
-void kn_deleg_msr_written(const void *vm, u64 ctx, u32 index);
+void kn_deleg_msr_written(struct kvm *vm, u64 ctx, u32 index);
 
 /* The MSRs a parent may answer (first to last); see deleg.c. */
 struct kn_deleg_msr_range {
@@ -47,11 +35,13 @@ extern const struct kn_deleg_msr_range kn_deleg_msr_ranges[];
 extern const unsigned int kn_deleg_nr_msr_ranges;
 
 /* Whether @vm let this kernel handle @class (no data) for @ctx. */
-bool kn_deleg_allows(const void *vm, u64 ctx, u32 class);
+bool kn_deleg_allows(struct kvm *vm, u64 ctx, u32 class);
+/* The same for PAUSE: the answer_pause op. */
+bool kn_deleg_pause(struct kvm *vm, u64 ctx);
 /* KVM_NEST_CH_DELEGATE from @vm's kvm-nest: 0 or -KVM_NEST_E*. */
-long kn_deleg_call(const void *vm, u64 gpa, u64 len);
+long kn_deleg_call(struct kvm *vm, u64 gpa, u64 len);
 /* Drops every policy of @vm: its kernel started over. */
-void kn_deleg_revoke_all(const void *vm);
+void kn_deleg_revoke_all(struct kvm *vm);
 /*
  * The entries of a vCPU's CPUID table @in that a parent may answer, in
  * @out (room for @n): KVM answers from the first entry that matches, so a

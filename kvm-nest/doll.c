@@ -24,6 +24,7 @@
 #include "doll.h"
 #include "env/set.h"
 #include "event.h"
+#include "kvm/ops.h"
 #include "vmm.h"
 
 static DEFINE_MUTEX(kn_dolls_mutex);
@@ -45,7 +46,7 @@ static struct kn_vm_doll *to_vm_doll(struct kn_doll *d)
 	return container_of(d, struct kn_vm_doll, doll);
 }
 
-static struct kn_doll *kn_vm_find(const void *vm)
+static struct kn_doll *kn_vm_find(struct kvm *vm)
 {
 	struct kn_doll *d;
 
@@ -83,7 +84,7 @@ static void kn_vm_identify_work(struct work_struct *work)
 }
 
 /* Returns the VM's doll, and whether this call created it. */
-static struct kn_doll *kn_vm_add(const void *vm, const char *name, gfp_t gfp,
+static struct kn_doll *kn_vm_add(struct kvm *vm, const char *name, gfp_t gfp,
 				 bool *created)
 {
 	struct kn_vm_doll *vd;
@@ -131,7 +132,7 @@ static struct kn_doll *kn_vm_add(const void *vm, const char *name, gfp_t gfp,
 	return d;
 }
 
-void kn_doll_vm_created(const void *vm)
+void kn_doll_vm_created(struct kvm *vm)
 {
 	char name[KN_NAME_LEN];
 	bool created;
@@ -198,7 +199,7 @@ static void kn_vm_free(struct kn_doll *d)
 	call_rcu(&d->rcu, kn_vm_free_rcu);
 }
 
-void kn_doll_vm_destroyed(const void *vm)
+void kn_doll_vm_destroyed(struct kvm *vm)
 {
 	struct kn_doll *d;
 
@@ -216,7 +217,7 @@ void kn_doll_vm_destroyed(const void *vm)
 }
 
 /* Exit path: find the VM's doll, registering a VM that predates us. */
-static struct kn_doll *kn_vm_get(const void *vm)
+static struct kn_doll *kn_vm_get(struct kvm *vm)
 {
 	struct kn_doll *d = kn_vm_find(vm);
 	bool created;
@@ -292,7 +293,7 @@ struct kn_vcpu_slot {
 	u64 entry_ns;
 };
 
-void kn_doll_entered(const void *vm, u32 vcpu)
+void kn_doll_entered(struct kvm *vm, u32 vcpu)
 {
 	struct kn_vcpu_slot *s;
 	struct kn_doll *d;
@@ -346,7 +347,7 @@ out:
 }
 
 /* One more of a context's reflected or delegated exits. */
-static void kn_ctx_count(const void *vm, u64 ctx, bool delegated)
+static void kn_ctx_count(struct kvm *vm, u64 ctx, bool delegated)
 {
 	struct kn_doll *d;
 
@@ -361,17 +362,17 @@ static void kn_ctx_count(const void *vm, u64 ctx, bool delegated)
 	rcu_read_unlock();
 }
 
-void kn_doll_reflected(const void *vm, u64 ctx)
+void kn_doll_reflected(struct kvm *vm, u64 ctx)
 {
 	kn_ctx_count(vm, ctx, false);
 }
 
-void kn_doll_delegated(const void *vm, u64 ctx)
+void kn_doll_delegated(struct kvm *vm, u64 ctx)
 {
 	kn_ctx_count(vm, ctx, true);
 }
 
-struct kn_doll *kn_doll_vm_rcu(const void *vm)
+struct kn_doll *kn_doll_vm_rcu(struct kvm *vm)
 {
 	return kn_vm_find(vm);
 }
@@ -420,7 +421,7 @@ int kn_doll_with_id(u32 id, unsigned int kinds, kn_doll_fn fn, void *arg)
 	return ret;
 }
 
-int kn_doll_with_vm(const void *vm, kn_doll_fn fn, void *arg)
+int kn_doll_with_vm(struct kvm *vm, kn_doll_fn fn, void *arg)
 {
 	struct kn_doll *d;
 	int ret = -ENOENT;
@@ -529,7 +530,7 @@ static unsigned int kn_report_new(struct kn_doll *vm,
  * for the mutex meanwhile: the dolls are allocated before it and the
  * dropped ones freed after it.
  */
-int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
+int kn_doll_apply_report(struct kvm *vm, const struct kn_report_entry *e,
 			 unsigned int n)
 {
 	struct kn_doll *d, *r, *tmp;
@@ -702,7 +703,7 @@ struct kn_doll *kn_doll_vm_of(struct kn_doll *d)
 	return d;
 }
 
-int kn_doll_channel(const void *vm, int (*fn)(struct kn_channel *ch, void *arg),
+int kn_doll_channel(struct kvm *vm, int (*fn)(struct kn_channel *ch, void *arg),
 		    void *arg)
 {
 	unsigned long flags;

@@ -14,6 +14,9 @@
 #include "doll_id.h"
 #include "env/env.h"
 
+struct kvm;
+struct kn_exit;
+
 #define KN_NAME_LEN		64
 /* Bound on nested contexts per VM: a guest can make as many as it likes. */
 #define KN_MAX_CHILDREN		256
@@ -22,7 +25,7 @@
 
 /*
  * A doll is a VM as seen from this kernel.  Level 1 is a VM on this kernel,
- * keyed by its struct kvm (an opaque pointer outside the KVM boundary).
+ * keyed by its struct kvm (opaque outside the KVM boundary, kvm/).
  * Level 2 is a nested context of a level-1 doll, keyed by the guest-physical
  * address of the vmcb12/vmcs12 its hypervisor runs it with.  A reported doll
  * is one that the level-1 doll's own kvm-nest told us about over the
@@ -69,7 +72,7 @@ struct kn_doll {
 	union {
 		struct {			/* KN_DOLL_VM */
 			struct hlist_node vm_node;
-			const void *vm;
+			struct kvm *vm;
 			spinlock_t lock;	/* children, dead, channel */
 			struct list_head children;
 			unsigned int nr_children;
@@ -99,15 +102,6 @@ struct kn_doll {
 	};
 };
 
-/* One exit, as the KVM boundary reports it. */
-struct kn_exit {
-	const void *vm;
-	u32 vcpu;
-	u8 level;
-	u64 ctx;
-	u32 code;
-};
-
 /* One doll of a child's report, after the channel checked it. */
 struct kn_report_entry {
 	u32 rparent;		/* the child's id of its parent, 0: top */
@@ -123,7 +117,7 @@ struct kn_report_entry {
  * Replace what the VM's kvm-nest reported with @n entries, parents first.
  * Dolls keep their ids from one report to the next.
  */
-int kn_doll_apply_report(const void *vm, const struct kn_report_entry *e,
+int kn_doll_apply_report(struct kvm *vm, const struct kn_report_entry *e,
 			 unsigned int n);
 /* The reported doll a context runs, and whether it runs its guests. */
 struct kn_doll *kn_doll_ctx_runs(const struct kn_doll *ctx, bool *nested);
@@ -140,22 +134,22 @@ struct kn_doll *kn_doll_vm_of(struct kn_doll *d);
  * Calls @fn on the VM's channel state under the doll's lock; -ENOENT when
  * the VM has no doll.
  */
-int kn_doll_channel(const void *vm, int (*fn)(struct kn_channel *ch, void *arg),
+int kn_doll_channel(struct kvm *vm, int (*fn)(struct kn_channel *ch, void *arg),
 		    void *arg);
 
-void kn_doll_vm_created(const void *vm);
-void kn_doll_vm_destroyed(const void *vm);
-void kn_doll_entered(const void *vm, u32 vcpu);
+void kn_doll_vm_created(struct kvm *vm);
+void kn_doll_vm_destroyed(struct kvm *vm);
+void kn_doll_entered(struct kvm *vm, u32 vcpu);
 void kn_doll_exited(const struct kn_exit *e);
-void kn_doll_reflected(const void *vm, u64 ctx);
+void kn_doll_reflected(struct kvm *vm, u64 ctx);
 /* An exit of context @ctx that this kernel answered for the VM. */
-void kn_doll_delegated(const void *vm, u64 ctx);
+void kn_doll_delegated(struct kvm *vm, u64 ctx);
 /*
  * The level-1 doll of @vm, under rcu_read_lock(); NULL if none.  Its
  * delegation policies (deleg.c) are read so, and changed from a
  * kn_doll_with_vm() callback, under the registry mutex.
  */
-struct kn_doll *kn_doll_vm_rcu(const void *vm);
+struct kn_doll *kn_doll_vm_rcu(struct kvm *vm);
 
 /*
  * Calls @fn for every doll, each level-1 doll before its children, until
@@ -177,7 +171,7 @@ int kn_dolls_for_each(kn_doll_fn fn, void *arg);
  */
 int kn_doll_with_id(u32 id, unsigned int kinds, kn_doll_fn fn, void *arg);
 /* Calls @fn on the level-1 doll of @vm, under the same guarantees. */
-int kn_doll_with_vm(const void *vm, kn_doll_fn fn, void *arg);
+int kn_doll_with_vm(struct kvm *vm, kn_doll_fn fn, void *arg);
 /* Bumped whenever a doll comes or goes: lets a dump tell it raced. */
 unsigned int kn_dolls_generation(void);
 /* "3" for a level-1 doll, "3/7" for one of its nested contexts. */

@@ -18,7 +18,10 @@
 #include "channel/child.h"
 #include "channel/exec.h"
 #include "channel/grant.h"
+#include "channel/parent.h"
 #include "debugfs.h"
+#include "deleg.h"
+#include "deleg/vcpu.h"
 #include "doll.h"
 #include "env/set.h"
 #include "env/sysfs.h"
@@ -73,6 +76,32 @@ static int kn_child_step(void)
 }
 
 /*
+ * Where what the KVM boundary reports goes: the one place that wires kvm/
+ * to the rest, so kvm/ includes nothing of it (Documentation/architecture.rst).
+ */
+static const struct kn_kvm_ops kn_kvm_ops = {
+	.vm_created	= kn_doll_vm_created,
+	.vm_destroyed	= kn_doll_vm_destroyed,
+	.vcpu_entered	= kn_doll_entered,
+	.vcpu_exited	= kn_doll_exited,
+	.exit_reflected	= kn_doll_reflected,
+	.exit_answered	= kn_doll_delegated,
+	.answer_cpuid	= kn_deleg_cpuid,
+	.answer_rdmsr	= kn_deleg_rdmsr,
+	.answer_pause	= kn_deleg_pause,
+	.msr_written	= kn_deleg_msr_written,
+	.hypercall	= kn_ch_call,
+	.nested_reset	= kn_deleg_revoke_all,
+	.vcpu_changing	= kn_deleg_vcpu_changing,
+	.vcpu_changed	= kn_deleg_vcpu_changed,
+};
+
+static int kn_kvm_step(void)
+{
+	return kn_kvm_attach(&kn_kvm_ops);
+}
+
+/*
  * @init NULL: nothing to set up, only something to free (the dolls the
  * hooks created).  @exit runs only if @init ran and succeeded.
  */
@@ -92,7 +121,7 @@ static const struct kn_step {
 	/* Unhooked before: no hook grants any more, take back what we did. */
 	{ "grants",	kn_grant_init,	 kn_grant_exit },
 	{ "sysfs",	kn_sysfs_step,	 kn_sysfs_exit },
-	{ "kvm",	kn_kvm_attach,	 kn_kvm_detach },
+	{ "kvm",	kn_kvm_step,	 kn_kvm_detach },
 	{ "debugfs",	kn_debugfs_step, kn_debugfs_exit },
 	{ "usage",	kn_usage_step,	 kn_usage_exit },
 	{ "child",	kn_child_step,	 kn_child_exit },

@@ -74,7 +74,7 @@ static int kn_ch_set_version(struct kn_channel *ch, void *arg)
 	return 0;
 }
 
-static long kn_ch_hello(const void *vm, u64 gpa, u64 len)
+static long kn_ch_hello(struct kvm *vm, u64 gpa, u64 len)
 {
 	struct kvm_nest_ch_hello h;
 
@@ -96,7 +96,7 @@ static long kn_ch_hello(const void *vm, u64 gpa, u64 len)
 	       -KVM_NEST_EPROTO : 0;
 }
 
-void *kn_ch_copy_in(const void *vm, u64 gpa, u64 len, u64 max, long *err)
+void *kn_ch_copy_in(struct kvm *vm, u64 gpa, u64 len, u64 max, long *err)
 {
 	void *buf;
 
@@ -232,7 +232,7 @@ static int kn_ch_waiting(struct kn_doll *d, void *arg)
 	return kn_ch_requests_waiting(d);
 }
 
-static long kn_ch_report(const void *vm, u64 gpa, u64 len)
+static long kn_ch_report(struct kvm *vm, u64 gpa, u64 len)
 {
 	struct kn_report_entry *entries = NULL;
 	const struct nlattr *a;
@@ -277,12 +277,12 @@ out:
 	return ret;
 }
 
-int kn_ch_admit_vm(const void *vm)
+int kn_ch_admit_vm(struct kvm *vm)
 {
 	return kn_doll_channel(vm, kn_ch_admit, NULL) ? -KVM_NEST_EBUSY : 0;
 }
 
-long kn_ch_call(const void *vm, u64 op, u64 gpa, u64 len)
+long kn_ch_call(struct kvm *vm, u64 op, u64 gpa, u64 len)
 {
 	/* DELEGATE is admitted inside: a refused one still revokes. */
 	if (op != KVM_NEST_CH_DELEGATE && kn_ch_admit_vm(vm))

@@ -185,7 +185,7 @@ static int kn_ch_fill(struct kn_doll *vm, void *arg)
 /* Enough for an envelope and the usage, whatever the commands need. */
 #define KN_CH_FETCH_MIN		512
 
-long kn_ch_fetch(const void *vm, u64 gpa, u64 len)
+long kn_ch_fetch(struct kvm *vm, u64 gpa, u64 len)
 {
 	struct kn_ch_fill f;
 	struct sk_buff *skb;
@@ -253,7 +253,7 @@ static int kn_ch_answer(struct kn_doll *vm, void *arg)
 	return ret;
 }
 
-long kn_ch_reply(const void *vm, u64 gpa, u64 len)
+long kn_ch_reply(struct kvm *vm, u64 gpa, u64 len)
 {
 	struct nlattr *tb[KVM_NEST_A_DOLL_MAX + 1];
 	struct kn_ch_answer a = {};

@@ -5,6 +5,7 @@
 #include "../cmd.h"
 
 struct kn_doll;
+struct kvm;
 
 /* A child's kvm-nest polls every 250 ms; a balloon may take a minute. */
 #define KN_CH_REQUEST_TIMEOUT	(90 * HZ)
@@ -23,7 +24,7 @@ void kn_ch_requests_fail(struct kn_doll *vm);
 unsigned int kn_ch_requests_waiting(struct kn_doll *vm);
 
 /* Hypercalls, from the child whose VM is @vm. */
-long kn_ch_fetch(const void *vm, u64 gpa, u64 len);
-long kn_ch_reply(const void *vm, u64 gpa, u64 len);
+long kn_ch_fetch(struct kvm *vm, u64 gpa, u64 len);
+long kn_ch_reply(struct kvm *vm, u64 gpa, u64 len);
 
 #endif

@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Answering a nested guest's exit for its hypervisor: what both vendors share. */
-#include <uapi/linux/kvm_nest_channel.h>
-
-#include "../doll.h"
 #include "answer.h"
 
 /* Single-stepping and resume flags stay with KVM's own paths. */
@@ -16,28 +13,30 @@ bool kn_answer_cpuid_find(struct kvm_vcpu *vcpu, u64 ctx,
 			  struct kn_cpuid_answer *a)
 {
 	return kn_answer_may(vcpu) &&
-	       kn_deleg_cpuid(vcpu->kvm, ctx, vcpu->arch.regs[VCPU_REGS_RAX],
-			      vcpu->arch.regs[VCPU_REGS_RCX], a);
+	       kn_kvm_report(answer_cpuid)(vcpu->kvm, ctx,
+					   vcpu->arch.regs[VCPU_REGS_RAX],
+					   vcpu->arch.regs[VCPU_REGS_RCX], a);
 }
 
 bool kn_answer_rdmsr_find(struct kvm_vcpu *vcpu, u64 ctx, u64 *value)
 {
 	return kn_answer_may(vcpu) &&
-	       kn_deleg_rdmsr(vcpu->kvm, ctx, vcpu->arch.regs[VCPU_REGS_RCX],
-			      value);
+	       kn_kvm_report(answer_rdmsr)(vcpu->kvm, ctx,
+					   vcpu->arch.regs[VCPU_REGS_RCX],
+					   value);
 }
 
 bool kn_answer_pause_find(struct kvm_vcpu *vcpu, u64 ctx)
 {
 	return kn_answer_may(vcpu) &&
-	       kn_deleg_allows(vcpu->kvm, ctx, KVM_NEST_DELEG_PAUSE);
+	       kn_kvm_report(answer_pause)(vcpu->kvm, ctx);
 }
 
 /* Past the instruction; the interrupt shadow goes, TF was excluded. */
 static void kn_answer_done(struct kvm_vcpu *vcpu, u64 ctx)
 {
 	kvm_skip_emulated_instruction(vcpu);
-	kn_doll_delegated(vcpu->kvm, ctx);
+	kn_kvm_report(exit_answered)(vcpu->kvm, ctx);
 }
 
 /* The PLE window is L2's business in vmcb02/vmcs02: left alone. */
@@ -70,5 +69,6 @@ void kn_answer_rdmsr(struct kvm_vcpu *vcpu, u64 ctx, u64 value)
 
 void kn_answer_msr_written(struct kvm_vcpu *vcpu, u64 ctx)
 {
-	kn_deleg_msr_written(vcpu->kvm, ctx, vcpu->arch.regs[VCPU_REGS_RCX]);
+	kn_kvm_report(msr_written)(vcpu->kvm, ctx,
+				   vcpu->arch.regs[VCPU_REGS_RCX]);
 }

@@ -4,7 +4,7 @@
 
 #include <linux/kvm_host.h>
 
-#include "../deleg.h"
+#include "ops.h"
 
 /*
  * What both vendors do for a delegated CPUID of the nested guest that

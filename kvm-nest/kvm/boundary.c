@@ -63,12 +63,15 @@ static void kn_groups_detach(unsigned int n)
 	kn_redirects_drain();
 }
 
-int kn_kvm_attach(void)
+int kn_kvm_attach(const struct kn_kvm_ops *ops)
 {
 	struct kn_vendor *v;
 	unsigned int i;
 	int err;
 
+	err = kn_kvm_ops_set(ops);
+	if (err)
+		return err;
 	err = kn_sym_init();
 	if (err) {
 		pr_err("cannot look up kernel symbols (%d); kprobes are required\n",

@@ -1,15 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The KVM boundary: the only part of kvm-nest that touches KVM internals.
- * The rest of the module sees VMs as opaque keys and exits as struct kn_exit.
+ * The KVM boundary: the only part of kvm-nest that touches KVM internals,
+ * and a leaf: it includes nothing of the rest of kvm-nest, which it reaches
+ * only through the ops it is given (ops.h).  Outside kvm/, a struct kvm or
+ * kvm_vcpu is opaque: a key, and what these functions tell of it.
  */
 #ifndef KN_KVM_BOUNDARY_H
 #define KN_KVM_BOUNDARY_H
 
 #include <linux/types.h>
 
-/* Hook everything or nothing; on failure one line in dmesg says why. */
-int kn_kvm_attach(void);
+#include "ops.h"
+
+struct kvm_cpuid_entry2;
+
+/*
+ * Hook everything or nothing, reporting to @ops from then on; on failure
+ * one line in dmesg says why.
+ */
+int kn_kvm_attach(const struct kn_kvm_ops *ops);
 /* Unhook, wait for every hook to finish, unpin the vendor module. */
 void kn_kvm_detach(void);
 
@@ -26,17 +35,32 @@ int kn_kvm_visit_hooks(int (*fn)(const struct kn_hook_info *h, void *arg),
 		       void *arg);
 
 /* Callers keep the VM alive, as kn_dolls_for_each() does. */
-unsigned int kn_kvm_vm_vcpus(const void *vm);
-u64 kn_kvm_vm_mem_bytes(const void *vm);
+unsigned int kn_kvm_vm_vcpus(struct kvm *vm);
+u64 kn_kvm_vm_mem_bytes(struct kvm *vm);
 
 /* Guest memory of a VM, for the channel; called from its vCPU's thread. */
-int kn_kvm_read_guest(const void *vm, u64 gpa, void *buf, size_t len);
-int kn_kvm_write_guest(const void *vm, u64 gpa, const void *buf, size_t len);
+int kn_kvm_read_guest(struct kvm *vm, u64 gpa, void *buf, size_t len);
+int kn_kvm_write_guest(struct kvm *vm, u64 gpa, const void *buf, size_t len);
 /*
  * The addresses of the vmcbs/vmcss a VM's vCPUs run on: self[i] runs the
  * VM, nested[i] its nested guests (0 if none yet).  Returns how many.
  */
-unsigned int kn_kvm_vm_ctx(const void *vm, u64 *self, u64 *nested,
+unsigned int kn_kvm_vm_ctx(struct kvm *vm, u64 *self, u64 *nested,
 			   unsigned int max);
+
+/*
+ * A vCPU, as a vcpu_changing/vcpu_changed op sees it.  The address of the
+ * vmcb01/vmcs01 it runs on (what a parent sees as its vmcb12/vmcs12).
+ */
+u64 kn_kvm_vcpu_ctx(struct kvm_vcpu *vcpu);
+/* Its CPUID table as KVM holds it, @n entries; under vcpu->mutex. */
+const struct kvm_cpuid_entry2 *kn_kvm_vcpu_cpuid(struct kvm_vcpu *vcpu,
+						 u32 *n);
+/*
+ * What KVM answers the guest's RDMSR of @index, the VMM's MSR filter
+ * included: 0, or an error if the guest would get a fault or the VMM
+ * the exit.
+ */
+int kn_kvm_vcpu_get_msr(struct kvm_vcpu *vcpu, u32 index, u64 *value);
 
 #endif

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The parent end of the channel: kvm-nest hypercalls from a guest's
- * kvm-nest, and the guest memory they point at.
+ * kvm-nest hypercalls from a guest's kvm-nest (the channel's parent end
+ * takes them, see the hypercall op), and the guest memory they point at.
  */
 #include <linux/kvm_host.h>
 #include <uapi/linux/kvm_nest_channel.h>
 #include <uapi/linux/kvm_para.h>
 
-#include "../channel/parent.h"
 #include "boundary.h"
 #include "hypercall.h"
 #include "vendor.h"
@@ -32,7 +31,8 @@ static int kn_hc(struct kvm_vcpu *vcpu)
 	ret = KN_ORIG(kvm, kvm_emulate_hypercall)(vcpu);
 	if (nr == KVM_NEST_HC && !nested &&
 	    regs[VCPU_REGS_RAX] == (unsigned long)-KVM_ENOSYS)
-		regs[VCPU_REGS_RAX] = kn_ch_call(vcpu->kvm, op, gpa, len);
+		regs[VCPU_REGS_RAX] =
+			kn_kvm_report(hypercall)(vcpu->kvm, op, gpa, len);
 	kn_hook_leave();
 	return ret;
 }
@@ -48,12 +48,12 @@ struct kn_redirect *kn_hc_hooks(unsigned int *n)
 }
 
 /* The vCPU thread holds kvm->srcu, which these need. */
-int kn_kvm_read_guest(const void *vm, u64 gpa, void *buf, size_t len)
+int kn_kvm_read_guest(struct kvm *vm, u64 gpa, void *buf, size_t len)
 {
-	return kvm_read_guest((struct kvm *)vm, gpa, buf, len);
+	return kvm_read_guest(vm, gpa, buf, len);
 }
 
-int kn_kvm_write_guest(const void *vm, u64 gpa, const void *buf, size_t len)
+int kn_kvm_write_guest(struct kvm *vm, u64 gpa, const void *buf, size_t len)
 {
-	return kvm_write_guest((struct kvm *)vm, gpa, buf, len);
+	return kvm_write_guest(vm, gpa, buf, len);
 }

@@ -7,7 +7,7 @@
 #include <linux/printk.h>
 #include <linux/rcupdate.h>
 
-#include "../compat.h"
+#include "compat.h"
 #include "boundary.h"
 #include "hook.h"
 #include "sym.h"

@@ -2,9 +2,8 @@
 /* AMD SVM: where kvm_amd keeps exits and nested state, and its redirects. */
 #include <asm/svm.h>
 
-#include "../deleg.h"
-#include "../doll.h"
 #include "layout.h"
+#include "ops.h"
 #include "svm_deleg.h"
 #include "vendor.h"
 
@@ -152,9 +151,9 @@ static int kn_svm_exit_special(struct vcpu_svm *svm)
 
 	kn_hook_enter(kn_svm_redirects[KN_SVM_EXIT_SPECIAL].id);
 	ret = KN_ORIG(kvm_amd, nested_svm_exit_special)(svm);
-	if (static_branch_unlikely(&kn_deleg_msrs))
+	if (static_branch_unlikely(&kn_kvm_wrmsr_watch))
 		kn_svm_msr_watch(kn_svm_vcpu(svm), svm);
-	if (static_branch_unlikely(&kn_accel))
+	if (static_branch_unlikely(&kn_kvm_answer))
 		ret = kn_svm_special_accel(svm, ret);
 	kn_hook_leave();
 	return ret;
@@ -165,7 +164,7 @@ static int kn_svm_exit_handled(struct vcpu_svm *svm)
 {
 	struct kvm_vcpu *vcpu = kn_svm_vcpu(svm);
 	u64 ctx = kn_svm_nested_ctx(vcpu);
-	bool accel = static_branch_unlikely(&kn_accel);
+	bool accel = static_branch_unlikely(&kn_kvm_answer);
 	int ret;
 
 	kn_hook_enter(kn_svm_redirects[KN_SVM_EXIT_HANDLED].id);
@@ -175,7 +174,7 @@ static int kn_svm_exit_handled(struct vcpu_svm *svm)
 	if (!kn_guest_mode(vcpu)) {
 		if (accel)
 			kn_svm_learn(KN_SVM_DONE, ret);
-		kn_doll_reflected(vcpu->kvm, ctx);
+		kn_kvm_report(exit_reflected)(vcpu->kvm, ctx);
 	}
 	kn_hook_leave();
 	return ret;
@@ -186,7 +185,7 @@ static void kn_svm_free_nested(struct vcpu_svm *svm)
 {
 	kn_hook_enter(kn_svm_redirects[KN_SVM_FREE_NESTED].id);
 	KN_ORIG(kvm_amd, svm_free_nested)(svm);
-	kn_deleg_revoke_all(kn_svm_vcpu(svm)->kvm);
+	kn_kvm_report(nested_reset)(kn_svm_vcpu(svm)->kvm);
 	kn_hook_leave();
 }
 

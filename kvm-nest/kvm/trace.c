@@ -8,8 +8,8 @@
 #include <linux/kvm_host.h>
 #include <linux/tracepoint.h>
 
-#include "../doll.h"
 #include "layout.h"
+#include "ops.h"
 #include "sym.h"
 #include "trace.h"
 #include "vendor.h"
@@ -26,7 +26,7 @@ static struct tracepoint *kn_tp_entry, *kn_tp_exit;
 static void kn_trace_entry(void *data, KN_TP_PROTO_kvm_entry)
 {
 	kn_hook_count(kn_entry_id);
-	kn_doll_entered(vcpu->kvm, vcpu->vcpu_idx);
+	kn_kvm_report(vcpu_entered)(vcpu->kvm, vcpu->vcpu_idx);
 }
 
 static void kn_trace_exit(void *data, KN_TP_PROTO_kvm_exit)
@@ -44,7 +44,7 @@ static void kn_trace_exit(void *data, KN_TP_PROTO_kvm_exit)
 		e.level = 2;
 		e.ctx = v->nested_ctx(vcpu);
 	}
-	kn_doll_exited(&e);
+	kn_kvm_report(vcpu_exited)(&e);
 }
 
 int kn_trace_attach(const struct kn_vendor *v)

@@ -7,7 +7,7 @@
 struct kvm;
 
 struct kn_redirect *kn_vcpu_hooks(unsigned int *n);
-/* Before KVM frees a VM's vCPUs: nothing of theirs stays delegated. */
-void kn_vcpu_revoke_all(struct kvm *kvm);
+/* vcpu_changing for every vCPU of @kvm. */
+void kn_vcpu_changing_all(struct kvm *kvm);
 
 #endif

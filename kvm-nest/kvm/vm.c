@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* VM lifetime, and the VM facts that dolls report. */
+/* VM lifetime, and the facts of a VM that the rest of kvm-nest asks for. */
 #include <linux/kvm_host.h>
 
-#include "../deleg.h"
-#include "../doll.h"
 #include "boundary.h"
 #include "vcpu.h"
 #include "vendor.h"
@@ -29,20 +27,20 @@ static int kn_vm_init(struct kvm *kvm, unsigned long type)
 	kn_hook_enter(kn_vm_redirects[KN_VM_INIT].id);
 	ret = KN_ORIG(kvm, kvm_arch_init_vm)(kvm, type);
 	if (!ret)
-		kn_doll_vm_created(kvm);
+		kn_kvm_report(vm_created)(kvm);
 	kn_hook_leave();
 	return ret;
 }
 
 /*
- * The doll goes first, while everything it reads of the VM still exists,
- * and what the parent answers for its vCPUs before their vmcbs are freed.
+ * Reported first, while everything of the VM still exists: its vCPUs'
+ * answers before their vmcbs are freed, then the VM.
  */
 static void kn_vm_destroy(struct kvm *kvm)
 {
 	kn_hook_enter(kn_vm_redirects[KN_VM_DESTROY].id);
-	kn_vcpu_revoke_all(kvm);
-	kn_doll_vm_destroyed(kvm);
+	kn_vcpu_changing_all(kvm);
+	kn_kvm_report(vm_destroyed)(kvm);
 	KN_ORIG(kvm, kvm_arch_destroy_vm)(kvm);
 	kn_hook_leave();
 }
@@ -57,7 +55,7 @@ static void kn_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
 {
 	kn_hook_enter(kn_vm_redirects[KN_VM_RESET].id);
 	KN_ORIG(kvm, kvm_vcpu_reset)(vcpu, init_event);
-	kn_deleg_revoke_all(vcpu->kvm);
+	kn_kvm_report(nested_reset)(vcpu->kvm);
 	kn_hook_leave();
 }
 
@@ -76,16 +74,13 @@ struct kn_redirect *kn_vm_hooks(unsigned int *n)
 	return kn_vm_redirects;
 }
 
-unsigned int kn_kvm_vm_vcpus(const void *vm)
+unsigned int kn_kvm_vm_vcpus(struct kvm *kvm)
 {
-	const struct kvm *kvm = vm;
-
 	return atomic_read(&kvm->online_vcpus);
 }
 
-u64 kn_kvm_vm_mem_bytes(const void *vm)
+u64 kn_kvm_vm_mem_bytes(struct kvm *kvm)
 {
-	struct kvm *kvm = (struct kvm *)vm;
 	struct kvm_memory_slot *slot;
 	struct kvm_memslots *slots;
 	u64 pages = 0;
@@ -100,10 +95,9 @@ u64 kn_kvm_vm_mem_bytes(const void *vm)
 	return pages << PAGE_SHIFT;
 }
 
-unsigned int kn_kvm_vm_ctx(const void *vm, u64 *self, u64 *nested,
+unsigned int kn_kvm_vm_ctx(struct kvm *kvm, u64 *self, u64 *nested,
 			   unsigned int max)
 {
-	struct kvm *kvm = (struct kvm *)vm;
 	struct kvm_vcpu *vcpu;
 	unsigned int n = 0;
 	unsigned long i;

@@ -2,9 +2,8 @@
 /* Intel VMX: where kvm_intel keeps exits and nested state, and its redirect. */
 #include <asm/vmx.h>
 
-#include "../deleg.h"
-#include "../doll.h"
 #include "layout.h"
+#include "ops.h"
 #include "vendor.h"
 #include "vmx_deleg.h"
 
@@ -65,15 +64,15 @@ static bool kn_vmx_reflect(struct kvm_vcpu *vcpu)
 	bool ret = true;
 
 	kn_hook_enter(kn_vmx_redirects[KN_VMX_REFLECT].id);
-	if (static_branch_unlikely(&kn_deleg_msrs))
+	if (static_branch_unlikely(&kn_kvm_wrmsr_watch))
 		kn_vmx_msr_watch(vcpu, kn_vmx_exit_code(vcpu), ctx);
-	if (static_branch_unlikely(&kn_accel) &&
+	if (static_branch_unlikely(&kn_kvm_answer) &&
 	    kn_vmx_delegate(vcpu, kn_vmx_of(vcpu), kn_vmx_exit_code(vcpu),
 			    ctx))
 		goto out;
 	ret = KN_ORIG(kvm_intel, nested_vmx_reflect_vmexit)(vcpu);
 	if (!kn_guest_mode(vcpu))
-		kn_doll_reflected(vcpu->kvm, ctx);
+		kn_kvm_report(exit_reflected)(vcpu->kvm, ctx);
 out:
 	kn_hook_leave();
 	return ret;
@@ -84,7 +83,7 @@ static void kn_vmx_free_nested(struct kvm_vcpu *vcpu)
 {
 	kn_hook_enter(kn_vmx_redirects[KN_VMX_FREE_NESTED].id);
 	KN_ORIG(kvm_intel, free_nested)(vcpu);
-	kn_deleg_revoke_all(vcpu->kvm);
+	kn_kvm_report(nested_reset)(vcpu->kvm);
 	kn_hook_leave();
 }
 
