@@ -19,8 +19,8 @@
 #include <linux/workqueue.h>
 
 #include "channel/request.h"
-#include "deleg.h"
-#include "deleg_ctl.h"
+#include "deleg/store.h"
+#include "deleg/switch.h"
 #include "doll.h"
 #include "env/set.h"
 #include "event.h"

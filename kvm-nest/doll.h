@@ -85,7 +85,7 @@ struct kn_doll {
 			struct xarray deleg;	/* ctx >> PAGE_SHIFT -> policy */
 			/*
 			 * What the exit path reads of the switches
-			 * (deleg_ctl.c): classes off for every context,
+			 * (deleg/switch.c): classes off for every context,
 			 * and whether deleg_ctx_off has entries.
 			 */
 			u32 deleg_gate;
@@ -146,7 +146,7 @@ void kn_doll_reflected(struct kvm *vm, u64 ctx);
 void kn_doll_delegated(struct kvm *vm, u64 ctx);
 /*
  * The level-1 doll of @vm, under rcu_read_lock(); NULL if none.  Its
- * delegation policies (deleg.c) are read so, and changed from a
+ * delegation policies (deleg/store.c) are read so, and changed from a
  * kn_doll_with_vm() callback, under the registry mutex.
  */
 struct kn_doll *kn_doll_vm_rcu(struct kvm *vm);

@@ -9,9 +9,11 @@
 
 #include "channel/child.h"
 #include "compat.h"
+#include "deleg/netlink.h"
 #include "doll.h"
 #include "env/admit.h"
 #include "env/agent.h"
+#include "env/netlink.h"
 #include "env/over.h"
 #include "event.h"
 #include "kvm/boundary.h"

@@ -25,22 +25,16 @@ void *kn_nl_put_header(struct sk_buff *skb, const struct genl_info *info, u8 cmd
 int kn_nl_put_doll_id(struct sk_buff *skb, u32 id, const char *path,
 		      u32 level, u32 parent, u32 pid, const char *name);
 
-/* Envelope and command ops, netlink_env.c */
-int kn_nl_env_set_doit(struct sk_buff *skb, struct genl_info *info);
-int kn_nl_env_del_doit(struct sk_buff *skb, struct genl_info *info);
-int kn_nl_ping_doit(struct sk_buff *skb, struct genl_info *info);
-int kn_nl_agent_done_doit(struct sk_buff *skb, struct genl_info *info);
-extern const struct nla_policy kn_nl_env_set_policy[KVM_NEST_A_DOLL_MAX + 1];
-extern const struct nla_policy kn_nl_env_del_policy[KVM_NEST_A_DOLL_MAX + 1];
-extern const struct nla_policy kn_nl_ping_policy[KVM_NEST_A_DOLL_MAX + 1];
-extern const struct nla_policy kn_nl_agent_done_policy[KVM_NEST_A_DOLL_MAX + 1];
 /*
  * A refusal's reason @why, as a message of its own before the error @err;
  * returns @err.
  */
 int kn_nl_refuse(struct genl_info *info, u8 cmd, int err, const char *why);
 
-/* Ops that wait for others, netlink_op.c */
+/*
+ * Ops that wait for others, netlink_op.c.  Each feature's ops are in its
+ * folder: env/netlink.h, deleg/netlink.h.
+ */
 struct kn_cmd;
 /* Ops queued at once, and how many of them run at a time. */
 #define KN_NL_OPS_MAX		64
@@ -57,12 +51,5 @@ int kn_nl_op_init(void);
 /* Refuse new ops, finish those under way: before what they use goes. */
 void kn_nl_op_stop(void);
 void kn_nl_op_exit(void);
-
-/* Delegated exits, netlink_deleg.c */
-struct kn_doll;
-int kn_nl_deleg_set_doit(struct sk_buff *skb, struct genl_info *info);
-/* A doll's delegation state, for levels 1 and 2. */
-int kn_nl_put_deleg(struct sk_buff *skb, struct kn_doll *d);
-extern const struct nla_policy kn_nl_deleg_set_policy[KVM_NEST_A_DOLL_MAX + 1];
 
 #endif

@@ -13,12 +13,12 @@
 #include <uapi/linux/kvm_nest.h>
 #include <uapi/linux/kvm_para.h>
 
+#include "../deleg/grant.h"
 #include "../doll.h"
-#include "../kvm/boundary.h"
 #include "../event.h"
+#include "../kvm/boundary.h"
 #include "child.h"
 #include "exec.h"
-#include "grant.h"
 
 /* Fetch commands every tick, report the tree every KN_CH_REPORT_TICKS. */
 #define KN_CH_TICK		(HZ / 4)

@@ -11,7 +11,7 @@
 #include <net/netlink.h>
 #include <uapi/linux/kvm_nest.h>
 
-#include "../deleg.h"
+#include "../deleg/store.h"
 #include "../doll.h"
 #include "../kvm/boundary.h"
 #include "child.h"

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The child's choice: of what KVM answers one of our vCPUs, which CPUID
- * entries and MSRs the kvm-nest parent may answer for it (channel/grant.c
- * sends them).  KVM's facts come from the boundary; the choice is ours.
+ * entries and MSRs the kvm-nest parent may answer for it (grant.c sends
+ * them).  KVM's facts come from the boundary; the choice is ours.
  */
 #include <linux/slab.h>
 #include <uapi/linux/kvm.h>
 #include <uapi/linux/kvm_nest_channel.h>
 
-#include "../channel/grant.h"
-#include "../deleg.h"
 #include "../kvm/boundary.h"
+#include "grant.h"
+#include "store.h"
 #include "vcpu.h"
 
 /*

@@ -5,12 +5,12 @@
 #include <linux/module.h>
 
 #include "boundary.h"
-#include "sym.h"
-#include "trace.h"
-#include "vendor.h"
 #include "hypercall.h"
 #include "match.h"
+#include "sym.h"
+#include "trace.h"
 #include "vcpu.h"
+#include "vendor.h"
 #include "vm.h"
 
 struct kn_vendor *kn_vendor;

@@ -7,8 +7,8 @@
 #include <linux/printk.h>
 #include <linux/rcupdate.h>
 
-#include "compat.h"
 #include "boundary.h"
+#include "compat.h"
 #include "hook.h"
 #include "sym.h"
 

@@ -13,11 +13,11 @@
 #include <uapi/linux/kvm.h>
 #include <uapi/linux/kvm_nest_channel.h>
 
-#include "channel/parent.h"
-#include "deleg.h"
-#include "deleg_ctl.h"
-#include "doll.h"
-#include "kvm/boundary.h"
+#include "../channel/parent.h"
+#include "../doll.h"
+#include "../kvm/boundary.h"
+#include "store.h"
+#include "switch.h"
 
 #define KN_DELEG_FLAGS		KVM_NEST_DELEG_F_REVOKE_ALL
 

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-#ifndef KN_DELEG_CTL_H
-#define KN_DELEG_CTL_H
+#ifndef KN_DELEG_SWITCH_H
+#define KN_DELEG_SWITCH_H
 
 #include <linux/compiler.h>
 #include <linux/types.h>
 #include <uapi/linux/kvm_nest_channel.h>
 
-#include "doll.h"
+#include "../doll.h"
 
 /* The classes a switch takes: every class of the channel. */
 #define KN_DELEG_CTL_ALL	(KVM_NEST_DELEG_ALL | KVM_NEST_DELEG_RDMSR)

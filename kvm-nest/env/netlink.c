@@ -8,11 +8,12 @@
 #include <linux/uuid.h>
 #include <net/genetlink.h>
 
-#include "cmd.h"
-#include "doll.h"
-#include "env/agent.h"
-#include "env/pending.h"
+#include "../cmd.h"
+#include "../doll.h"
+#include "../netlink.h"
+#include "agent.h"
 #include "netlink.h"
+#include "pending.h"
 
 const struct nla_policy kn_nl_env_set_policy[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_ID] = NLA_POLICY_MIN(NLA_U32, 1),

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-#ifndef KN_CHANNEL_GRANT_H
-#define KN_CHANNEL_GRANT_H
+#ifndef KN_DELEG_GRANT_H
+#define KN_DELEG_GRANT_H
 
 #include <uapi/linux/kvm_nest_channel.h>
 

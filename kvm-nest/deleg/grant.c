@@ -13,9 +13,9 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 
-#include "../deleg.h"
-#include "child.h"
+#include "../channel/child.h"
 #include "grant.h"
+#include "store.h"
 
 static DEFINE_MUTEX(kn_grant_lock);
 static struct kvm_nest_ch_delegate *kn_grant_buf;	/* kn_grant_lock */

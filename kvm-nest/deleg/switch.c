@@ -10,8 +10,8 @@
 #include <linux/rcupdate.h>
 #include <linux/xarray.h>
 
-#include "deleg.h"
-#include "deleg_ctl.h"
+#include "store.h"
+#include "switch.h"
 
 bool kn_deleg_ctl_off_slow(struct kn_doll *vm, u32 gate, unsigned long key,
 			   u32 class)

@@ -5,9 +5,10 @@
  */
 #include <net/genetlink.h>
 
-#include "deleg_ctl.h"
-#include "doll.h"
+#include "../doll.h"
+#include "../netlink.h"
 #include "netlink.h"
+#include "switch.h"
 
 const struct nla_policy kn_nl_deleg_set_policy[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_ID] = NLA_POLICY_MIN(NLA_U32, 1),

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-#ifndef KN_DELEG_H
-#define KN_DELEG_H
+#ifndef KN_DELEG_STORE_H
+#define KN_DELEG_STORE_H
 
 #include <linux/types.h>
 #include <linux/xarray.h>
 #include <uapi/linux/kvm_nest_channel.h>
 
-#include "kvm/ops.h"
+#include "../kvm/ops.h"
 
 /* Contexts are 4 KiB aligned; their frame number is the key. */
 #define KN_DELEG_CTX_SHIFT	12
@@ -25,7 +25,7 @@ bool kn_deleg_rdmsr(struct kvm *vm, u64 ctx, u32 index, u64 *value);
  */
 void kn_deleg_msr_written(struct kvm *vm, u64 ctx, u32 index);
 
-/* The MSRs a parent may answer (first to last); see deleg.c. */
+/* The MSRs a parent may answer (first to last); see store.c. */
 struct kn_deleg_msr_range {
 	u32 first, last;
 	bool guest_writable;	/* WRMSR by the guest changes it */
