@@ -8,6 +8,7 @@
 
 #include "debugfs.h"
 #include "doll.h"
+#include "doll_measure.h"
 #include "kvm/boundary.h"
 
 static struct dentry *kn_debugfs_dir;

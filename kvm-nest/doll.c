@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The doll registry.
+ * The doll registry, and nothing else: what a VM's coming and going
+ * means to envelopes, the channel and delegation is lifecycle.c's, the
+ * merging of a child's report doll_report.c's, and what was measured of
+ * reported dolls doll_measure.c's.
  *
  * Level-1 dolls are created when KVM creates a VM, or on the first exit of
  * a VM that predates the module.  Level-2 dolls are created on the first
@@ -18,11 +21,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
-#include "channel/request.h"
-#include "deleg/store.h"
-#include "deleg/switch.h"
 #include "doll.h"
-#include "env/set.h"
 #include "event.h"
 #include "kvm/ops.h"
 #include "vmm.h"
@@ -132,18 +131,15 @@ static struct kn_doll *kn_vm_add(struct kvm *vm, const char *name, gfp_t gfp,
 	return d;
 }
 
-void kn_doll_vm_created(struct kvm *vm)
+struct kn_doll *kn_doll_vm_add(struct kvm *vm, const char *name)
 {
-	char name[KN_NAME_LEN];
+	struct kn_doll *d;
 	bool created;
 
-	struct kn_doll *d;
-
-	if (kn_vmm_name(current, name, sizeof(name)))
-		strscpy(name, "-", sizeof(name));
 	d = kn_vm_add(vm, name, GFP_KERNEL_ACCOUNT, &created);
-	if (d && created)
-		kn_env_vm_born(d->id, name);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	return created ? d : ERR_PTR(-EEXIST);
 }
 
 static void kn_vm_free_rcu(struct rcu_head *rcu)
@@ -160,7 +156,8 @@ static void kn_vm_free_rcu(struct rcu_head *rcu)
 	xa_for_each(&d->vcpus, idx, slot)
 		kfree(slot);
 	xa_destroy(&d->vcpus);
-	kn_deleg_free(&d->deleg);
+	/* lifecycle.c emptied it; its nodes remain. */
+	xa_destroy(&d->deleg);
 	xa_destroy(&d->deleg_ctx_off);
 	kfree(to_vm_doll(d));
 }
@@ -186,34 +183,69 @@ static void kn_vm_unlink(struct kn_doll *d)
 		kn_id_release(c->id);
 	list_for_each_entry(c, &d->reported, rep_node)
 		kn_id_release(c->id);
-	kn_ch_requests_fail(d);
 	atomic_inc(&kn_generation);
 	kn_event_doll(d, KN_EVENT_DEL);
 }
 
-/* The identify work takes the mutex, so it is cancelled outside of it. */
-static void kn_vm_free(struct kn_doll *d)
+struct kn_doll *kn_doll_vm_unlink(struct kvm *vm)
 {
+	struct kn_vm_doll *vd;
+	struct kn_doll *d;
+
+	lockdep_assert_held(&kn_dolls_mutex);
+	rcu_read_lock();
+	if (vm) {
+		d = kn_vm_find(vm);
+	} else {
+		vd = list_first_or_null_rcu(&kn_vm_list, struct kn_vm_doll,
+					    list);
+		d = vd ? &vd->doll : NULL;
+	}
+	rcu_read_unlock();
+	if (d)
+		kn_vm_unlink(d);
+	return d;
+}
+
+/* The identify work takes the mutex, so it is cancelled outside of it. */
+void kn_doll_vm_free(struct kn_doll *d)
+{
+	lockdep_assert_not_held(&kn_dolls_mutex);
 	cancel_work_sync(&to_vm_doll(d)->identify);
 	put_pid(to_vm_doll(d)->vmm);
 	call_rcu(&d->rcu, kn_vm_free_rcu);
 }
 
-void kn_doll_vm_destroyed(struct kvm *vm)
+void kn_dolls_lock(void)
+{
+	mutex_lock(&kn_dolls_mutex);
+}
+
+void kn_dolls_unlock(void)
+{
+	mutex_unlock(&kn_dolls_mutex);
+}
+
+void kn_dolls_assert_locked(void)
+{
+	lockdep_assert_held(&kn_dolls_mutex);
+}
+
+void kn_dolls_changed(void)
+{
+	lockdep_assert_held(&kn_dolls_mutex);
+	atomic_inc(&kn_generation);
+}
+
+struct kn_doll *kn_doll_vm_locked(struct kvm *vm)
 {
 	struct kn_doll *d;
 
-	mutex_lock(&kn_dolls_mutex);
+	lockdep_assert_held(&kn_dolls_mutex);
 	rcu_read_lock();
 	d = kn_vm_find(vm);
 	rcu_read_unlock();
-	if (d)
-		kn_vm_unlink(d);
-	mutex_unlock(&kn_dolls_mutex);
-	if (d) {
-		kn_env_vm_gone(d->id);
-		kn_vm_free(d);
-	}
+	return d;
 }
 
 /* Exit path: find the VM's doll, registering a VM that predates us. */
@@ -478,222 +510,6 @@ void kn_doll_reset(struct kn_doll *d)
 		atomic64_set(&d->acct.exits[i], 0);
 	atomic64_set(&d->acct.guest_ns, 0);
 	atomic64_set(&d->acct.reflected, 0);
-}
-
-/*
- * Called once no hook and no debugfs reader can reach the registry, so the
- * list nodes can be reused for the local list right away.
- */
-void kn_dolls_exit(void)
-{
-	struct kn_vm_doll *vd, *tmp;
-	LIST_HEAD(gone);
-
-	mutex_lock(&kn_dolls_mutex);
-	list_for_each_entry_safe(vd, tmp, &kn_vm_list, list) {
-		kn_vm_unlink(&vd->doll);
-		list_add(&vd->list, &gone);
-	}
-	mutex_unlock(&kn_dolls_mutex);
-	list_for_each_entry_safe(vd, tmp, &gone, list)
-		kn_vm_free(&vd->doll);
-	rcu_barrier();
-}
-
-static struct kn_doll *kn_reported_find(struct kn_doll *vm, u32 rid)
-{
-	struct kn_doll *r;
-
-	list_for_each_entry(r, &vm->reported, rep_node)
-		if (r->rep.rid == rid)
-			return r;
-	return NULL;
-}
-
-/* Dolls of the report that are new, each of which takes a new id. */
-static unsigned int kn_report_new(struct kn_doll *vm,
-				  const struct kn_report_entry *e,
-				  unsigned int n)
-{
-	unsigned int i, new = 0;
-
-	for (i = 0; i < n; i++)
-		new += !kn_reported_find(vm, e[i].rep.rid);
-	return new;
-}
-
-/*
- * Builds the new list aside, so that a failed allocation changes nothing.
- * New dolls must fit the VM's id budget, checked before any id is taken:
- * a refused report moves no id cursor either.  A guest may call this 200
- * times a second, and other VMs' calls, VM destruction and netlink wait
- * for the mutex meanwhile: the dolls are allocated before it and the
- * dropped ones freed after it.
- */
-int kn_doll_apply_report(struct kvm *vm, const struct kn_report_entry *e,
-			 unsigned int n)
-{
-	struct kn_doll *d, *r, *tmp;
-	unsigned int i, nr_new;
-	LIST_HEAD(spare);
-	LIST_HEAD(fresh);
-	LIST_HEAD(gone);
-	int err = 0;
-
-	for (i = 0; i < n; i++) {
-		r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
-		if (!r) {
-			err = -ENOMEM;
-			goto out_free;
-		}
-		list_add(&r->rep_node, &spare);
-	}
-
-	mutex_lock(&kn_dolls_mutex);
-	rcu_read_lock();
-	d = kn_vm_find(vm);
-	rcu_read_unlock();
-	if (!d) {
-		err = -ENOENT;
-		goto out;
-	}
-	nr_new = kn_report_new(d, e, n);
-	err = kn_id_budget_take(&d->ids, nr_new);
-	if (err)
-		goto out;
-	for (i = 0; i < n; i++) {
-		r = kn_reported_find(d, e[i].rep.rid);
-		if (r) {
-			list_move_tail(&r->rep_node, &fresh);
-			continue;
-		}
-		r = list_first_entry(&spare, struct kn_doll, rep_node);
-		if (kn_id_reserve(&r->id, GFP_KERNEL_ACCOUNT)) {
-			err = -ENOMEM;
-			break;
-		}
-		kn_doll_init(r, 0, 0, "-");
-		r->kind = KN_DOLL_REPORTED;
-		list_move_tail(&r->rep_node, &fresh);
-	}
-	if (err) {
-		/* Put the old ones back, the new ones back in the spares. */
-		list_for_each_entry_safe(r, tmp, &fresh, rep_node) {
-			if (r->level) {
-				list_move_tail(&r->rep_node, &d->reported);
-			} else {
-				kn_id_release(r->id);
-				list_move(&r->rep_node, &spare);
-			}
-		}
-		kn_id_budget_refund(&d->ids, nr_new);
-		goto out;
-	}
-
-	/*
-	 * Dolls the child no longer reports.  All events first: an event
-	 * reads the doll's path, through parents that may go too.
-	 */
-	list_for_each_entry(r, &d->reported, rep_node)
-		kn_event_doll(r, KN_EVENT_DEL);
-	list_for_each_entry(r, &d->reported, rep_node)
-		kn_id_release(r->id);
-	list_splice_init(&d->reported, &gone);
-	list_splice(&fresh, &d->reported);
-
-	i = 0;
-	list_for_each_entry(r, &d->reported, rep_node) {
-		bool new = !r->level;
-
-		/* Parents come first, so the parent is already in place. */
-		r->parent = e[i].rparent ? kn_reported_find(d, e[i].rparent) : d;
-		r->level = e[i].level + d->level;
-		r->pid = e[i].pid;
-		strscpy(r->name, e[i].name, sizeof(r->name));
-		r->rep = e[i].rep;
-		r->env = e[i].env;
-		r->use.mem = e[i].usage_mem;
-		if (new) {
-			kn_id_publish(r->id, r);
-			kn_event_doll(r, KN_EVENT_NEW);
-		}
-		i++;
-	}
-	/* A switched-off doll may run on other contexts now. */
-	kn_deleg_ctl_sync(d);
-	atomic_inc(&kn_generation);
-out:
-	mutex_unlock(&kn_dolls_mutex);
-	/* Readers hold the mutex: nobody sees the dropped dolls any more. */
-	list_for_each_entry_safe(r, tmp, &gone, rep_node)
-		kfree(r);
-out_free:
-	list_for_each_entry_safe(r, tmp, &spare, rep_node)
-		kfree(r);
-	return err;
-}
-
-static bool kn_ctx_in(u64 ctx, const u64 *list, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (list[i] == ctx)
-			return true;
-	return false;
-}
-
-struct kn_doll *kn_doll_ctx_runs(const struct kn_doll *ctx, bool *nested)
-{
-	struct kn_doll *r;
-
-	list_for_each_entry(r, &ctx->parent->reported, rep_node) {
-		*nested = kn_ctx_in(ctx->ctx, r->rep.nested, r->rep.nr_nested);
-		if (*nested ||
-		    kn_ctx_in(ctx->ctx, r->rep.self, r->rep.nr_self))
-			return r;
-	}
-	return NULL;
-}
-
-void kn_doll_measured(const struct kn_doll *rd, u64 *self, u64 *nested)
-{
-	const struct kn_doll *vm = rd;
-	struct kn_doll *c;
-
-	while (vm->kind != KN_DOLL_VM)
-		vm = vm->parent;
-	*self = 0;
-	*nested = 0;
-	list_for_each_entry_rcu(c, &vm->children, child_node) {
-		if (kn_ctx_in(c->ctx, rd->rep.self, rd->rep.nr_self))
-			*self += kn_acct_total(&c->acct);
-		if (kn_ctx_in(c->ctx, rd->rep.nested, rd->rep.nr_nested))
-			*nested += kn_acct_total(&c->acct);
-	}
-}
-
-bool kn_doll_measured_ns(const struct kn_doll *d, u64 *ns)
-{
-	const struct kn_doll *vm = kn_doll_vm_of((struct kn_doll *)d);
-	struct kn_doll *c;
-	bool seen = false;
-
-	*ns = 0;
-	if (d->kind == KN_DOLL_VM)
-		*ns = atomic64_read(&d->acct.guest_ns);
-	rcu_read_lock();
-	list_for_each_entry_rcu(c, &vm->children, child_node) {
-		if (d->kind == KN_DOLL_VM || d == c ||
-		    (d->kind == KN_DOLL_REPORTED &&
-		     (kn_ctx_in(c->ctx, d->rep.self, d->rep.nr_self) ||
-		      kn_ctx_in(c->ctx, d->rep.nested, d->rep.nr_nested)))) {
-			*ns += atomic64_read(&c->acct.guest_ns);
-			seen = true;
-		}
-	}
-	rcu_read_unlock();
-	return seen || d->kind == KN_DOLL_VM;
 }
 
 struct kn_doll *kn_doll_vm_of(struct kn_doll *d)

@@ -102,32 +102,6 @@ struct kn_doll {
 	};
 };
 
-/* One doll of a child's report, after the channel checked it. */
-struct kn_report_entry {
-	u32 rparent;		/* the child's id of its parent, 0: top */
-	u32 level;		/* as the child sees it */
-	pid_t pid;
-	char name[KN_NAME_LEN];
-	struct kn_env env;
-	u64 usage_mem;
-	struct kn_reported rep;
-};
-
-/*
- * Replace what the VM's kvm-nest reported with @n entries, parents first.
- * Dolls keep their ids from one report to the next.
- */
-int kn_doll_apply_report(struct kvm *vm, const struct kn_report_entry *e,
-			 unsigned int n);
-/* The reported doll a context runs, and whether it runs its guests. */
-struct kn_doll *kn_doll_ctx_runs(const struct kn_doll *ctx, bool *nested);
-/* Exits of this kernel's contexts that run a reported doll or its guests. */
-void kn_doll_measured(const struct kn_doll *rd, u64 *self, u64 *nested);
-/*
- * Guest time of this kernel's contexts that run a doll and its guests, and
- * whether there are any: deeper dolls run on contexts we cannot see.
- */
-bool kn_doll_measured_ns(const struct kn_doll *d, u64 *ns);
 /* The level-1 doll of this kernel that @d is, or runs inside. */
 struct kn_doll *kn_doll_vm_of(struct kn_doll *d);
 /*
@@ -137,8 +111,33 @@ struct kn_doll *kn_doll_vm_of(struct kn_doll *d);
 int kn_doll_channel(struct kvm *vm, int (*fn)(struct kn_channel *ch, void *arg),
 		    void *arg);
 
-void kn_doll_vm_created(struct kvm *vm);
-void kn_doll_vm_destroyed(struct kvm *vm);
+/*
+ * A new level-1 doll for @vm, named @name: ERR_PTR(-EEXIST) if it has one
+ * (its first exit came first), or -ENOMEM.  lifecycle.c's.
+ */
+struct kn_doll *kn_doll_vm_add(struct kvm *vm, const char *name);
+/*
+ * Takes @vm's doll (with @vm NULL, any one's) out of every lookup and
+ * releases its ids; NULL if none.  Under kn_dolls_lock(); then
+ * kn_doll_vm_free() after kn_dolls_unlock().  lifecycle.c's.
+ */
+struct kn_doll *kn_doll_vm_unlink(struct kvm *vm);
+void kn_doll_vm_free(struct kn_doll *d);
+
+/*
+ * The registry mutex: while it is held no doll is freed and no VM dies
+ * (the vm_destroyed op takes it first).  Lookups that want the doll to
+ * stay use it; the exit path does not, it reads under RCU.
+ */
+void kn_dolls_lock(void);
+void kn_dolls_unlock(void);
+/* lockdep's check that the caller holds it. */
+void kn_dolls_assert_locked(void);
+/* The level-1 doll of @vm, or NULL; under kn_dolls_lock(). */
+struct kn_doll *kn_doll_vm_locked(struct kvm *vm);
+/* Under kn_dolls_lock(): dolls came or went (kn_dolls_generation()). */
+void kn_dolls_changed(void);
+
 void kn_doll_entered(struct kvm *vm, u32 vcpu);
 void kn_doll_exited(const struct kn_exit *e);
 void kn_doll_reflected(struct kvm *vm, u64 ctx);
@@ -181,7 +180,5 @@ void kn_doll_reset(struct kn_doll *d);
 void kn_dolls_count(unsigned int dolls[KN_MAX_LEVEL]);
 
 #define KN_PATH_LEN	96
-
-void kn_dolls_exit(void);
 
 #endif

@@ -28,6 +28,7 @@
 #include "env/usage.h"
 #include "event.h"
 #include "kvm/boundary.h"
+#include "lifecycle.h"
 #include "netlink.h"
 #include "version.h"
 
@@ -80,8 +81,8 @@ static int kn_child_step(void)
  * to the rest, so kvm/ includes nothing of it (Documentation/architecture.rst).
  */
 static const struct kn_kvm_ops kn_kvm_ops = {
-	.vm_created	= kn_doll_vm_created,
-	.vm_destroyed	= kn_doll_vm_destroyed,
+	.vm_created	= kn_vm_created,
+	.vm_destroyed	= kn_vm_destroyed,
 	.vcpu_entered	= kn_doll_entered,
 	.vcpu_exited	= kn_doll_exited,
 	.exit_reflected	= kn_doll_reflected,
@@ -117,7 +118,7 @@ static const struct kn_step {
 	/* Netlink ops in the background: finished after the dolls fail them. */
 	{ "ops",	kn_nl_op_init,	 kn_nl_op_exit },
 	/* Fails what waits on a child; then nothing waits on our dolls. */
-	{ "dolls",	NULL,		 kn_dolls_exit },
+	{ "dolls",	NULL,		 kn_vms_exit },
 	/* Unhooked before: no hook grants any more, take back what we did. */
 	{ "grants",	kn_grant_init,	 kn_grant_exit },
 	{ "sysfs",	kn_sysfs_step,	 kn_sysfs_exit },

@@ -11,6 +11,7 @@
 #include "compat.h"
 #include "deleg/netlink.h"
 #include "doll.h"
+#include "doll_measure.h"
 #include "env/admit.h"
 #include "env/agent.h"
 #include "env/netlink.h"

@@ -13,6 +13,7 @@
 
 #include "../deleg/store.h"
 #include "../doll.h"
+#include "../doll_report.h"
 #include "../kvm/boundary.h"
 #include "child.h"
 #include "parent.h"

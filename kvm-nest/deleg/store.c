@@ -524,12 +524,11 @@ void kn_deleg_msr_written(struct kvm *vm, u64 ctx, u32 index)
 	rcu_read_unlock();
 }
 
-void kn_deleg_free(struct xarray *xa)
+void kn_deleg_forget(struct kn_doll *vm)
 {
 	struct kn_deleg *p;
 	unsigned long key;
 
-	xa_for_each(xa, key, p)
-		kfree(p);
-	xa_destroy(xa);
+	xa_for_each(&vm->deleg, key, p)
+		kn_deleg_drop(&vm->deleg, key);
 }

@@ -55,7 +55,11 @@ u32 kn_deleg_filter(const struct kvm_nest_ch_cpuid *in, u32 n,
  * any of its contexts if @ctx is 0; switches do not count.
  */
 u32 kn_deleg_classes(struct xarray *xa, u64 ctx);
-/* Frees the policies of a VM that nobody can see any more. */
-void kn_deleg_free(struct xarray *xa);
+/*
+ * Drops every policy of level-1 doll @vm, which no lookup finds any more:
+ * exits that found it before still read them, until a grace period.
+ */
+struct kn_doll;
+void kn_deleg_forget(struct kn_doll *vm);
 
 #endif

@@ -13,6 +13,7 @@
 #include <linux/workqueue.h>
 
 #include "../doll.h"
+#include "../doll_measure.h"
 #include "usage.h"
 
 #define KN_USAGE_PERIOD		HZ
