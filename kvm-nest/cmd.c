@@ -37,6 +37,7 @@ static int kn_cmd_copy_env(struct kn_doll *d, void *arg)
 {
 	const struct kn_cmd *down = arg;
 
+	kn_dolls_assert_locked();
 	if (d->kind != KN_DOLL_REPORTED || d->rep.rid != down->id)
 		return 0;
 	if (down->cmd == KVM_NEST_CMD_ENV_DEL)

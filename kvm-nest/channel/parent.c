@@ -97,23 +97,19 @@ static long kn_ch_hello(struct kvm *vm, u64 gpa, u64 len)
 	       -KVM_NEST_EPROTO : 0;
 }
 
-void *kn_ch_copy_in(struct kvm *vm, u64 gpa, u64 len, u64 max, long *err)
+void *kn_ch_copy_in(struct kvm *vm, u64 gpa, u64 len, u64 max)
 {
 	void *buf;
 
-	*err = -KVM_NEST_E2BIG;
 	if (len > max)
-		return NULL;
-	*err = -KVM_NEST_EBUSY;
+		return ERR_PTR(-KVM_NEST_E2BIG);
 	buf = kvmalloc(len ?: 1, GFP_KERNEL_ACCOUNT);
 	if (!buf)
-		return NULL;
-	*err = -KVM_NEST_EFAULT;
+		return ERR_PTR(-KVM_NEST_EBUSY);
 	if (kn_kvm_read_guest(vm, gpa, buf, len)) {
 		kvfree(buf);
-		return NULL;
+		return ERR_PTR(-KVM_NEST_EFAULT);
 	}
-	*err = 0;
 	return buf;
 }
 
@@ -244,9 +240,9 @@ static long kn_ch_report(struct kvm *vm, u64 gpa, u64 len)
 
 	if (kn_doll_channel(vm, kn_ch_version, NULL))
 		return -KVM_NEST_EPROTO;
-	buf = kn_ch_copy_in(vm, gpa, len, KVM_NEST_CH_REPORT_MAX, &ret);
-	if (!buf)
-		return ret;
+	buf = kn_ch_copy_in(vm, gpa, len, KVM_NEST_CH_REPORT_MAX);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
 	ret = -KVM_NEST_EINVAL;
 	if (nla_validate(buf, len, KVM_NEST_CH_A_DOLL, kn_ch_report_policy,
 			 NULL))

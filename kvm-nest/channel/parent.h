@@ -8,12 +8,12 @@ struct kvm;
 
 /* A kvm-nest hypercall from @vm; returns what the guest finds in RAX. */
 long kn_ch_call(struct kvm *vm, u64 op, u64 gpa, u64 len);
-/*
- * A kvmalloc'd copy of @len bytes the child holds at @gpa, at most @max;
- * NULL with the channel error in @err.
- */
 /* The per-VM rate limit: 0, or -KVM_NEST_EBUSY when over it. */
 int kn_ch_admit_vm(struct kvm *vm);
-void *kn_ch_copy_in(struct kvm *vm, u64 gpa, u64 len, u64 max, long *err);
+/*
+ * A kvmalloc'd copy of @len bytes the child holds at @gpa, at most @max;
+ * ERR_PTR() of the channel error (-KVM_NEST_E*) if not.
+ */
+void *kn_ch_copy_in(struct kvm *vm, u64 gpa, u64 len, u64 max);
 
 #endif

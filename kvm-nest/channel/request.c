@@ -260,9 +260,9 @@ long kn_ch_reply(struct kvm *vm, u64 gpa, u64 len)
 	void *buf;
 	long ret;
 
-	buf = kn_ch_copy_in(vm, gpa, len, KVM_NEST_CH_REPLY_MAX, &ret);
-	if (!buf)
-		return ret;
+	buf = kn_ch_copy_in(vm, gpa, len, KVM_NEST_CH_REPLY_MAX);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
 	ret = -KVM_NEST_EINVAL;
 	if (nla_parse(tb, KVM_NEST_A_DOLL_MAX, buf, len, kn_ch_reply_policy,
 		      NULL) ||

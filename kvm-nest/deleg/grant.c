@@ -31,6 +31,7 @@ static unsigned long kn_grant_key(u64 ctx)
 /* The parent's answer; 0 without one.  Under kn_grant_lock. */
 static long kn_grant_send(struct kvm_nest_ch_delegate *h)
 {
+	lockdep_assert_held(&kn_grant_lock);
 	if (!kn_depth())
 		return 0;
 	return kvm_hypercall3(KVM_NEST_HC, KVM_NEST_CH_DELEGATE,
@@ -45,6 +46,7 @@ static void kn_grant_forget(u64 ctx, bool all)
 	struct kvm_nest_ch_delegate *h;
 	unsigned long key;
 
+	lockdep_assert_held(&kn_grant_lock);
 	if (!all) {
 		kfree(xa_erase(&kn_granted, kn_grant_key(ctx)));
 		return;
@@ -86,6 +88,7 @@ static void kn_grant_keep(struct kvm_nest_ch_delegate *h, long ret)
 	unsigned long key = kn_grant_key(h->ctx);
 	void *old;
 
+	lockdep_assert_held(&kn_grant_lock);
 	if (ret && ret != -KVM_NEST_EBUSY) {
 		/* Refused for good: sending it again would not help. */
 		pr_warn_ratelimited("parent refused to take delegation of %#llx (%ld)\n",

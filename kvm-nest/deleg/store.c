@@ -259,6 +259,7 @@ static int kn_deleg_install(struct kn_doll *d, void *arg)
 	unsigned long key;
 	unsigned int n = 0;
 
+	kn_dolls_assert_locked();
 	if (!xa_load(&d->deleg, op->key)) {
 		xa_for_each(&d->deleg, key, p)
 			n++;
@@ -327,9 +328,9 @@ long kn_deleg_call(struct kvm *vm, u64 gpa, u64 len)
 		return kn_deleg_refuse(vm, gpa, len);
 	if (len < sizeof(*h))
 		return -KVM_NEST_EINVAL;
-	h = kn_ch_copy_in(vm, gpa, len, KVM_NEST_CH_DELEGATE_MAX, &ret);
-	if (!h)
-		return ret;
+	h = kn_ch_copy_in(vm, gpa, len, KVM_NEST_CH_DELEGATE_MAX);
+	if (IS_ERR(h))
+		return PTR_ERR(h);
 	ret = kn_deleg_check(h, len);
 	if (ret)
 		goto out;

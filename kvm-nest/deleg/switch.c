@@ -87,6 +87,7 @@ int kn_deleg_ctl_sync(struct kn_doll *vm)
 	void *v;
 	int err = 0;
 
+	kn_dolls_assert_locked();
 	rcu_read_lock();
 	/* Contexts no switch covers any more, or another way now. */
 	xa_for_each(&vm->deleg_ctx_off, key, v)
@@ -130,6 +131,7 @@ int kn_deleg_ctl_set(struct kn_doll *d, u32 classes, bool on, char *why,
 	struct kn_doll *vm;
 	int err;
 
+	kn_dolls_assert_locked();
 	if (d->kind == KN_DOLL_REPORTED && d->level > 2)
 		return kn_deleg_ctl_deep(d, why, len);
 	if (d->kind == KN_DOLL_CTX && !kn_deleg_ctx_ok(d->ctx)) {
@@ -155,6 +157,7 @@ bool kn_deleg_ctl_state(struct kn_doll *d, u32 *registered, u32 *off)
 	struct kn_doll *vm = kn_doll_vm_of(d);
 	unsigned int i;
 
+	kn_dolls_assert_locked();
 	*off = d->deleg_off;
 	switch (d->kind) {
 	case KN_DOLL_VM:

@@ -20,6 +20,7 @@ bool kn_env_overcommitted(struct kn_doll *d)
 	struct kn_doll *vm, *r;
 	u64 cpu = 0, mem = 0;
 
+	kn_dolls_assert_locked();
 	if (d->kind == KN_DOLL_CTX)
 		return false;
 	vm = kn_doll_vm_of(d);

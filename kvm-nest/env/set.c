@@ -41,6 +41,7 @@ static int kn_env_target_fill(struct kn_doll *d, void *arg)
 
 static int kn_env_commit(struct kn_doll *d, void *arg)
 {
+	kn_dolls_assert_locked();
 	d->env = *(struct kn_env *)arg;
 	kn_event_doll(d, KN_EVENT_ENV);
 	return 0;

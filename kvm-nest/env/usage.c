@@ -48,6 +48,7 @@ static int kn_usage_sample(struct kn_doll *d, void *arg)
 	u64 now = *(u64 *)arg, ns, dt;
 	bool seen = kn_doll_measured_ns(d, &ns);
 
+	kn_dolls_assert_locked();
 	if (d->kind == KN_DOLL_VM)
 		d->use.mem = kn_usage_rss(d->pid);
 	if (!seen) {
