@@ -11,7 +11,8 @@
 #   make stress             netlink/channel fuzzing, VM churn, module cycles (hours)
 #   make demo               an emulated host with an L1 doll running an L2 doll
 #   make bench              nested exit cost per level, stock vs kvm-nest
-#   make lint               checkpatch + sparse on every pinned kernel
+#   make lint               include graph, checkpatch, sparse on every pinned kernel
+#   make include-graph      kvm-nest/'s #include graph; fails if kvm/ is no leaf
 #   make clean
 
 TOP := $(CURDIR)
@@ -39,7 +40,7 @@ MDIR := $(TOP)
 endif
 
 .PHONY: all modules modules-all install dkms-install install-modconf install-dkms-src deb check demo bench lint \
-	sparse checkpatch clean kernels selftests
+	sparse checkpatch clean kernels selftests include-graph
 
 all: modules
 
@@ -56,8 +57,12 @@ kernel-%:
 
 kernels: $(foreach k,$(KN_KERNELS),kernel-$(k))
 
-# W=1 with warnings fatal, for every pinned kernel.
-modules-all: kernels
+# kvm/ includes nothing of the rest of kvm-nest (Documentation/architecture.rst).
+include-graph:
+	@python3 $(TOP)/scripts/include-graph.py --quiet $(TOP)/kvm-nest
+
+# W=1 with warnings fatal, for every pinned kernel; make check starts here.
+modules-all: include-graph kernels
 	@set -e; mkdir -p $(BUILD); for k in $(KN_KERNELS); do \
 		$(MAKE) --no-print-directory KN_KERNEL=$$k modules W=1 2>&1 | tee $(BUILD)/mod-$$k.log; \
 		! grep -q 'warning:' $(BUILD)/mod-$$k.log || { echo "kvm-nest: warnings building for $$k (see build/mod-$$k.log)" >&2; exit 1; }; \
@@ -72,7 +77,7 @@ sparse: kernels
 checkpatch: kernels
 	$(TOP)/scripts/checkpatch.sh
 
-lint: checkpatch sparse
+lint: include-graph checkpatch sparse
 
 selftests:
 	$(MAKE) -C $(TOP)/selftests O=$(BUILD)/selftests
