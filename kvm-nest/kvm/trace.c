@@ -14,7 +14,6 @@
 #include "trace.h"
 #include "vendor.h"
 
-static const struct kn_vendor *kn_trace_vendor;
 static unsigned int kn_entry_id, kn_exit_id;
 /*
  * Looked up rather than linked, so that without kvm.ko the module refuses
@@ -31,23 +30,22 @@ static void kn_trace_entry(void *data, KN_TP_PROTO_kvm_entry)
 
 static void kn_trace_exit(void *data, KN_TP_PROTO_kvm_exit)
 {
-	const struct kn_vendor *v = kn_trace_vendor;
 	struct kn_exit e = {
 		.vm = vcpu->kvm,
 		.vcpu = vcpu->vcpu_idx,
 		.level = 1,
-		.code = v->exit_code(vcpu),
+		.code = static_call(kn_vendor_exit_code)(vcpu),
 	};
 
 	kn_hook_count(kn_exit_id);
 	if (kn_guest_mode(vcpu)) {
 		e.level = 2;
-		e.ctx = v->nested_ctx(vcpu);
+		e.ctx = static_call(kn_vendor_nested_ctx)(vcpu);
 	}
 	kn_kvm_report(vcpu_exited)(&e);
 }
 
-int kn_trace_attach(const struct kn_vendor *v)
+int kn_trace_attach(void)
 {
 	int err;
 
@@ -57,7 +55,6 @@ int kn_trace_attach(const struct kn_vendor *v)
 		pr_err("cannot find KVM's kvm_entry/kvm_exit tracepoints; this kernel is not supported\n");
 		return -ENOENT;
 	}
-	kn_trace_vendor = v;
 	kn_entry_id = kn_hook_new_id("kvm_entry", "tracepoint");
 	kn_exit_id = kn_hook_new_id("kvm_exit", "tracepoint");
 

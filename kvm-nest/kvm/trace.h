@@ -2,9 +2,7 @@
 #ifndef KN_KVM_TRACE_H
 #define KN_KVM_TRACE_H
 
-struct kn_vendor;
-
-int kn_trace_attach(const struct kn_vendor *v);
+int kn_trace_attach(void);
 void kn_trace_detach(void);
 
 #endif

@@ -30,7 +30,7 @@ u64 kn_kvm_vcpu_ctx(struct kvm_vcpu *vcpu)
 {
 	u64 self, nested;
 
-	kn_vendor->run_ctx(vcpu, &self, &nested);
+	static_call(kn_vendor_run_ctx)(vcpu, &self, &nested);
 	return self;
 }
 

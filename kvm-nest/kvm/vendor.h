@@ -3,6 +3,7 @@
 #define KN_KVM_VENDOR_H
 
 #include <linux/kvm_host.h>
+#include <linux/static_call.h>
 
 #include "hook.h"
 
@@ -33,6 +34,16 @@ struct kn_vendor {
 extern struct kn_vendor *kn_vendor;
 extern struct kn_vendor kn_svm;
 extern struct kn_vendor kn_vmx;
+
+/*
+ * The chosen vendor's exit_code, nested_ctx and run_ctx, as static calls
+ * set at attach: the exit path calls them directly, not through
+ * kn_vendor.  Our own functions, so IBT does not mind either way.
+ */
+#define KN_VENDOR_FN(name)	(*(typeof_member(struct kn_vendor, name))NULL)
+DECLARE_STATIC_CALL(kn_vendor_exit_code, KN_VENDOR_FN(exit_code));
+DECLARE_STATIC_CALL(kn_vendor_nested_ctx, KN_VENDOR_FN(nested_ctx));
+DECLARE_STATIC_CALL(kn_vendor_run_ctx, KN_VENDOR_FN(run_ctx));
 
 /* KVM's is_guest_mode(), which lives in a header the build cannot see. */
 static inline bool kn_guest_mode(struct kvm_vcpu *vcpu)

@@ -105,7 +105,7 @@ unsigned int kn_kvm_vm_ctx(struct kvm *kvm, u64 *self, u64 *nested,
 	kvm_for_each_vcpu(i, vcpu, kvm) {
 		if (n == max)
 			break;
-		kn_vendor->run_ctx(vcpu, &self[n], &nested[n]);
+		static_call(kn_vendor_run_ctx)(vcpu, &self[n], &nested[n]);
 		n++;
 	}
 	return n;
