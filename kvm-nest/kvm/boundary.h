@@ -34,7 +34,7 @@ struct kn_hook_info {
 int kn_kvm_visit_hooks(int (*fn)(const struct kn_hook_info *h, void *arg),
 		       void *arg);
 
-/* Callers keep the VM alive, as kn_dolls_for_each() does. */
+/* Callers keep the VM alive: vm_destroyed has not returned yet. */
 unsigned int kn_kvm_vm_vcpus(struct kvm *vm);
 u64 kn_kvm_vm_mem_bytes(struct kvm *vm);
 
