@@ -7,7 +7,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/kvm_nest.h>
 
-#include "channel/child.h"
+#include "channel/depth.h"
 #include "compat.h"
 #include "deleg/netlink.h"
 #include "doll.h"

@@ -18,21 +18,16 @@
 #include "../event.h"
 #include "../kvm/boundary.h"
 #include "child.h"
+#include "depth.h"
 #include "exec.h"
 
 /* Fetch commands every tick, report the tree every KN_CH_REPORT_TICKS. */
 #define KN_CH_TICK		(HZ / 4)
 #define KN_CH_REPORT_TICKS	4
 
-static u32 kn_child_depth;	/* 0: nobody above us listens */
 static struct sk_buff *kn_child_skb;
 static void *kn_child_fetch_buf;
 static unsigned int kn_child_tick;
-
-u32 kn_depth(void)
-{
-	return kn_child_depth;
-}
 
 static int kn_child_put_ctx(struct sk_buff *skb, int type, const u64 *a,
 			    unsigned int n)
@@ -126,7 +121,7 @@ static void kn_child_report(struct work_struct *work)
 	long ret;
 
 	if (kn_child_tick++ % KN_CH_REPORT_TICKS) {
-		if (kn_child_depth)
+		if (kn_depth())
 			kn_child_fetch();
 		goto again;
 	}
@@ -156,9 +151,9 @@ again:
 
 static void kn_child_set_depth(u32 depth)
 {
-	if (depth == kn_child_depth)
+	if (depth == kn_depth())
 		return;
-	kn_child_depth = depth;
+	kn_depth_set(depth);
 	kn_event_level(depth);
 }
 
@@ -202,11 +197,11 @@ void kn_child_init(void)
 	kn_child_skb = alloc_skb(KVM_NEST_CH_REPORT_MAX, GFP_KERNEL);
 	kn_child_fetch_buf = kmalloc(KVM_NEST_CH_FETCH_MAX, GFP_KERNEL);
 	if (!kn_child_skb || !kn_child_fetch_buf) {
-		kn_child_depth = 0;
+		kn_depth_set(0);
 		return;
 	}
 	pr_info("reporting to kvm-nest in the hypervisor, at depth %u\n",
-		kn_child_depth);
+		kn_depth());
 	schedule_delayed_work(&kn_child_work, 0);
 }
 

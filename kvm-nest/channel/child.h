@@ -4,8 +4,6 @@
 
 #include <linux/types.h>
 
-/* How deep this kernel runs below a kvm-nest host: 0 if none is above. */
-u32 kn_depth(void);
 void kn_child_init(void);
 void kn_child_exit(void);
 

@@ -15,7 +15,7 @@
 #include "../doll.h"
 #include "../doll_report.h"
 #include "../kvm/boundary.h"
-#include "child.h"
+#include "depth.h"
 #include "parent.h"
 #include "request.h"
 

@@ -13,7 +13,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 
-#include "../channel/child.h"
+#include "../channel/depth.h"
 #include "grant.h"
 #include "store.h"
 

@@ -10,7 +10,7 @@
  */
 #include <linux/kernel.h>
 
-#include "../channel/child.h"
+#include "../channel/depth.h"
 #include "../doll.h"
 #include "admit.h"
 #include "pending.h"

@@ -11,7 +11,7 @@
 #include <linux/sched/signal.h>
 #include <linux/spinlock.h>
 
-#include "../channel/child.h"
+#include "../channel/depth.h"
 #include "../netlink.h"
 #include "agent.h"
 

@@ -10,7 +10,7 @@
 #include <net/netlink.h>
 #include <uapi/linux/kvm_nest.h>
 
-#include "../channel/child.h"
+#include "../channel/depth.h"
 #include "env.h"
 
 #define KN_ENV_CPUS_LEN		192	/* "0,2,4,...,62" and then some */

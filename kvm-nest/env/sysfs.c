@@ -6,7 +6,7 @@
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
 
-#include "../channel/child.h"
+#include "../channel/depth.h"
 #include "env.h"
 #include "sysfs.h"
 
