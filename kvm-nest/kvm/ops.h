@@ -65,8 +65,8 @@ struct kn_kvm_ops {
 	 */
 	long (*hypercall)(struct kvm *vm, u64 op, u64 gpa, u64 len);
 	/*
-	 * @vm's nested state starts over: a vCPU reset, SVME or VMXON
-	 * cleared, nested state loaded by the VMM, or a vCPU freed.
+	 * @vm's nested state starts over: a vCPU reset, EFER.SVME cleared
+	 * or VMXOFF, nested state loaded by the VMM, or a vCPU freed.
 	 */
 	void (*nested_reset)(struct kvm *vm);
 	/*
