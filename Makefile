@@ -64,13 +64,15 @@ include-graph:
 # W=1 with warnings fatal, for every pinned kernel; make check starts here.
 modules-all: include-graph kernels
 	@set -e; mkdir -p $(BUILD); for k in $(KN_KERNELS); do \
-		$(MAKE) --no-print-directory KN_KERNEL=$$k modules W=1 2>&1 | tee $(BUILD)/mod-$$k.log; \
+		{ $(MAKE) --no-print-directory KN_KERNEL=$$k modules W=1 2>&1; echo $$? >$(BUILD)/mod-$$k.rc; } | tee $(BUILD)/mod-$$k.log; \
+		[ "$$(cat $(BUILD)/mod-$$k.rc)" = 0 ] || { echo "kvm-nest: the build for $$k failed (see build/mod-$$k.log)" >&2; exit 1; }; \
 		! grep -q 'warning:' $(BUILD)/mod-$$k.log || { echo "kvm-nest: warnings building for $$k (see build/mod-$$k.log)" >&2; exit 1; }; \
 	done
 
 sparse: kernels
 	@set -e; for k in $(KN_KERNELS); do \
-		$(MAKE) --no-print-directory KN_KERNEL=$$k modules C=2 2>&1 | tee $(BUILD)/sparse-$$k.log; \
+		{ $(MAKE) --no-print-directory KN_KERNEL=$$k modules C=2 2>&1; echo $$? >$(BUILD)/sparse-$$k.rc; } | tee $(BUILD)/sparse-$$k.log; \
+		[ "$$(cat $(BUILD)/sparse-$$k.rc)" = 0 ] || { echo "kvm-nest: the sparse build for $$k failed (see build/sparse-$$k.log)" >&2; exit 1; }; \
 		! grep -E -q '(warning|error):' $(BUILD)/sparse-$$k.log || { echo "kvm-nest: sparse complains for $$k (see build/sparse-$$k.log)" >&2; exit 1; }; \
 	done
 

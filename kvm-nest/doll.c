@@ -15,7 +15,6 @@
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
-#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -107,7 +106,6 @@ static struct kn_doll *kn_vm_add(struct kvm *vm, const char *name, gfp_t gfp,
 	INIT_LIST_HEAD(&d->children);
 	INIT_LIST_HEAD(&d->reported);
 	INIT_LIST_HEAD(&d->requests);
-	xa_init(&d->vcpus);
 	xa_init(&d->deleg);
 	xa_init(&d->deleg_ctx_off);
 	INIT_WORK(&vd->identify, kn_vm_identify_work);
@@ -146,16 +144,11 @@ static void kn_vm_free_rcu(struct rcu_head *rcu)
 {
 	struct kn_doll *d = container_of(rcu, struct kn_doll, rcu);
 	struct kn_doll *child, *tmp;
-	unsigned long idx;
-	void *slot;
 
 	list_for_each_entry_safe(child, tmp, &d->children, child_node)
 		kfree(child);
 	list_for_each_entry_safe(child, tmp, &d->reported, rep_node)
 		kfree(child);
-	xa_for_each(&d->vcpus, idx, slot)
-		kfree(slot);
-	xa_destroy(&d->vcpus);
 	/* lifecycle.c emptied it; its nodes remain. */
 	xa_destroy(&d->deleg);
 	xa_destroy(&d->deleg_ctx_off);
@@ -174,6 +167,7 @@ static void kn_vm_unlink(struct kn_doll *d)
 	list_del_rcu(&to_vm_doll(d)->list);
 	kn_id_release(d->id);
 	spin_unlock_irqrestore(&kn_vms_lock, flags);
+	kn_doll_exit_forget(d);
 
 	spin_lock_irqsave(&d->lock, flags);
 	d->dead = true;
@@ -248,8 +242,7 @@ struct kn_doll *kn_doll_vm_locked(struct kvm *vm)
 	return d;
 }
 
-/* Exit path: find the VM's doll, registering a VM that predates us. */
-static struct kn_doll *kn_vm_get(struct kvm *vm)
+struct kn_doll *kn_doll_vm_get_rcu(struct kvm *vm)
 {
 	struct kn_doll *d = kn_vm_find(vm);
 	bool created;
@@ -264,7 +257,7 @@ static struct kn_doll *kn_vm_get(struct kvm *vm)
 	return d;
 }
 
-static struct kn_doll *kn_child_find(struct kn_doll *vm, u64 ctx)
+struct kn_doll *kn_doll_child_find_rcu(struct kn_doll *vm, u64 ctx)
 {
 	struct kn_doll *c;
 
@@ -274,17 +267,17 @@ static struct kn_doll *kn_child_find(struct kn_doll *vm, u64 ctx)
 	return NULL;
 }
 
-static struct kn_doll *kn_child_get(struct kn_doll *vm, u64 ctx)
+struct kn_doll *kn_doll_child_get_rcu(struct kn_doll *vm, u64 ctx)
 {
 	struct kn_doll *c, *found;
 	unsigned long flags;
 
-	c = kn_child_find(vm, ctx);
+	c = kn_doll_child_find_rcu(vm, ctx);
 	if (likely(c))
 		return c;
 	if (READ_ONCE(vm->nr_children) >= KN_MAX_CHILDREN) {
 		ctx = KN_CTX_OVERFLOW;
-		c = kn_child_find(vm, ctx);
+		c = kn_doll_child_find_rcu(vm, ctx);
 		if (c)
 			return c;
 	}
@@ -302,7 +295,7 @@ static struct kn_doll *kn_child_get(struct kn_doll *vm, u64 ctx)
 	c->ctx = ctx;
 
 	spin_lock_irqsave(&vm->lock, flags);
-	found = kn_child_find(vm, ctx);
+	found = kn_doll_child_find_rcu(vm, ctx);
 	if (!found && !vm->dead) {
 		list_add_tail_rcu(&c->child_node, &vm->children);
 		vm->nr_children++;
@@ -321,90 +314,7 @@ static struct kn_doll *kn_child_get(struct kn_doll *vm, u64 ctx)
 	return found;
 }
 
-struct kn_vcpu_slot {
-	u64 entry_ns;
-};
-
-void kn_doll_entered(struct kvm *vm, u32 vcpu)
-{
-	struct kn_vcpu_slot *s;
-	struct kn_doll *d;
-
-	rcu_read_lock();
-	d = kn_vm_get(vm);
-	if (!d)
-		goto out;
-	s = xa_load(&d->vcpus, vcpu);
-	if (unlikely(!s)) {
-		s = kzalloc(sizeof(*s), GFP_ATOMIC | __GFP_NOWARN);
-		if (!s)
-			goto out;
-		if (xa_insert(&d->vcpus, vcpu, s, GFP_ATOMIC | __GFP_NOWARN)) {
-			kfree(s);
-			goto out;
-		}
-	}
-	WRITE_ONCE(s->entry_ns, local_clock());
-out:
-	rcu_read_unlock();
-}
-
-/* Time since this vCPU last entered, or 0 if we did not see it enter. */
-static u64 kn_vcpu_run_ns(struct kn_doll *vm, u32 vcpu)
-{
-	struct kn_vcpu_slot *s = xa_load(&vm->vcpus, vcpu);
-	u64 now = local_clock(), start;
-
-	if (!s)
-		return 0;
-	start = xchg(&s->entry_ns, 0);
-	return start && now > start ? now - start : 0;
-}
-
-void kn_doll_exited(const struct kn_exit *e)
-{
-	struct kn_doll *vm, *d;
-	u64 ns;
-
-	rcu_read_lock();
-	vm = kn_vm_get(e->vm);
-	if (!vm)
-		goto out;
-	ns = kn_vcpu_run_ns(vm, e->vcpu);
-	d = e->level > 1 ? kn_child_get(vm, e->ctx) : vm;
-	if (d)
-		kn_acct_exit(&d->acct, e->level, e->code, ns);
-out:
-	rcu_read_unlock();
-}
-
-/* One more of a context's reflected or delegated exits. */
-static void kn_ctx_count(struct kvm *vm, u64 ctx, bool delegated)
-{
-	struct kn_doll *d;
-
-	rcu_read_lock();
-	d = kn_vm_find(vm);
-	/* Beyond KN_MAX_CHILDREN a context's exits went to the overflow doll. */
-	if (d)
-		d = kn_child_find(d, ctx) ?: kn_child_find(d, KN_CTX_OVERFLOW);
-	if (d)
-		atomic64_inc(delegated ? &d->acct.delegated :
-					 &d->acct.reflected);
-	rcu_read_unlock();
-}
-
-void kn_doll_reflected(struct kvm *vm, u64 ctx)
-{
-	kn_ctx_count(vm, ctx, false);
-}
-
-void kn_doll_delegated(struct kvm *vm, u64 ctx)
-{
-	kn_ctx_count(vm, ctx, true);
-}
-
-struct kn_doll *kn_doll_vm_rcu(struct kvm *vm)
+struct kn_doll *kn_doll_vm_find_rcu(struct kvm *vm)
 {
 	return kn_vm_find(vm);
 }

@@ -77,7 +77,6 @@ struct kn_doll {
 			struct list_head children;
 			unsigned int nr_children;
 			bool dead;
-			struct xarray vcpus;	/* vcpu index -> entry time */
 			struct list_head reported;	/* registry mutex */
 			struct kn_id_budget ids;	/* registry mutex */
 			struct kn_channel ch;
@@ -138,6 +137,18 @@ struct kn_doll *kn_doll_vm_locked(struct kvm *vm);
 /* Under kn_dolls_lock(): dolls came or went (kn_dolls_generation()). */
 void kn_dolls_changed(void);
 
+/*
+ * Under RCU (or with interrupts off), for the exit path: @vm's level-1
+ * doll, found, or also registered if @vm predates the module; @vm's
+ * nested context @ctx, found, or also registered (KN_CTX_OVERFLOW's
+ * doll beyond KN_MAX_CHILDREN).  NULL when none, or out of memory.
+ */
+struct kn_doll *kn_doll_vm_find_rcu(struct kvm *vm);
+struct kn_doll *kn_doll_vm_get_rcu(struct kvm *vm);
+struct kn_doll *kn_doll_child_find_rcu(struct kn_doll *vm, u64 ctx);
+struct kn_doll *kn_doll_child_get_rcu(struct kn_doll *vm, u64 ctx);
+
+/* doll_exit.c: the exit path's accounting, through a per-CPU stash. */
 void kn_doll_entered(struct kvm *vm, u32 vcpu);
 void kn_doll_exited(const struct kn_exit *e);
 void kn_doll_reflected(struct kvm *vm, u64 ctx);
@@ -149,6 +160,8 @@ void kn_doll_delegated(struct kvm *vm, u64 ctx);
  * kn_doll_with_vm() callback, under the registry mutex.
  */
 struct kn_doll *kn_doll_vm_rcu(struct kvm *vm);
+/* Before @d goes: no CPU's stash may point into it any more. */
+void kn_doll_exit_forget(struct kn_doll *d);
 
 /*
  * Calls @fn for every doll, each level-1 doll before its children, until

@@ -7,6 +7,10 @@
 #   unloaded  kvm-nest not loaded (rmmod)
 #   accel0    loaded, accel=0 (the bench's "stock")
 #   accel1    loaded, accel=1
+#   base0     with KN_BENCH_OVERHEAD_BASE set: another build of kvm-nest
+#             ($KN_BENCH_OVERHEAD_BASE/<kernel>/kvm-nest/kvm-nest.ko, the
+#             layout of build/mod), loaded at accel=0: a change's before
+#             and after, side by side in one host
 # The order comes from KN_BENCH_OVERHEAD_SEED (printed). Prints one
 # KNB-OVERHEAD line, then the KNB lines of stack "overhead" with their
 # round. kvm-nest is loaded again, with accel 0, however this ends.
@@ -26,8 +30,16 @@ seed=${KN_BENCH_OVERHEAD_SEED:-$(date +%s)}
 target=${KN_BENCH_OVERHEAD_MS:-20}
 reps=${KN_BENCH_OVERHEAD_REPS:-9}
 work=$(mktemp -d /tmp/knb-overhead.XXXXXX)
+states="unloaded accel0 accel1"
+base=
+if [ -n "${KN_BENCH_OVERHEAD_BASE:-}" ]; then
+	base=$KN_BENCH_OVERHEAD_BASE/$KN_KERNEL/kvm-nest/kvm-nest.ko
+	[ -f "$base" ] || knb_die "overhead: KN_BENCH_OVERHEAD_BASE: no $base (build it with make modules-all in that tree)"
+	states="$states base0"
+fi
 
 restore() {
+	[ -z "$base" ] || ! grep -q base "$work/loaded" 2>/dev/null || kn_unload_nest || true
 	kn_load_nest >/dev/null 2>&1 || echo "bench: error: overhead: cannot load kvm-nest again" >&2
 	[ ! -e "$KNB_KNOB" ] || echo 0 >"$KNB_KNOB" || true
 	[ -z "$agent" ] || kn_agent_start || echo "bench: overhead: the envelope agent did not restart" >&2
@@ -49,23 +61,27 @@ if agent=$(kn_agent_pid); then
 	done
 fi
 
-# One line per round: the three states, shuffled (Fisher-Yates).
-awk -v seed="$seed" -v n="$rounds" 'BEGIN {
+# One line per round: the states, shuffled (Fisher-Yates).
+awk -v seed="$seed" -v n="$rounds" -v states="$states" 'BEGIN {
 	srand(seed)
+	k = split(states, st, " ")
 	for (r = 0; r < n; r++) {
-		s[0] = "unloaded"; s[1] = "accel0"; s[2] = "accel1"
-		for (i = 2; i > 0; i--) {
+		for (i = 1; i <= k; i++) s[i - 1] = st[i]
+		for (i = k - 1; i > 0; i--) {
 			j = int(rand() * (i + 1)); t = s[i]; s[i] = s[j]; s[j] = t
 		}
-		print s[0], s[1], s[2]
+		line = s[0]
+		for (i = 1; i < k; i++) line = line " " s[i]
+		print line
 	}
 }' >"$work/order"
-printf 'KNB-OVERHEAD {"seed":%s,"rounds":%s,"reps":%s,"target_ms":%s,"ops":"%s","order":[%s]}\n' \
-	"$seed" "$rounds" "$reps" "$target" "$ops" \
-	"$(awk '{ printf "%s[\"%s\",\"%s\",\"%s\"]", (NR > 1 ? "," : ""), $1, $2, $3 }' "$work/order")"
-echo "bench: overhead: $rounds rounds of unloaded/accel0/accel1, seed $seed" >&2
+printf 'KNB-OVERHEAD {"seed":%s,"rounds":%s,"reps":%s,"target_ms":%s,"ops":"%s","base":"%s","order":[%s]}\n' \
+	"$seed" "$rounds" "$reps" "$target" "$ops" "$base" \
+	"$(awk '{ printf "%s[", (NR > 1 ? "," : ""); for (i = 1; i <= NF; i++) printf "%s\"%s\"", (i > 1 ? "," : ""), $i; printf "]" }' "$work/order")"
+echo "bench: overhead: $rounds rounds of $states, seed $seed" >&2
 
-# state <name>: put kvm-nest in that state.
+# state <name>: put kvm-nest in that state. $work/loaded names the build
+# loaded (ours or base), so that a switch between the two reloads.
 state() {
 	case $1 in
 	unloaded)
@@ -73,8 +89,16 @@ state() {
 		! kn_loaded kvm_nest || knb_die "overhead: kvm-nest still loaded"
 		;;
 	accel0 | accel1)
+		! grep -q base "$work/loaded" 2>/dev/null || kn_unload_nest || knb_die "overhead: rmmod kvm_nest (base) failed"
+		echo ours >"$work/loaded"
 		kn_load_nest || knb_die "overhead: insmod $KN_MODULE failed"
 		echo "${1#accel}" >"$KNB_KNOB" || knb_die "overhead: cannot write $KNB_KNOB"
+		;;
+	base0)
+		kn_unload_nest || knb_die "overhead: rmmod kvm_nest failed"
+		echo base >"$work/loaded"
+		insmod "$base" || knb_die "overhead: insmod $base failed"
+		echo 0 >"$KNB_KNOB" || knb_die "overhead: cannot write $KNB_KNOB"
 		;;
 	esac
 }
@@ -102,8 +126,8 @@ hooks() {
 }
 
 r=0
-while read -r a b c; do
-	for s in $a $b $c; do
+while read -r line; do
+	for s in $line; do
 		state "$s"
 		[ "$s" = unloaded ] || snap "$work/hooks0"
 		"$KNB_BIN" run -l 1 -s overhead -c "$s" -r "$reps" -o "$ops" -t "$target" \

@@ -43,10 +43,11 @@ def ostate: {
 	exits_l0: exits("exits_l0"),
 	kvm_exits: [.[].kvm_exits.samples[]?] | stats
 };
-# f of [unloaded, $s] in each round that has both, over the rounds.
-def per_round($s; f): group_by(.round) | map(
-	(map(select(.config == "unloaded"))[0]) as $u | (map(select(.config == $s))[0]) as $x |
+# f of [$b, $s] in each round that has both, over the rounds.
+def pair_round($b; $s; f): group_by(.round) | map(
+	(map(select(.config == $b))[0]) as $u | (map(select(.config == $s))[0]) as $x |
 	if $u == null or $x == null then empty else [$u, $x] | f // empty end) | stats;
+def per_round($s; f): pair_round("unloaded"; $s; f);
 def cost_ratio(f): (.[0] | cost | f) as $u | if $u > 0 then (.[1] | cost | f) / $u else null end;
 def extra_exits: if .[0].kvm_exits == null or .[1].kvm_exits == null then null
 	else .[1].kvm_exits.median - .[0].kvm_exits.median end;
@@ -65,18 +66,23 @@ def kvm_stat: $m | map(select(.kvm_exits != null)
 			| map(.[0] - .[1] | fabs))})
 	| group_by(.kernel) | map({kernel: .[0].kernel, samples: ([.[].d[]] | length),
 		mismatches: ([.[].d[] | select(. > 0.001)] | length)});
+# The loaded states this op has: accel0, accel1, and base0 with a base build.
+def loaded_states: [.[].config] | unique | map(select(. != "unloaded"));
 def overhead_op: {
 	op: .[0].op, level: .[0].level,
 	states: (group_by(.config) | map({key: .[0].config, value: ostate}) | from_entries),
-	ratio: {accel0: per_round("accel0"; cost_ratio(median)), accel1: per_round("accel1"; cost_ratio(median))},
+	ratio: (. as $a | reduce loaded_states[] as $s ({}; .[$s] = ($a | per_round($s; cost_ratio(median))))),
 	# Noise only adds: each state's fastest repetition is its least disturbed.
-	ratio_min: {accel0: per_round("accel0"; cost_ratio(min)), accel1: per_round("accel1"; cost_ratio(min))},
-	extra_kvm_exits: {accel0: per_round("accel0"; extra_exits), accel1: per_round("accel1"; extra_exits)}
-} | .states as $s | .ratio_p10 = {
+	ratio_min: (. as $a | reduce loaded_states[] as $s ({}; .[$s] = ($a | per_round($s; cost_ratio(min))))),
+	extra_kvm_exits: (. as $a | reduce loaded_states[] as $s ({}; .[$s] = ($a | per_round($s; extra_exits)))),
+	# With a base build: this tree's accel 0 over the base's, round by round.
+	to_base: (if any(.[]; .config == "base0") then {
+		ratio: pair_round("base0"; "accel0"; cost_ratio(median)),
+		ratio_min: pair_round("base0"; "accel0"; cost_ratio(min))
+	} else null end)
+} | .states as $s | .ratio_p10 = (
 	# All rounds pooled: the fast tenth of each state, least disturbed.
-	accel0: ratio($s.unloaded.cost_p10_ns; $s.accel0.cost_p10_ns),
-	accel1: ratio($s.unloaded.cost_p10_ns; $s.accel1.cost_p10_ns)
-};
+	$s | with_entries(select(.key != "unloaded")) | map_values(ratio($s.unloaded.cost_p10_ns; .cost_p10_ns)));
 
 {
 	schema: 2,

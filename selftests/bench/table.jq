@@ -62,6 +62,8 @@ def codes: to_entries | map(select(.value >= 0.05)) | sort_by(-.value)
 	(.ops[] | .states as $s |
 		"| \(.op) | \($s.unloaded.cost_ns | spread) | \($s.accel0.cost_ns | spread) | \($s.accel1.cost_ns | spread) | \(.ratio.accel0 | rspread) | \(.ratio_min.accel0 | rspread) | \(.ratio_p10.accel0 | r3) | \(.ratio.accel1 | rspread) | \(.ratio_min.accel1 | rspread) | \(.ratio_p10.accel1 | r3) | \($s.unloaded.kvm_exits | med2) / \($s.accel0.kvm_exits | med2) / \($s.accel1.kvm_exits | med2) | \(.extra_kvm_exits.accel0 | med2) / \(.extra_kvm_exits.accel1 | med2) | \($s.accel0.exits_l0 | ex) / \($s.accel1.exits_l0 | ex) |"),
 	"",
+	(.ops[] | select(.states.base0 != null) | .states as $s |
+		"- \(.op), the base build (\($ov.base // "?")) at accel 0: \($s.base0.cost_ns | spread) µs/op; base0 / unloaded, of medians \(.ratio.base0 | rspread), of minima \(.ratio_min.base0 | rspread), pooled p10 \(.ratio_p10.base0 | r3); accel0 / base0 (this tree over the base), of medians \(.to_base.ratio | rspread), of minima \(.to_base.ratio_min | rspread); KVM exits/op \($s.base0.kvm_exits | med2), extra \(.extra_kvm_exits.base0 | med2)."),
 	(.hooks | to_entries[] | (.value.per_exit | to_entries | sort_by(-.value)) as $h |
 		"- kvm-nest's hook calls per exit in a VM's life, \(.key) (mean over \(.value.runs) VMs, median \(.value.exits.median // 0 | round) exits each): \($h | map(select(.value >= 0.001) | "\(.key) \(.value | fixed3)") | join(", ")); and a few times per VM: \($h | map(select(.value < 0.001) | .key) | join(", "))."),
 	"")
