@@ -8,7 +8,10 @@
 #   TIER=ibt: Bochs tigerlake (CET), kernel 6.12, IBT enforced
 #   TIER=all: svm, vmx and ibt
 # With ibt, the build-time IBT check's own test (ibt-check-test.sh) runs
-# first, reported as the run "build-ibt". KN_TESTS leaves ibt out of commit.
+# beside the hosts, reported as the run "build-ibt"; in commit and all
+# (no KN_TESTS), so does dkms-test.sh ("build-dkms"). With svm, make deb
+# builds the packages that pkg_install installs. KN_TESTS leaves ibt out
+# of commit.
 # Prints each run's TAP, a combined summary, per-tier times and finally
 # "N passed, N failed, N skipped". Exit 0 only if nothing failed and every
 # skip gave its reason. KN_KERNELS (space-separated aliases) overrides the
@@ -57,6 +60,13 @@ main() {
 			{ tail -n 30 "$logs/${d##*/}.log" >&2; kn_die "make -C $d failed ($logs/${d##*/}.log)"; }
 	done
 
+	# The packages, which pkg_install installs in an emulated host.
+	if want svm; then
+		step "make deb"
+		make -C "$KN_TOP" --no-print-directory deb >"$logs/deb.log" 2>&1 ||
+			{ tail -n 30 "$logs/deb.log" >&2; kn_die "make deb failed ($logs/deb.log)"; }
+	fi
+
 	# Host timeout: the tests' own timeouts (of NAMES, or all) plus boot.
 	budget() {
 		awk -v v="$1" -v names=" $2 " '!/^#/ && NF >= 3 && ($2 == "any" || $2 == v) &&
@@ -93,18 +103,31 @@ main() {
 
 	runs=()
 	tiers=()
-	# Beside the hosts too: one module build, on the development machine.
-	if want ibt; then
-		tiers+=(build)
-		step "build: the IBT check refuses what it must (ibt-check-test.sh)"
+	# run_build <name> <command...>: a test of the build on the development
+	# machine, beside the hosts; its TAP goes to $logs/build-<name>.tap.
+	run_build() {
+		local tag=build-$1
+		shift
 		(
 			t0=$(kn_now)
 			rc=0
-			"$here/ibt-check-test.sh" 6.12 >"$logs/build-ibt.tap" 2>&1 || rc=$?
-			echo "$rc $(kn_since "$t0")" >"$logs/build-ibt.rc"
+			"$@" >"$logs/$tag.tap" 2>&1 || rc=$?
+			echo "$rc $(kn_since "$t0")" >"$logs/$tag.rc"
 		) &
 		pids+=($!)
-		runs+=(build-ibt)
+		runs+=("$tag")
+	}
+	if want ibt; then
+		tiers+=(build)
+		step "build: the IBT check refuses what it must (ibt-check-test.sh)"
+		run_build ibt "$here/ibt-check-test.sh" 6.12
+	fi
+	# DKMS refuses an unsupported tree and builds a supported one: per
+	# commit and in all, not when tests are named.
+	if [ -z "${KN_TESTS:-}" ] && { [ "$TIER" = commit ] || [ "$TIER" = all ]; }; then
+		[[ " ${tiers[*]} " == *" build "* ]] || tiers+=(build)
+		step "build: dkms refuses and builds (dkms-test.sh)"
+		run_build dkms "$here/dkms-test.sh" 6.1
 	fi
 
 	# Bochs runs beside the two TCG hosts: its boot and few tests take about
