@@ -1,7 +1,7 @@
 # shellcheck shell=sh
 # What the nestctl tests share (POSIX sh, sourced; not a test itself):
 # running nestctl and checking its exit code, guests to look at, and the
-# debugfs view (build/CONTRACT.md) that nestctl's numbers are checked with.
+# debugfs view (Documentation/debugfs.rst) that nestctl's numbers are checked with.
 # shellcheck source=../harness/lib/tap.sh
 . "$KN_TOP/selftests/harness/lib/tap.sh"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Reader of kvm-nest's debugfs "dolls" file (format: build/CONTRACT.md). */
+/* Reader of kvm-nest's debugfs "dolls" file (format: Documentation/debugfs.rst). */
 #ifndef KN_DOLLS_H
 #define KN_DOLLS_H
 

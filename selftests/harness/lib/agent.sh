@@ -1,5 +1,5 @@
 # shellcheck shell=sh
-# The envelope agent (`nestctl agent`, build/CONTRACT.md) of an emulated host
+# The envelope agent (`nestctl agent`, Documentation/envelopes.rst) of an emulated host
 # or L1 doll: host-init.sh starts it once kvm-nest is loaded, run-tests.sh
 # starts it again if a test's module reload ended it. POSIX sh, sourced
 # after kmod.sh. Its output goes to a file, never to the kernel log, so the
