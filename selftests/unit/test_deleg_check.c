@@ -5,12 +5,13 @@
  * KVM would answer from a table and nothing twice.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../kvm-nest/deleg/check.h"
 #include "tap.h"
 
-#define PLAN 33
+#define PLAN 37
 #define CPUID_IDX	1u	/* KVM_CPUID_FLAG_SIGNIFCANT_INDEX */
 #define CTX		0x12345000ull
 
@@ -147,6 +148,16 @@ static void check_msr(void)
 	m = kn_deleg_h_msr(h);
 	m[1] = m[0];
 	tap_ok(check() == -KVM_NEST_EINVAL, "an MSR twice is refused");
+	fill();
+	h->nr_msr = 3;
+	m = kn_deleg_h_msr(h);
+	m[0].index = 0x480;
+	m[1].index = 0x8b;
+	m[2].index = 0x10a;
+	tap_ok(check() == 0 && m[0].index == 0x8b && m[1].index == 0x10a &&
+	       m[2].index == 0x480, "MSRs come out sorted, for bsearch()");
+	m[2].index = 0x8b;
+	tap_ok(check() == -KVM_NEST_EINVAL, "an MSR twice, not side by side, is refused");
 }
 
 static void check_filter(void)
@@ -179,6 +190,25 @@ static void check_filter(void)
 	tap_ok(kn_deleg_filter(in, 0, out) == 0, "an empty table filters to none");
 }
 
+/* The exit path looks a CPUID exit up with kn_cpuid_cmp(), as here. */
+static void check_lookup(void)
+{
+	static const struct kvm_nest_ch_cpuid t[] = {
+		{ .function = 4, .index = 1, .flags = CPUID_IDX },
+		{ .function = 0x80000008, .eax = 8 },
+	};
+	struct kvm_nest_ch_cpuid key = { .function = 0x80000008, .index = 5,
+					 .flags = CPUID_IDX };
+	const struct kvm_nest_ch_cpuid *hit;
+
+	hit = bsearch(&key, t, 2, sizeof(t[0]), kn_cpuid_cmp);
+	tap_ok(hit && hit->eax == 8, "an exit at any index finds an unindexed leaf");
+	key.function = 4;
+	key.index = 2;
+	tap_ok(!bsearch(&key, t, 2, sizeof(t[0]), kn_cpuid_cmp),
+	       "but not another index of an indexed one");
+}
+
 int main(void)
 {
 	tap_plan(PLAN);
@@ -187,6 +217,7 @@ int main(void)
 	check_cpuid();
 	check_msr();
 	check_filter();
+	check_lookup();
 	tap_ok(kn_deleg_size(SIZE_MAX - 8, 1, 0) == SIZE_MAX,
 	       "a size past SIZE_MAX saturates instead of wrapping");
 	return tap_done(PLAN);
