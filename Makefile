@@ -7,6 +7,7 @@
 #   make modules-all        ... for every pinned kernel, W=1, warnings fatal
 #   make install | dkms-install   module, and its modprobe.d/modules-load.d files
 #   make deb                packages kvm-nest-dkms and nestctl in build/deb/
+#   make unit               unit tests of pure functions, in userspace (seconds)
 #   make check [TIER=commit|svm|vmx|ibt|all]   every test, in emulated hosts
 #   make stress             netlink/channel fuzzing, VM churn, module cycles (hours)
 #   make demo               an emulated host with an L1 doll running an L2 doll
@@ -40,7 +41,7 @@ MDIR := $(TOP)
 endif
 
 .PHONY: all modules modules-all install dkms-install install-modconf install-dkms-src deb check demo bench lint \
-	sparse checkpatch clean kernels selftests include-graph
+	sparse checkpatch clean kernels selftests include-graph unit
 
 all: modules
 
@@ -84,6 +85,11 @@ lint: include-graph checkpatch sparse
 selftests:
 	$(MAKE) -C $(TOP)/selftests O=$(BUILD)/selftests
 
+# Pure kvm-nest/ files built in userspace with selftests/unit/shim: no
+# kernel, no emulated host (Documentation/testing.rst, "Unit tests").
+unit:
+	@$(MAKE) --no-print-directory -C $(TOP)/selftests/unit O=$(BUILD)/unit run
+
 install: modules install-modconf
 	$(MAKE) -C $(KDIR) M=$(MDIR) modules_install
 	depmod -a $(KVER)
@@ -123,7 +129,7 @@ bench: modules-all
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
-	rm -rf $(BUILD)/mod $(BUILD)/selftests $(BUILD)/runs $(BUILD)/*.log
+	rm -rf $(BUILD)/mod $(BUILD)/selftests $(BUILD)/unit $(BUILD)/runs $(BUILD)/*.log
 
 # Not per commit (issue 10): netlink, channel and VM churn loads at full
 # counts, with module cycles meanwhile; figures at the end. KN_STRESS_*

@@ -12,26 +12,6 @@ struct kn_level_acct {
 /* Per-CPU so that the exit path never bounces a shared cache line. */
 static struct kn_level_acct __percpu *kn_levels;
 
-unsigned int kn_code_index(u32 code)
-{
-	if (code < KN_CODE_LOW)
-		return code;
-	if (code - KN_CODE_HIGH_BASE < KN_CODE_HIGH_NR)
-		return KN_CODE_LOW + code - KN_CODE_HIGH_BASE;
-	return KN_CODE_OTHER;
-}
-
-bool kn_code_of_index(unsigned int idx, u32 *code)
-{
-	if (idx < KN_CODE_LOW)
-		*code = idx;
-	else if (idx < KN_CODE_OTHER)
-		*code = KN_CODE_HIGH_BASE + idx - KN_CODE_LOW;
-	else
-		return false;
-	return true;
-}
-
 void kn_acct_exit(struct kn_acct *a, unsigned int level, u32 code, u64 ns)
 {
 	struct kn_level_acct *l;

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Doll ids, and how fast a guest may use them up.  A guest mints ids by
- * reporting new dolls; were ids a counter, it could wrap it and have a
+ * Doll ids (how fast a guest may use them up: doll_id_budget.c).  A
+ * guest mints ids by reporting new dolls; were ids a counter, it could wrap it and have a
  * reported doll share the id of a live VM.  The xarray hands an id out
  * only while no live doll holds it.
  */
 #include <linux/moduleparam.h>
-#include <linux/sched/clock.h>
 #include <linux/sysfs.h>
 #include <linux/xarray.h>
 
@@ -56,36 +55,6 @@ void kn_id_release(u32 id)
 struct kn_doll *kn_id_find(u32 id)
 {
 	return xa_load(&kn_ids, id);
-}
-
-int kn_id_budget_take(struct kn_id_budget *b, unsigned int n)
-{
-	u64 now = local_clock(), add;
-
-	if (!b->at || now - b->at >= (u64)KN_ID_BURST * NSEC_PER_SEC / KN_ID_RATE) {
-		b->tokens = KN_ID_BURST;
-		b->at = now;
-	} else {
-		/* Whole tokens only; the rest of the time counts later. */
-		add = div64_u64((now - b->at) * KN_ID_RATE, NSEC_PER_SEC);
-		if (add) {
-			b->tokens = min_t(u64, KN_ID_BURST, b->tokens + add);
-			b->at += div64_u64(add * NSEC_PER_SEC, KN_ID_RATE);
-		}
-	}
-	if (n > b->tokens) {
-		b->refused++;
-		return -EAGAIN;
-	}
-	b->tokens -= n;
-	b->minted += n;
-	return 0;
-}
-
-void kn_id_budget_refund(struct kn_id_budget *b, unsigned int n)
-{
-	b->tokens = min_t(u64, KN_ID_BURST, (u64)b->tokens + n);
-	b->minted -= n;
 }
 
 /*

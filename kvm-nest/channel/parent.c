@@ -17,6 +17,7 @@
 #include "../kvm/boundary.h"
 #include "depth.h"
 #include "parent.h"
+#include "report_tree.h"
 #include "request.h"
 
 /* A child reports about once a second; this leaves it plenty of room. */
@@ -157,22 +158,11 @@ static u32 kn_ch_u32(struct nlattr **tb, int type)
 	return tb[type] ? nla_get_u32(tb[type]) : 0;
 }
 
-/* Index of the entry with child id @rid among the first @n, or -1. */
-static int kn_ch_find(const struct kn_report_entry *e, unsigned int n, u32 rid)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (e[i].rep.rid == rid)
-			return i;
-	return -1;
-}
-
 static int kn_ch_entry(const struct nlattr *nest, struct kn_report_entry *e,
 		       unsigned int n, struct kn_report_entry *out)
 {
 	struct nlattr *tb[KVM_NEST_CH_A_CTX_NESTED + 1];
-	int parent, err;
+	int err;
 
 	if (nla_parse_nested(tb, KVM_NEST_CH_A_CTX_NESTED, nest,
 			     kn_ch_doll_policy, NULL))
@@ -185,16 +175,8 @@ static int kn_ch_entry(const struct nlattr *nest, struct kn_report_entry *e,
 	out->rep.rid = nla_get_u32(tb[KVM_NEST_A_DOLL_ID]);
 	out->rparent = nla_get_u32(tb[KVM_NEST_A_DOLL_PARENT]);
 	out->level = nla_get_u32(tb[KVM_NEST_A_DOLL_LEVEL]);
-	if (kn_ch_find(e, n, out->rep.rid) >= 0)
-		return -KVM_NEST_EINVAL;	/* ids are unique */
-	if (out->rparent) {
-		/* Parents come first, one level up. */
-		parent = kn_ch_find(e, n, out->rparent);
-		if (parent < 0 || e[parent].level + 1 != out->level)
-			return -KVM_NEST_EINVAL;
-	} else if (out->level != 1) {
+	if (kn_report_place(e, n, out))
 		return -KVM_NEST_EINVAL;
-	}
 
 	out->pid = kn_ch_u32(tb, KVM_NEST_A_DOLL_PID);
 	kn_ch_name(tb[KVM_NEST_A_DOLL_NAME], out->name);

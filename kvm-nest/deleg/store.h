@@ -7,9 +7,7 @@
 #include <uapi/linux/kvm_nest_channel.h>
 
 #include "../kvm/ops.h"
-
-/* Contexts are 4 KiB aligned; their frame number is the key. */
-#define KN_DELEG_CTX_SHIFT	12
+#include "check.h"
 
 /*
  * Whether @vm, the hypervisor of the nested guest that runs on @ctx, let
@@ -25,15 +23,6 @@ bool kn_deleg_rdmsr(struct kvm *vm, u64 ctx, u32 index, u64 *value);
  */
 void kn_deleg_msr_written(struct kvm *vm, u64 ctx, u32 index);
 
-/* The MSRs a parent may answer (first to last); see store.c. */
-struct kn_deleg_msr_range {
-	u32 first, last;
-	bool guest_writable;	/* WRMSR by the guest changes it */
-};
-
-extern const struct kn_deleg_msr_range kn_deleg_msr_ranges[];
-extern const unsigned int kn_deleg_nr_msr_ranges;
-
 /* Whether @vm let this kernel handle @class (no data) for @ctx. */
 bool kn_deleg_allows(struct kvm *vm, u64 ctx, u32 class);
 /* The same for PAUSE: the answer_pause op. */
@@ -42,14 +31,6 @@ bool kn_deleg_pause(struct kvm *vm, u64 ctx);
 long kn_deleg_call(struct kvm *vm, u64 gpa, u64 len);
 /* Drops every policy of @vm: its kernel started over. */
 void kn_deleg_revoke_all(struct kvm *vm);
-/*
- * The entries of a vCPU's CPUID table @in that a parent may answer, in
- * @out (room for @n): KVM answers from the first entry that matches, so a
- * later one with the same key is dropped, and so is every leaf KVM
- * recomputes at run time.  How many there are.
- */
-u32 kn_deleg_filter(const struct kvm_nest_ch_cpuid *in, u32 n,
-		    struct kvm_nest_ch_cpuid *out);
 /*
  * The classes the policies in @xa (a VM's) give for context @ctx, or for
  * any of its contexts if @ctx is 0; switches do not count.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Envelopes: the values, their wire form and this kernel's own envelope.
- * Admission lives in admit.c, changes in set.c.
+ * What it may hand out is worked out in room.c, admission lives in
+ * admit.c, changes in set.c.
  */
 #include <linux/bitmap.h>
 #include <linux/cpumask.h>
@@ -12,6 +13,7 @@
 
 #include "../channel/depth.h"
 #include "env.h"
+#include "room.h"
 
 #define KN_ENV_CPUS_LEN		192	/* "0,2,4,...,62" and then some */
 
@@ -194,20 +196,11 @@ void kn_env_room(struct kn_env_room *room)
 	u64 umem;
 
 	kn_env_self_get(&self, &ucpu, &umem);
+	kn_env_room_of(&self, cpu, ram, kn_depth(), room);
 	room->cpus = 0;
 	for_each_online_cpu(i)
 		if (i < KN_ENV_MAX_CPUS)
 			room->cpus |= BIT_ULL(i);
-	room->cpu_cap = self.cpu_limit ? min(self.cpu_limit, cpu) : cpu;
-	room->mem_cap = self.mem_limit ? min(self.mem_limit, ram) : ram;
-	/* Below a kvm-nest parent we hand out only what it reserved for us. */
-	if (kn_depth()) {
-		room->cpu_resv = min(self.cpu_reserve, room->cpu_cap);
-		room->mem_resv = min(self.mem_reserve, room->mem_cap);
-	} else {
-		room->cpu_resv = room->cpu_cap;
-		room->mem_resv = room->mem_cap;
-	}
 }
 
 int kn_env_fmt_cpu(char *buf, size_t len, u32 milli)

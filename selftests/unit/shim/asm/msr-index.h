@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Shim: the architectural MSR numbers deleg/check.c names (SDM, APM). */
+#ifndef KN_SHIM_ASM_MSR_INDEX_H
+#define KN_SHIM_ASM_MSR_INDEX_H
+
+#define MSR_IA32_UCODE_REV		0x0000008b
+#define MSR_PLATFORM_INFO		0x000000ce
+#define MSR_IA32_ARCH_CAPABILITIES	0x0000010a
+#define MSR_IA32_MISC_ENABLE		0x000001a0
+#define MSR_IA32_PERF_CAPABILITIES	0x00000345
+#define MSR_IA32_VMX_BASIC		0x00000480
+#define MSR_IA32_VMX_VMFUNC		0x00000491
+#define MSR_AMD64_DE_CFG		0xc0011029
+
+#endif

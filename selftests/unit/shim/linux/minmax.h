@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Shim: min/max evaluating each argument once, as the kernel's do. */
+#ifndef KN_SHIM_LINUX_MINMAX_H
+#define KN_SHIM_LINUX_MINMAX_H
+
+#define min(a, b) __extension__({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); \
+	_a < _b ? _a : _b; })
+#define max(a, b) __extension__({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); \
+	_a > _b ? _a : _b; })
+#define min_t(t, a, b)	min((t)(a), (t)(b))
+#define max_t(t, a, b)	max((t)(a), (t)(b))
+
+#endif
