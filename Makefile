@@ -112,13 +112,14 @@ deb:
 	$(TOP)/scripts/deb.sh $(BUILD)/deb
 
 # The uapi header and every attribute type table must match the netlink
-# spec before anything runs.
+# spec, and the unit tests pass, before anything boots.
 check:
 	$(TOP)/scripts/deps.sh
 	python3 $(TOP)/scripts/spec-check.py \
 		$(TOP)/Documentation/netlink/specs/kvm_nest.yaml \
 		$(TOP)/include/uapi/linux/kvm_nest.h
 	python3 $(TOP)/scripts/attr-type-check.py $(TOP)
+	$(MAKE) --no-print-directory unit
 	$(TOP)/selftests/harness/check.sh
 
 demo:
