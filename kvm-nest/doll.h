@@ -47,6 +47,17 @@ struct kn_reported {
 	u64 nested[KN_CH_MAX_CTX];	/* vmcbs that run its guests */
 };
 
+/* Whether @ctx is one of the @n contexts of @list (a report's self or nested). */
+static inline bool kn_ctx_listed(u64 ctx, const u64 *list, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (list[i] == ctx)
+			return true;
+	return false;
+}
+
 /* A doll's use of its envelope, sampled about once a second. */
 struct kn_usage {
 	u64 ns;			/* guest time of it and its dolls */

@@ -7,24 +7,14 @@
 #include "doll.h"
 #include "doll_measure.h"
 
-static bool kn_ctx_in(u64 ctx, const u64 *list, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (list[i] == ctx)
-			return true;
-	return false;
-}
-
 struct kn_doll *kn_doll_ctx_runs(const struct kn_doll *ctx, bool *nested)
 {
 	struct kn_doll *r;
 
 	list_for_each_entry(r, &ctx->parent->reported, rep_node) {
-		*nested = kn_ctx_in(ctx->ctx, r->rep.nested, r->rep.nr_nested);
+		*nested = kn_ctx_listed(ctx->ctx, r->rep.nested, r->rep.nr_nested);
 		if (*nested ||
-		    kn_ctx_in(ctx->ctx, r->rep.self, r->rep.nr_self))
+		    kn_ctx_listed(ctx->ctx, r->rep.self, r->rep.nr_self))
 			return r;
 	}
 	return NULL;
@@ -40,9 +30,9 @@ void kn_doll_measured(const struct kn_doll *rd, u64 *self, u64 *nested)
 	*self = 0;
 	*nested = 0;
 	list_for_each_entry_rcu(c, &vm->children, child_node) {
-		if (kn_ctx_in(c->ctx, rd->rep.self, rd->rep.nr_self))
+		if (kn_ctx_listed(c->ctx, rd->rep.self, rd->rep.nr_self))
 			*self += kn_acct_total(&c->acct);
-		if (kn_ctx_in(c->ctx, rd->rep.nested, rd->rep.nr_nested))
+		if (kn_ctx_listed(c->ctx, rd->rep.nested, rd->rep.nr_nested))
 			*nested += kn_acct_total(&c->acct);
 	}
 }
@@ -60,8 +50,8 @@ bool kn_doll_measured_ns(const struct kn_doll *d, u64 *ns)
 	list_for_each_entry_rcu(c, &vm->children, child_node) {
 		if (d->kind == KN_DOLL_VM || d == c ||
 		    (d->kind == KN_DOLL_REPORTED &&
-		     (kn_ctx_in(c->ctx, d->rep.self, d->rep.nr_self) ||
-		      kn_ctx_in(c->ctx, d->rep.nested, d->rep.nr_nested)))) {
+		     (kn_ctx_listed(c->ctx, d->rep.self, d->rep.nr_self) ||
+		      kn_ctx_listed(c->ctx, d->rep.nested, d->rep.nr_nested)))) {
 			*ns += atomic64_read(&c->acct.guest_ns);
 			seen = true;
 		}

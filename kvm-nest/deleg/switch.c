@@ -33,16 +33,6 @@ static bool kn_deleg_ctx_ok(u64 ctx)
 	       ctx != KN_CTX_OVERFLOW;
 }
 
-static bool kn_ctx_listed(u64 ctx, const u64 *list, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (list[i] == ctx)
-			return true;
-	return false;
-}
-
 /* Whether @r is a level-2 doll reported by @vm's kvm-nest. */
 static bool kn_reported_l2(const struct kn_doll *vm, const struct kn_doll *r)
 {
