@@ -31,7 +31,7 @@ target=${KN_BENCH_OVERHEAD_MS:-20}
 reps=${KN_BENCH_OVERHEAD_REPS:-9}
 work=$(mktemp -d /tmp/knb-overhead.XXXXXX)
 states="unloaded accel0 accel1"
-base=
+base='' build=ours
 if [ -n "${KN_BENCH_OVERHEAD_BASE:-}" ]; then
 	base=$KN_BENCH_OVERHEAD_BASE/$KN_KERNEL/kvm-nest/kvm-nest.ko
 	[ -f "$base" ] || knb_die "overhead: KN_BENCH_OVERHEAD_BASE: no $base (build it with make modules-all in that tree)"
@@ -39,7 +39,7 @@ if [ -n "${KN_BENCH_OVERHEAD_BASE:-}" ]; then
 fi
 
 restore() {
-	[ -z "$base" ] || ! grep -q base "$work/loaded" 2>/dev/null || kn_unload_nest || true
+	[ "$build" != base ] || kn_unload_nest || true
 	kn_load_nest >/dev/null 2>&1 || echo "bench: error: overhead: cannot load kvm-nest again" >&2
 	[ ! -e "$KNB_KNOB" ] || echo 0 >"$KNB_KNOB" || true
 	[ -z "$agent" ] || kn_agent_start || echo "bench: overhead: the envelope agent did not restart" >&2
@@ -80,8 +80,8 @@ printf 'KNB-OVERHEAD {"seed":%s,"rounds":%s,"reps":%s,"target_ms":%s,"ops":"%s",
 	"$(awk '{ printf "%s[", (NR > 1 ? "," : ""); for (i = 1; i <= NF; i++) printf "%s\"%s\"", (i > 1 ? "," : ""), $i; printf "]" }' "$work/order")"
 echo "bench: overhead: $rounds rounds of $states, seed $seed" >&2
 
-# state <name>: put kvm-nest in that state. $work/loaded names the build
-# loaded (ours or base), so that a switch between the two reloads.
+# state <name>: put kvm-nest in that state. $build names the build loaded
+# (ours or base), so that a switch between the two reloads.
 state() {
 	case $1 in
 	unloaded)
@@ -89,14 +89,14 @@ state() {
 		! kn_loaded kvm_nest || knb_die "overhead: kvm-nest still loaded"
 		;;
 	accel0 | accel1)
-		! grep -q base "$work/loaded" 2>/dev/null || kn_unload_nest || knb_die "overhead: rmmod kvm_nest (base) failed"
-		echo ours >"$work/loaded"
+		[ "$build" != base ] || kn_unload_nest || knb_die "overhead: rmmod kvm_nest (base) failed"
+		build=ours
 		kn_load_nest || knb_die "overhead: insmod $KN_MODULE failed"
 		echo "${1#accel}" >"$KNB_KNOB" || knb_die "overhead: cannot write $KNB_KNOB"
 		;;
 	base0)
 		kn_unload_nest || knb_die "overhead: rmmod kvm_nest failed"
-		echo base >"$work/loaded"
+		build=base
 		insmod "$base" || knb_die "overhead: insmod $base failed"
 		echo 0 >"$KNB_KNOB" || knb_die "overhead: cannot write $KNB_KNOB"
 		;;
