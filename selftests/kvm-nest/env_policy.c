@@ -13,23 +13,21 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
 #include "../../include/uapi/linux/kvm_nest.h"
 #include "kn_dolls.h"
 #include "kn_genl.h"
+#include "kn_nobody.h"
 #include "kn_tap.h"
 
 #define NO_DOLL		0xfffffff0u	/* an id no doll has */
 #define OURS		(~0ull)		/* DOLL_ID: our own VM's doll */
-#define NOBODY		65534
 #define REFUSED		"refused: see the refusal message"
 #define DOM		"0b7e3f2a-5c1d-4e8f-9a6b-2d4c6e8f0a1b"	/* a domain's uuid */
 
@@ -265,23 +263,20 @@ static void run_case(struct kn_genl *g, const struct env_case *c, uint32_t ours)
 }
 
 /* As nobody, each op refused with EPERM: bit i set if op i was not. */
-static int unprivileged(uint32_t ours)
+static int unprivileged(struct kn_genl *g, const void *arg)
 {
 	static const uint8_t cmds[] = {
 		KVM_NEST_CMD_ENV_SET, KVM_NEST_CMD_ENV_DEL, KVM_NEST_CMD_PING,
 		KVM_NEST_CMD_AGENT_DONE,
 	};
-	struct kn_genl *g = malloc(sizeof(*g));
+	const uint32_t *ours = arg;
 	struct kn_genl_msg m;
 	struct kn_genl_ack ack;
 	int failed = 0;
 
-	if (!g || setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY) || kn_genl_open(g, KVM_NEST_GENL_NAME))
-		return 0xff;
 	for (unsigned int i = 0; i < sizeof(cmds); i++) {
 		kn_genl_msg_init(&m, g->family, 0, cmds[i], KVM_NEST_GENL_VERSION);
-		kn_genl_put_u32(&m, KVM_NEST_A_DOLL_ID, ours);
+		kn_genl_put_u32(&m, KVM_NEST_A_DOLL_ID, *ours);
 		kn_genl_xfer(g, &m, NULL, NULL, &ack);
 		if (ack.error != -EPERM)
 			failed |= 1 << i;
@@ -292,17 +287,10 @@ static int unprivileged(uint32_t ours)
 static void check_unprivileged(uint32_t ours)
 {
 	static const char *const what[] = { "env-set", "env-del", "ping", "agent-done" };
-	int status = 0;
-	pid_t pid = fork();
+	int status = kn_genl_as_nobody(unprivileged, &ours);
 
-	if (pid < 0)
-		kn_die("fork");
-	if (!pid)
-		_exit(unprivileged(ours));
-	waitpid(pid, &status, 0);
-	status = WIFEXITED(status) ? WEXITSTATUS(status) : 0xff;
 	for (unsigned int i = 0; i < 4; i++)
-		kn_ok(!(status & (1 << i)), "as uid %d: %s refused with EPERM", NOBODY, what[i]);
+		kn_ok(!(status & (1 << i)), "as uid %d: %s refused with EPERM", KN_NOBODY, what[i]);
 }
 
 int main(void)

@@ -9,16 +9,8 @@
 # past the last step loads; then a plain unload and load work, and the log
 # has no WARN.
 set -eu
-# shellcheck source=../harness/lib/tap.sh
-. "$KN_TOP/selftests/harness/lib/tap.sh"
-# shellcheck source=../harness/lib/klog.sh
-. "$KN_TOP/selftests/harness/lib/klog.sh"
-# shellcheck source=../harness/lib/kmod.sh
-. "$KN_TOP/selftests/harness/lib/kmod.sh"
 # shellcheck source=leftover_lib.sh
 . "$KN_TOP/selftests/kvm-nest/leftover_lib.sh"
-
-[ -f "$KN_MODULE" ] || tap_skip_all "kvm-nest.ko not built yet ($KN_MODULE)"
 trap 'kn_load_nest >/dev/null 2>&1 || true' EXIT
 # The table in kvm-nest/main.c has 13 steps; fewer failing ones means the
 # parameter or the step names are lost.

@@ -7,16 +7,8 @@
 # and saying to rebuild, and leave nothing behind (leftover_lib.sh). With
 # the modules it was built for, kvm-nest loads again.
 set -eu
-# shellcheck source=../harness/lib/tap.sh
-. "$KN_TOP/selftests/harness/lib/tap.sh"
-# shellcheck source=../harness/lib/klog.sh
-. "$KN_TOP/selftests/harness/lib/klog.sh"
-# shellcheck source=../harness/lib/kmod.sh
-. "$KN_TOP/selftests/harness/lib/kmod.sh"
 # shellcheck source=leftover_lib.sh
 . "$KN_TOP/selftests/kvm-nest/leftover_lib.sh"
-
-[ -f "$KN_MODULE" ] || tap_skip_all "kvm-nest.ko not built yet ($KN_MODULE)"
 vmod=$(kn_vendor_mod)
 work=$(mktemp -d /tmp/layout_match.XXXXXX)
 

@@ -1,7 +1,16 @@
 # shellcheck shell=sh
 # What a failed or finished kvm-nest load may leave behind, for the tests
 # that refuse or fail a load (init_unwind, layout_match); sourced, not a
-# test itself. POSIX sh; needs kmod.sh and klog.sh sourced first.
+# test itself, and it sources the TAP, kernel log and module helpers they
+# share. POSIX sh.
+# shellcheck source=../harness/lib/tap.sh
+. "$KN_TOP/selftests/harness/lib/tap.sh"
+# shellcheck source=../harness/lib/klog.sh
+. "$KN_TOP/selftests/harness/lib/klog.sh"
+# shellcheck source=../harness/lib/kmod.sh
+. "$KN_TOP/selftests/harness/lib/kmod.sh"
+
+[ -f "$KN_MODULE" ] || tap_skip_all "kvm-nest.ko not built yet ($KN_MODULE)"
 
 kn_left_tr=
 for _d in /sys/kernel/tracing /sys/kernel/debug/tracing; do

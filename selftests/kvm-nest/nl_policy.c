@@ -9,22 +9,20 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
 #include "../../include/uapi/linux/kvm_nest.h"
 #include "kn_genl.h"
+#include "kn_nobody.h"
 #include "kn_tap.h"
 
 #define NO_DOLL		0xfffffff0u	/* an id no doll has */
-#define NOBODY		65534
 
 enum shape { NONE, U32, BYTES, STRING, TRAILING, RESERVED };
 
@@ -297,8 +295,8 @@ static void check_our_doll(struct kn_genl *g)
 /* Requests made as nobody. */
 #define NR_UNPRIV	5
 
-/* As nobody: bit n of the exit status set if check n failed. */
-static int unprivileged(void)
+/* As nobody: bit n of the result set if check n failed. */
+static int unprivileged(struct kn_genl *g, const void *arg)
 {
 	static const struct { uint8_t cmd; bool dump; int err; } reqs[NR_UNPRIV] = {
 		{ KVM_NEST_CMD_DOLL_GET, true, 0 },
@@ -307,14 +305,11 @@ static int unprivileged(void)
 		{ KVM_NEST_CMD_STATS_RESET, false, -EPERM },
 		{ KVM_NEST_CMD_DELEG_SET, false, -EPERM },
 	};
-	struct kn_genl *g = malloc(sizeof(*g));
 	struct kn_genl_msg m;
 	struct kn_genl_ack ack;
 	int failed = 0;
 
-	if (!g || setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY) || kn_genl_open(g, KVM_NEST_GENL_NAME))
-		return 0xff;
+	(void)arg;
 	for (unsigned int i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
 		kn_genl_msg_init(&m, g->family, reqs[i].dump ? NLM_F_DUMP : 0,
 				 reqs[i].cmd, KVM_NEST_GENL_VERSION);
@@ -331,17 +326,10 @@ static void check_unprivileged(void)
 		"doll-get dump", "level-get dump", "info-get", "stats-reset refused (EPERM)",
 		"deleg-set refused (EPERM)",
 	};
-	int status = 0;
-	pid_t pid = fork();
+	int status = kn_genl_as_nobody(unprivileged, NULL);
 
-	if (pid < 0)
-		kn_die("fork");
-	if (!pid)
-		_exit(unprivileged());
-	waitpid(pid, &status, 0);
-	status = WIFEXITED(status) ? WEXITSTATUS(status) : 0xff;
 	for (unsigned int i = 0; i < NR_UNPRIV; i++)
-		kn_ok(!(status & (1 << i)), "as uid %d: %s", NOBODY, what[i]);
+		kn_ok(!(status & (1 << i)), "as uid %d: %s", KN_NOBODY, what[i]);
 }
 
 int main(void)

@@ -19,7 +19,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -29,12 +28,12 @@
 
 #include "../../include/uapi/linux/kvm_nest.h"
 #include "kn_genl.h"
+#include "kn_nobody.h"
 #include "kn_kmsg.h"
 #include "kn_prng.h"
 #include "kn_tap.h"
 #include "kn_time.h"
 
-#define NOBODY		65534
 #define NAMES		8	/* pending envelopes: "kn-stress-0" to -7 */
 #define MAX_TYPE	(KVM_NEST_A_DOLL_MAX + 3)
 
@@ -439,8 +438,7 @@ int main(int argc, char **argv)
 	if (pid < 0)
 		kn_die("fork");
 	if (!pid) {
-		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-		    setresuid(NOBODY, NOBODY, NOBODY))
+		if (kn_become_nobody())
 			_exit(2);
 		run(&c[1], o.seed ^ 0x5eed, nu, true);
 		_exit(0);
@@ -460,12 +458,12 @@ int main(int argc, char **argv)
 			c[0].by_cmd[k] + c[1].by_cmd[k]);
 	kn_ok(c[0].sent == nr && WIFEXITED(status) && !WEXITSTATUS(status) && c[1].sent == nu,
 	      "messages: %lu of %lu as root, %lu of %lu as uid %d",
-	      c[0].sent, nr, c[1].sent, nu, NOBODY);
+	      c[0].sent, nr, c[1].sent, nu, KN_NOBODY);
 	kn_ok(!c[0].unanswered && !c[1].unanswered,
 	      "every request answered within 10 s (%lu were not%s%s)",
 	      c[0].unanswered + c[1].unanswered, *c[0].first ? ": " : "", c[0].first);
 	kn_ok(!c[1].unpriv_changed,
-	      "as uid %d no state-changing command succeeded (%lu did%s%s)", NOBODY,
+	      "as uid %d no state-changing command succeeded (%lu did%s%s)", KN_NOBODY,
 	      c[1].unpriv_changed, *c[1].first ? ": " : "", c[1].first);
 	kn_ok(c[0].ok && c[0].failed, "as root some requests succeeded (%lu), some were refused (%lu)",
 	      c[0].ok, c[0].failed);
