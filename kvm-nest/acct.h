@@ -5,6 +5,8 @@
 #include <linux/atomic.h>
 #include <linux/types.h>
 
+#include "census.h"
+
 /*
  * Exit codes of both vendors fold into one small index space: SVM and VMX
  * basic reasons below 0x100 map to themselves, SVM's 0x400 block (NPF,
@@ -24,6 +26,7 @@ struct kn_acct {
 	atomic64_t guest_ns;
 	atomic64_t reflected;
 	atomic64_t delegated;	/* exits answered here for the hypervisor */
+	struct kn_census census;
 };
 
 unsigned int kn_code_index(u32 code);

@@ -10,6 +10,7 @@
 #include "doll.h"
 #include "doll_measure.h"
 #include "kvm/boundary.h"
+#include "kvm/ops.h"
 
 static struct dentry *kn_debugfs_dir;
 
@@ -29,6 +30,25 @@ static int kn_exit_line_show(u32 code, bool tracked, u64 count, void *arg)
 	else
 		seq_puts(line->m, " code=other reason=other");
 	seq_printf(line->m, " count=%llu\n", count);
+	return 0;
+}
+
+static const char *const kn_detail_kinds[KN_DETAIL_KINDS] = {
+	[KN_DETAIL_MSR_READ] = "msr-read",
+	[KN_DETAIL_MSR_WRITE] = "msr-write",
+	[KN_DETAIL_VMCS_FIELD] = "vmcs-field",
+};
+
+static int kn_census_line_show(u32 code, u64 detail, u64 count, void *arg)
+{
+	struct kn_exit_line *line = arg;
+	u32 kind = KN_DETAIL_KIND(detail);
+
+	seq_printf(line->m, "census doll=%u code=%#x kind=%s detail=%#x count=%llu\n",
+		   line->doll, code,
+		   kind < KN_DETAIL_KINDS && kn_detail_kinds[kind] ?
+		   kn_detail_kinds[kind] : "unknown",
+		   KN_DETAIL_VAL(detail), count);
 	return 0;
 }
 
@@ -79,7 +99,12 @@ static int kn_doll_show(struct kn_doll *d, void *arg)
 		   d->id, d->level, d->parent ? d->parent->id : 0,
 		   kn_kind_names[d->kind], d->pid, d->name);
 	kn_doll_show_kind(m, d);
-	return kn_acct_visit_exits(&d->acct, kn_exit_line_show, &line);
+	kn_acct_visit_exits(&d->acct, kn_exit_line_show, &line);
+	kn_census_visit(&d->acct.census, kn_census_line_show, &line);
+	if (atomic64_read(&d->acct.census.overflow))
+		seq_printf(m, "census doll=%u code=other kind=overflow detail=0x0 count=%llu\n",
+			   d->id, (u64)atomic64_read(&d->acct.census.overflow));
+	return 0;
 }
 
 static int kn_dolls_seq_show(struct seq_file *m, void *v)
@@ -117,6 +142,25 @@ static int kn_hooks_seq_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(kn_hooks_seq);
 
+/* The exit census switch: 1 gives every exit its detail (census.h). */
+static int kn_census_get(void *data, u64 *val)
+{
+	*val = static_key_enabled(&kn_kvm_census);
+	return 0;
+}
+
+static int kn_census_set(void *data, u64 val)
+{
+	if (val > 1)
+		return -EINVAL;
+	if (val)
+		static_branch_enable(&kn_kvm_census);
+	else
+		static_branch_disable(&kn_kvm_census);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(kn_census_fops, kn_census_get, kn_census_set, "%llu\n");
+
 void kn_debugfs_init(void)
 {
 	/* debugfs is a debugging aid: the module works without it. */
@@ -127,6 +171,8 @@ void kn_debugfs_init(void)
 			    &kn_levels_seq_fops);
 	debugfs_create_file("hooks", 0444, kn_debugfs_dir, NULL,
 			    &kn_hooks_seq_fops);
+	debugfs_create_file_unsafe("census", 0600, kn_debugfs_dir, NULL,
+				   &kn_census_fops);
 }
 
 void kn_debugfs_exit(void)

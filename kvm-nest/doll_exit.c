@@ -80,8 +80,11 @@ void kn_doll_exited(const struct kn_exit *e)
 		}
 		d = s->child;
 	}
-	if (d)
-		kn_acct_exit(&d->acct, e->level, e->code, ns);
+	if (!d)
+		return;
+	kn_acct_exit(&d->acct, e->level, e->code, ns);
+	if (unlikely(e->detail))
+		kn_census_add(&d->acct.census, e->code, e->detail);
 }
 
 /*

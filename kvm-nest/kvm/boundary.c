@@ -19,6 +19,7 @@ static struct module *kn_vendor_mod;
 DEFINE_STATIC_CALL_NULL(kn_vendor_exit_code, KN_VENDOR_FN(exit_code));
 DEFINE_STATIC_CALL_NULL(kn_vendor_nested_ctx, KN_VENDOR_FN(nested_ctx));
 DEFINE_STATIC_CALL_NULL(kn_vendor_run_ctx, KN_VENDOR_FN(run_ctx));
+DEFINE_STATIC_CALL_NULL(kn_vendor_exit_detail, KN_VENDOR_FN(exit_detail));
 
 /* The vendor whose module is loaded, found by one of its redirect targets. */
 static struct kn_vendor *kn_vendor_find(void)
@@ -94,6 +95,7 @@ int kn_kvm_attach(const struct kn_kvm_ops *ops)
 	static_call_update(kn_vendor_exit_code, v->exit_code);
 	static_call_update(kn_vendor_nested_ctx, v->nested_ctx);
 	static_call_update(kn_vendor_run_ctx, v->run_ctx);
+	static_call_update(kn_vendor_exit_detail, v->exit_detail);
 
 	kn_hooks_reset();
 	kn_groups[0].r = kn_vm_hooks(&kn_groups[0].n);

@@ -18,6 +18,7 @@ static_assert(sizeof(struct kn_kvm_op_count) ==
 
 DEFINE_STATIC_KEY_FALSE(kn_kvm_answer);
 DEFINE_STATIC_KEY_FALSE(kn_kvm_wrmsr_watch);
+DEFINE_STATIC_KEY_FALSE(kn_kvm_census);
 
 /* Before any hook is attached: nothing calls an op meanwhile. */
 int kn_kvm_ops_set(const struct kn_kvm_ops *o)

@@ -15,6 +15,8 @@
 #include <linux/static_call.h>
 #include <linux/types.h>
 
+#include "detail.h"
+
 struct kvm;
 struct kvm_vcpu;
 
@@ -25,6 +27,7 @@ struct kn_exit {
 	u8 level;
 	u64 ctx;
 	u32 code;
+	u64 detail;
 };
 
 struct kn_cpuid_answer {
@@ -93,9 +96,11 @@ int kn_kvm_ops_set(const struct kn_kvm_ops *ops);
 
 /*
  * Switches of the exit path, off by default: ask the answer_* ops at L2
- * exits, and report L2's WRMSRs (never off once on).
+ * exits, report L2's WRMSRs (never off once on), and give every exit
+ * its census detail.
  */
 DECLARE_STATIC_KEY_FALSE(kn_kvm_answer);
 DECLARE_STATIC_KEY_FALSE(kn_kvm_wrmsr_watch);
+DECLARE_STATIC_KEY_FALSE(kn_kvm_census);
 
 #endif

@@ -45,6 +45,19 @@ static void kn_svm_run_ctx(struct kvm_vcpu *vcpu, u64 *self, u64 *nested)
 	*nested = kn_member(svm, KN_SVM_NESTED_VMCB02_PA_OFFSET, u64);
 }
 
+/* After the exit, KVM has saved the guest's RCX in regs[]. */
+static u64 kn_svm_exit_detail(struct kvm_vcpu *vcpu, u32 code)
+{
+	struct vmcb *vmcb = kn_member(kn_svm_of(vcpu), KN_SVM_VMCB_OFFSET,
+				      struct vmcb *);
+
+	if (code != SVM_EXIT_MSR)
+		return 0;
+	return KN_DETAIL(vmcb->control.exit_info_1 ? KN_DETAIL_MSR_WRITE :
+						     KN_DETAIL_MSR_READ,
+			 vcpu->arch.regs[VCPU_REGS_RCX]);
+}
+
 static const struct kn_exit_name kn_svm_reasons[] = { SVM_EXIT_REASONS };
 
 enum {
@@ -207,6 +220,7 @@ struct kn_vendor kn_svm = {
 	.exit_code = kn_svm_exit_code,
 	.nested_ctx = kn_svm_nested_ctx,
 	.run_ctx = kn_svm_run_ctx,
+	.exit_detail = kn_svm_exit_detail,
 	.reasons = kn_svm_reasons,
 	.nr_reasons = ARRAY_SIZE(kn_svm_reasons),
 };

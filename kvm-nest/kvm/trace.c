@@ -42,6 +42,8 @@ static void kn_trace_exit(void *data, KN_TP_PROTO_kvm_exit)
 		e.level = 2;
 		e.ctx = static_call(kn_vendor_nested_ctx)(vcpu);
 	}
+	if (static_branch_unlikely(&kn_kvm_census))
+		e.detail = static_call(kn_vendor_exit_detail)(vcpu, e.code);
 	kn_kvm_report(vcpu_exited)(&e);
 }
 

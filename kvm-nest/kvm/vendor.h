@@ -27,6 +27,8 @@ struct kn_vendor {
 	u64 (*nested_ctx)(struct kvm_vcpu *vcpu);
 	/* Physical addresses of the vCPU's vmcb01/vmcs01 and vmcb02/vmcs02. */
 	void (*run_ctx)(struct kvm_vcpu *vcpu, u64 *self, u64 *nested);
+	/* The census detail of the exit with @code (KN_DETAIL(), or 0). */
+	u64 (*exit_detail)(struct kvm_vcpu *vcpu, u32 code);
 	const struct kn_exit_name *reasons;	/* KVM's names for exit codes */
 	unsigned int nr_reasons;
 };
@@ -36,7 +38,8 @@ extern struct kn_vendor kn_svm;
 extern struct kn_vendor kn_vmx;
 
 /*
- * The chosen vendor's exit_code, nested_ctx and run_ctx, as static calls
+ * The chosen vendor's exit_code, nested_ctx, run_ctx and exit_detail, as
+ * static calls
  * set at attach: the exit path calls them directly, not through
  * kn_vendor.  Our own functions, so IBT does not mind either way.
  */
@@ -44,6 +47,7 @@ extern struct kn_vendor kn_vmx;
 DECLARE_STATIC_CALL(kn_vendor_exit_code, KN_VENDOR_FN(exit_code));
 DECLARE_STATIC_CALL(kn_vendor_nested_ctx, KN_VENDOR_FN(nested_ctx));
 DECLARE_STATIC_CALL(kn_vendor_run_ctx, KN_VENDOR_FN(run_ctx));
+DECLARE_STATIC_CALL(kn_vendor_exit_detail, KN_VENDOR_FN(exit_detail));
 
 /* KVM's is_guest_mode(), which lives in a header the build cannot see. */
 static inline bool kn_guest_mode(struct kvm_vcpu *vcpu)

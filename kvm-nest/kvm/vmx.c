@@ -6,6 +6,7 @@
 #include "ops.h"
 #include "vendor.h"
 #include "vmx_deleg.h"
+#include "vmx_insn.h"
 
 #ifdef KN_HAVE_VMX_LAYOUT
 
@@ -40,6 +41,37 @@ static void kn_vmx_run_ctx(struct kvm_vcpu *vcpu, u64 *self, u64 *nested)
 
 	*self = v01 ? __pa(v01) : 0;
 	*nested = v02 ? __pa(v02) : 0;
+}
+
+/* The register VMREAD or VMWRITE names the field in (SDM Vol. 3, 28.2.5). */
+static u32 kn_vmx_insn_field(struct kvm_vcpu *vcpu)
+{
+	unsigned long info, rsp;
+	unsigned int reg;
+
+	if (!kn_vmread(VMX_INSTRUCTION_INFO, &info))
+		return U32_MAX;
+	reg = (info >> 28) & 0xf;
+	/* KVM reads the guest's RSP from the VMCS lazily. */
+	if (reg == VCPU_REGS_RSP)
+		return kn_vmread(GUEST_RSP, &rsp) ? rsp : U32_MAX;
+	return vcpu->arch.regs[reg];
+}
+
+/* After the exit, KVM has saved the guest's GPRs but RSP in regs[]. */
+static u64 kn_vmx_exit_detail(struct kvm_vcpu *vcpu, u32 code)
+{
+	switch (code) {
+	case EXIT_REASON_MSR_READ:
+		return KN_DETAIL(KN_DETAIL_MSR_READ, vcpu->arch.regs[VCPU_REGS_RCX]);
+	case EXIT_REASON_MSR_WRITE:
+		return KN_DETAIL(KN_DETAIL_MSR_WRITE, vcpu->arch.regs[VCPU_REGS_RCX]);
+	case EXIT_REASON_VMREAD:
+	case EXIT_REASON_VMWRITE:
+		return KN_DETAIL(KN_DETAIL_VMCS_FIELD, kn_vmx_insn_field(vcpu));
+	default:
+		return 0;
+	}
 }
 
 static const struct kn_exit_name kn_vmx_reasons[] = { VMX_EXIT_REASONS };
@@ -103,6 +135,7 @@ struct kn_vendor kn_vmx = {
 	.exit_code = kn_vmx_exit_code,
 	.nested_ctx = kn_vmx_nested_ctx,
 	.run_ctx = kn_vmx_run_ctx,
+	.exit_detail = kn_vmx_exit_detail,
 	.reasons = kn_vmx_reasons,
 	.nr_reasons = ARRAY_SIZE(kn_vmx_reasons),
 };

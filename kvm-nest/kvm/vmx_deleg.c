@@ -10,20 +10,9 @@
 #include "layout.h"
 #include "vendor.h"
 #include "vmx_deleg.h"
+#include "vmx_insn.h"
 
 #ifdef KN_HAVE_VMX_LAYOUT
-
-/* VMREAD from the current VMCS: vmcs02 while KVM handles an L2 exit. */
-static bool kn_vmread(unsigned long field, unsigned long *val)
-{
-	u8 bad;
-
-	asm volatile("vmread %[f], %[v]\n\tsetna %[bad]"
-		     : [v] "=rm" (*val), [bad] "=qm" (bad)
-		     : [f] "r" (field)
-		     : "cc");
-	return !bad;
-}
 
 /* As nested_vmx_l1_wants_exit() decides for PAUSE. */
 static bool kn_l1_wants_pause(void *vmx)

@@ -15,6 +15,47 @@ static double *slot(struct knb_exits *e, uint64_t code)
 	return &e->c[e->nr++].count;
 }
 
+static double *census_slot(struct knb_exits *e, const struct knb_census *k)
+{
+	struct knb_census *c = e->census;
+
+	for (unsigned int i = 0; i < e->nr_census; i++)
+		if (c[i].ctx == k->ctx && c[i].code == k->code &&
+		    c[i].kind == k->kind && c[i].detail == k->detail)
+			return &c[i].count;
+	if (e->nr_census == KNB_MAX_CENSUS)
+		kn_bail("more than %d distinct census entries", KNB_MAX_CENSUS);
+	c[e->nr_census] = *k;
+	c[e->nr_census].count = 0;
+	return &c[e->nr_census++].count;
+}
+
+/* The census of doll @d: its exits by code, then by detail. */
+static void census_of(const struct kn_dolls *ds, const struct kn_doll *d,
+		      struct knb_exits *e)
+{
+	struct knb_census k = { .ctx = d->ctx };
+
+	for (unsigned int j = 0; j < ds->nr_exits; j++) {
+		if (ds->e[j].doll != d->id)
+			continue;
+		k.code = ds->e[j].code;
+		*census_slot(e, &k) += ds->e[j].count;
+	}
+	for (unsigned int j = 0; j < ds->nr_census; j++) {
+		const struct kn_doll_census *c = &ds->c[j];
+
+		if (c->doll != d->id)
+			continue;
+		k = (struct knb_census){ .ctx = d->ctx, .code = c->code,
+					 .kind = c->kind, .detail = c->detail };
+		/* Overflow has no code of its own: keep it apart from the codes' totals. */
+		if (c->kind == KN_CENSUS_OVERFLOW)
+			k.kind = KN_CENSUS_KINDS;
+		*census_slot(e, &k) += c->count;
+	}
+}
+
 void knb_exits_of(const struct kn_dolls *ds, pid_t pid, struct knb_exits *e)
 {
 	const struct kn_doll *l1;
@@ -38,6 +79,7 @@ void knb_exits_of(const struct kn_dolls *ds, pid_t pid, struct knb_exits *e)
 		for (unsigned int j = 0; j < ds->nr_exits; j++)
 			if (ds->e[j].doll == d->id)
 				*slot(e, ds->e[j].code) += ds->e[j].count;
+		census_of(ds, d, e);
 	}
 }
 
@@ -52,6 +94,10 @@ void knb_exits_add(struct knb_exits *acc, const struct knb_exits *a,
 		*slot(acc, a->c[i].code) += scale * a->c[i].count;
 	for (unsigned int i = 0; i < b->nr; i++)
 		*slot(acc, b->c[i].code) -= scale * b->c[i].count;
+	for (unsigned int i = 0; i < a->nr_census; i++)
+		*census_slot(acc, &a->census[i]) += scale * a->census[i].count;
+	for (unsigned int i = 0; i < b->nr_census; i++)
+		*census_slot(acc, &b->census[i]) -= scale * b->census[i].count;
 }
 
 void knb_exits_rep(const struct knb_exits s[3], uint64_t n1, uint64_t n2,

@@ -16,14 +16,26 @@
 struct knb_twon;
 
 #define KNB_MAX_CODES 64
+#define KNB_MAX_CENSUS 256
+
+/*
+ * The census: exits by context (@ctx 0: the VM's own, else the nested
+ * context's vmcb12/vmcs12), code and detail (@kind 0: all of the code's;
+ * else kvm-nest's census kind, kn_census_kinds, and its MSR or field).
+ */
+struct knb_census {
+	uint64_t ctx, code, kind, detail;
+	double count;
+};
 
 struct knb_exits {
 	double total, level[2], reflected;
-	unsigned int nr;
+	unsigned int nr, nr_census;
 	struct {
 		uint64_t code;
 		double count;
 	} c[KNB_MAX_CODES];
+	struct knb_census census[KNB_MAX_CENSUS];
 };
 
 /* Sums the dolls of @pid's VM in @ds; zero if there is none. */

@@ -42,7 +42,10 @@ fi
 [ "$overhead" = 0 ] || echo "bench: overhead step FAILED (above)" >&2
 [ "${KN_BENCH_DOLL:-1}" = 1 ] || exit "$overhead"
 
-# The doll: its bench prints markers; our watcher reads kvm-nest here.
+# The doll: its bench prints markers; our watcher reads kvm-nest here,
+# with the exit census on (bench.rst, "The exit census").
+census=
+[ "${KN_BENCH_CENSUS:-1}" = 0 ] || census=/sys/kernel/debug/kvm_nest/census
 pause=${KN_BENCH_PAUSE_MS:-200}
 args=" KN_BENCH_ROUNDS=${KN_BENCH_DOLL_ROUNDS:-1}"
 for v in REPS OPS PAUSE_MS DOLL_TARGET_MS HLT_US_L2 HLT_US_L3; do
@@ -58,7 +61,7 @@ dir=${out##*dir=}
 if [ -z "$pid" ] || [ ! -d "$dir" ]; then knb_die "l1-doll.sh --bg said '$out'"; fi
 rc=0
 "$KNB_BIN" watch --pid "$pid" --log "$dir/result.log" --knob "$KNB_KNOB" \
-	--pause-ms "$pause" --timeout "${KN_BENCH_DOLL_TIMEOUT:-1500}" || rc=$?
+	--pause-ms "$pause" --timeout "${KN_BENCH_DOLL_TIMEOUT:-1500}" ${census:+--census "$census"} || rc=$?
 knb_accel stock
 "$doll" --wait "$dir" --timeout 60 >/dev/null || knb_die "the doll failed (l1-doll.sh above)"
 [ "$rc" = 0 ] || knb_die "kn-bench watch failed ($rc)"

@@ -96,7 +96,20 @@ void knb_json_exits(FILE *f, const char *key, const struct knb_series *per_op,
 			(unsigned long)sum->c[i].code, k * sum->c[i].count);
 		first = 0;
 	}
-	fputc('}', f);
+	fputs("},\"census\":[", f);
+	for (unsigned int i = 0, first = 1; i < sum->nr_census; i++) {
+		const struct knb_census *c = &sum->census[i];
+
+		if (fabs(k * c->count) < 0.0005)
+			continue;
+		fprintf(f, "%s{\"ctx\":\"0x%lx\",\"code\":\"0x%lx\",\"kind\":\"%s\",\"detail\":\"0x%lx\",\"per_op\":%.4f}",
+			first ? "" : ",", (unsigned long)c->ctx, (unsigned long)c->code,
+			!c->kind ? "all" : c->kind < KN_CENSUS_KINDS ?
+			kn_census_kinds[c->kind] : "overflow",
+			(unsigned long)c->detail, k * c->count);
+		first = 0;
+	}
+	fputc(']', f);
 	knb_json_series(f, "per_op", per_op);
 	fputc('}', f);
 }

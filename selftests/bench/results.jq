@@ -15,6 +15,8 @@ def exits($key): map(.[$key] // empty) as $e | if ($e | length) == 0 then null e
 	per_op: [$e[].per_op.samples[]] | stats,
 	by_level: [$e[].by_level] | mean_codes,
 	by_code: [$e[].by_code] | mean_codes,
+	census: [$e[] | (.census // []) | map({key: "\(.ctx) \(.code) \(.kind) \(.detail)", value: .per_op})
+		| from_entries] | mean_codes,
 	reflected: ([$e[].reflected] | add / length)
 } end;
 # What an op costs: wake-up latency for hlt, time per op otherwise.

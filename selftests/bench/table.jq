@@ -21,6 +21,17 @@ def cpuid($k; $s): first(.summary[] | select(.kernel == $k and .op == "cpuid" an
 def svm: {"0x60": "INTR", "0x64": "VINTR", "0x72": "CPUID", "0x77": "PAUSE", "0x78": "HLT",
 	"0x7b": "IO", "0x7c": "MSR", "0x80": "VMRUN", "0x81": "VMMCALL", "0x82": "VMLOAD",
 	"0x83": "VMSAVE", "0x400": "NPF"}[.] // .;
+def vmx: {"0x7": "INTR_WINDOW", "0xa": "CPUID", "0xc": "HLT", "0x12": "VMCALL", "0x13": "VMCLEAR",
+	"0x14": "VMLAUNCH", "0x15": "VMPTRLD", "0x17": "VMREAD", "0x18": "VMRESUME", "0x19": "VMWRITE",
+	"0x1e": "IO", "0x1f": "RDMSR", "0x20": "WRMSR", "0x28": "PAUSE", "0x30": "EPT_VIOLATION",
+	"0x1": "EXT_INTR", "0x34": "PREEMPTION_TIMER"}[.] // .;
+def msr: {"0x10": "TSC", "0x1b": "APIC_BASE", "0x3b": "TSC_ADJUST", "0x48": "SPEC_CTRL",
+	"0x49": "PRED_CMD", "0x174": "SYSENTER_CS", "0x175": "SYSENTER_ESP", "0x176": "SYSENTER_EIP",
+	"0x1a0": "MISC_ENABLE", "0x6e0": "TSC_DEADLINE", "0x80b": "x2APIC EOI", "0x830": "x2APIC ICR",
+	"0x838": "x2APIC TMICT", "0xc0000080": "EFER", "0xc0000081": "STAR", "0xc0000082": "LSTAR",
+	"0xc0000083": "CSTAR", "0xc0000084": "SFMASK", "0xc0000100": "FS_BASE",
+	"0xc0000101": "GS_BASE", "0xc0000102": "KERNEL_GS_BASE", "0xc0000103": "TSC_AUX",
+	"0xc0000104": "TSC_RATIO", "0xc0010117": "VM_HSAVE_PA"}[.] // .;
 def codes: to_entries | map(select(.value >= 0.05)) | sort_by(-.value)
 	| map("\(.value | x2) \(.key | svm)") | join(" + ");
 
@@ -51,6 +62,28 @@ def codes: to_entries | map(select(.value >= 0.05)) | sort_by(-.value)
 	"|---|---|---|---|---|---|---|---|---|---|",
 	($sum[] | select(.kernel == $k) |
 		"| \(.op) | L\(.level) | \(.stack | path) | \(.configs.stock.cost_ns | spread) | \(.configs["kvm-nest"].cost_ns | spread) | \(.ratio.cost | x2) | \(.configs.stock.exits_l0 | ex) | \(.configs["kvm-nest"].exits_l0 | ex) | \(.ratio.exits_l0 | x2) | \(.configs.stock.exits_l1 | ex) / \(.configs["kvm-nest"].exits_l1 | ex) |"),
+	""),
+(.summary as $sum | ($sum | map(.kernel) | unique[]) as $k |
+	($sum[] | select(.kernel == $k and .op == "cpuid" and .level >= 2 and (.stack | startswith("linux")))) as $row |
+	($row.configs | to_entries[] | select(.value.exits_l0.census != null and (.value.exits_l0.census | length) > 0)) as $c |
+	($c.value.exits_l0.census | to_entries | map((.key | split(" ")) as $f |
+		{ctx: $f[0], code: $f[1], kind: $f[2], detail: $f[3], per_op: .value})) as $cen |
+	($cen | map(select(.kind == "all")) | group_by(.ctx) | map({ctx: .[0].ctx, n: (map(.per_op) | add)})
+		| sort_by(if .ctx == "0x0" then -1e9 else -.n end) | map(.ctx)) as $order |
+	"### exit census, \($k), cpuid at L\($row.level) (\($row.stack | path)), \($c.key)",
+	"",
+	"Where each L0 exit of one op was taken (bench.rst, \"The exit census\"): L1 is the doll's own kernel; a context is one of the doll's nested guests, named by the vmcb12/vmcs12 address the doll runs it on. Two-N estimate per entry, mean over the doll's repetitions.",
+	"",
+	"| where | exit | detail | L0 exits/op |",
+	"|---|---|---|---|",
+	($order | to_entries[] | .value as $ctx | (if $ctx == "0x0" then "L1" else "context \(.key) (\($ctx))" end) as $w |
+		($cen | map(select(.ctx == $ctx and .kind == "all" and (.per_op | fabs) >= 0.005)) | sort_by(-.per_op)[]) as $e |
+		"| \($w) | \($e.code | svm) (\($e.code)) | all | \($e.per_op | x2) |",
+		($cen | map(select(.ctx == $ctx and .code == $e.code and .kind != "all" and (.per_op | fabs) >= 0.005))
+			| sort_by(-.per_op)[] |
+			"| \($w) | \($e.code | svm) (\($e.code)) | \(.kind) \(.detail | msr) | \(.per_op | x2) |"),
+		($cen | map(select(.ctx == $ctx and .kind == "overflow" and (.per_op | fabs) >= 0.005))[] |
+			"| \($w) | any | details beyond the doll's table | \(.per_op | x2) |")),
 	""),
 (.overhead[] | . as $ov |
 	"## overhead, \(.kernel): kvm-nest unloaded, loaded at accel 0, at accel 1",

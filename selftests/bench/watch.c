@@ -29,6 +29,8 @@
 struct watch {
 	pid_t pid;
 	const char *knob;
+	const char *census;		/* the census switch, or NULL */
+	bool census_on;
 	unsigned int pause_ms;
 	double deadline;		/* ms, CLOCK_MONOTONIC */
 	struct knb_exits *snap;		/* by mark */
@@ -59,6 +61,26 @@ static void on_mark(struct watch *w, unsigned int k)
 	/* The bench sleeps pause_ms after printing the marker: stay well inside. */
 	w->mark_ms[k] = now_ms() - t0;
 	w->late[k] = w->mark_ms[k] > w->pause_ms / 2.0;
+}
+
+static void census_switch(const char *path, bool on)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fprintf(f, "%d\n", on) < 0 || fclose(f))
+		kn_die(path);
+}
+
+/*
+ * The census goes on once the doll's bench starts, not at its boot: boot
+ * touches more distinct MSRs than a doll's census table holds.
+ */
+static void on_info(struct watch *w)
+{
+	if (!w->census || w->census_on)
+		return;
+	census_switch(w->census, true);
+	w->census_on = true;
 }
 
 /* Acceleration switch of this level (see bench.rst); absent today. */
@@ -129,6 +151,8 @@ static bool on_line(struct watch *w, char *line)
 		on_mark(w, k);
 	else if (!strncmp(line, "KNB-CONFIG ", 11))
 		on_config(w, line + 11);
+	else if (!strncmp(line, "KNB-INFO ", 9))
+		on_info(w);
 	else if (!strncmp(line, "KNB-REP ", 8))
 		on_rep(w, line);
 	else if (!strncmp(line, "KNB {", 5))
@@ -206,10 +230,12 @@ int knb_watch(int argc, char **argv)
 		{ "knob", required_argument, NULL, 'k' },
 		{ "pause-ms", required_argument, NULL, 'P' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "census", required_argument, NULL, 'c' },
 		{ 0 }
 	};
 	struct watch w = { .pause_ms = 200 };
 	unsigned long timeout = 3600;
+	bool ok;
 	const char *log = NULL;
 	int opt;
 
@@ -220,19 +246,23 @@ int knb_watch(int argc, char **argv)
 		case 'k': w.knob = optarg; break;
 		case 'P': w.pause_ms = kn_arg_ulong(optarg, "--pause-ms"); break;
 		case 't': timeout = kn_arg_ulong(optarg, "--timeout"); break;
+		case 'c': w.census = optarg; break;
 		default: log = NULL; optind = argc + 1;
 		}
 	}
 	if (!log || !w.pid || optind != argc) {
 		fprintf(stderr, "usage: kn-bench watch --pid QEMU_PID --log RESULT_LOG "
-			"[--knob FILE] [--pause-ms MS] [--timeout S]\n");
+			"[--knob FILE] [--pause-ms MS] [--timeout S] [--census FILE]\n");
 		return 2;
 	}
 	w.snap = calloc(MAX_MARKS, sizeof(*w.snap));
 	if (!w.snap)
 		kn_die("calloc");
 	w.deadline = now_ms() + timeout * 1e3;
-	if (!follow(&w, log)) {
+	ok = follow(&w, log);
+	if (w.census_on)
+		census_switch(w.census, false);
+	if (!ok) {
 		fprintf(stderr, "bench: watch: no end from the doll after %lus\n", timeout);
 		free(w.snap);
 		return 1;

@@ -61,10 +61,33 @@ static const char *const doll_keys[] = {
 };
 
 static const char *const exit_keys[] = { "doll", "code", "count" };
+/* "kind" is a word, read apart (census_kind()); "code=other" reads as 0. */
+static const char *const census_keys[] = { "doll", "code", "", "detail", "count" };
+
+const char *const kn_census_kinds[KN_CENSUS_KINDS] = {
+	[KN_CENSUS_OVERFLOW] = "overflow",
+	[KN_CENSUS_MSR_READ] = "msr-read",
+	[KN_CENSUS_MSR_WRITE] = "msr-write",
+	[KN_CENSUS_VMCS_FIELD] = "vmcs-field",
+};
+
+static uint64_t census_kind(const char *line)
+{
+	const char *k = strstr(line, " kind=");
+
+	for (unsigned int i = 0; k && i < KN_CENSUS_KINDS; i++) {
+		size_t n = strlen(kn_census_kinds[i]);
+
+		if (!strncmp(k + 6, kn_census_kinds[i], n) && strchr(" \n", k[6 + n]))
+			return i;
+	}
+	kn_bail("census line of an unknown kind: %s", line);
+}
 
 _Static_assert(sizeof(struct kn_doll) == sizeof(doll_keys) / sizeof(doll_keys[0]) * 8,
 	       "doll_keys must name every field of struct kn_doll in order");
 _Static_assert(sizeof(struct kn_doll_exit) == 3 * 8, "exit_keys");
+_Static_assert(sizeof(struct kn_doll_census) == 5 * 8, "census_keys");
 
 void kn_dolls_read(struct kn_dolls *ds)
 {
@@ -87,6 +110,15 @@ void kn_dolls_read(struct kn_dolls *ds)
 			parse_fields(line + 5, exit_keys, (uint64_t *)&ds->e[ds->nr_exits],
 				     sizeof(exit_keys) / sizeof(exit_keys[0]));
 			ds->nr_exits++;
+		} else if (!strncmp(line, "census ", 7)) {
+			struct kn_doll_census *c;
+
+			ds->c = grow(ds->c, ds->nr_census, sizeof(*ds->c));
+			c = &ds->c[ds->nr_census++];
+			memset(c, 0, sizeof(*c));
+			c->kind = census_kind(line);
+			parse_fields(line + 7, census_keys, (uint64_t *)c,
+				     sizeof(census_keys) / sizeof(census_keys[0]));
 		}
 	}
 	if (ferror(f))
@@ -98,6 +130,7 @@ void kn_dolls_free(struct kn_dolls *ds)
 {
 	free(ds->d);
 	free(ds->e);
+	free(ds->c);
 	memset(ds, 0, sizeof(*ds));
 }
 

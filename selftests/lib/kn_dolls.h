@@ -18,10 +18,26 @@ struct kn_doll_exit {
 	uint64_t doll, code, count;
 };
 
+/* A "census" line: exits with @code for one MSR or VMCS field (@kind). */
+enum kn_census_kind {
+	KN_CENSUS_OVERFLOW,	/* details that did not fit the doll's table */
+	KN_CENSUS_MSR_READ,
+	KN_CENSUS_MSR_WRITE,
+	KN_CENSUS_VMCS_FIELD,
+	KN_CENSUS_KINDS
+};
+
+struct kn_doll_census {
+	uint64_t doll, code, kind, detail, count;
+};
+
+extern const char *const kn_census_kinds[KN_CENSUS_KINDS];
+
 struct kn_dolls {
-	unsigned int nr, nr_exits;
+	unsigned int nr, nr_exits, nr_census;
 	struct kn_doll *d;
 	struct kn_doll_exit *e;
+	struct kn_doll_census *c;
 };
 
 /*

@@ -4,6 +4,7 @@
 #define KN_SHIM_LINUX_BITS_H
 
 #define BIT(n)			(1UL << (n))
+#define BIT_ULL(n)		(1ULL << (n))
 #define GENMASK_ULL(h, l)	((~0ULL >> (63 - (h))) & (~0ULL << (l)))
 
 #endif
