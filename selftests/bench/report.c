@@ -30,6 +30,13 @@ void knb_twon_samples(const struct knb_twon *t, uint64_t n1, uint64_t n2,
 	for (unsigned int i = 0; i < t->n; i++)
 		knb_series_add(&icept, (n2 * t->loop1[i] - n1 * t->loop2[i]) / (n2 - n1));
 	f = knb_median(&icept);
+	/*
+	 * Every loop of n1 holds F and n1 ops: F above the cheapest one
+	 * means disturbed loops of n1 set the median, and would make
+	 * samples of undisturbed loops of n2 negative.
+	 */
+	for (unsigned int i = 0; i < t->n; i++)
+		f = fmin(f, t->loop1[i]);
 	for (unsigned int i = 0; i < t->n; i++)
 		knb_series_add(out, (t->loop2[i] - f) / n2);
 }

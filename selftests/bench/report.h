@@ -25,7 +25,8 @@ void knb_twon_add(struct knb_twon *t, double loop1, double loop2);
 /*
  * Per-op samples, one per repetition: (loop2 - F) / n2, where F, the part
  * both loops share, is the median over repetitions of each one's
- * intercept (n2 loop1 - n1 loop2) / (n2 - n1). Exact counts give exactly
+ * intercept (n2 loop1 - n1 loop2) / (n2 - n1), but at most the cheapest
+ * loop1 (which holds F and n1 ops). Exact counts give exactly
  * (loop2 - loop1) / (n2 - n1); noise that only adds (preemption of the
  * emulator, background exits) stays out of F and never makes a sample < 0.
  */

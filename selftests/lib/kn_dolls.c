@@ -177,3 +177,16 @@ uint64_t kn_doll_exits(const struct kn_dolls *ds, uint64_t doll, uint64_t code)
 			return ds->e[i].count;
 	return 0;
 }
+
+uint64_t kn_doll_census(const struct kn_dolls *ds, uint64_t doll, uint64_t code,
+			enum kn_census_kind kind, uint64_t detail)
+{
+	for (unsigned int i = 0; i < ds->nr_census; i++) {
+		const struct kn_doll_census *c = &ds->c[i];
+
+		if (c->doll == doll && c->code == code && c->kind == kind &&
+		    c->detail == detail)
+			return c->count;
+	}
+	return 0;
+}

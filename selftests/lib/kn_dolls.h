@@ -56,5 +56,8 @@ unsigned int kn_dolls_find(const struct kn_dolls *ds, uint64_t level,
 /* The only level-1 doll of @pid, or NULL (with a diagnostic) if not one. */
 const struct kn_doll *kn_doll_l1(const struct kn_dolls *ds, pid_t pid);
 uint64_t kn_doll_exits(const struct kn_dolls *ds, uint64_t doll, uint64_t code);
+/* Exits of doll @doll with @code and this census @kind and @detail. */
+uint64_t kn_doll_census(const struct kn_dolls *ds, uint64_t doll, uint64_t code,
+			enum kn_census_kind kind, uint64_t detail);
 
 #endif
