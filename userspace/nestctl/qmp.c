@@ -101,7 +101,8 @@ static int nc_qmp_read(struct nc_qmp *q, uint64_t deadline,
 			if (err || *obj)
 				return err;
 		}
-		q->off = q->len = 0;
+		q->off = 0;
+		q->len = 0;
 		err = nc_qmp_poll(q->fd, POLLIN, deadline);
 		if (err == -ETIMEDOUT)
 			return nc_qmp_fail(q, ETIMEDOUT, "QMP: %s did not come in time; is QEMU stopped or serving another client?",
@@ -295,7 +296,8 @@ static void nc_qmp_init(struct nc_qmp *q, int fd)
 	q->cmd = "";
 	snprintf(q->wait, sizeof(q->wait), "the greeting");
 	q->msg_len = 0;
-	q->off = q->len = 0;
+	q->off = 0;
+	q->len = 0;
 	q->reply = NULL;
 	q->why[0] = '\0';
 	q->tok = json_tokener_new_ex(NC_QMP_DEPTH);
@@ -336,7 +338,8 @@ int nc_qmp_open(struct nc_qmp *q, const char *path, pid_t vmm,
 		if (err == -EINPROGRESS || err == -EAGAIN)
 			err = nc_qmp_poll(q->fd, POLLOUT, deadline);
 		if (err == -ETIMEDOUT)
-			err = nc_qmp_fail(q, ETIMEDOUT, "QMP: connecting to %s timed out; is QEMU stopped?", path);
+			err = nc_qmp_fail(q, ETIMEDOUT, "QMP: connecting to %s timed out; is QEMU stopped?",
+					  path);
 		else if (err)
 			err = nc_qmp_fail(q, -err, "QMP: cannot connect to %s: %s; is the VM running with -qmp unix:%s,server=on?",
 					  path, strerror(-err), path);

@@ -146,7 +146,7 @@ static void run_end(struct run *r)
 
 static int has(const struct nc_qmp *q, const char *word)
 {
-	return strstr(q->why, word) != NULL;
+	return !!strstr(q->why, word);
 }
 
 /* The reply among an event with an "error", other ids, split reads. */
@@ -177,7 +177,8 @@ static void test_reply(void)
 	run_start(&r, steps, NULL);
 	tap_ok(r.start == 0, "greeting and qmp_capabilities: %d %s", r.start, r.q.why);
 	err = nc_qmp_cmd(&r.q, "query-balloon", NULL, 2000);
-	tap_ok(err == 0, "query-balloon: the reply among events and other ids: %d %s", err, r.q.why);
+	tap_ok(err == 0, "query-balloon: the reply among events and other ids: %d %s",
+	       err, r.q.why);
 	ok = nc_qmp_u64(&r.q, "actual", &v);
 	tap_ok(ok && v == 536870912,
 	       "actual is the reply's 536870912 (got %llu)", (unsigned long long)v);
@@ -185,7 +186,8 @@ static void test_reply(void)
 	nc_qmp_error(&r.q, desc, sizeof(desc));
 	tap_ok(err == -EREMOTEIO && !strcmp(desc, "No balloon \"device\" here"),
 	       "an error reply: -EREMOTEIO and its desc (%d, '%s')", err, desc);
-	tap_ok(has(&r.q, "QEMU refused balloon: No balloon"), "q->why names the command: %s", r.q.why);
+	tap_ok(has(&r.q, "QEMU refused balloon: No balloon"),
+	       "q->why names the command: %s", r.q.why);
 	tap_ok(!nc_qmp_u64(&r.q, "actual", &v), "no number in an error reply");
 	err = nc_qmp_cmd(&r.q, "query-memory-size-summary", NULL, 2000);
 	ok = nc_qmp_u64(&r.q, "base-memory", &v);
@@ -227,7 +229,8 @@ static void test_timeout(void)
 	err = nc_qmp_cmd(&r.q, "query-balloon", NULL, 2000);
 	ok = nc_qmp_u64(&r.q, "actual", &v);
 	tap_ok(err == 0 && ok && v == 7,
-	       "the next takes its own reply, not the late one (%d, %llu)", err, (unsigned long long)v);
+	       "the next takes its own reply, not the late one (%d, %llu)",
+	       err, (unsigned long long)v);
 	run_end(&r);
 
 	run_start(&r, mute, NULL);
@@ -276,7 +279,8 @@ static void test_garbage(void)
 		exit(1);
 	run_start(&r, garbage, NULL);
 	err = nc_qmp_cmd(&r.q, "query-balloon", NULL, 2000);
-	tap_ok(err == -EPROTO && has(&r.q, "not JSON") && has(&r.q, "waiting for the reply to query-balloon"),
+	tap_ok(err == -EPROTO && has(&r.q, "not JSON") &&
+	       has(&r.q, "waiting for the reply to query-balloon"),
 	       "garbage: -EPROTO, says so (%d, %s)", err, r.q.why);
 	err = nc_qmp_cmd(&r.q, "query-balloon", NULL, 2000);
 	tap_ok(err == -EPROTO && has(&r.q, "not JSON"),
@@ -286,7 +290,7 @@ static void test_garbage(void)
 	run_start(&r, no_greeting, NULL);
 	tap_ok(r.start == -EPROTO && has(&r.q, "greeting"),
 	       "no greeting first: -EPROTO (%d, %s)", r.start, r.q.why);
-	tap_ok(r.q.fd == -1 && r.q.tok == NULL, "a failed start closes");
+	tap_ok(r.q.fd == -1 && !r.q.tok, "a failed start closes");
 	run_end(&r);
 
 	run_start(&r, hmp, NULL);
@@ -314,7 +318,8 @@ static void test_garbage(void)
 
 	run_start(&r, hangup, NULL);
 	err = nc_qmp_cmd(&r.q, "query-balloon", NULL, 2000);
-	tap_ok(err == -ECONNRESET && has(&r.q, "closed the socket") && has(&r.q, "middle of a message"),
+	tap_ok(err == -ECONNRESET && has(&r.q, "closed the socket") &&
+	       has(&r.q, "middle of a message"),
 	       "hang-up inside a message: -ECONNRESET (%d, %s)", err, r.q.why);
 	run_end(&r);
 
