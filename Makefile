@@ -87,8 +87,10 @@ selftests:
 
 # Pure kvm-nest/ files built in userspace with selftests/unit/shim: no
 # kernel, no emulated host (Documentation/testing.rst, "Unit tests").
+# Then nestctl's own (userspace/nestctl/tests), also under valgrind.
 unit:
 	@$(MAKE) --no-print-directory -C $(TOP)/selftests/unit O=$(BUILD)/unit run
+	@$(MAKE) --no-print-directory -C $(TOP)/userspace/nestctl O=$(BUILD)/nestctl test
 
 install: modules install-modconf
 	$(MAKE) -C $(KDIR) M=$(MDIR) modules_install

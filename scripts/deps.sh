@@ -7,6 +7,8 @@ PKGS=(build-essential gcc-12 make bc bison flex libelf-dev python3 python3-yaml 
 	sparse qemu-system-x86 busybox-static cpio kmod xz-utils bochs bochsbios vgabios
 	grub-pc-bin grub-common xorriso mtools libmnl-dev jq bpftrace gnuplot-nox dkms
 	shellcheck
+	# nestctl's QMP client parses JSON with json-c; its tests run under valgrind.
+	libjson-c-dev valgrind
 	# make deb: Debian's own packaging tools.
 	dpkg-dev debhelper dh-dkms pkg-config
 	# libvirtd for env_libvirt, run inside the emulated hosts only.

@@ -13,12 +13,12 @@ nc_require
 VERSION=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$KN_TOP/dkms.conf")
 NAME=kncli$$
 
-tap_plan 92
+tap_plan 97
 
 # --- Without a guest: version, help and usage errors.
 nc -V
 tap_check "nestctl -V prints 'nestctl $VERSION'" test "$nc_rc:$(cat "$NC_WORK/out")" = "0:nestctl $VERSION"
-for args in "" "bogus" "doll bogus" "doll sho" "do show" "-x doll" "--js doll" \
+for args in "" "bogus" "doll bogus" "doll s" "e s" "-x doll" "--js doll" \
 	"-i abc doll tree" "-i 4000 doll tree" "-i" "doll show 1 2" "doll tree 1" \
 	"stats reset 1 2" "monitor now" "version now" "doll show 3//7" "doll show /3" \
 	"doll set" "doll set 1" "doll set 1 bogus cpuid off" "doll set 1 delegate" \
@@ -40,6 +40,7 @@ says "delegate ends with on or off, not 'maybe', e.g. nestctl doll set 3 delegat
 says "delegate needs a class before off: cpuid, rdmsr, pause or all" doll set 1 delegate off
 says "cannot set 'bogus': only delegate, e.g. nestctl doll set 3 delegate cpuid off" \
 	doll set 1 bogus cpuid off
+says '"s" may be show, set; type more of it' doll s
 for obj in "" doll stats monitor version; do
 	# shellcheck disable=SC2086
 	nc $obj help
@@ -98,6 +99,20 @@ same_pretty() {
 		[ "$(jq -cS "$_f" "$NC_WORK/out")" = "$("$NC" -j doll show | jq -cS "$_f")" ]
 }
 tap_check "-j -p (pretty) is the same JSON on several lines" same_pretty
+# iproute2's habits: "d sh" is "doll show", -json and -pretty are -j and -p.
+same_short() {
+	_f='[.[] | del(.guest_ns, .exits, .reflected, .exit)]'
+	nc -json d sh
+	[ "$nc_rc" = 0 ] && [ "$(jq -cS "$_f" "$NC_WORK/out")" = "$("$NC" -j doll show | jq -cS "$_f")" ]
+}
+tap_check "-json d sh is the same JSON as -j doll show" same_short
+nc -json -pretty doll show "$l1"
+tap_check "-json -pretty: one doll's JSON over several lines" sh -c \
+	"[ $nc_rc = 0 ] && [ \$(wc -l <'$NC_WORK/out') -gt 5 ] && jq -e '.[0].id == $l1' '$NC_WORK/out' >/dev/null"
+nc e se "$l1" mem.limit 512MiB dry-run
+tap_check "e se $l1 mem.limit 512MiB dry-run: the size taken, the doll fits (exit $nc_rc)" \
+	sh -c "[ $nc_rc = 0 ] && grep -q 'fits (dry run' '$NC_WORK/out'"
+nc_expect 2 envelope set "$l1" mem.limit 512MB dry-run
 
 nc doll show
 tap_check "doll show (text): level-1 doll line" \

@@ -1,8 +1,9 @@
 #!/bin/sh
 # nestctl under valgrind: no leak of any kind and no memory error, for the
 # commands that cover every path (dumps, do, lookups, tree, stats, info) on
-# a live nested guest, for the error paths, and for a monitor that sees a
-# guest come and go and is then stopped by SIGTERM. Valgrind under TCG
+# a live nested guest, for the error paths, and for a monitor (filtered,
+# stamped: monitor -t doll) that sees a guest come and go and is then
+# stopped by SIGTERM; "st" is stats by its prefix. Valgrind under TCG
 # takes some 20 s a run: the list is short on purpose.
 set -u
 KN_TOP=${KN_TOP:?}
@@ -35,7 +36,7 @@ tap_plan 11
 guest_start 2 "$NAME" 1100
 vg 0 doll show "$NAME/$guest_l2"
 vg 0 -j -p -i 0.2 doll tree
-vg 0 stats
+vg 0 st
 vg 0 -j stats "$NAME"
 vg 0 version
 vg 1 doll show 4000000000
@@ -45,7 +46,7 @@ vg 2 doll set 1 delegate cpu off
 guest_stop "$guest_pid"
 
 # shellcheck disable=SC2086
-$VG "$NC" -j monitor >"$NC_WORK/mon" 2>"$NC_WORK/monerr" &
+$VG "$NC" -j monitor -t doll >"$NC_WORK/mon" 2>"$NC_WORK/monerr" &
 mon=$!
 NC_GUESTS="$NC_GUESTS $mon"
 nc_wait_joined $mon 60
@@ -54,15 +55,15 @@ guest_start 1 "$NAME" 5
 wait "$guest_pid"
 _end=$(($(date +%s) + 30))
 until grep -q '"event":"doll-del"' "$NC_WORK/mon" || [ "$(date +%s)" -ge $_end ]; do sleep 0.5; done
-tap_check "valgrind nestctl -j monitor: saw the guest come and go" \
+tap_check "valgrind nestctl -j monitor -t doll: saw the guest come and go" \
 	test "$(grep -c "\"pid\":$guest_pid," "$NC_WORK/mon")" = 2
 kill "$mon"
 rc=0
 wait "$mon" || rc=$?
 if [ "$rc" = 0 ] && ! grep -q '^==[0-9]*==' "$NC_WORK/monerr"; then
-	tap_ok "valgrind nestctl -j monitor: SIGTERM, exit 0, clean"
+	tap_ok "valgrind nestctl -j monitor -t doll: SIGTERM, exit 0, clean"
 else
-	tap_not_ok "valgrind nestctl -j monitor: exit $rc"
+	tap_not_ok "valgrind nestctl -j monitor -t doll: exit $rc"
 	tap_diag "$(head -n 60 "$NC_WORK/monerr")"
 fi
 tap_exit

@@ -40,12 +40,13 @@ for d in "$dkms_deb" "$nc_deb"; do
 done
 miss=
 for f in usr/sbin/nestctl usr/share/man/man8/nestctl.8.gz $UNIT etc/libvirt/hooks/qemu.d/kvm-nest \
+	usr/share/bash-completion/completions/nestctl \
 	usr/share/kvm-nest/bpftrace/nested-exits.bt lib/modprobe.d/kvm-nest.conf \
 	lib/modules-load.d/kvm-nest.conf; do
 	[ -e "$R/$f" ] || miss="$miss /$f"
 done
 [ -z "$miss" ] || tap_diag "missing:$miss"
-tap_check "both packages unpack (nestctl, its unit, man page, hook, bpftrace tool; modprobe.d, modules-load.d)" \
+tap_check "both packages unpack (nestctl, its unit, man page, hook, bash completion, bpftrace tool; modprobe.d, modules-load.d)" \
 	test -z "$miss"
 src=$(echo "$R"/usr/src/kvm-nest-*/dkms.conf)
 tap_check "kvm-nest-dkms holds the module's sources and dkms.conf (${src#"$R"})" \

@@ -48,7 +48,7 @@ hook() {
 calls() { cat "$w/calls"; }
 
 echo "TAP version 13"
-echo "1..21"
+echo "1..39"
 
 x=$(dom vm1 "<kvmnest:envelope $NSA cpu.limit=\"1.5\" cpu.reserve=\"0.25\" cpu.weight=\"200\" cpus=\"0-1\" mem.limit=\"512M\" mem.reserve=\"128M\"/>")
 hook "$x" vm1 prepare begin -
@@ -135,6 +135,31 @@ check "unparsable XML: prepare refused" test "$rc" = 1
 x=$(dom vm8 "<kvmnest:envelope $NSA/><kvmnest:envelope $NSA/>")
 hook "$x" vm8 prepare begin -
 check "two envelopes: refused" sh -c "[ $rc = 1 ] && grep -q 'keep one' '$w/err'"
+
+# Sizes: the hook takes what nestctl's parser (nc_parse_size) takes, and
+# refuses what it refuses. nestctl (KVM_NEST_TEST_NESTCTL, default the
+# tree's build) runs with dry-run: exit 2 is its parser's refusal, 0 or 1
+# (no module here, or admission) means the value was taken.
+NESTCTL=${KVM_NEST_TEST_NESTCTL:-$here/../../build/nestctl/nestctl}
+for v in y:512M y:512MiB y:2GiB y:2g y:1TiB y:64KiB y:4096 y:512miB y:max \
+	n:512MB n:2Gi n:2GIB n:2gib n:1.5GiB n:2PiB n:GiB n:-1G n:2iB; do
+	want=${v%%:*} v=${v#*:}
+	hook "$(dom vms "<kvmnest:envelope $NSA mem.limit=\"$v\"/>")" vms prepare begin -
+	hook_rc=$rc
+	if [ ! -x "$NESTCTL" ]; then
+		ok "# SKIP size $v: no nestctl at $NESTCTL (make -C userspace/nestctl)"
+		continue
+	fi
+	nc_rc=0
+	"$NESTCTL" envelope set name vms uuid "$U" mem.limit "$v" dry-run >/dev/null 2>&1 || nc_rc=$?
+	if [ "$want" = y ]; then
+		check "size $v: the hook passes it on, nestctl parses it ($hook_rc, $nc_rc)" \
+			sh -c "[ $hook_rc = 0 ] && [ $nc_rc != 2 ]"
+	else
+		check "size $v: the hook and nestctl both refuse it ($hook_rc, $nc_rc)" \
+			sh -c "[ $hook_rc = 1 ] && [ $nc_rc = 2 ]"
+	fi
+done
 
 echo "# Totals: pass:$((n - failed)) fail:$failed xfail:0 xpass:0 skip:0 error:0"
 [ "$failed" = 0 ]

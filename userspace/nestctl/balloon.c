@@ -37,7 +37,7 @@ static int nc_balloon_qmp_open(struct nc_balloon *b, struct nc_apply *a)
 			nc_log("doll %u: QMP socket %s is served by pid %d, not by its VMM (pid %u): not used",
 			       a->id, v->qmp[i], (int)b->qmp->peer, a->pid);
 		else
-			nc_log("doll %u: QMP socket %s: %s", a->id, v->qmp[i], strerror(-err));
+			nc_log("doll %u: QMP socket %s: %s", a->id, v->qmp[i], nc_qmp_why(b->qmp, err));
 	}
 	if (err == -EPERM)
 		return nc_apply_fail(a, EPERM, "doll %u: its QMP socket %s is served by pid %d, not by its VMM (pid %u); another process's socket is never used: give its QEMU a -qmp socket of its own",
@@ -49,7 +49,7 @@ static int nc_balloon_qmp_open(struct nc_balloon *b, struct nc_apply *a)
 				     a->id, v->qmp[v->n_qmp - 1]);
 	if (err)
 		return nc_apply_fail(a, EOPNOTSUPP, "doll %u: cannot use its QMP socket %s (%s); start its QEMU with -qmp unix:PATH,server=on,wait=off",
-				     a->id, v->qmp[v->n_qmp - 1], strerror(-err));
+				     a->id, v->qmp[v->n_qmp - 1], nc_qmp_why(b->qmp, err));
 	err = nc_qmp_cmd(b->qmp, "query-balloon", NULL, NC_QMP_CMD_MS);
 	if (err == -EREMOTEIO) {
 		nc_qmp_error(b->qmp, desc, sizeof(desc));
@@ -59,8 +59,7 @@ static int nc_balloon_qmp_open(struct nc_balloon *b, struct nc_apply *a)
 	if (!err)
 		err = nc_qmp_cmd(b->qmp, "query-memory-size-summary", NULL, NC_QMP_CMD_MS);
 	if (err)
-		return nc_apply_fail(a, EIO, "doll %u: QMP failed: %s; is its VMM stuck?",
-				     a->id, strerror(-err));
+		return nc_apply_fail(a, EIO, "doll %u: %s", a->id, nc_qmp_why(b->qmp, err));
 	nc_qmp_u64(b->qmp, "base-memory", &base);
 	nc_qmp_u64(b->qmp, "plugged-memory", &plugged);
 	b->full = base + plugged;
@@ -135,10 +134,11 @@ int nc_balloon_actual(struct nc_balloon *b, struct nc_apply *a, uint64_t *bytes)
 	if (b->via == NC_BALLOON_QMP) {
 		err = nc_qmp_cmd(b->qmp, "query-balloon", NULL, NC_QMP_CMD_MS);
 		if (!err && !nc_qmp_u64(b->qmp, "actual", bytes))
-			err = -EPROTO;
+			return nc_apply_fail(a, EIO, "doll %u: query-balloon's reply has no \"actual\" size; is this QEMU's balloon device a virtio-balloon?",
+					     a->id);
 		if (err)
-			return nc_apply_fail(a, EIO, "doll %u: query-balloon failed: %s; is its VMM stuck?",
-					     a->id, strerror(-err));
+			return nc_apply_fail(a, EIO, "doll %u: query-balloon failed: %s",
+					     a->id, nc_qmp_why(b->qmp, err));
 		return 0;
 	}
 	err = nc_virsh(out, sizeof(out), nc_min_ms(NC_VIRSH_MS, nc_apply_left_ms(a)), argv);
@@ -166,8 +166,8 @@ int nc_balloon_set(struct nc_balloon *b, struct nc_apply *a, uint64_t bytes)
 					     a->id, desc);
 		}
 		if (err)
-			return nc_apply_fail(a, EIO, "doll %u: balloon over QMP failed: %s; is its VMM stuck?",
-					     a->id, strerror(-err));
+			return nc_apply_fail(a, EIO, "doll %u: balloon over QMP failed: %s",
+					     a->id, nc_qmp_why(b->qmp, err));
 		return 0;
 	}
 	snprintf(kib, sizeof(kib), "%" PRIu64, bytes / 1024);

@@ -122,7 +122,7 @@ static int nc_arg_size(const char *key, const char *v, uint64_t *bytes,
 		if (v[0] == '-')
 			return nc_usage_error(NC_OBJ, "%s \"%s\" is negative: give bytes or a size like 512M",
 					      key, v);
-		return nc_usage_error(NC_OBJ, "%s wants bytes or a size like 512M or 2G (K, M, G, T: powers of 1024)%s, not \"%s\"",
+		return nc_usage_error(NC_OBJ, "%s wants bytes or a size like 512M or 2GiB (K, M, G, T, or KiB, MiB, GiB, TiB: powers of 1024)%s, not \"%s\"",
 				      key, limit ? ", or max" : "", v);
 	}
 	if (limit && !*bytes)

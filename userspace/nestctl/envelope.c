@@ -36,7 +36,8 @@ static void nc_envelope_usage(FILE *f)
 	      "UUID's, which goes only to the VM of the process PID it is bound to\n"
 	      "DOLL := { ID | NAME | PATH }, see \"nestctl doll help\"\n"
 	      "CPUS := number of CPUs, up to 3 decimals: 1.5, 0.25\n"
-	      "SIZE := bytes, or with K, M, G, T (powers of 1024): 512M\n"
+	      "SIZE := bytes, or with K, M, G, T or KiB, MiB, GiB, TiB\n"
+	      "        (powers of 1024): 512M, 512MiB\n"
 	      "LIST := CPUs of the kernel that hosts the doll: 0-3,6\n", f);
 }
 

@@ -2,24 +2,30 @@
 /*
  * The monitor object: print each doll event as it arrives, one line or one
  * JSON object each, flushed at once, until SIGINT or SIGTERM (exit 0).
+ * Words choose the events (doll, envelope, level) and -t stamps them.
  */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
 #include <linux/kvm_nest.h>
 
 #include "attr.h"
 #include "doll.h"
+#include "match.h"
 #include "nestctl.h"
 
 static void nc_monitor_usage(FILE *f)
 {
-	fputs("Usage: nestctl monitor\n"
-	      "       nestctl monitor help\n", f);
+	fputs("Usage: nestctl monitor [ -t ] [ OBJECT... ]\n"
+	      "       nestctl monitor help\n"
+	      "where  OBJECT := { doll | envelope | level }: only their events\n"
+	      "       -t: each event with its time\n", f);
 }
 
 static const char *nc_event_name(uint8_t cmd)
@@ -37,8 +43,24 @@ static const char *nc_event_name(uint8_t cmd)
 	return NULL;
 }
 
+/* What the filter words name: bits of an event's kind. */
+enum { NC_MON_DOLL = 1, NC_MON_ENV = 2, NC_MON_LEVEL = 4, NC_MON_ALL = 7 };
+
+static unsigned int nc_event_kind(uint8_t cmd)
+{
+	switch (cmd) {
+	case KVM_NEST_CMD_ENV_NTF:
+		return NC_MON_ENV;
+	case KVM_NEST_CMD_LEVEL_NTF:
+		return NC_MON_LEVEL;
+	}
+	return NC_MON_DOLL;
+}
+
 struct nc_monitor {
 	struct nc_print *p;
+	unsigned int kinds;	/* NC_MON_*: the events shown */
+	bool stamp;		/* -t */
 	int write_err;		/* errno of a failed write */
 };
 
@@ -46,19 +68,39 @@ static const enum mnl_attr_data_type nc_level_ntf_types[KVM_NEST_A_INFO_MAX + 1]
 	[KVM_NEST_A_INFO_DEPTH] = MNL_TYPE_U32,
 };
 
-/* The start of every event: its name, as "[name]" in text. */
-static void nc_monitor_head(struct nc_print *p, const char *name)
+/* "2026-12-06T16:04:05.123456+0000": local time, as ISO 8601. */
+static void nc_monitor_time(char *buf, size_t len)
 {
-	char tag[32];
+	struct timeval tv;
+	struct tm tm;
+	char zone[8];
+	size_t n;
+
+	gettimeofday(&tv, NULL);
+	localtime_r(&tv.tv_sec, &tm);
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);
+	snprintf(buf + n, len - n, ".%06ld%s", (long)tv.tv_usec, zone);
+}
+
+/* The start of every event: its name, as "[name]" in text; its time. */
+static void nc_monitor_head(struct nc_monitor *m, const char *name)
+{
+	struct nc_print *p = m->p;
+	char tag[32], when[48];
 
 	snprintf(tag, sizeof(tag), "[%s]", name);
 	nc_pr_open_obj(p, NULL);
 	nc_pr_str(p, NC_JSON, "event", name);
 	nc_pr_str(p, NC_TEXT | NC_BARE, NULL, tag);
+	if (m->stamp) {
+		nc_monitor_time(when, sizeof(when));
+		nc_pr_str(p, NC_ANY, "time", when);
+	}
 }
 
 /* level: this kernel's depth changed (a kvm-nest parent came or went). */
-static int nc_monitor_level(struct nc_print *p, const struct nlmsghdr *nlh,
+static int nc_monitor_level(struct nc_monitor *m, const struct nlmsghdr *nlh,
 			    const char *name)
 {
 	const struct nlattr *tb[KVM_NEST_A_INFO_MAX + 1] = { 0 };
@@ -66,20 +108,21 @@ static int nc_monitor_level(struct nc_print *p, const struct nlmsghdr *nlh,
 	if (nc_attrs_parse(nlh, sizeof(struct genlmsghdr), nc_level_ntf_types,
 			   KVM_NEST_A_INFO_MAX, tb) || !tb[KVM_NEST_A_INFO_DEPTH])
 		return -EBADMSG;
-	nc_monitor_head(p, name);
-	nc_pr_uint(p, NC_ANY, "depth", mnl_attr_get_u32(tb[KVM_NEST_A_INFO_DEPTH]));
+	nc_monitor_head(m, name);
+	nc_pr_uint(m->p, NC_ANY, "depth", mnl_attr_get_u32(tb[KVM_NEST_A_INFO_DEPTH]));
 	return 0;
 }
 
 /* doll-new, doll-del: the doll; env: the doll and its new envelope. */
-static int nc_monitor_doll(struct nc_print *p, const struct nlmsghdr *nlh,
+static int nc_monitor_doll(struct nc_monitor *m, const struct nlmsghdr *nlh,
 			   const char *name)
 {
+	struct nc_print *p = m->p;
 	struct nc_doll d;
 	int err = nc_doll_parse(nlh, &d);
 
 	if (!err) {
-		nc_monitor_head(p, name);
+		nc_monitor_head(m, name);
 		nc_doll_print_ident(p, &d);
 		if (d.has & NC_HAS_ENV) {
 			nc_pr_open_obj(p, "envelope");
@@ -104,10 +147,12 @@ static int nc_monitor_event(const struct nlmsghdr *nlh, void *data)
 	name = nc_event_name(g->cmd);
 	if (!name)
 		return 0;	/* an event this nestctl does not know */
+	if (!(m->kinds & nc_event_kind(g->cmd)))
+		return 0;	/* not asked for */
 	if (g->cmd == KVM_NEST_CMD_LEVEL_NTF)
-		err = nc_monitor_level(p, nlh, name);
+		err = nc_monitor_level(m, nlh, name);
 	else
-		err = nc_monitor_doll(p, nlh, name);
+		err = nc_monitor_doll(m, nlh, name);
 	if (err)
 		return err;
 	nc_pr_nl(p);
@@ -120,13 +165,12 @@ static int nc_monitor_event(const struct nlmsghdr *nlh, void *data)
 }
 
 /* Events until a signal arrives on sfd. */
-static int nc_monitor_loop(struct nc_ctx *ctx, int sfd)
+static int nc_monitor_loop(struct nc_ctx *ctx, struct nc_monitor m, int sfd)
 {
 	struct pollfd fds[2] = {
 		{ .fd = nc_nl_fd(&ctx->nl), .events = POLLIN },
 		{ .fd = sfd, .events = POLLIN },
 	};
-	struct nc_monitor m = { .p = &ctx->pr };
 	int err;
 
 	for (;;) {
@@ -149,13 +193,40 @@ static int nc_monitor_loop(struct nc_ctx *ctx, int sfd)
 	}
 }
 
+/* [ -t ] [ doll | envelope | level ]...: into m; NC_OK or NC_USAGE. */
+static int nc_monitor_args(struct nc_monitor *m, int argc, char **argv)
+{
+	static const char *const names[] = { "doll", "envelope", "level" };
+	static const unsigned int kinds[] = { NC_MON_DOLL, NC_MON_ENV, NC_MON_LEVEL };
+	char amb[64];
+
+	for (int i = 0; i < argc; i++) {
+		int k;
+
+		if (nc_is(argv[i], "-t") || nc_is(argv[i], "-timestamp")) {
+			m->stamp = true;
+			continue;
+		}
+		k = nc_match(argv[i], names, NC_ARRAY_SIZE(names), amb, sizeof(amb));
+		if (k < 0)
+			return nc_usage_error("monitor", "\"%s\" is not an object to monitor: doll, envelope or level",
+					      argv[i]);
+		m->kinds |= kinds[k];
+	}
+	if (!m->kinds)
+		m->kinds = NC_MON_ALL;
+	return NC_OK;
+}
+
 static int nc_monitor_run(struct nc_ctx *ctx, int argc, char **argv)
 {
+	struct nc_monitor m = { .p = &ctx->pr, .stamp = ctx->stamp };
 	sigset_t sigs;
 	int rc, err, sfd;
 
-	if (argc)
-		return nc_unknown_arg("monitor", argv[0]);
+	rc = nc_monitor_args(&m, argc, argv);
+	if (rc)
+		return rc;
 	rc = nc_ctx_nl(ctx);
 	if (rc)
 		return rc;
@@ -171,7 +242,7 @@ static int nc_monitor_run(struct nc_ctx *ctx, int argc, char **argv)
 	if (sigprocmask(SIG_BLOCK, &sigs, NULL) ||
 	    (sfd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0)
 		return nc_error("monitor: signalfd: %s", strerror(errno));
-	rc = nc_monitor_loop(ctx, sfd);
+	rc = nc_monitor_loop(ctx, m, sfd);
 	close(sfd);
 	return rc;
 }

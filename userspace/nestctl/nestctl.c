@@ -2,10 +2,12 @@
 /*
  * nestctl: the kvm-nest control tool, iproute2 style.
  *   nestctl [ OPTIONS ] OBJECT { COMMAND | help }
- * Options come before the object; keywords match in full.  See nestctl.8.
+ * Options come before the object; objects and commands may be shortened
+ * to a unique prefix (match.c), other keywords match in full.  nestctl.8.
  */
 #include <stdio.h>
 
+#include "match.h"
 #include "nestctl.h"
 
 #define NC_INTERVAL_MAX_S	3600
@@ -25,7 +27,7 @@ static void nc_usage(FILE *f)
 	      "       nestctl [ OPTIONS ] { -b | -batch } FILE [ -force ]\n"
 	      "       nestctl [ -V | --version ] [ -h | --help ]\n"
 	      "where  OBJECT := { doll | stats | envelope | monitor | agent | version }\n"
-	      "       OPTIONS := { -j | --json | -p | --pretty |\n"
+	      "       OPTIONS := { -j | -json | -p | -pretty | -t | -timestamp |\n"
 	      "                    -i SECONDS | --interval SECONDS }\n"
 	      "Exit status: 0 success, 1 error, 2 bad usage.\n", f);
 }
@@ -33,14 +35,33 @@ static void nc_usage(FILE *f)
 int nc_dispatch(struct nc_ctx *ctx, const struct nc_object *obj, int argc,
 		char **argv)
 {
-	if (argc && nc_is(argv[0], "help")) {
+	const char *names[NC_CMDS_MAX + 1];
+	size_t n = obj->n_cmds;
+	char amb[128];
+	int k;
+
+	if (!argc)
+		return obj->cmds[0].run(ctx, argc, argv);
+	if (n > NC_CMDS_MAX)
+		return nc_error("%s has %zu commands, more than NC_CMDS_MAX (a bug in nestctl; please report it)",
+				obj->name, n);
+	for (size_t i = 0; i < n; i++)
+		names[i] = obj->cmds[i].name;
+	names[n] = "help";
+	k = nc_match(argv[0], names, n + 1, amb, sizeof(amb));
+	if (k == (int)n) {
 		obj->usage(stdout);
 		return NC_OK;
 	}
-	for (size_t i = 0; argc && i < obj->n_cmds; i++)
-		if (obj->cmds[i].name && nc_is(argv[0], obj->cmds[i].name))
-			return obj->cmds[i].run(ctx, argc - 1, argv + 1);
-	if (argc && !obj->default_takes_word)
+	if (k >= 0)
+		return obj->cmds[k].run(ctx, argc - 1, argv + 1);
+	if (k == NC_MATCH_AMBIGUOUS && obj->default_takes_word)
+		return nc_usage_error(obj->name, "\"%s\" may be %s; type more of it (a doll so named: nestctl %s %s %s)",
+				      argv[0], amb, obj->name, obj->cmds[0].name, argv[0]);
+	if (k == NC_MATCH_AMBIGUOUS)
+		return nc_usage_error(obj->name, "\"%s\" may be %s; type more of it",
+				      argv[0], amb);
+	if (!obj->default_takes_word)
 		return nc_usage_error(obj->name, "unknown command \"%s\"", argv[0]);
 	return obj->cmds[0].run(ctx, argc, argv);
 }
@@ -72,10 +93,12 @@ static int nc_options(struct nc_ctx *ctx, struct nc_batch_opt *b, int argc,
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 
-		if (nc_is(a, "-j") || nc_is(a, "--json")) {
+		if (nc_is(a, "-j") || nc_is(a, "-json") || nc_is(a, "--json")) {
 			json = true;
-		} else if (nc_is(a, "-p") || nc_is(a, "--pretty")) {
+		} else if (nc_is(a, "-p") || nc_is(a, "-pretty") || nc_is(a, "--pretty")) {
 			pretty = true;
+		} else if (nc_is(a, "-t") || nc_is(a, "-timestamp")) {
+			ctx->stamp = true;
 		} else if (nc_is(a, "-i") || nc_is(a, "--interval")) {
 			if (++i == argc)
 				return -nc_usage_error(NULL, "%s needs SECONDS", a);
@@ -104,13 +127,23 @@ static int nc_options(struct nc_ctx *ctx, struct nc_batch_opt *b, int argc,
 
 int nc_object_run(struct nc_ctx *ctx, int argc, char **argv)
 {
-	if (nc_is(argv[0], "help")) {
+	const char *names[NC_ARRAY_SIZE(nc_objects) + 1];
+	const size_t n = NC_ARRAY_SIZE(nc_objects);
+	char amb[128];
+	int k;
+
+	for (size_t i = 0; i < n; i++)
+		names[i] = nc_objects[i].name;
+	names[n] = "help";
+	k = nc_match(argv[0], names, n + 1, amb, sizeof(amb));
+	if (k == (int)n) {
 		nc_usage(stdout);
 		return NC_OK;
 	}
-	for (size_t k = 0; k < NC_ARRAY_SIZE(nc_objects); k++)
-		if (nc_is(argv[0], nc_objects[k].name))
-			return nc_objects[k].run(ctx, argc - 1, argv + 1);
+	if (k >= 0)
+		return nc_objects[k].run(ctx, argc - 1, argv + 1);
+	if (k == NC_MATCH_AMBIGUOUS)
+		return nc_usage_error(NULL, "\"%s\" may be %s; type more of it", argv[0], amb);
 	return nc_usage_error(NULL, "unknown object \"%s\"", argv[0]);
 }
 

@@ -16,6 +16,7 @@ struct nc_ctx {
 	struct nc_nl nl;
 	bool nl_open;
 	unsigned int interval_ms;	/* doll tree: between its two samples */
+	bool stamp;			/* -t: monitor stamps each event */
 };
 
 typedef int nc_run_fn(struct nc_ctx *ctx, int argc, char **argv);
@@ -26,6 +27,9 @@ struct nc_cmd {
 	nc_run_fn *run;
 };
 
+/* Commands an object may have (nc_dispatch()'s table). */
+#define NC_CMDS_MAX	8
+
 struct nc_object {
 	const char *name;
 	void (*usage)(FILE *f);
@@ -35,7 +39,10 @@ struct nc_object {
 	bool default_takes_word;
 };
 
-/* Run the command argv[0] names, "help", or the default; NC_* status. */
+/*
+ * Run the command argv[0] names (in full or by a unique prefix), "help",
+ * or the default; NC_* status.
+ */
 int nc_dispatch(struct nc_ctx *ctx, const struct nc_object *obj, int argc,
 		char **argv);
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* A minimal QMP client over a unix socket. */
+/* A minimal QMP client over a unix socket, parsing with json-c. */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +11,26 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include "agent.h"
+#include <json-c/json.h>
+
 #include "qmp.h"
+#include "util.h"
+
+static int nc_qmp_fail(struct nc_qmp *q, int err, const char *fmt, ...)
+	NC_PRINTF(3, 4);
+
+/* -err, with q->why; a broken stream stays broken (q->dead). */
+static int nc_qmp_fail(struct nc_qmp *q, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(q->why, sizeof(q->why), fmt, ap);
+	va_end(ap);
+	if (err == EPROTO || err == EMSGSIZE || err == ECONNRESET)
+		q->dead = -err;
+	return -err;
+}
 
 /* Until fd is ready for events or the deadline; 0 or -errno. */
 static int nc_qmp_poll(int fd, short events, uint64_t deadline)
@@ -31,182 +51,195 @@ static int nc_qmp_poll(int fd, short events, uint64_t deadline)
 	}
 }
 
-/* Length of the first whole JSON object in buf, 0 if not all there yet. */
-static size_t nc_qmp_object(const char *buf, size_t len)
+/* Parse what buf holds; a whole message in *obj, else NULL.  0 or -errno. */
+static int nc_qmp_parse(struct nc_qmp *q, struct json_object **obj)
 {
-	unsigned int depth = 0;
-	bool str = false, esc = false;
+	size_t n = q->len - q->off;
+	enum json_tokener_error jerr;
 
-	for (size_t i = 0; i < len; i++) {
-		char c = buf[i];
-
-		if (str) {
-			if (esc)
-				esc = false;
-			else if (c == '\\')
-				esc = true;
-			else if (c == '"')
-				str = false;
-		} else if (c == '"') {
-			str = true;
-		} else if (c == '{') {
-			depth++;
-		} else if (c == '}' && depth && !--depth) {
-			return i + 1;
-		}
+	*obj = json_tokener_parse_ex(q->tok, q->buf + q->off, (int)n);
+	jerr = json_tokener_get_error(q->tok);
+	if (jerr == json_tokener_success)
+		n = json_tokener_get_parse_end(q->tok);
+	else if (jerr != json_tokener_continue)
+		return nc_qmp_fail(q, EPROTO, "QMP: a message that is not JSON (%s, at offset %zu of it) while waiting for %s; is the socket a QMP one (-qmp, not -monitor or -serial)?",
+				   json_tokener_error_desc(jerr),
+				   q->msg_len + json_tokener_get_parse_end(q->tok), q->wait);
+	q->off += n;
+	q->msg_len += n;
+	if (q->msg_len > NC_QMP_MSG_MAX) {
+		json_object_put(*obj);
+		*obj = NULL;
+		return nc_qmp_fail(q, EMSGSIZE, "QMP: a message longer than %d bytes while waiting for %s; not a QEMU this agent can use",
+				   NC_QMP_MSG_MAX, q->wait);
+	}
+	if (!*obj)
+		return 0;
+	q->msg_len = 0;
+	if (!json_object_is_type(*obj, json_type_object)) {
+		json_object_put(*obj);
+		*obj = NULL;
+		return nc_qmp_fail(q, EPROTO, "QMP: a message that is not a JSON object while waiting for %s; is the socket a QMP one?",
+				   q->wait);
 	}
 	return 0;
 }
 
-/* The next JSON object into q->reply; 0 or -errno. */
-static int nc_qmp_read(struct nc_qmp *q, uint64_t deadline)
+/* The next message, a JSON object, into *obj (the caller's); 0 or -errno. */
+static int nc_qmp_read(struct nc_qmp *q, uint64_t deadline,
+		       struct json_object **obj)
 {
+	*obj = NULL;
+	if (q->dead)
+		return q->dead;
 	for (;;) {
-		size_t start = strcspn(q->buf, "{"), n;
 		ssize_t got;
 		int err;
 
-		if (start > q->len)
-			start = q->len;
-		memmove(q->buf, q->buf + start, q->len - start);
-		q->len -= start;
-		q->buf[q->len] = '\0';
-		n = nc_qmp_object(q->buf, q->len);
-		if (n) {
-			memcpy(q->reply, q->buf, n);
-			q->reply[n] = '\0';
-			memmove(q->buf, q->buf + n, q->len - n);
-			q->len -= n;
-			q->buf[q->len] = '\0';
-			return 0;
+		while (q->off < q->len) {
+			err = nc_qmp_parse(q, obj);
+			if (err || *obj)
+				return err;
 		}
-		if (q->len + 1 >= sizeof(q->buf))
-			return -EMSGSIZE;
+		q->off = 0;
+		q->len = 0;
 		err = nc_qmp_poll(q->fd, POLLIN, deadline);
+		if (err == -ETIMEDOUT)
+			return nc_qmp_fail(q, ETIMEDOUT, "QMP: %s did not come in time; is QEMU stopped or serving another client?",
+					   q->wait);
 		if (err)
-			return err;
-		got = read(q->fd, q->buf + q->len, sizeof(q->buf) - 1 - q->len);
+			return nc_qmp_fail(q, -err, "QMP: poll: %s", strerror(-err));
+		got = read(q->fd, q->buf, sizeof(q->buf));
 		if (got < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (got <= 0)
-			return got ? -errno : -ECONNRESET;
-		q->len += (size_t)got;
-		q->buf[q->len] = '\0';
+		if (got < 0)
+			return nc_qmp_fail(q, errno, "QMP: read: %s", strerror(errno));
+		if (!got)
+			return nc_qmp_fail(q, ECONNRESET, "QMP: QEMU closed the socket while we waited for %s%s; is the VM shutting down?",
+					   q->wait, q->msg_len ? ", in the middle of a message" : "");
+		q->len = (size_t)got;
 	}
 }
 
-static int nc_qmp_send(struct nc_qmp *q, const char *cmd, uint64_t deadline)
+static int nc_qmp_send(struct nc_qmp *q, const char *msg, uint64_t deadline)
 {
-	size_t off = 0, len = strlen(cmd);
+	size_t off = 0, len = strlen(msg);
 
 	while (off < len) {
 		ssize_t n;
 		int err = nc_qmp_poll(q->fd, POLLOUT, deadline);
 
+		if (err == -ETIMEDOUT)
+			return nc_qmp_fail(q, ETIMEDOUT, "QMP: QEMU does not take the command %s; is it stopped?",
+					   q->cmd);
 		if (err)
-			return err;
-		n = send(q->fd, cmd + off, len - off, MSG_NOSIGNAL);
+			return nc_qmp_fail(q, -err, "QMP: poll: %s", strerror(-err));
+		n = send(q->fd, msg + off, len - off, MSG_NOSIGNAL);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0)
-			return -errno;
+			return nc_qmp_fail(q, errno == EPIPE ? ECONNRESET : errno,
+					   "QMP: sending %s: %s; is the VM shutting down?",
+					   q->cmd, strerror(errno));
 		off += (size_t)n;
 	}
 	return 0;
 }
 
-/* Past the JSON string at s (on its opening quote). */
-static const char *nc_json_skip_str(const char *s)
+/* Whether obj answers command q->id: an event never does. */
+static bool nc_qmp_ours(const struct nc_qmp *q, struct json_object *obj)
 {
-	for (s++; *s && *s != '"'; s++)
-		if (*s == '\\' && s[1])
-			s++;
-	return *s ? s + 1 : s;
-}
+	struct json_object *id;
 
-/* Past the JSON value at s: a string, an object or array, or a word. */
-static const char *nc_json_skip(const char *s)
-{
-	unsigned int depth = 0;
-
-	do {
-		if (*s == '"') {
-			s = nc_json_skip_str(s);
-			continue;
-		}
-		if (*s == '{' || *s == '[')
-			depth++;
-		else if ((*s == '}' || *s == ']') && depth)
-			depth--;
-		else if (!depth && (*s == ',' || *s == '}' || *s == ']'))
-			break;
-		s++;
-	} while (*s && depth);
-	if (!depth)
-		s += strcspn(s, ",}]");
-	return s;
-}
-
-/* The value of key at the top level of the object obj, or NULL. */
-static const char *nc_json_top(const char *obj, const char *key)
-{
-	const char *s = obj + strspn(obj, " \t\r\n");
-	size_t klen = strlen(key);
-
-	if (*s++ != '{')
-		return NULL;
-	for (;;) {
-		const char *k, *v;
-
-		s += strspn(s, " \t\r\n,");
-		if (*s != '"')
-			return NULL;
-		k = s + 1;
-		s = nc_json_skip_str(s);
-		v = s + strspn(s, " \t\r\n");
-		if (*v++ != ':')
-			return NULL;
-		v += strspn(v, " \t\r\n");
-		if ((size_t)(s - 1 - k) == klen && !strncmp(k, key, klen))
-			return v;
-		s = nc_json_skip(v);
-	}
-}
-
-/* Whether q->reply answers command q->id: an event never does. */
-static bool nc_qmp_ours(const struct nc_qmp *q)
-{
-	const char *id = nc_json_top(q->reply, "id");
-	char *end;
-
-	return id && strtoul(id, &end, 10) == q->id && end != id &&
-	       (nc_json_top(q->reply, "return") || nc_json_top(q->reply, "error"));
+	if (json_object_object_get_ex(obj, "event", NULL))
+		return false;
+	if (!json_object_object_get_ex(obj, "id", &id) ||
+	    !json_object_is_type(id, json_type_int) ||
+	    json_object_get_int64(id) != (int64_t)q->id)
+		return false;
+	return json_object_object_get_ex(obj, "return", NULL) ||
+	       json_object_object_get_ex(obj, "error", NULL);
 }
 
 static int nc_qmp_wait_reply(struct nc_qmp *q, uint64_t deadline)
 {
-	for (;;) {
-		int err = nc_qmp_read(q, deadline);
+	char desc[160];
+
+	for (unsigned int skipped = 0; skipped <= NC_QMP_SKIP_MAX; skipped++) {
+		struct json_object *obj;
+		int err = nc_qmp_read(q, deadline, &obj);
 
 		if (err)
 			return err;
-		if (!nc_qmp_ours(q))
-			continue;	/* an event, or a stale reply */
-		return nc_json_top(q->reply, "return") ? 0 : -EREMOTEIO;
+		if (!nc_qmp_ours(q, obj)) {
+			json_object_put(obj);	/* an event, or a stale reply */
+			continue;
+		}
+		q->reply = obj;
+		if (json_object_object_get_ex(obj, "return", NULL))
+			return 0;
+		nc_qmp_error(q, desc, sizeof(desc));
+		snprintf(q->why, sizeof(q->why), "QEMU refused %s: %s", q->cmd,
+			 desc[0] ? desc : "(no description)");
+		return -EREMOTEIO;
 	}
+	return nc_qmp_fail(q, EPROTO, "QMP: more than %d messages (events, other replies) before %s; is something flooding this QEMU's monitor?",
+			   NC_QMP_SKIP_MAX, q->wait);
+}
+
+/* {"execute":cmd,"arguments":args,"id":q->id} and a newline, or NULL. */
+static char *nc_qmp_msg(struct nc_qmp *q, const char *cmd, const char *args)
+{
+	struct json_object *msg = json_object_new_object(), *a = NULL;
+	char *text = NULL;
+
+	if (args) {
+		a = json_tokener_parse(args);
+		if (!json_object_is_type(a, json_type_object)) {
+			json_object_put(a);
+			nc_qmp_fail(q, EINVAL, "QMP: arguments of %s are not a JSON object: %.80s (a bug in nestctl; please report it)",
+				    cmd, args);
+			goto out;
+		}
+	}
+	if (!msg ||
+	    json_object_object_add(msg, "execute", json_object_new_string(cmd)) ||
+	    (a && json_object_object_add(msg, "arguments", a)) ||
+	    json_object_object_add(msg, "id", json_object_new_int64(q->id))) {
+		nc_qmp_fail(q, ENOMEM, "QMP: out of memory");
+		goto out;
+	}
+	if (asprintf(&text, "%s\n",
+		     json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN)) < 0) {
+		text = NULL;
+		nc_qmp_fail(q, ENOMEM, "QMP: out of memory");
+	}
+out:
+	json_object_put(msg);
+	return text;
 }
 
 int nc_qmp_cmd(struct nc_qmp *q, const char *cmd, const char *args,
 	       unsigned int timeout_ms)
 {
 	uint64_t deadline = nc_now_ms() + timeout_ms;
-	char buf[512];
+	char *msg;
 	int err;
 
+	json_object_put(q->reply);
+	q->reply = NULL;
+	/* q->why keeps what broke the stream. */
+	if (q->dead)
+		return q->dead;
+	q->why[0] = '\0';
+	q->cmd = cmd;
+	snprintf(q->wait, sizeof(q->wait), "the reply to %s", cmd);
 	q->id++;
-	snprintf(buf, sizeof(buf), "{\"execute\":\"%s\"%s%s,\"id\":%u}\n", cmd,
-		 args ? ",\"arguments\":" : "", args ? args : "", q->id);
-	err = nc_qmp_send(q, buf, deadline);
+	msg = nc_qmp_msg(q, cmd, args);
+	if (!msg)
+		return -EINVAL;
+	err = nc_qmp_send(q, msg, deadline);
+	free(msg);
 	return err ? err : nc_qmp_wait_reply(q, deadline);
 }
 
@@ -217,9 +250,69 @@ static int nc_qmp_peer(struct nc_qmp *q, pid_t vmm)
 	socklen_t len = sizeof(cred);
 
 	if (getsockopt(q->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
-		return -errno;
+		return nc_qmp_fail(q, errno, "QMP: SO_PEERCRED: %s", strerror(errno));
 	q->peer = cred.pid;
-	return cred.pid == vmm ? 0 : -EPERM;
+	if (cred.pid != vmm)
+		return nc_qmp_fail(q, EPERM, "QMP: the socket is served by pid %d, not by the VMM (pid %d); give the VM a -qmp socket of its own",
+				   (int)cred.pid, (int)vmm);
+	return 0;
+}
+
+static unsigned int nc_qmp_left(uint64_t deadline)
+{
+	uint64_t now = nc_now_ms();
+
+	return deadline > now ? (unsigned int)(deadline - now) : 0;
+}
+
+/* The greeting, then capabilities negotiation. */
+static int nc_qmp_hello(struct nc_qmp *q, uint64_t deadline)
+{
+	struct json_object *obj;
+	bool greeting;
+	int err;
+
+	/* The greeting comes once QEMU serves this client. */
+	snprintf(q->wait, sizeof(q->wait), "the greeting");
+	err = nc_qmp_read(q, deadline, &obj);
+	if (err)
+		return err;
+	greeting = json_object_object_get_ex(obj, "QMP", NULL);
+	json_object_put(obj);
+	if (!greeting)
+		return nc_qmp_fail(q, EPROTO, "QMP: the first message is not QMP's greeting; is the socket a QMP one (-qmp, not -monitor or -chardev)?");
+	err = nc_qmp_cmd(q, "qmp_capabilities", NULL, nc_qmp_left(deadline));
+	if (err == -EREMOTEIO)
+		return nc_qmp_fail(q, EPROTO, "QMP: QEMU refused qmp_capabilities; is another client negotiating on this socket?");
+	return err;
+}
+
+static void nc_qmp_init(struct nc_qmp *q, int fd)
+{
+	q->fd = fd;
+	q->id = 0;
+	q->peer = 0;
+	q->dead = 0;
+	q->cmd = "";
+	snprintf(q->wait, sizeof(q->wait), "the greeting");
+	q->msg_len = 0;
+	q->off = 0;
+	q->len = 0;
+	q->reply = NULL;
+	q->why[0] = '\0';
+	q->tok = json_tokener_new_ex(NC_QMP_DEPTH);
+}
+
+int nc_qmp_start(struct nc_qmp *q, int fd, unsigned int timeout_ms)
+{
+	int err;
+
+	nc_qmp_init(q, fd);
+	err = q->tok ? nc_qmp_hello(q, nc_now_ms() + timeout_ms) :
+		       nc_qmp_fail(q, ENOMEM, "QMP: out of memory");
+	if (err)
+		nc_qmp_close(q);
+	return err;
 }
 
 int nc_qmp_open(struct nc_qmp *q, const char *path, pid_t vmm,
@@ -229,28 +322,33 @@ int nc_qmp_open(struct nc_qmp *q, const char *path, pid_t vmm,
 	uint64_t deadline = nc_now_ms() + timeout_ms;
 	int err;
 
-	q->len = 0;
-	q->buf[0] = '\0';
-	q->id = 0;
-	q->peer = 0;
-	q->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	nc_qmp_init(q, socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
 	if (q->fd < 0)
-		return -errno;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	err = connect(q->fd, (struct sockaddr *)&sa, sizeof(sa)) ? -errno : 0;
-	if (err == -EINPROGRESS || err == -EAGAIN)
-		err = nc_qmp_poll(q->fd, POLLOUT, deadline);
+		err = nc_qmp_fail(q, errno, "QMP: socket: %s", strerror(errno));
+	else if (!q->tok)
+		err = nc_qmp_fail(q, ENOMEM, "QMP: out of memory");
+	else if (strlen(path) >= sizeof(sa.sun_path))
+		err = nc_qmp_fail(q, ENAMETOOLONG, "QMP: socket path %.60s... is longer than a unix socket allows (%zu bytes); give QEMU a shorter -qmp path",
+				  path, sizeof(sa.sun_path) - 1);
+	else
+		err = 0;
+	if (!err) {
+		memcpy(sa.sun_path, path, strlen(path) + 1);
+		err = connect(q->fd, (struct sockaddr *)&sa, sizeof(sa)) ? -errno : 0;
+		if (err == -EINPROGRESS || err == -EAGAIN)
+			err = nc_qmp_poll(q->fd, POLLOUT, deadline);
+		if (err == -ETIMEDOUT)
+			err = nc_qmp_fail(q, ETIMEDOUT, "QMP: connecting to %s timed out; is QEMU stopped?",
+					  path);
+		else if (err)
+			err = nc_qmp_fail(q, -err, "QMP: cannot connect to %s: %s; is the VM running with -qmp unix:%s,server=on?",
+					  path, strerror(-err), path);
+	}
 	/* Before a word is said: another VM's socket is left alone. */
 	if (!err)
 		err = nc_qmp_peer(q, vmm);
-	/* The greeting comes once QEMU serves this client. */
 	if (!err)
-		err = nc_qmp_read(q, deadline);
-	if (!err && !nc_json_top(q->reply, "QMP"))
-		err = -EPROTO;
-	if (!err)
-		err = nc_qmp_cmd(q, "qmp_capabilities", NULL,
-				 (unsigned int)(deadline > nc_now_ms() ? deadline - nc_now_ms() : 0));
+		err = nc_qmp_hello(q, deadline);
 	if (err)
 		nc_qmp_close(q);
 	return err;
@@ -261,45 +359,46 @@ void nc_qmp_close(struct nc_qmp *q)
 	if (q->fd >= 0)
 		close(q->fd);
 	q->fd = -1;
+	json_object_put(q->reply);
+	q->reply = NULL;
+	if (q->tok)
+		json_tokener_free(q->tok);
+	q->tok = NULL;
+}
+
+const char *nc_qmp_why(const struct nc_qmp *q, int err)
+{
+	return q->why[0] ? q->why : strerror(err < 0 ? -err : err);
+}
+
+/* The member key of the last reply's member top, or NULL. */
+static struct json_object *nc_qmp_get(const struct nc_qmp *q, const char *top,
+				      const char *key)
+{
+	struct json_object *t, *v;
+
+	if (!q->reply || !json_object_object_get_ex(q->reply, top, &t) ||
+	    !json_object_is_type(t, json_type_object) ||
+	    !json_object_object_get_ex(t, key, &v))
+		return NULL;
+	return v;
 }
 
 void nc_qmp_error(const struct nc_qmp *q, char *buf, size_t len)
 {
-	const char *d = strstr(q->reply, "\"desc\"");
-	size_t n = 0;
+	struct json_object *d = nc_qmp_get(q, "error", "desc");
 
 	if (len)
-		buf[0] = '\0';
-	if (!d || !(d = strchr(d + 6, '"')))
-		return;
-	/* Escapes are kept as they are: the text is for a human. */
-	for (d++; *d && *d != '"' && n + 1 < len; d++) {
-		if (*d == '\\' && d[1])
-			buf[n++] = *d++;
-		if (n + 1 < len)
-			buf[n++] = *d;
-	}
-	buf[n] = '\0';
+		snprintf(buf, len, "%s", json_object_is_type(d, json_type_string) ?
+			 json_object_get_string(d) : "");
 }
 
 bool nc_qmp_u64(const struct nc_qmp *q, const char *key, uint64_t *v)
 {
-	const char *ret = nc_json_top(q->reply, "return");
-	char pat[64];
-	const char *s;
-	char *end;
+	struct json_object *n = nc_qmp_get(q, "return", key);
 
-	snprintf(pat, sizeof(pat), "\"%s\"", key);
-	s = ret ? strstr(ret, pat) : NULL;
-	if (!s)
+	if (!json_object_is_type(n, json_type_int) || json_object_get_int64(n) < 0)
 		return false;
-	s += strlen(pat);
-	s += strspn(s, " \t\r\n");
-	if (*s++ != ':')
-		return false;
-	s += strspn(s, " \t\r\n");
-	if (*s < '0' || *s > '9')
-		return false;
-	*v = strtoull(s, &end, 10);
+	*v = json_object_get_uint64(n);
 	return true;
 }

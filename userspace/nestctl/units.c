@@ -59,9 +59,10 @@ enum nc_unit_err nc_parse_size(const char *s, uint64_t *bytes)
 	}
 	if (*s == '.')
 		return NC_UNIT_DECIMALS;
+	/* K or KiB, M or MiB...: the same power of 1024; the letter in any case. */
 	if (*s) {
 		u = strchr(units, *s >= 'a' ? *s - 'a' + 'A' : *s);
-		if (!u || s[1])
+		if (!u || (s[1] && strcmp(s + 1, "iB")))
 			return NC_UNIT_SYNTAX;
 		shift = 10 * (unsigned int)(u - units + 1);
 	}

@@ -26,7 +26,10 @@ enum nc_unit_err {
 
 /* "1.5" -> 1500: digits, optionally '.' and 1 to 3 digits; <= UINT32_MAX. */
 enum nc_unit_err nc_parse_milli(const char *s, uint32_t *milli);
-/* "256M" -> 268435456: digits and an optional K, M, G or T (x1024^n). */
+/*
+ * "256M" or "256MiB" -> 268435456: digits and an optional K, M, G or T
+ * (x1024^n, either case), alone or followed by "iB".
+ */
 enum nc_unit_err nc_parse_size(const char *s, uint64_t *bytes);
 /* "0-3,6" -> bit n for CPU n; an empty list is a syntax error. */
 enum nc_unit_err nc_parse_cpus(const char *s, uint64_t *mask);

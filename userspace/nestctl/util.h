@@ -13,7 +13,7 @@ enum { NC_OK = 0, NC_ERR = 1, NC_USAGE = 2 };
 #define NC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define NC_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
-/* Keywords match in full; nestctl never guesses from a prefix. */
+/* Keywords match in full; only objects and commands by prefix (match.h). */
 bool nc_is(const char *arg, const char *keyword);
 
 /* Decimal digits only, no sign, no spaces; false otherwise. */
