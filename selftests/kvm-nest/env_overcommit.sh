@@ -19,7 +19,7 @@ TIB=1099511627776
 
 env_require
 [ -x "$CHILD" ] || tap_bail "$CHILD not built (make -C selftests)"
-tap_plan 15
+tap_plan 16
 env_agent_check
 
 "$CHILD" -p 1 -R $TIB -- -name $NAME >"$ENV_WORK/child" 2>&1 &
@@ -61,8 +61,8 @@ for _ in $(seq 20); do
 	[ "$(jq -r "[$kid] | length" "$ENV_WORK/out" 2>/dev/null)" = 1 ] && break
 	sleep 0.5
 done
-jqc "the reported doll shows under L1 $l1, reserving 1 TiB and 64 CPUs" \
-	"[$kid | select(.envelope.mem_reserve == $TIB and .envelope.cpu_reserve == 64)] | length == 1"
+jqc "the reported doll shows under L1 $l1, reserving 1 TiB and 64 CPUs, on its CPUs 0-255" \
+	"[$kid | select(.envelope.mem_reserve == $TIB and .envelope.cpu_reserve == 64 and .envelope.cpus == \"0-255\")] | length == 1"
 jqc "L1 $l1, whose envelope reserves nothing, is overcommitted" \
 	".dolls[] | select(.id == $l1) | .overcommitted == true"
 
@@ -75,6 +75,8 @@ jqc "L1 $l1 is still overcommitted, and the reported doll is not" \
 nc envelope show "$l1"
 row=$(awk -v id="$l1" '$1 == id { print $NF }' "$ENV_WORK/out")
 tap_check "text: L1 $l1's STATE column reads overcommitted (${row:-no row})" test "$row" = overcommitted
+row=$(awk '$3 == "hostile" { print $7 }' "$ENV_WORK/out")
+tap_check "text: the reported doll's CPUS column reads 0-255 (${row:-no row})" test "$row" = 0-255
 
 want='cpu\.reserve=0\.100 .*mem\.reserve=67108864 '
 child_wait "^kn-fetch .*$want" || true
