@@ -48,7 +48,7 @@ hook() {
 calls() { cat "$w/calls"; }
 
 echo "TAP version 13"
-echo "1..21"
+echo "1..22"
 
 x=$(dom vm1 "<kvmnest:envelope $NSA cpu.limit=\"1.5\" cpu.reserve=\"0.25\" cpu.weight=\"200\" cpus=\"0-1\" mem.limit=\"512M\" mem.reserve=\"128M\"/>")
 hook "$x" vm1 prepare begin -
@@ -135,6 +135,13 @@ check "unparsable XML: prepare refused" test "$rc" = 1
 x=$(dom vm8 "<kvmnest:envelope $NSA/><kvmnest:envelope $NSA/>")
 hook "$x" vm8 prepare begin -
 check "two envelopes: refused" sh -c "[ $rc = 1 ] && grep -q 'keep one' '$w/err'"
+
+# CPU lists of any size go to nestctl as written; it parses them (up to
+# CPU 8191) and the kernel checks them against its CPUs.
+x=$(dom vm9 "<kvmnest:envelope $NSA cpus=\"0-3,128-255,4096\"/>")
+hook "$x" vm9 prepare begin -
+check "a 256-CPU list is handed on as written" test "$rc:$(calls)" = \
+	"0:nestctl envelope set name vm9 uuid $U cpus 0-3,128-255,4096"
 
 echo "# Totals: pass:$((n - failed)) fail:$failed xfail:0 xpass:0 skip:0 error:0"
 [ "$failed" = 0 ]
