@@ -8,6 +8,7 @@
  * and RAM follow the same rules, so they are checked as two resources of
  * one kind.
  */
+#include <linux/cpumask.h>
 #include <linux/kernel.h>
 
 #include "../channel/depth.h"
@@ -63,6 +64,30 @@ void kn_env_reserved(u32 *cpu, u64 *mem)
 	*mem = s.taken[KN_MEM];
 }
 
+/*
+ * A doll's CPUs are online CPUs of the kernel that hosts it.  Lists name
+ * CPUs up to 8192 (KN_CPUS_MAX) on every kernel; the one that applies a
+ * list refuses what it does not have, naming its nr_cpu_ids.
+ */
+static int kn_admit_cpus(const struct kn_cpus *c, char *why, size_t len)
+{
+	int cpu;
+
+	if (c->nr && kn_cpus_last(c) >= nr_cpu_ids) {
+		scnprintf(why, len, "cpus name CPU %u; L%u has nr_cpu_ids %u, online %*pbl",
+			  kn_cpus_last(c), kn_depth(), nr_cpu_ids,
+			  cpumask_pr_args(cpu_online_mask));
+		return -ENOSPC;
+	}
+	cpu = kn_cpus_outside(c, cpumask_bits(cpu_online_mask), nr_cpu_ids);
+	if (cpu >= 0) {
+		scnprintf(why, len, "cpus name CPU %d, not online in L%u; online %*pbl",
+			  cpu, kn_depth(), cpumask_pr_args(cpu_online_mask));
+		return -ENOSPC;
+	}
+	return 0;
+}
+
 int kn_env_admit(u32 id, const char *name, const struct kn_env *env,
 		 char *why, size_t len)
 {
@@ -72,14 +97,9 @@ int kn_env_admit(u32 id, const char *name, const struct kn_env *env,
 	int err, i;
 
 	kn_env_room(&room);
-	if (env->cpus & ~room.cpus) {
-		unsigned long w = env->cpus, have = room.cpus;
-
-		scnprintf(why, len, "cpus %*pbl are not all CPUs of L%u, which has %*pbl",
-			  KN_ENV_MAX_CPUS, &w, kn_depth(), KN_ENV_MAX_CPUS,
-			  &have);
-		return -ENOSPC;
-	}
+	err = kn_admit_cpus(&env->cpus, why, len);
+	if (err)
+		return err;
 	kn_admit_scan(&s, id ? NULL : name);
 	kn_res_of(env, want);
 	for (i = 0; i < KN_NR_RES; i++) {

@@ -7,6 +7,7 @@
 #include <linux/bitmap.h>
 #include <linux/cpumask.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <net/netlink.h>
 #include <uapi/linux/kvm_nest.h>
@@ -15,7 +16,12 @@
 #include "env.h"
 #include "room.h"
 
-#define KN_ENV_CPUS_LEN		192	/* "0,2,4,...,62" and then some */
+/*
+ * Room for a list as people write it ("0,1,2,3,..."), not just as we
+ * print it: the parsed set must still fit in KN_CPUS_RANGES ranges.
+ */
+#define KN_ENV_CPUS_LEN		4096
+static_assert(KN_CPUS_MAX == 8192);	/* the messages below say so */
 
 const struct nla_policy kn_env_policy[KVM_NEST_A_ENV_MAX + 1] = {
 	[KVM_NEST_A_ENV_CPU_LIMIT] = { .type = NLA_U32 },
@@ -33,12 +39,48 @@ static struct kn_env kn_env_self;
 static u32 kn_env_self_cpu;
 static u64 kn_env_self_mem;
 
+/* "" unsets; else a list of CPUs 0-8191 in at most KN_CPUS_RANGES ranges. */
+static int kn_env_parse_cpus(const struct nlattr *a, struct kn_cpus *c,
+			     struct netlink_ext_ack *extack)
+{
+	unsigned long *bits;
+	char *s;
+	int err = -ENOMEM;
+
+	if (nla_len(a) <= 1)
+		return 0;
+	/* bitmap_parselist reads a NUL-terminated copy. */
+	s = nla_strdup(a, GFP_KERNEL_ACCOUNT);
+	if (!s)
+		return -ENOMEM;
+	bits = bitmap_zalloc(KN_CPUS_MAX, GFP_KERNEL_ACCOUNT);
+	if (!bits)
+		goto out_s;
+	if (bitmap_parselist(s, bits, KN_CPUS_MAX) ||
+	    bitmap_empty(bits, KN_CPUS_MAX)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "not a CPU list of CPUs 0-8191, like 0-3,128-255");
+		err = -EINVAL;
+		goto out_bits;
+	}
+	err = kn_cpus_from_bitmap(c, bits, KN_CPUS_MAX);
+	if (err) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "a CPU list of more than 32 ranges, like 0,2,4,...,64");
+		err = -EINVAL;
+	}
+out_bits:
+	bitmap_free(bits);
+out_s:
+	kfree(s);
+	return err;
+}
+
 int kn_env_parse(const struct nlattr *nest, struct kn_env_change *c,
 		 struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[KVM_NEST_A_ENV_MAX + 1];
 	struct kn_env *v = &c->v;
-	unsigned long bits = 0;
 	int err, i;
 
 	memset(c, 0, sizeof(*c));
@@ -59,18 +101,9 @@ int kn_env_parse(const struct nlattr *nest, struct kn_env_change *c,
 		v->mem_limit = nla_get_u64(tb[KVM_NEST_A_ENV_MEM_LIMIT]);
 	if (tb[KVM_NEST_A_ENV_MEM_RESERVE])
 		v->mem_reserve = nla_get_u64(tb[KVM_NEST_A_ENV_MEM_RESERVE]);
-	if (tb[KVM_NEST_A_ENV_CPUS] && nla_len(tb[KVM_NEST_A_ENV_CPUS]) > 1) {
-		/* bitmap_parselist reads a NUL-terminated copy. */
-		char buf[KN_ENV_CPUS_LEN + 1];
-
-		nla_strscpy(buf, tb[KVM_NEST_A_ENV_CPUS], sizeof(buf));
-		if (bitmap_parselist(buf, &bits, KN_ENV_MAX_CPUS) || !bits) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[KVM_NEST_A_ENV_CPUS],
-					    "not a CPU list of CPUs 0-63, like 0-3,6");
-			return -EINVAL;
-		}
-	}
-	v->cpus = bits;
+	if (tb[KVM_NEST_A_ENV_CPUS])
+		return kn_env_parse_cpus(tb[KVM_NEST_A_ENV_CPUS], &v->cpus,
+					 extack);
 	return 0;
 }
 
@@ -90,15 +123,37 @@ void kn_env_merge(struct kn_env *env, const struct kn_env_change *c)
 		env->mem_reserve = c->v.mem_reserve;
 }
 
-static int kn_env_put_cpus(struct sk_buff *skb, u64 cpus)
+/* Printed straight into the message: no list-sized buffer on the stack. */
+static int kn_env_put_cpus(struct sk_buff *skb, const struct kn_cpus *c)
 {
-	unsigned long bits = cpus;
-	char buf[KN_ENV_CPUS_LEN];
+	int n = kn_cpus_fmt(NULL, 0, c);
+	struct nlattr *a = nla_reserve(skb, KVM_NEST_A_ENV_CPUS, n + 1);
 
-	if (!cpus)
-		return nla_put_string(skb, KVM_NEST_A_ENV_CPUS, "");
-	scnprintf(buf, sizeof(buf), "%*pbl", KN_ENV_MAX_CPUS, &bits);
-	return nla_put_string(skb, KVM_NEST_A_ENV_CPUS, buf);
+	if (!a)
+		return -EMSGSIZE;
+	kn_cpus_fmt(nla_data(a), n + 1, c);
+	return 0;
+}
+
+/* Unset CPUs resolve to the online ones, more than KN_CPUS_RANGES maybe. */
+static int kn_env_put_online(struct sk_buff *skb)
+{
+	cpumask_var_t on;
+	struct nlattr *a;
+	int n, err = -EMSGSIZE;
+
+	/* One snapshot for the length and the text. */
+	if (!zalloc_cpumask_var(&on, GFP_KERNEL))
+		return -ENOMEM;
+	cpumask_copy(on, cpu_online_mask);
+	n = snprintf(NULL, 0, "%*pbl", cpumask_pr_args(on));
+	a = nla_reserve(skb, KVM_NEST_A_ENV_CPUS, n + 1);
+	if (a) {
+		snprintf(nla_data(a), n + 1, "%*pbl", cpumask_pr_args(on));
+		err = 0;
+	}
+	free_cpumask_var(on);
+	return err;
 }
 
 /* Puts the fields in @set, or those non-zero when @set is 0. */
@@ -112,8 +167,8 @@ static int kn_env_put_fields(struct sk_buff *skb, const struct kn_env *e,
 	     nla_put_u32(skb, KVM_NEST_A_ENV_CPU_RESERVE, e->cpu_reserve)) ||
 	    (KN_ENV_WANT(KVM_NEST_A_ENV_CPU_WEIGHT, e->cpu_weight) &&
 	     nla_put_u32(skb, KVM_NEST_A_ENV_CPU_WEIGHT, e->cpu_weight)) ||
-	    (KN_ENV_WANT(KVM_NEST_A_ENV_CPUS, e->cpus) &&
-	     kn_env_put_cpus(skb, e->cpus)) ||
+	    (KN_ENV_WANT(KVM_NEST_A_ENV_CPUS, e->cpus.nr) &&
+	     kn_env_put_cpus(skb, &e->cpus)) ||
 	    (KN_ENV_WANT(KVM_NEST_A_ENV_MEM_LIMIT, e->mem_limit) &&
 	     nla_put_u64_64bit(skb, KVM_NEST_A_ENV_MEM_LIMIT, e->mem_limit,
 			       KVM_NEST_A_ENV_PAD)) ||
@@ -157,6 +212,7 @@ int kn_env_put_resolved(struct sk_buff *skb, int type, const struct kn_env *env,
 {
 	struct kn_env r = *env;
 	u32 all = GENMASK(KVM_NEST_A_ENV_MAX, KVM_NEST_A_ENV_CPU_LIMIT);
+	struct nlattr *nest;
 
 	/* 0 stays "unlimited" only where nothing above us limits. */
 	if (!r.cpu_limit && room->cpu_cap < num_online_cpus() * 1000)
@@ -164,8 +220,18 @@ int kn_env_put_resolved(struct sk_buff *skb, int type, const struct kn_env *env,
 	if (!r.mem_limit && room->mem_cap < totalram_pages() << PAGE_SHIFT)
 		r.mem_limit = room->mem_cap;
 	r.cpu_weight = r.cpu_weight ?: KN_ENV_WEIGHT_DEFAULT;
-	r.cpus = r.cpus ?: room->cpus;
-	return kn_env_put_nest(skb, type, &r, all);
+	if (r.cpus.nr)
+		return kn_env_put_nest(skb, type, &r, all);
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if (kn_env_put_fields(skb, &r, all & ~BIT(KVM_NEST_A_ENV_CPUS)) ||
+	    kn_env_put_online(skb)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
 }
 
 void kn_env_self_set(const struct kn_env *env, u32 usage_cpu, u64 usage_mem)
@@ -190,17 +256,12 @@ void kn_env_room(struct kn_env_room *room)
 {
 	u64 ram = (u64)totalram_pages() << PAGE_SHIFT;
 	u32 cpu = num_online_cpus() * 1000;
-	unsigned int i;
 	struct kn_env self;
 	u32 ucpu;
 	u64 umem;
 
 	kn_env_self_get(&self, &ucpu, &umem);
 	kn_env_room_of(&self, cpu, ram, kn_depth(), room);
-	room->cpus = 0;
-	for_each_online_cpu(i)
-		if (i < KN_ENV_MAX_CPUS)
-			room->cpus |= BIT_ULL(i);
 }
 
 int kn_env_fmt_cpu(char *buf, size_t len, u32 milli)

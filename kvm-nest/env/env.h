@@ -6,8 +6,8 @@
 #include <net/netlink.h>
 #include <uapi/linux/kvm_nest.h>
 
-/* CPU sets are bitmaps of the hosting kernel's CPUs 0..63. */
-#define KN_ENV_MAX_CPUS		64
+#include "cpus.h"
+
 #define KN_ENV_WEIGHT_DEFAULT	100
 #define KN_ENV_WEIGHT_MAX	10000
 /* Room for a refusal that names dolls and numbers. */
@@ -21,7 +21,7 @@ struct kn_env {
 	u32 cpu_limit;		/* milli-CPUs */
 	u32 cpu_reserve;
 	u32 cpu_weight;
-	u64 cpus;
+	struct kn_cpus cpus;	/* CPUs of the kernel hosting the doll */
 	u64 mem_limit;		/* bytes */
 	u64 mem_reserve;
 };
@@ -38,7 +38,6 @@ struct kn_env_room {
 	u64 mem_cap;
 	u32 cpu_resv;		/* milli-CPUs all dolls may reserve */
 	u64 mem_resv;
-	u64 cpus;		/* online CPUs, 0..63 */
 };
 
 extern const struct nla_policy kn_env_policy[KVM_NEST_A_ENV_MAX + 1];

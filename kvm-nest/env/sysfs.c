@@ -3,6 +3,7 @@
  * What a doll can read of its own envelope, one value per file, in the
  * style of cgroup v2: "max" for no limit.  See Documentation/envelopes.rst.
  */
+#include <linux/cpumask.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
 
@@ -68,13 +69,8 @@ static ssize_t cpu_weight_show(struct kobject *k, struct kobj_attribute *a,
 static ssize_t cpus_show(struct kobject *k, struct kobj_attribute *a,
 			 char *buf)
 {
-	struct kn_env_room room;
-	unsigned long bits;
-
 	/* Our parent's CPU set names its CPUs: ours are our online ones. */
-	kn_env_room(&room);
-	bits = room.cpus;
-	return sysfs_emit(buf, "%*pbl\n", KN_ENV_MAX_CPUS, &bits);
+	return sysfs_emit(buf, "%*pbl\n", cpumask_pr_args(cpu_online_mask));
 }
 
 static ssize_t mem_limit_show(struct kobject *k, struct kobj_attribute *a,

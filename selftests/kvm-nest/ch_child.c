@@ -16,7 +16,8 @@
  * doll, as QEMU's -name does.
  * -R BYTES: right after HELLO the guest REPORTs one doll of its own,
  * "hostile", whose envelope reserves BYTES of RAM and 64 CPUs, whatever
- * its own envelope (env_overcommit); the VMM prints
+ * its own envelope, on CPUs "255,0-254", more than this host has
+ * (env_overcommit); the VMM prints
  *   kn-report ret=<RAX>
  */
 #include <stdio.h>
@@ -108,7 +109,10 @@ static void envelope(char *buf, size_t len, const struct kn_chan_self *s)
 		 ml, s->mem_reserve);
 }
 
-/* One level-1 doll of ours, "hostile", reserving @mem bytes and 64 CPUs. */
+/*
+ * One level-1 doll of ours, "hostile", reserving @mem bytes and 64 CPUs,
+ * on 256 of our CPUs, listed out of order: the parent merges the list.
+ */
 static uint64_t hostile(uint8_t *buf, size_t cap, uint64_t mem)
 {
 	struct kn_ch_doll d = {
@@ -124,6 +128,7 @@ static uint64_t hostile(uint8_t *buf, size_t cap, uint64_t mem)
 	env = kn_nla_nest(&b, KVM_NEST_A_DOLL_ENV);
 	kn_nla_u32(&b, KVM_NEST_A_ENV_CPU_RESERVE, 64000);
 	kn_nla_u64(&b, KVM_NEST_A_ENV_MEM_RESERVE, mem);
+	kn_nla_str(&b, KVM_NEST_A_ENV_CPUS, "255,0-254");
 	kn_nla_end(&b, env);
 	kn_nla_end(&b, doll);
 	return b.len;

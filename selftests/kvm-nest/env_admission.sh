@@ -4,13 +4,15 @@
 # online CPUs and its RAM). Over-commits are refused with the numbers and
 # the parent (L0) named, and change nothing; dry runs check without
 # changing; bad values are refused with a message naming the field; a
-# limit under the reservation is refused. Admission below L1 is in
-# env_depth.sh.
+# limit under the reservation is refused. CPU lists name up to CPU 8191
+# whatever L0 has: a 256-CPU list is parsed, sent and refused by L0 for
+# the CPUs past its nr_cpu_ids; nestctl refuses what no kernel takes.
+# Admission below L1 is in env_depth.sh.
 set -eu
 . "$KN_TOP/selftests/kvm-nest/env_lib.sh"
 
 env_require
-tap_plan 46
+tap_plan 51
 env_agent_check
 
 env_spin adm-a 600
@@ -69,12 +71,24 @@ tap_check "nothing changed after the limit refusals" test "$(env_all)" = "$befor
 
 # Bad values: each refused with a message that names the field.
 for kv in "cpu.limit -1" "cpu.limit abc" "cpu.limit 0.0001" "cpu.reserve 1.2345" \
-	"cpu.weight 0" "cpu.weight 10001" "cpus 64" "cpus 3-1" "cpus x" \
+	"cpu.weight 0" "cpu.weight 10001" "cpus 8192" "cpus 3-1" "cpus x" \
 	"mem.limit 1.5G" "mem.limit 12Q" "mem.reserve -5M"; do
 	# shellcheck disable=SC2086 # key and value
 	env_refused "bad value $kv" "${kv%% *}" set "$b" $kv
 done
 env_refused "cpus $(nproc) is not a CPU of L0" "L0;cpus" set "$b" cpus "$(nproc)"
+# Any size up to CPU 8191: L0 (fewer than 256 CPUs here) names its limit.
+ids=$(cat /sys/devices/system/cpu/possible)
+ids=$((${ids##*-} + 1))
+env_refused "cpus 0-255 on L0 with nr_cpu_ids $ids" "cpus name CPU 255; L0 has nr_cpu_ids $ids" \
+	set "$b" cpus 0-255
+env_refused "cpus 255,128-254,0-127 merged, the same refusal" "cpus name CPU 255; L0 has nr_cpu_ids $ids" \
+	set "$b" cpus 255,128-254,0-127
+env_refused "cpus 0-8191" "cpus name CPU 8191" set "$b" cpus 0-8191
+odd=$(seq -s, 0 2 64)
+env_refused "cpus of 33 ranges ($odd)" "cpus;33 ranges;at most 32" set "$b" cpus "$odd"
+nc -j envelope set "$b" cpus 0-255 dry-run
+tap_check "a dry run of cpus 0-255 is refused too (exit $nc_rc: $(nc_err))" test "$nc_rc" != 0
 env_refused "no doll 4000000000" "doll" set 4000000000 cpu.limit 1
 tap_check "nothing changed after the bad values" test "$(env_all)" = "$before"
 

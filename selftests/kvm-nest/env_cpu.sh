@@ -4,14 +4,15 @@
 # from its cgroup's cpu.stat (the cgroup the agent put its VMM in, read from
 # /proc/PID/cgroup). Changed live to 0.5, the new bound holds from the next
 # period on: the following 5 s window uses 50% +- 2%. Back to max, the doll
-# gets its CPU back.
+# gets its CPU back. Its CPU set: cpus 0 reaches the cgroup's cpuset.cpus,
+# and cpus all becomes the host's online CPUs there, as nestctl shows it.
 set -eu
 . "$KN_TOP/selftests/kvm-nest/env_lib.sh"
 
 TOL=${KN_ENV_CPU_TOL:-0.02}
 WIN=${KN_ENV_CPU_WINDOW:-5}
 env_require
-tap_plan 15
+tap_plan 20
 env_agent_check
 
 env_spin env-cpu 120
@@ -90,6 +91,32 @@ sleep 0.1
 # shellcheck disable=SC2046
 set -- $(env_cpu_share "$(env_cg $spin_pid)" 2)
 tap_check "cpu.limit max again: it used $1 CPU over $3 s (> 0.6)" in_range 0.6 "$1" 64
+# cpuset_is LIST: a cpuset.cpus of the doll's cgroups reads LIST, within
+# 1 s; prints what they read.
+cpuset_is() {
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		_got=''
+		for _c in $(cgs); do
+			_v=$(cat "$_c/cpuset.cpus" 2>/dev/null || echo none)
+			_got="$_got '$_v'"
+			[ "$_v" != "$1" ] || { echo "$_got"; return 0; }
+		done
+		sleep 0.1
+	done
+	echo "$_got"
+	return 1
+}
+env_set "$spin_id" cpus 0
+ok=y
+got=$(cpuset_is 0) || ok=
+tap_check "cpus 0: cpuset.cpus of $(cgs) reads 0:$got" test -n "$ok"
+tap_check "nestctl -j shows cpus \"0\" ($(env_field "$spin_id" cpus))" \
+	test "$(env_field "$spin_id" cpus)" = 0
+env_set "$spin_id" cpus all
+online=$(cat /sys/devices/system/cpu/online)
+ok=y
+got=$(cpuset_is "$online") || ok=
+tap_check "cpus all: cpuset.cpus reads the online CPUs $online:$got" test -n "$ok"
 tap_check "the doll ran throughout (guest_spin alive)" kill -0 $spin_pid
 env_log_check
 tap_exit

@@ -9,7 +9,8 @@
 #    succeeds: only this level's envelopes are admitted against;
 #  - the doll stays overcommitted, in -j and in the text STATE column; the
 #    reported doll (nothing reported inside it) is not;
-#  - the child is told: its next FETCH reads the new envelope;
+#  - the child is told: its next FETCH reads the new envelope, its CPU
+#    set (in this kernel's numbering) too;
 #  - envelope del on it succeeds too, and the child reads it unset.
 set -eu
 . "$KN_TOP/selftests/kvm-nest/env_lib.sh"
@@ -19,7 +20,7 @@ TIB=1099511627776
 
 env_require
 [ -x "$CHILD" ] || tap_bail "$CHILD not built (make -C selftests)"
-tap_plan 15
+tap_plan 16
 env_agent_check
 
 "$CHILD" -p 1 -R $TIB -- -name $NAME >"$ENV_WORK/child" 2>&1 &
@@ -61,24 +62,26 @@ for _ in $(seq 20); do
 	[ "$(jq -r "[$kid] | length" "$ENV_WORK/out" 2>/dev/null)" = 1 ] && break
 	sleep 0.5
 done
-jqc "the reported doll shows under L1 $l1, reserving 1 TiB and 64 CPUs" \
-	"[$kid | select(.envelope.mem_reserve == $TIB and .envelope.cpu_reserve == 64)] | length == 1"
+jqc "the reported doll shows under L1 $l1, reserving 1 TiB and 64 CPUs, on its CPUs 0-255" \
+	"[$kid | select(.envelope.mem_reserve == $TIB and .envelope.cpu_reserve == 64 and .envelope.cpus == \"0-255\")] | length == 1"
 jqc "L1 $l1, whose envelope reserves nothing, is overcommitted" \
 	".dolls[] | select(.id == $l1) | .overcommitted == true"
 
-env_set "$l1" cpu.reserve 0.1 mem.reserve 64M
+env_set "$l1" cpu.reserve 0.1 mem.reserve 64M cpus 0
 show
-jqc "L1 $l1 has the new envelope: cpu.reserve 0.1, mem.reserve 64M" \
-	".dolls[] | select(.id == $l1) | .envelope.cpu_reserve == 0.1 and .envelope.mem_reserve == 67108864"
+jqc "L1 $l1 has the new envelope: cpu.reserve 0.1, mem.reserve 64M, cpus 0" \
+	".dolls[] | select(.id == $l1) | .envelope.cpu_reserve == 0.1 and .envelope.mem_reserve == 67108864 and .envelope.cpus == \"0\""
 jqc "L1 $l1 is still overcommitted, and the reported doll is not" \
 	"(.dolls[] | select(.id == $l1) | .overcommitted == true) and ([$kid | .overcommitted] == [false])"
 nc envelope show "$l1"
 row=$(awk -v id="$l1" '$1 == id { print $NF }' "$ENV_WORK/out")
 tap_check "text: L1 $l1's STATE column reads overcommitted (${row:-no row})" test "$row" = overcommitted
+row=$(awk '$3 == "hostile" { print $7 }' "$ENV_WORK/out")
+tap_check "text: the reported doll's CPUS column reads 0-255 (${row:-no row})" test "$row" = 0-255
 
-want='cpu\.reserve=0\.100 .*mem\.reserve=67108864 '
+want='cpu\.reserve=0\.100 .*cpus=0 .*mem\.reserve=67108864 '
 child_wait "^kn-fetch .*$want" || true
-tap_check "the child is told: its FETCH reads cpu.reserve 0.100 and mem.reserve 64M ($(child_last '^kn-fetch '))" \
+tap_check "the child is told: its FETCH reads cpu.reserve 0.100, cpus 0 and mem.reserve 64M ($(child_last '^kn-fetch '))" \
 	test -n "$(child_last "^kn-fetch .*$want")"
 
 nc envelope del "$l1"

@@ -80,9 +80,22 @@ static const struct env_case cases[] = {
 	{ .what = "env-set, cpus \"abc\"", .cmd = KVM_NEST_CMD_ENV_SET,
 	  .top = { ID(OURS) }, .env = true, .in = { STR(KVM_NEST_A_ENV_CPUS, "abc") },
 	  .err = -EINVAL, .msg = "CPU list", .at = 11 },
-	{ .what = "env-set, cpus \"64\" (CPUs are 0-63)", .cmd = KVM_NEST_CMD_ENV_SET,
-	  .top = { ID(OURS) }, .env = true, .in = { STR(KVM_NEST_A_ENV_CPUS, "64") },
-	  .err = -EINVAL, .msg = "CPU list", .at = 11 },
+	{ .what = "env-set, cpus \"8192\" (lists name CPUs 0-8191)", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(OURS) }, .env = true, .in = { STR(KVM_NEST_A_ENV_CPUS, "8192") },
+	  .err = -EINVAL, .msg = "CPUs 0-8191", .at = 11 },
+	{ .what = "env-set, cpus of 33 ranges", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(OURS) }, .env = true,
+	  .in = { STR(KVM_NEST_A_ENV_CPUS, "0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,"
+				       "38,40,42,44,46,48,50,52,54,56,58,60,62,64") },
+	  .err = -EINVAL, .msg = "32 ranges", .at = 11 },
+	/* Lists name CPUs this host does not have: refused by admission. */
+	{ .what = "env-set, cpus \"255,0-254\" (a host of fewer than 256 CPUs)",
+	  .cmd = KVM_NEST_CMD_ENV_SET, .top = { ID(OURS) }, .env = true,
+	  .in = { STR(KVM_NEST_A_ENV_CPUS, "255,0-254") },
+	  .err = -ENOSPC, .refusal = "cpus name CPU 255; L0 has nr_cpu_ids" },
+	{ .what = "env-set, cpus \"0-8191\"", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(OURS) }, .env = true, .in = { STR(KVM_NEST_A_ENV_CPUS, "0-8191") },
+	  .err = -ENOSPC, .refusal = "cpus name CPU 8191; L0 has nr_cpu_ids" },
 	{ .what = "env-set, cpu.limit of 8 bytes", .cmd = KVM_NEST_CMD_ENV_SET,
 	  .top = { ID(OURS) }, .env = true, .in = { U64(KVM_NEST_A_ENV_CPU_LIMIT, 1000) },
 	  .err = -EINVAL, .msg = "", .at = 11 },
@@ -92,8 +105,8 @@ static const struct env_case cases[] = {
 	{ .what = "env-set, envelope field type 50", .cmd = KVM_NEST_CMD_ENV_SET,
 	  .top = { ID(OURS) }, .env = true, .in = { U32(50, 1) },
 	  .err = -EINVAL, .msg = "", .at = 11 },
-	{ .what = "env-set, cpus of 300 bytes", .cmd = KVM_NEST_CMD_ENV_SET,
-	  .top = { ID(OURS) }, .env = true, .in = { BYTES(KVM_NEST_A_ENV_CPUS, 300) },
+	{ .what = "env-set, cpus of 4098 bytes (4096 and a NUL at most)", .cmd = KVM_NEST_CMD_ENV_SET,
+	  .top = { ID(OURS) }, .env = true, .in = { BYTES(KVM_NEST_A_ENV_CPUS, 4098) },
 	  .err = -ERANGE, .msg = "", .at = 11 },
 	{ .what = "env-set, unknown doll", .cmd = KVM_NEST_CMD_ENV_SET,
 	  .top = { ID(NO_DOLL) }, .env = true, .in = { U32(KVM_NEST_A_ENV_CPU_WEIGHT, 100) },
@@ -142,7 +155,7 @@ static const struct env_case cases[] = {
 /* One attribute into buf at *len; returns its offset there. */
 static size_t put_val(uint8_t *buf, size_t *len, const struct val *v, uint32_t ours)
 {
-	static const uint8_t zero[512];
+	static const uint8_t zero[4200];
 	struct nlattr a = { .nla_type = v->type };
 	uint64_t n = v->n == OURS ? ours : v->n;
 	uint32_t u32 = (uint32_t)n;
@@ -209,7 +222,7 @@ static bool refusal_cb(const struct nlmsghdr *nlh, void *arg)
 
 static void run_case(struct kn_genl *g, const struct env_case *c, uint32_t ours)
 {
-	static uint8_t buf[4096];
+	static uint8_t buf[8192];
 	struct kn_genl_msg *m = malloc(sizeof(*m));
 	struct refusal r = { .text = "" };
 	struct kn_genl_ack ack;

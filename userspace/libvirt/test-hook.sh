@@ -48,7 +48,7 @@ hook() {
 calls() { cat "$w/calls"; }
 
 echo "TAP version 13"
-echo "1..39"
+echo "1..40"
 
 x=$(dom vm1 "<kvmnest:envelope $NSA cpu.limit=\"1.5\" cpu.reserve=\"0.25\" cpu.weight=\"200\" cpus=\"0-1\" mem.limit=\"512M\" mem.reserve=\"128M\"/>")
 hook "$x" vm1 prepare begin -
@@ -160,6 +160,13 @@ for v in y:512M y:512MiB y:2GiB y:2g y:1TiB y:64KiB y:4096 y:512miB y:max \
 			sh -c "[ $hook_rc = 1 ] && [ $nc_rc = 2 ]"
 	fi
 done
+
+# CPU lists of any size go to nestctl as written; it parses them (up to
+# CPU 8191) and the kernel checks them against its CPUs.
+x=$(dom vm9 "<kvmnest:envelope $NSA cpus=\"0-3,128-255,4096\"/>")
+hook "$x" vm9 prepare begin -
+check "a 256-CPU list is handed on as written" test "$rc:$(calls)" = \
+	"0:nestctl envelope set name vm9 uuid $U cpus 0-3,128-255,4096"
 
 echo "# Totals: pass:$((n - failed)) fail:$failed xfail:0 xpass:0 skip:0 error:0"
 [ "$failed" = 0 ]

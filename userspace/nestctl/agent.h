@@ -46,7 +46,7 @@ struct nc_undo {
 	bool made, moved;
 	bool cpu_set;		/* the pacer was given a limit, cpu_old before */
 	uint32_t cpu_old;
-	char old[NC_F_N][128];
+	char old[NC_F_N][NC_CPUS_LEN];	/* cpuset.cpus of a big host */
 	bool written[NC_F_N];
 	bool ballooned;		/* the balloon was moved from balloon_before */
 	uint64_t balloon_before;

@@ -67,7 +67,7 @@ static int nc_cgs_write(struct nc_apply *a, struct nc_undo *st, int f,
  * the parent's effective CPUs are the same set. */
 static int nc_cgs_restore(struct nc_undo *st, int f)
 {
-	char parent[PATH_MAX], cpus[128];
+	char parent[PATH_MAX], cpus[NC_CPUS_LEN];
 	uint64_t cur, old;
 	int err;
 

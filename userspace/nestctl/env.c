@@ -2,6 +2,7 @@
 /* Envelopes: the KVM_NEST_A_ENV_* nest, parsed, built and printed. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <linux/kvm_nest.h>
 
 #include "attr.h"
@@ -20,17 +21,20 @@ static const enum mnl_attr_data_type nc_env_types[KVM_NEST_A_ENV_MAX + 1] = {
 int nc_env_parse(const struct nlattr *a, struct nc_env *env)
 {
 	const struct nlattr *tb[KVM_NEST_A_ENV_MAX + 1] = { 0 };
+	const char *cpus;
 
 	*env = (struct nc_env){ 0 };
 	if (nc_attrs_parse_nest(a, nc_env_types, KVM_NEST_A_ENV_MAX, tb))
+		return -EBADMSG;
+	cpus = nc_attr_str(tb[KVM_NEST_A_ENV_CPUS], "");
+	if (strlen(cpus) >= sizeof(env->cpus))
 		return -EBADMSG;
 	env->cpu_limit = nc_attr_u32(tb[KVM_NEST_A_ENV_CPU_LIMIT], 0);
 	env->cpu_reserve = nc_attr_u32(tb[KVM_NEST_A_ENV_CPU_RESERVE], 0);
 	env->cpu_weight = nc_attr_u32(tb[KVM_NEST_A_ENV_CPU_WEIGHT], 0);
 	env->mem_limit = nc_attr_u64(tb[KVM_NEST_A_ENV_MEM_LIMIT], 0);
 	env->mem_reserve = nc_attr_u64(tb[KVM_NEST_A_ENV_MEM_RESERVE], 0);
-	snprintf(env->cpus, sizeof(env->cpus), "%s",
-		 nc_attr_str(tb[KVM_NEST_A_ENV_CPUS], ""));
+	snprintf(env->cpus, sizeof(env->cpus), "%s", cpus);
 	env->has = (env->cpu_limit ? NC_ENV_CPU_LIMIT : 0) |
 		   (env->cpu_reserve ? NC_ENV_CPU_RESERVE : 0) |
 		   (env->cpu_weight ? NC_ENV_CPU_WEIGHT : 0) |

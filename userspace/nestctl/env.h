@@ -16,8 +16,12 @@
 #define NC_WEIGHT_MIN		1
 #define NC_WEIGHT_MAX		10000
 #define NC_WEIGHT_DEFAULT	100
-/* Longest CPU list of 64 CPUs: "0,2,4,...,62" and its NUL. */
-#define NC_CPUS_LEN		160
+/*
+ * A CPU list as the module sends it: 32 ranges of CPUs below 8192 take
+ * 320 bytes; a resolved "all" is the host's online CPUs, any number of
+ * ranges.  Longer is refused as malformed, never cut.
+ */
+#define NC_CPUS_LEN		4096
 
 enum {
 	NC_ENV_CPU_LIMIT = 1 << 0,

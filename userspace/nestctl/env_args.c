@@ -2,6 +2,7 @@
 /* The words of "envelope set": exact values, or errors that say what to write. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "env_args.h"
@@ -80,26 +81,41 @@ static int nc_arg_weight(const char *v, struct nc_env *env)
 
 static int nc_arg_cpus(const char *v, struct nc_env *env)
 {
-	uint64_t mask;
+	struct nc_cpus set;
+	unsigned int ranges;
+	char *list;
+	int ret;
 
 	if (nc_is(v, "all")) {
 		env->cpus[0] = '\0';
 		return NC_OK;
 	}
-	switch (nc_parse_cpus(v, &mask)) {
+	switch (nc_parse_cpus(v, &set)) {
 	case NC_UNIT_OK:
-		nc_fmt_cpus(env->cpus, sizeof(env->cpus), mask);
-		return NC_OK;
+		break;
 	case NC_UNIT_CPU:
 		return nc_usage_error(NC_OBJ, "cpus \"%s\" names a CPU above %d: kvm-nest handles CPUs 0 to %d",
 				      v, NC_CPUS_MAX - 1, NC_CPUS_MAX - 1);
 	case NC_UNIT_ORDER:
 		return nc_usage_error(NC_OBJ, "cpus \"%s\" has a range that runs backwards: write it low-high, e.g. 1-3",
 				      v);
+	case NC_UNIT_NOMEM:
+		return nc_usage_error(NC_OBJ, "cpus \"%s\": out of memory", v);
 	default:
 		return nc_usage_error(NC_OBJ, "cpus wants a CPU list like 0-3,6, or all, not \"%s\"",
 				      v);
 	}
+	list = nc_fmt_cpus(&set, &ranges);
+	nc_cpus_free(&set);
+	if (!list)
+		return nc_usage_error(NC_OBJ, "cpus \"%s\": out of memory", v);
+	if (ranges > NC_CPUS_RANGES || strlen(list) >= sizeof(env->cpus))
+		ret = nc_usage_error(NC_OBJ, "cpus \"%s\" is %u ranges once merged; kvm-nest keeps at most %d (0-63,128-191 is 2)",
+				     v, ranges, NC_CPUS_RANGES);
+	else
+		ret = (snprintf(env->cpus, sizeof(env->cpus), "%s", list), NC_OK);
+	free(list);
+	return ret;
 }
 
 static int nc_arg_size(const char *key, const char *v, uint64_t *bytes,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Envelope values: exact decimal CPUs, binary sizes, CPU lists. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "units.h"
@@ -88,11 +89,13 @@ static enum nc_unit_err nc_parse_cpu(const char **s, unsigned int *cpu)
 	return NC_UNIT_OK;
 }
 
-enum nc_unit_err nc_parse_cpus(const char *s, uint64_t *mask)
+/* One pass over "0-3,6": the highest CPU, and the bits when @w is set. */
+static enum nc_unit_err nc_scan_cpus(const char *s, uint64_t *w,
+				     unsigned int *top)
 {
-	uint64_t m = 0;
 	enum nc_unit_err e;
 
+	*top = 0;
 	for (;;) {
 		unsigned int a, b;
 
@@ -108,15 +111,88 @@ enum nc_unit_err nc_parse_cpus(const char *s, uint64_t *mask)
 			if (b < a)
 				return NC_UNIT_ORDER;
 		}
-		for (unsigned int c = a; c <= b; c++)
-			m |= 1ULL << c;
+		if (b > *top)
+			*top = b;
+		for (unsigned int c = a; w && c <= b; c++)
+			w[c / 64] |= 1ULL << (c % 64);
 		if (!*s)
-			break;
+			return NC_UNIT_OK;
 		if (*s++ != ',')
 			return NC_UNIT_SYNTAX;
 	}
-	*mask = m;
+}
+
+enum nc_unit_err nc_parse_cpus(const char *s, struct nc_cpus *set)
+{
+	enum nc_unit_err e;
+	unsigned int top;
+	uint64_t *w;
+
+	*set = (struct nc_cpus){ 0 };
+	e = nc_scan_cpus(s, NULL, &top);
+	if (e)
+		return e;
+	/* Sized to the highest CPU named: 8192 CPUs are 1 KiB. */
+	w = calloc(top / 64 + 1, sizeof(*w));
+	if (!w)
+		return NC_UNIT_NOMEM;
+	nc_scan_cpus(s, w, &top);
+	set->w = w;
+	set->nbits = top + 1;
 	return NC_UNIT_OK;
+}
+
+bool nc_cpus_has(const struct nc_cpus *set, unsigned int cpu)
+{
+	return cpu < set->nbits && (set->w[cpu / 64] >> (cpu % 64) & 1);
+}
+
+void nc_cpus_free(struct nc_cpus *set)
+{
+	free(set->w);
+	*set = (struct nc_cpus){ 0 };
+}
+
+/* Prints @set's ranges into @buf (NULL: counts); the length it needs. */
+static size_t nc_put_cpus(char *buf, size_t len, const struct nc_cpus *set,
+			  unsigned int *ranges)
+{
+	size_t off = 0;
+
+	*ranges = 0;
+	for (unsigned int c = 0; c < set->nbits; c++) {
+		unsigned int e = c;
+		int n;
+
+		if (!nc_cpus_has(set, c))
+			continue;
+		while (nc_cpus_has(set, e + 1))
+			e++;
+		if (e == c)
+			n = snprintf(buf ? buf + off : NULL, buf ? len - off : 0,
+				     "%s%u", off ? "," : "", c);
+		else
+			n = snprintf(buf ? buf + off : NULL, buf ? len - off : 0,
+				     "%s%u-%u", off ? "," : "", c, e);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+		(*ranges)++;
+		c = e;
+	}
+	return off;
+}
+
+char *nc_fmt_cpus(const struct nc_cpus *set, unsigned int *ranges)
+{
+	size_t len = nc_put_cpus(NULL, 0, set, ranges) + 1;
+	char *buf = malloc(len);
+
+	if (buf) {
+		buf[0] = '\0';
+		nc_put_cpus(buf, len, set, ranges);
+	}
+	return buf;
 }
 
 void nc_fmt_milli(char *buf, size_t len, uint32_t milli)
@@ -140,27 +216,3 @@ void nc_fmt_size(char *buf, size_t len, uint64_t bytes)
 	snprintf(buf, len, "%llu", (unsigned long long)bytes);
 }
 
-void nc_fmt_cpus(char *buf, size_t len, uint64_t mask)
-{
-	size_t off = 0;
-
-	if (len)
-		buf[0] = '\0';
-	for (unsigned int c = 0; c < NC_CPUS_MAX && off < len; c++) {
-		unsigned int e = c;
-		int n;
-
-		if (!(mask & (1ULL << c)))
-			continue;
-		while (e + 1 < NC_CPUS_MAX && (mask & (1ULL << (e + 1))))
-			e++;
-		if (e == c)
-			n = snprintf(buf + off, len - off, "%s%u", off ? "," : "", c);
-		else
-			n = snprintf(buf + off, len - off, "%s%u-%u", off ? "," : "", c, e);
-		if (n < 0)
-			break;
-		off += (size_t)n;
-		c = e;
-	}
-}

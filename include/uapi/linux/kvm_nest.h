@@ -35,7 +35,9 @@
  *   KVM_NEST_A_ENV_CPU_LIMIT: u32, milli-CPUs (1500 = 1.5 CPUs)
  *   KVM_NEST_A_ENV_CPU_RESERVE: u32, milli-CPUs guaranteed
  *   KVM_NEST_A_ENV_CPU_WEIGHT: u32, 1 to 10000 (cgroup v2 cpu.weight)
- *   KVM_NEST_A_ENV_CPUS: string, CPU list of the kernel hosting the doll
+ *   KVM_NEST_A_ENV_CPUS: string, CPU list of the kernel hosting the doll,
+ *     "0-3,128-255": CPUs 0 to 8191, at most 32 ranges once merged, at
+ *     most 4096 bytes; that kernel refuses CPUs >= its nr_cpu_ids
  *   KVM_NEST_A_ENV_MEM_LIMIT: u64, bytes
  *   KVM_NEST_A_ENV_MEM_RESERVE: u64, bytes guaranteed
  * In replies only the fields that are set appear. In requests a present
