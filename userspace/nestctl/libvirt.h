@@ -12,10 +12,18 @@
 #include <sys/types.h>
 #include <libvirt/libvirt.h>
 
+#include "env.h"
 #include "vmm.h"
 
 /* The connection the agent uses: the system QEMU driver. */
 #define NC_LIBVIRT_URI	"qemu:///system"
+/*
+ * The namespace of a domain's <envelope> in its <metadata>, and the one
+ * read before it (Documentation/libvirt.rst); the hook reads both too.
+ */
+#define NC_LIBVIRT_NS		"https://kvm-nest.org/xmlns/libvirt/1.0"
+#define NC_LIBVIRT_NS_OLD	"https://kvm-nest.example/envelope/1"
+
 /* Where libvirt's QEMU driver keeps a running domain's pid file. */
 #define NC_LIBVIRT_RUN	"/run/libvirt/qemu"
 
@@ -39,5 +47,14 @@ int nc_libvirt_pid(const char *name, pid_t *pid, char *why, size_t len);
  */
 int nc_libvirt_domain(virConnectPtr conn, const struct nc_vmm *v,
 		      virDomainPtr *dom, char *why, size_t len);
+
+/*
+ * The <envelope .../> element of a domain's metadata, as libvirt gives it,
+ * into env with every field present (absent or "" attributes unset), so
+ * that it replaces the envelope whole.  0, or -EINVAL with why.  The
+ * values are checked as nestctl's command line checks them.
+ */
+int nc_libvirt_env_parse(const char *xml, struct nc_env *env, char *why,
+			 size_t len);
 
 #endif
