@@ -33,7 +33,7 @@ virConnectPtr nc_libvirt_open(char *why, size_t len)
 	virSetErrorFunc(NULL, nc_libvirt_quiet);
 	conn = virConnectOpen(NC_LIBVIRT_URI);
 	if (!conn)
-		snprintf(why, len, "cannot connect to libvirt at %s (%s)",
+		snprintf(why, len, "libvirt runs no domain here (cannot connect to %s: %s)",
 			 NC_LIBVIRT_URI, nc_libvirt_err());
 	return conn;
 }
@@ -107,7 +107,7 @@ static virDomainPtr nc_libvirt_claimed(virConnectPtr conn, const struct nc_vmm *
 	else
 		dom = virDomainLookupByName(conn, v->domain);
 	if (!dom) {
-		snprintf(why, len, "libvirt has no domain %s %s", v->uuid[0] ? "with uuid" : "named",
+		snprintf(why, len, "libvirt runs no domain %s '%s'", v->uuid[0] ? "with uuid" : "named",
 			 v->uuid[0] ? v->uuid : v->domain);
 		return NULL;
 	}
