@@ -269,7 +269,7 @@ actual() { virsh dommemstat "$1" 2>/dev/null | sed -n 's/^actual //p'; }
 sent() { grep -c "handle_qmp_command" "$work/$1.trace" 2>/dev/null || true; }
 balloons() { grep -c "qmp_enter_balloon" "$work/$1.trace" 2>/dev/null || true; }
 
-tap_plan 28
+tap_plan 29
 log0=$(($(stat -c %s "$AGENT_LOG" 2>/dev/null || echo 0) + 1))
 mark=env_libvirt.$$
 kn_mark $mark
@@ -390,6 +390,13 @@ within 40 mem_de >/dev/null || true
 de_ok() { [ "$rc" = 0 ] && mem_de; }
 tap_check "in $DE, mem.limit 280M: memory.max, and $A ballooned to 216 MiB" de_ok
 [ $rc = 0 ] || tap_diag "envelope set ${adoll:-0} mem.limit 280M: $(cat "$work/de.out")"
+# And libvirt's events, in German: its watch connected again.
+de_watching() { [ "$(tail -c +"$log0" "$AGENT_LOG" | grep -c 'libvirt: watching')" -ge 2 ]; }
+within 20 de_watching || true
+live "cpu.limit=\"$(milli $LIM)\" cpu.reserve=\"$(milli $A_RES)\" cpu.weight=\"400\" mem.limit=\"280M\""
+de_live() { env_now "$A" ".cpu_weight == 400 and .mem_limit == $((280 << 20))" && has "$pid" cpu.weight 400; }
+within 30 de_live >/dev/null || true
+tap_check "in $DE, virsh metadata --live: cpu.weight 400 on $A's envelope and cgroup" de_live
 
 rc=0
 virsh start $B >"$work/b.out" 2>&1 || rc=$?
