@@ -25,6 +25,7 @@ static void nc_libvirt_quiet(void *data, virErrorPtr err)
 virConnectPtr nc_libvirt_open(char *why, size_t len)
 {
 	virConnectPtr conn;
+	virErrorPtr e;
 
 	if (virInitialize()) {
 		snprintf(why, len, "libvirt did not initialize");
@@ -32,9 +33,12 @@ virConnectPtr nc_libvirt_open(char *why, size_t len)
 	}
 	virSetErrorFunc(NULL, nc_libvirt_quiet);
 	conn = virConnectOpen(NC_LIBVIRT_URI);
+	/* Short: it goes into a refusal's 255 bytes with more. */
+	e = conn ? NULL : virGetLastError();
 	if (!conn)
-		snprintf(why, len, "libvirt runs no domain here (cannot connect to %s: %s)",
-			 NC_LIBVIRT_URI, nc_libvirt_err());
+		snprintf(why, len, "libvirt runs no domain here (%s: %s)", NC_LIBVIRT_URI,
+			 e && e->code == VIR_ERR_SYSTEM_ERROR && e->int1 > 0 ?
+			 strerror(e->int1) : "no answer");
 	return conn;
 }
 
