@@ -11,6 +11,11 @@ PKGS=(build-essential gcc-12 make bc bison flex libelf-dev python3 python3-yaml 
 	libjson-c-dev valgrind
 	# make deb: Debian's own packaging tools.
 	dpkg-dev debhelper dh-dkms pkg-config
+	# nestctl's agent talks to libvirt through its C API.
+	libvirt-dev
+	# A non-English locale to run the agent's libvirt test under, and
+	# libvirt's translations that make virsh's text differ there.
+	locales libvirt-l10n
 	# libvirtd for env_libvirt, run inside the emulated hosts only.
 	libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients)
 # Package lists older than this are refreshed before installing.
@@ -18,6 +23,16 @@ MAX_LIST_AGE_DAYS=7
 
 say() { printf 'deps: %s\n' "$*"; }
 fail() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }
+
+# de_DE.UTF-8, for env_libvirt's run of the agent in a non-English locale.
+LOCALE=de_DE.UTF-8
+gen_locale() {
+	locale -a 2>/dev/null | grep -qix "${LOCALE/UTF-8/utf8}" && return 0
+	say "locale-gen $LOCALE"
+	sed -i "s/^# *\($LOCALE UTF-8\)/\1/" /etc/locale.gen
+	grep -q "^$LOCALE UTF-8" /etc/locale.gen || echo "$LOCALE UTF-8" >>/etc/locale.gen
+	locale-gen >/dev/null || fail "locale-gen $LOCALE failed"
+}
 
 [ "$(id -u)" = 0 ] || fail "must run as root (it calls apt-get install)"
 command -v apt-get >/dev/null || fail "apt-get not found: this script supports Debian 12 only"
@@ -29,6 +44,7 @@ for p in "${PKGS[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
 	say "all ${#PKGS[@]} packages present"
+	gen_locale
 	exit 0
 fi
 say "missing: ${missing[*]}"
@@ -47,4 +63,5 @@ fi
 say "apt-get install ${#missing[@]} packages"
 apt-get install -y -q --no-install-recommends "${missing[@]}" >"$log" 2>&1 ||
 	{ grep -E '^(E|W):|rror' "$log" >&2 || tail -n 20 "$log" >&2; fail "apt-get install failed"; }
+gen_locale
 say "done"

@@ -58,7 +58,8 @@ agent_seen() {
 if command -v valgrind >/dev/null; then
 	_p=$(kn_agent_pid) && kill "$_p"
 	for _ in $(seq 40); do kn_agent_pid >/dev/null || break; sleep 0.25; done
-	valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+	valgrind -q --num-callers=50 --suppressions="$KN_TOP/selftests/kvm-nest/valgrind.supp" \
+		--leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
 		--error-exitcode=99 "$NC" agent -v </dev/null >"$W/vg.log" 2>&1 &
 	vg=$!
 	agent_seen || tap_bail "the agent under valgrind does not listen: $(cat "$W/vg.log")"

@@ -9,8 +9,12 @@
 # A user's QEMU (uid 1000) that names itself like a running domain gets no
 # virsh on that domain: a RAM limit on it is refused with the reason and
 # the domain's balloon is unchanged; one named like a domain about to
-# start neither blocks that start nor takes its envelope (issue 10,
-# Documentation/security.rst "The agent and VMM identity").
+# start neither blocks that start nor takes its envelope
+# (Documentation/security.rst "The agent and VMM identity").
+# virsh metadata --live changes A's envelope through the agent (admission
+# first: a change that does not fit leaves the old values and is logged);
+# a RAM limit balloons A through libvirt's API, also with the agent in
+# de_DE.UTF-8, where virsh's labels are German.
 # SC2317: functions run from trap and tap_check; SC2016: jq variables.
 # shellcheck disable=SC2317,SC2016
 set -eu
@@ -21,7 +25,11 @@ set -eu
 
 NC=${KN_NESTCTL:-$KN_BUILD/nestctl/nestctl}
 HOOK=$KN_TOP/userspace/libvirt/kvm-nest
-NS=https://kvm-nest.example/envelope/1
+NS=https://kvm-nest.org/xmlns/libvirt/1.0
+# The namespace before it: B uses it, the hook still reads it.
+NS_OLD=https://kvm-nest.example/envelope/1
+DE=de_DE.UTF-8
+AGENT_LOG=/tmp/kn-agent.log AGENT_PIDFILE=/run/kn-agent.pid
 A=kn-env-a B=kn-env-b
 # A reserves half a CPU; B asks for more than the other half (the host has
 # KN_SMP CPUs, 1 by default), so B fits only once A is gone.
@@ -46,9 +54,12 @@ work=$(mktemp -d /run/kn-libvirt.XXXXXX)
 mounted=
 kvm_mode=$(stat -c %a /dev/kvm)
 users=
+de_agent=
 cleanup() {
 	set +e
 	for _p in $users; do kill "$_p" 2>/dev/null; done
+	# The harness's agent again, in its own locale.
+	[ -z "$de_agent" ] || { stop_agent && start_agent; }
 	chmod "$kvm_mode" /dev/kvm
 	for dom in $A $B; do
 		virsh destroy "$dom" >/dev/null 2>&1
@@ -151,6 +162,35 @@ domain() {
 	EOF
 }
 
+# stop_agent: the running agent ends (it answers an apply under way first).
+stop_agent() {
+	_a=$(cat "$AGENT_PIDFILE" 2>/dev/null) || return 0
+	kill "$_a" 2>/dev/null || return 0
+	for _ in $(seq 140); do
+		kill -0 "$_a" 2>/dev/null || return 0
+		sleep 0.5
+	done
+	return 1
+}
+# start_agent [VAR=VALUE...]: the agent, as the harness starts it, in that
+# environment; true once the kernel sees it listen.
+start_agent() {
+	echo "env_libvirt: starting nestctl agent $*" >>"$AGENT_LOG"
+	env "$@" "$NC" agent </dev/null >>"$AGENT_LOG" 2>&1 &
+	echo $! >"$AGENT_PIDFILE"
+	within 10 sh -c "'$NC' -j info 2>/dev/null | jq -e '.agent == true' >/dev/null"
+}
+# logged TEXT: the agent logged TEXT since this test marked its log.
+logged() { tail -c +"$log0" "$AGENT_LOG" 2>/dev/null | grep -qF "$1"; }
+# live ATTRS: virsh metadata --live sets A's envelope element to ATTRS.
+live() {
+	virsh metadata $A --uri $NS --key kvmnest --live \
+		--set "<envelope $1/>" >"$work/live.out" 2>&1 ||
+		tap_diag "virsh metadata $A --live: $(cat "$work/live.out")"
+}
+# balloon_to BYTES: A's QEMU got a QMP balloon request for BYTES.
+balloon_to() { grep "qmp_enter_balloon" "$work/$A.trace" 2>/dev/null | grep -q "$1"; }
+
 # show: nestctl -j envelope show into $work/show.json.
 show() { "$NC" -j envelope show >"$work/show.json" 2>"$work/show.err"; }
 # jqs FILTER: the filter on the last show.
@@ -229,7 +269,8 @@ actual() { virsh dommemstat "$1" 2>/dev/null | sed -n 's/^actual //p'; }
 sent() { grep -c "handle_qmp_command" "$work/$1.trace" 2>/dev/null || true; }
 balloons() { grep -c "qmp_enter_balloon" "$work/$1.trace" 2>/dev/null || true; }
 
-tap_plan 21
+tap_plan 29
+log0=$(($(stat -c %s "$AGENT_LOG" 2>/dev/null || echo 0) + 1))
 mark=env_libvirt.$$
 kn_mark $mark
 show || tap_bail "nestctl -j envelope show failed: $(cat "$work/show.err")"
@@ -255,13 +296,13 @@ domain $A "cpu.limit=\"0.5\" cpu.reserve=\"$(milli $A_RES)\" cpu.weight=\"200\" 
 domain $B
 # B gets its envelope the way Documentation/libvirt.rst shows.
 out=$(virsh define "$work/$A.xml" 2>&1 && virsh define "$work/$B.xml" 2>&1 &&
-	virsh metadata $B --uri $NS --key kvmnest --set "<envelope cpu.reserve=\"$(milli $B_RES)\"/>" --config 2>&1) || true
+	virsh metadata $B --uri $NS_OLD --key kvmnest --set "<envelope cpu.reserve=\"$(milli $B_RES)\"/>" --config 2>&1) || true
 n=$(virsh list --all --name | grep -c '^kn-env-' || true)
 virsh dumpxml $B >"$work/$B.dump" 2>&1 || true
-tap_check "virsh define $A (envelope in the XML) and $B (virsh metadata --set)" \
-	sh -c "[ $n = 2 ] && grep 'envelope' '$work/$B.dump' | grep '$NS' | grep -q 'cpu.reserve=\"$(milli $B_RES)\"'"
+tap_check "virsh define $A (envelope in the XML) and $B (virsh metadata --set, the old namespace)" \
+	sh -c "[ $n = 2 ] && grep 'envelope' '$work/$B.dump' | grep '$NS_OLD' | grep -q 'cpu.reserve=\"$(milli $B_RES)\"'"
 [ "$n" = 2 ] || tap_diag "$out"
-grep -q "$NS" "$work/$B.dump" || tap_diag "$out" "$B: $(grep -A2 '<metadata' "$work/$B.dump")"
+grep -q "$NS_OLD" "$work/$B.dump" || tap_diag "$out" "$B: $(grep -A2 '<metadata' "$work/$B.dump")"
 
 out=$(virsh start $A 2>&1) || true
 tap_check "virsh start $A (envelope in its XML)" test "$(vm_state $A)" = running
@@ -301,6 +342,61 @@ tap_check "$A's balloon is unchanged: its QEMU got $b0 -> $b1 balloon requests (
 	test "${s1:-0}" -gt 0 -a "$b0" = "$b1" -a -n "$a0" -a "$a0" = "$a1"
 tap_check "$A keeps its envelope" env_of_pid "$pid" ".cpu_limit == 0.5 and .mem_limit == 1073741824"
 kill "$upid" 2>/dev/null || true
+
+# virsh metadata --live: the agent asks kvm-nest for A's new envelope.
+adoll=$(doll_of "$pid")
+tap_diag "agent: $(tail -c +"$log0" "$AGENT_LOG" | grep 'libvirt:' | head -n 3)"
+# A's reservation stays: cpu.limit a quarter CPU above it (one cgroup
+# level, libvirt's: cpu.max's period is 100 ms).
+LIM=$((A_RES + 250))
+live "cpu.limit=\"$(milli $LIM)\" cpu.reserve=\"$(milli $A_RES)\" cpu.weight=\"300\" mem.limit=\"1G\" mem.reserve=\"128M\""
+tap_check "virsh metadata --live: $A's envelope is cpu.limit $(milli $LIM), cpu.weight 300 in nestctl envelope show" \
+	env_is $A "(.cpu_limit * 1000 | round) == $LIM and .cpu_weight == 300 and .mem_limit == 1073741824"
+tap_diag "agent: $(tail -c +"$log0" "$AGENT_LOG" | grep 'libvirt: domain' | tail -n 3)"
+changed() { has "$pid" cpu.max "$((LIM * 100)) 100000" && has "$pid" cpu.weight 300; }
+within 30 changed >/dev/null || true
+tap_check "and on its VMM's cgroups: cpu.max $((LIM * 100)) 100000, cpu.weight 300" changed
+# More than this host has: kvm-nest refuses it, the agent says why.
+big=$(milli $((ncpu * 1000 + 250)))
+live "cpu.reserve=\"$big\" cpu.weight=\"50\""
+refused="domain $A (doll $adoll): its new envelope is refused, the old one stays"
+within 30 logged "$refused" || true
+tap_check "a change that does not fit ($big CPUs reserved) is refused; the agent logs it with the kernel's reason" \
+	sh -c "tail -c +$log0 '$AGENT_LOG' | grep -F '$refused' | grep -q '$big CPUs'"
+tap_diag "agent: $(tail -c +"$log0" "$AGENT_LOG" | grep -F "$refused")"
+sleep 1
+old_kept() { env_now "$A" "(.cpu_limit * 1000 | round) == $LIM and .cpu_weight == 300 and (.cpu_reserve * 1000 | round) == $A_RES" && changed; }
+tap_check "the refused change left the old values: envelope and cgroups" old_kept
+# A RAM limit under its 256 MiB and QEMU's 64 MiB: the balloon, through
+# libvirt's API, to the limit less QEMU's share.
+live "cpu.limit=\"$(milli $LIM)\" cpu.reserve=\"$(milli $A_RES)\" cpu.weight=\"300\" mem.limit=\"300M\""
+mem_set() { has "$pid" memory.max $((300 << 20)) && balloon_to $(((300 - 64) << 20)); }
+within 40 mem_set >/dev/null || true
+tap_check "mem.limit 300M: memory.max, and libvirt's API ballooned $A to 236 MiB" mem_set
+tap_diag "balloon requests: $(grep qmp_enter_balloon "$work/$A.trace" | tail -n 3)" \
+	"agent: $(tail -c +"$log0" "$AGENT_LOG" | grep 'doll' | tail -n 3)"
+
+# The agent in German: virsh's labels change, the API does not.
+rc=0
+stop_agent && de_agent=1 && start_agent LANG=$DE LC_ALL=$DE || rc=1
+LANG=$DE LC_ALL=$DE virsh dominfo $A >"$work/dominfo" 2>&1 || true
+tap_check "the agent runs in $DE, where virsh dominfo says 'Max Speicher', not 'Max memory'" \
+	sh -c "[ $rc = 0 ] && grep -q 'Max Speicher' '$work/dominfo'"
+[ $rc = 0 ] || tap_diag "agent in $DE: $(tail -n 5 "$AGENT_LOG")"
+rc=0
+LANG=$DE LC_ALL=$DE "$NC" envelope set "${adoll:-0}" mem.limit 280M >"$work/de.out" 2>&1 || rc=$?
+mem_de() { has "$pid" memory.max $((280 << 20)) && balloon_to $(((280 - 64) << 20)); }
+within 40 mem_de >/dev/null || true
+de_ok() { [ "$rc" = 0 ] && mem_de; }
+tap_check "in $DE, mem.limit 280M: memory.max, and $A ballooned to 216 MiB" de_ok
+[ $rc = 0 ] || tap_diag "envelope set ${adoll:-0} mem.limit 280M: $(cat "$work/de.out")"
+# And libvirt's events, in German: its watch connected again.
+de_watching() { [ "$(tail -c +"$log0" "$AGENT_LOG" | grep -c 'libvirt: watching')" -ge 2 ]; }
+within 20 de_watching || true
+live "cpu.limit=\"$(milli $LIM)\" cpu.reserve=\"$(milli $A_RES)\" cpu.weight=\"400\" mem.limit=\"280M\""
+de_live() { env_now "$A" ".cpu_weight == 400 and .mem_limit == $((280 << 20))" && has "$pid" cpu.weight 400; }
+within 30 de_live >/dev/null || true
+tap_check "in $DE, virsh metadata --live: cpu.weight 400 on $A's envelope and cgroup" de_live
 
 rc=0
 virsh start $B >"$work/b.out" 2>&1 || rc=$?

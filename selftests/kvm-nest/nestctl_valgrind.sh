@@ -11,7 +11,8 @@ KN_TOP=${KN_TOP:?}
 . "$KN_TOP/selftests/kvm-nest/nestctl_lib.sh"
 nc_require
 command -v valgrind >/dev/null || tap_skip_all "valgrind not found"
-VG="valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=99"
+# valgrind.supp: libvirt's and glib's own process-wide allocations.
+VG="valgrind -q --num-callers=50 --suppressions=$KN_TOP/selftests/kvm-nest/valgrind.supp --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=99"
 NAME=knvg$$
 
 # vg <rc> <args...>: one test point: nestctl under valgrind exits rc, and

@@ -80,7 +80,8 @@ tap_check "a dry run on doll $vm comes back in $((b - a)) ms (< $BOUND_MS) (rc $
 # The waiting path of nestctl leaks nothing (valgrind, when installed).
 if command -v valgrind >/dev/null; then
 	vg_rc=0
-	valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+	valgrind -q --num-callers=50 --suppressions="$KN_TOP/selftests/kvm-nest/valgrind.supp" \
+		--leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
 		--error-exitcode=99 "$NC" envelope set "$vm" cpu.weight 300 dry-run \
 		>"$NC_WORK/vg.out" 2>"$NC_WORK/vg.err" || vg_rc=$?
 	tap_check "valgrind nestctl envelope set $vm ... dry-run: exit $vg_rc, clean" \

@@ -35,7 +35,8 @@ dom() {
 	printf '<domain type="kvm"><name>%s</name><uuid>%s</uuid><metadata>%s</metadata>' "$1" "$U" "${2:-}"
 	printf '<memory unit="MiB">256</memory><os><type>hvm</type></os></domain>\n'
 }
-NSA='xmlns:kvmnest="https://kvm-nest.example/envelope/1"'
+NSA='xmlns:kvmnest="https://kvm-nest.org/xmlns/libvirt/1.0"'
+NS_OLD=https://kvm-nest.example/envelope/1
 
 # hook XML ARGS...: run the hook; rc, stdout, stderr and calls in $w.
 hook() {
@@ -48,7 +49,7 @@ hook() {
 calls() { cat "$w/calls"; }
 
 echo "TAP version 13"
-echo "1..40"
+echo "1..42"
 
 x=$(dom vm1 "<kvmnest:envelope $NSA cpu.limit=\"1.5\" cpu.reserve=\"0.25\" cpu.weight=\"200\" cpus=\"0-1\" mem.limit=\"512M\" mem.reserve=\"128M\"/>")
 hook "$x" vm1 prepare begin -
@@ -90,9 +91,13 @@ x=$(dom vm2 "<other xmlns=\"urn:x\"/>")
 hook "$x" vm2 prepare begin -
 check "no envelope in <metadata>: no call, exit 0" test "$rc" = 0 -a ! -s "$w/calls"
 
-x=$(dom vm3 "<e:envelope xmlns:e=\"https://kvm-nest.example/envelope/1\" mem.limit=\"1G\"/>")
+x=$(dom vm3 "<e:envelope xmlns:e=\"https://kvm-nest.org/xmlns/libvirt/1.0\" mem.limit=\"1G\"/>")
 hook "$x" vm3 prepare begin -
 check "any prefix for the namespace" test "$(calls)" = "nestctl envelope set name vm3 uuid $U mem.limit 1G"
+
+x=$(dom vm3 "<old:envelope xmlns:old=\"$NS_OLD\" cpu.limit=\"2\"/>")
+hook "$x" vm3 prepare begin -
+check "the old namespace is still read" test "$(calls)" = "nestctl envelope set name vm3 uuid $U cpu.limit 2"
 
 x=$(printf '<domain><name>vm9</name><metadata><kvmnest:envelope %s mem.limit="1G"/></metadata></domain>' "$NSA")
 hook "$x" vm9 prepare begin -
@@ -167,6 +172,10 @@ x=$(dom vm9 "<kvmnest:envelope $NSA cpus=\"0-3,128-255,4096\"/>")
 hook "$x" vm9 prepare begin -
 check "a 256-CPU list is handed on as written" test "$rc:$(calls)" = \
 	"0:nestctl envelope set name vm9 uuid $U cpus 0-3,128-255,4096"
+
+x=$(dom vm8 "<kvmnest:envelope $NSA/><old:envelope xmlns:old=\"$NS_OLD\"/>")
+hook "$x" vm8 prepare begin -
+check "one in each namespace: refused" sh -c "[ $rc = 1 ] && grep -q 'keep one' '$w/err' && [ ! -s '$w/calls' ]"
 
 echo "# Totals: pass:$((n - failed)) fail:$failed xfail:0 xpass:0 skip:0 error:0"
 [ "$failed" = 0 ]

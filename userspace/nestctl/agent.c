@@ -431,7 +431,9 @@ static int nc_agent_run(struct nc_ctx *ctx, int argc, char **argv)
 	if (!rc) {
 		nc_sweep(&ag);
 		nc_log("listening for envelopes to apply");
+		nc_lv_watch_start();
 		rc = nc_agent_loop(&ag, sfd);
+		nc_lv_watch_stop();
 	}
 	nc_agent_close(&ag);
 	nc_cpu_stop();

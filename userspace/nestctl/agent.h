@@ -89,6 +89,11 @@ void nc_cpu_forget(uint32_t id);
 /* The agent stops: writes left for later are made now. */
 void nc_cpu_stop(void);
 
+/* virsh metadata --live: a running libvirt domain's new envelope is
+ * asked of kvm-nest (agent_libvirt.c, threads of its own). */
+void nc_lv_watch_start(void);
+void nc_lv_watch_stop(void);
+
 /* Log lines on stderr; nc_vlog only with -v. */
 extern bool nc_agent_verbose;
 void nc_log(const char *fmt, ...) NC_PRINTF(1, 2);

@@ -11,9 +11,12 @@ bool nc_agent_verbose;
 
 NC_PRINTF(1, 0) static void nc_vlogf(const char *fmt, va_list ap)
 {
+	/* One line whole: libvirt's watch logs from threads of its own. */
+	flockfile(stderr);
 	fputs("nestctl agent: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 void nc_log(const char *fmt, ...)

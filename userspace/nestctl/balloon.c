@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* A doll's virtio balloon, through QMP or virsh. */
+/* A doll's virtio balloon, through QMP or libvirt's API. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -7,12 +7,10 @@
 #include <string.h>
 
 #include "balloon.h"
-#include "libvirt.h"
 
 /* QMP: connecting waits for QEMU to serve us; commands answer at once. */
 #define NC_QMP_OPEN_MS	10000
 #define NC_QMP_CMD_MS	5000
-#define NC_VIRSH_MS	15000
 
 static unsigned int nc_min_ms(unsigned int a, unsigned int b)
 {
@@ -66,30 +64,6 @@ static int nc_balloon_qmp_open(struct nc_balloon *b, struct nc_apply *a)
 	return 0;
 }
 
-/* "Max memory:     524288 KiB" of virsh dominfo (nc_virsh runs LC_ALL=C). */
-static int nc_balloon_virsh_open(struct nc_balloon *b, struct nc_apply *a)
-{
-	const char *argv[] = { "virsh", "-q", "dominfo", "--domain", b->vmm->domain, NULL };
-	char out[2048];
-	unsigned long long kib;
-	const char *m;
-	int err;
-
-	err = nc_virsh(out, sizeof(out), nc_min_ms(NC_VIRSH_MS, nc_apply_left_ms(a)), argv);
-	if (err == -ENOENT)
-		return nc_apply_fail(a, EOPNOTSUPP, "doll %u is libvirt domain %s, but there is no virsh to balloon it; install libvirt-clients",
-				     a->id, b->vmm->domain);
-	if (err)
-		return nc_apply_fail(a, -err, "doll %u is libvirt domain %s, but virsh dominfo failed: %.120s",
-				     a->id, b->vmm->domain, out[0] ? out : strerror(-err));
-	m = strstr(out, "Max memory:");
-	if (!m || sscanf(m, "Max memory: %llu KiB", &kib) != 1)
-		return nc_apply_fail(a, EIO, "doll %u: no \"Max memory\" in virsh dominfo %s; does this virsh match libvirtd?",
-				     a->id, b->vmm->domain);
-	b->full = (uint64_t)kib * 1024;
-	return 0;
-}
-
 int nc_balloon_open(struct nc_balloon *b, const struct nc_vmm *vmm,
 		    struct nc_apply *a)
 {
@@ -97,13 +71,14 @@ int nc_balloon_open(struct nc_balloon *b, const struct nc_vmm *vmm,
 
 	*b = (struct nc_balloon){ .vmm = vmm };
 	/* Its -name is a claim: libvirt must say the domain is this VMM. */
-	if (vmm->domain[0] && !nc_libvirt_is(vmm, why, sizeof(why))) {
-		b->via = NC_BALLOON_VIRSH;
-		return nc_balloon_virsh_open(b, a);
-	}
-	if (why[0])
-		nc_log("doll %u (pid %u) is named as libvirt domain '%s', but %s: not using virsh for it",
+	if (vmm->domain[0]) {
+		int err = nc_balloon_lv_open(b, a, why, sizeof(why));
+
+		if (err <= 0)
+			return err;
+		nc_log("doll %u (pid %u) is named as libvirt domain '%s', but %s: not using libvirt for it",
 		       a->id, a->pid, vmm->domain, why);
+	}
 	if (!vmm->n_qmp && why[0])
 		return nc_apply_fail(a, EPERM, "doll %u (pid %u) is named as libvirt domain '%s', but %s, and it has no QMP socket: no balloon of its own to use; a name is not an identity",
 				     a->id, a->pid, vmm->domain, why);
@@ -120,15 +95,12 @@ void nc_balloon_close(struct nc_balloon *b)
 		nc_qmp_close(b->qmp);
 		free(b->qmp);
 	}
+	nc_balloon_lv_close(b);
 	*b = (struct nc_balloon){ 0 };
 }
 
 int nc_balloon_actual(struct nc_balloon *b, struct nc_apply *a, uint64_t *bytes)
 {
-	const char *argv[] = { "virsh", "-q", "dommemstat", "--domain", b->vmm->domain, NULL };
-	char out[2048];
-	unsigned long long kib;
-	const char *m;
 	int err;
 
 	if (b->via == NC_BALLOON_QMP) {
@@ -141,20 +113,12 @@ int nc_balloon_actual(struct nc_balloon *b, struct nc_apply *a, uint64_t *bytes)
 					     a->id, nc_qmp_why(b->qmp, err));
 		return 0;
 	}
-	err = nc_virsh(out, sizeof(out), nc_min_ms(NC_VIRSH_MS, nc_apply_left_ms(a)), argv);
-	m = err ? NULL : strstr(out, "actual ");
-	if (!m || sscanf(m, "actual %llu", &kib) != 1)
-		return nc_apply_fail(a, EIO, "doll %u: virsh dommemstat %s failed: %.120s; is libvirtd running?",
-				     a->id, b->vmm->domain, out);
-	*bytes = (uint64_t)kib * 1024;
-	return 0;
+	return nc_balloon_lv_actual(b, a, bytes);
 }
 
 int nc_balloon_set(struct nc_balloon *b, struct nc_apply *a, uint64_t bytes)
 {
-	char args[64], kib[32], desc[160], out[2048];
-	const char *argv[] = { "virsh", "-q", "setmem", "--domain", b->vmm->domain,
-			       "--size", kib, "--live", NULL };
+	char args[64], desc[160];
 	int err;
 
 	if (b->via == NC_BALLOON_QMP) {
@@ -170,13 +134,5 @@ int nc_balloon_set(struct nc_balloon *b, struct nc_apply *a, uint64_t bytes)
 					     a->id, nc_qmp_why(b->qmp, err));
 		return 0;
 	}
-	snprintf(kib, sizeof(kib), "%" PRIu64, bytes / 1024);
-	err = nc_virsh(out, sizeof(out), nc_min_ms(NC_VIRSH_MS, nc_apply_left_ms(a)), argv);
-	if (err == -ETIMEDOUT)
-		return nc_apply_fail(a, ETIMEDOUT, "doll %u: virsh setmem %s did not return in time; is libvirtd busy with the domain? try again",
-				     a->id, b->vmm->domain);
-	if (err)
-		return nc_apply_fail(a, EOPNOTSUPP, "doll %u: virsh setmem %s %s --live failed: %.120s; the domain needs <memballoon model='virtio'/>",
-				     a->id, b->vmm->domain, kib, out[0] ? out : strerror(-err));
-	return 0;
+	return nc_balloon_lv_set(b, a, bytes);
 }

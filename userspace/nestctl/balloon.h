@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A doll's virtio balloon: through the VMM's QMP socket for plain QEMU, or
- * "virsh setmem --live" for a libvirt domain (libvirt holds its QMP).
+ * libvirt's API for a libvirt domain (libvirt holds its QMP).
  * Sizes are the guest's memory: its RAM less what the balloon holds.
  */
 #ifndef NC_BALLOON_H
@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "agent.h"
+#include "libvirt.h"
 #include "qmp.h"
 #include "vmm.h"
 
@@ -23,13 +24,15 @@
 /* A balloon leaves a guest at least this much (or its RAM, if smaller). */
 #define NC_GUEST_MIN		(64ULL << 20)
 
-enum nc_balloon_via { NC_BALLOON_NONE, NC_BALLOON_QMP, NC_BALLOON_VIRSH };
+enum nc_balloon_via { NC_BALLOON_NONE, NC_BALLOON_QMP, NC_BALLOON_LIBVIRT };
 
 struct nc_balloon {
 	enum nc_balloon_via via;
 	const struct nc_vmm *vmm;
 	uint64_t full;		/* the guest's RAM: the most it can have */
 	struct nc_qmp *qmp;	/* NC_BALLOON_QMP */
+	virConnectPtr conn;	/* NC_BALLOON_LIBVIRT */
+	virDomainPtr dom;
 };
 
 /*
@@ -44,7 +47,15 @@ int nc_balloon_actual(struct nc_balloon *b, struct nc_apply *a, uint64_t *bytes)
 /* Ask the guest for bytes of memory; 0 or -errno with a->msg. */
 int nc_balloon_set(struct nc_balloon *b, struct nc_apply *a, uint64_t bytes);
 
-/* virsh ARGS... (balloon_virsh.c): its output in out; 0, or -errno. */
-int nc_virsh(char *out, size_t len, unsigned int timeout_ms, const char *const *argv);
+/*
+ * A libvirt domain's balloon (balloon_libvirt.c), when libvirt says the
+ * domain is b->vmm: 0, 1 when it is not (why says so, a->msg untouched),
+ * or -errno with a->msg.
+ */
+int nc_balloon_lv_open(struct nc_balloon *b, struct nc_apply *a,
+		       char *why, size_t len);
+void nc_balloon_lv_close(struct nc_balloon *b);
+int nc_balloon_lv_actual(struct nc_balloon *b, struct nc_apply *a, uint64_t *bytes);
+int nc_balloon_lv_set(struct nc_balloon *b, struct nc_apply *a, uint64_t bytes);
 
 #endif

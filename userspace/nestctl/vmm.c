@@ -124,6 +124,7 @@ void nc_vmm_parse(const char *cmdline, size_t len, struct nc_vmm *v)
 
 	v->n_qmp = 0;
 	v->domain[0] = '\0';
+	v->uuid[0] = '\0';
 	for (size_t off = 0; off < len; off += strlen(cmdline + off) + 1) {
 		const char *arg = cmdline + off;
 
@@ -140,6 +141,9 @@ void nc_vmm_parse(const char *cmdline, size_t len, struct nc_vmm *v)
 			nc_vmm_mon(arg, cd, n_cd, v);
 		} else if (nc_arg_is(opt, "-name") && !strncmp(arg, "guest=", 6)) {
 			nc_opt(arg, NULL, "guest", v->domain, sizeof(v->domain));
+		} else if (nc_arg_is(opt, "-uuid")) {
+			if (strlen(arg) == sizeof(v->uuid) - 1)
+				memcpy(v->uuid, arg, sizeof(v->uuid));
 		} else {
 			opt = arg;	/* not an option we read: it may start one */
 			continue;

@@ -8,6 +8,7 @@
  *   -qmp unix:PATH[,...]  (and -qmp-pretty)
  *   -chardev socket,id=ID,path=PATH[,...] with -mon chardev=ID,mode=control
  *   -name guest=NAME,...  libvirt's form: the doll is a libvirt domain
+ *   -uuid UUID            libvirt passes its domain's uuid this way
  */
 #ifndef NC_VMM_H
 #define NC_VMM_H
@@ -26,6 +27,7 @@ struct nc_vmm {
 	unsigned int n_qmp;
 	char qmp[NC_VMM_QMP_MAX][sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char domain[256];	/* its -name guest=, "" when none */
+	char uuid[37];		/* its -uuid, "" when none or not 36 long */
 };
 
 /*
