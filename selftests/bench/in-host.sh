@@ -7,6 +7,9 @@
 #   L1  kvm-nest unloaded, accel 0, accel 1, shuffled (overhead.sh)
 #   L2  ops in a VM of an L1 Linux doll               (stack "linux")
 #   L3  ... in an L2 under kn-bench's L1 in the doll  (stack "linux+bench-hv")
+#   L3  with KN_BENCH_DOLL2=1: in a VM of a Linux doll in that doll
+#       (stack "linux+linux"), and L4 under kn-bench's L1 there
+#       ("linux+linux+bench-hv")
 # Prints KNB-INFO/KNB/KNB-XCHECK/KNB-OVERHEAD/KNB-HOOKS/KNB-TIME lines
 # (bench.rst) and progress.
 # Parameters: the KN_BENCH_* of run.sh, which qemu-host.sh passes on.
@@ -47,8 +50,10 @@ fi
 census=
 [ "${KN_BENCH_CENSUS:-1}" = 0 ] || census=/sys/kernel/debug/kvm_nest/census
 pause=${KN_BENCH_PAUSE_MS:-200}
+KN_BENCH_DOLL2=${KN_BENCH_DOLL2:-1}
 args=" KN_BENCH_ROUNDS=${KN_BENCH_DOLL_ROUNDS:-1}"
-for v in REPS OPS PAUSE_MS DOLL_TARGET_MS HLT_US_L2 HLT_US_L3; do
+for v in REPS OPS PAUSE_MS DOLL_TARGET_MS HLT_US_L2 HLT_US_L3 HLT_US_L4 DOLL2 DOLL2_MEM \
+	DOLL2_PAUSE_MS; do
 	eval "val=\${KN_BENCH_$v:-}"
 	# shellcheck disable=SC2154 # set by the eval
 	[ -z "$val" ] || args="$args KN_BENCH_$v=$val"
@@ -61,7 +66,7 @@ dir=${out##*dir=}
 if [ -z "$pid" ] || [ ! -d "$dir" ]; then knb_die "l1-doll.sh --bg said '$out'"; fi
 rc=0
 "$KNB_BIN" watch --pid "$pid" --log "$dir/result.log" --knob "$KNB_KNOB" \
-	--pause-ms "$pause" --timeout "${KN_BENCH_DOLL_TIMEOUT:-1500}" ${census:+--census "$census"} || rc=$?
+	--pause-ms "$pause" --timeout "${KN_BENCH_DOLL_TIMEOUT:-3000}" ${census:+--census "$census"} || rc=$?
 knb_accel stock
 "$doll" --wait "$dir" --timeout 60 >/dev/null || knb_die "the doll failed (l1-doll.sh above)"
 [ "$rc" = 0 ] || knb_die "kn-bench watch failed ($rc)"

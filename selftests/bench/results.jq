@@ -31,6 +31,7 @@ def config: {
 	hlt_early: (if .[0].op == "hlt" then [.[].hlt_early] | add else null end),
 	exits_l0: exits("exits_l0"),
 	exits_l1: exits("exits_l1"),
+	exits_l2: exits("exits_l2"),
 	kvm_exits: [.[].kvm_exits.samples[]?] | stats,
 	l0_late_marks: ([.[].l0_late_marks // 0] | add)
 };
@@ -61,9 +62,10 @@ def hooks_of: {
 		| mean_codes)
 };
 # KVM's own count against kvm-nest's, sample by sample, where both counted:
-# the same kernel's (exits_l1 in the doll, exits_l0 in the emulated host).
+# the same kernel's (exits_l2 in the doll in the doll, exits_l1 in the doll,
+# exits_l0 in the emulated host).
 def kvm_stat: $m | map(select(.kvm_exits != null)
-		| (.exits_l1 // .exits_l0) as $e | select($e != null)
+		| (.exits_l2 // .exits_l1 // .exits_l0) as $e | select($e != null)
 		| {kernel, d: ([$e.per_op.samples, .kvm_exits.samples] | transpose
 			| map(.[0] - .[1] | fabs))})
 	| group_by(.kernel) | map({kernel: .[0].kernel, samples: ([.[].d[]] | length),

@@ -14,7 +14,9 @@ def med2: if . == null then "-" else .median | x2 end;
 def spread: if . == null then "-" else "\(.median | us) (\(.min | us)–\(.max | us))" end;
 def ex: if . == null then "-" else .per_op.median | x2 end;
 def path: {direct: "L0 → op", "bench-hv": "L0 → kn-bench L1 → op",
-	linux: "L0 → Linux L1 → op", "linux+bench-hv": "L0 → Linux L1 → kn-bench L2 → op"}[.] // .;
+	linux: "L0 → Linux L1 → op", "linux+bench-hv": "L0 → Linux L1 → kn-bench L2 → op",
+	"linux+linux": "L0 → Linux L1 → Linux L2 → op",
+	"linux+linux+bench-hv": "L0 → Linux L1 → Linux L2 → kn-bench L3 → op"}[.] // .;
 def cpuid($k; $s): first(.summary[] | select(.kernel == $k and .op == "cpuid" and .stack == $s)
 	| .configs.stock) // null;
 # SVM exit codes by name (the baseline lines are SVM).
@@ -43,7 +45,7 @@ def codes: to_entries | map(select(.value >= 0.05)) | sort_by(-.value)
 "- **Acceleration:** \(.acceleration).",
 "- **Time:** median (min–max) over \(.meta.params.reps) repetitions × \(.meta.params.rounds) rounds (through the doll: × \(.meta.params.doll_rounds // 1)) of the per-op cost, from a loop of n1 and one of n2 = 4·n1 ops (two-N, bench.rst). hlt: wake-up latency, from the timer deadline to the instruction after HLT. Emulated under TCG on a shared machine: compare within one run.",
 "- **L0 exits/op:** kvm-nest's counts in the emulated host (median). Direct and kn-bench's L2: exact, between ucalls (host interrupts add ~0.01). Through the Linux doll: between markers the doll prints, so the doll kernel's own background (its ticks, which grow with the time an op takes) is included.",
-"- **L1 exits/op:** kvm-nest loaded inside the Linux doll (its own view).",
+"- **Doll's exits/op:** kvm-nest loaded inside the Linux doll that runs the op's VM (its own view: the L1 doll's, or for the linux+linux paths the L2 doll's).",
 "",
 (. as $r | (.hosts | map(select(.depth == 0)) | map(.kernel) | unique[]) as $k |
 	($r | cpuid($k; "direct")) as $l1 |
@@ -58,10 +60,10 @@ def codes: to_entries | map(select(.value >= 0.05)) | sort_by(-.value)
 (.summary as $sum | ($sum | map(.kernel) | unique[]) as $k |
 	"## \($k)",
 	"",
-	"| op | level | path | stock µs/op | kvm-nest µs/op | ratio | stock L0 exits/op | kvm-nest L0 exits/op | ratio | L1 exits/op stock / kvm-nest |",
+	"| op | level | path | stock µs/op | kvm-nest µs/op | ratio | stock L0 exits/op | kvm-nest L0 exits/op | ratio | doll's exits/op stock / kvm-nest |",
 	"|---|---|---|---|---|---|---|---|---|---|",
 	($sum[] | select(.kernel == $k) |
-		"| \(.op) | L\(.level) | \(.stack | path) | \(.configs.stock.cost_ns | spread) | \(.configs["kvm-nest"].cost_ns | spread) | \(.ratio.cost | x2) | \(.configs.stock.exits_l0 | ex) | \(.configs["kvm-nest"].exits_l0 | ex) | \(.ratio.exits_l0 | x2) | \(.configs.stock.exits_l1 | ex) / \(.configs["kvm-nest"].exits_l1 | ex) |"),
+		"| \(.op) | L\(.level) | \(.stack | path) | \(.configs.stock.cost_ns | spread) | \(.configs["kvm-nest"].cost_ns | spread) | \(.ratio.cost | x2) | \(.configs.stock.exits_l0 | ex) | \(.configs["kvm-nest"].exits_l0 | ex) | \(.ratio.exits_l0 | x2) | \(.configs.stock | (.exits_l1 // .exits_l2) | ex) / \(.configs["kvm-nest"] | (.exits_l1 // .exits_l2) | ex) |"),
 	""),
 (.summary as $sum | ($sum | map(.kernel) | unique[]) as $k |
 	($sum[] | select(.kernel == $k and .op == "cpuid" and .level >= 2 and (.stack | startswith("linux")))) as $row |
