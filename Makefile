@@ -134,7 +134,7 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
 	rm -rf $(BUILD)/mod $(BUILD)/selftests $(BUILD)/unit $(BUILD)/runs $(BUILD)/*.log
 
-# Not per commit (issue 10): netlink, channel and VM churn loads at full
+# The stress run, not per commit: netlink, channel and VM churn loads at full
 # counts, with module cycles meanwhile; figures at the end. KN_STRESS_*
 # set the counts and seed (Documentation/testing.rst, "Stress").
 .PHONY: stress

@@ -9,8 +9,8 @@
 # A user's QEMU (uid 1000) that names itself like a running domain gets no
 # virsh on that domain: a RAM limit on it is refused with the reason and
 # the domain's balloon is unchanged; one named like a domain about to
-# start neither blocks that start nor takes its envelope (issue 10,
-# Documentation/security.rst "The agent and VMM identity").
+# start neither blocks that start nor takes its envelope
+# (Documentation/security.rst "The agent and VMM identity").
 # SC2317: functions run from trap and tap_check; SC2016: jq variables.
 # shellcheck disable=SC2317,SC2016
 set -eu
