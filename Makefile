@@ -12,6 +12,7 @@
 #   make stress             netlink/channel fuzzing, VM churn, module cycles (hours)
 #   make demo               an emulated host with an L1 doll running an L2 doll
 #   make bench              nested exit cost per level, stock vs kvm-nest
+#   make bench-doc          the last bench's table and plot into Documentation/bench/
 #   make lint               include graph, checkpatch, sparse on every pinned kernel
 #   make include-graph      kvm-nest/'s #include graph; fails if kvm/ is no leaf
 #   make clean
@@ -130,11 +131,17 @@ demo:
 bench: modules-all
 	$(TOP)/selftests/bench/run.sh
 
+# Copies build/bench's results.md and plot.png (from the last make bench)
+# into Documentation/bench/, which bench.rst includes; commit them.
+.PHONY: bench-doc
+bench-doc:
+	$(TOP)/scripts/bench-doc.sh $(BUILD)/bench
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
 	rm -rf $(BUILD)/mod $(BUILD)/selftests $(BUILD)/unit $(BUILD)/runs $(BUILD)/*.log
 
-# Not per commit (issue 10): netlink, channel and VM churn loads at full
+# The stress run, not per commit: netlink, channel and VM churn loads at full
 # counts, with module cycles meanwhile; figures at the end. KN_STRESS_*
 # set the counts and seed (Documentation/testing.rst, "Stress").
 .PHONY: stress

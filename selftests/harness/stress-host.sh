@@ -1,6 +1,6 @@
 #!/bin/sh
 # shellcheck disable=SC2317 # functions run through traps
-# stress-host.sh: the stress run inside an emulated host (issue 10), for
+# stress-host.sh: the stress run inside an emulated host, for
 # stress.sh (make stress) and, with small counts, the stress_slice test.
 # Runs at once: the netlink load (stress_nl), the channel load (stress_ch,
 # several VMs), the VM churn with policies and envelopes and revocation

@@ -1,12 +1,12 @@
 #!/bin/bash
-# stress.sh: what `make stress` runs (issue 10; not per commit). Builds the
+# stress.sh: what `make stress` runs (not per commit). Builds the
 # module, the test binaries and nestctl, then boots one emulated SVM host
 # (QEMU TCG, two vCPUs) per kernel of KN_KERNELS (default 6.1) and runs
 # stress-host.sh in it: the netlink, channel and VM churn loads at once,
 # with kvm-nest unloaded and loaded meanwhile. Prints the host's TAP, then
 # its figures block, and exits 0 only if every check passed.
 #
-# The defaults meet the issue's counts: 10^6 netlink messages, 10^5
+# The defaults meet the stress run's targets: 10^6 netlink messages, 10^5
 # hypercalls from 4 VMs at once, 1,000 VM cycles with policies and
 # envelopes (a revocation check every 50), 100 module cycles. Override
 # any of them (KN_STRESS_NL, _CH, _CH_PROCS, _CHURN, _REVOKE_EVERY, _MOD,

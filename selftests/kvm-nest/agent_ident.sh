@@ -1,5 +1,6 @@
 #!/bin/sh
-# The agent trusts nothing a VMM says about itself (issue 10): a user's
+# The agent trusts nothing a VMM says about itself (security.rst,
+# "The agent and VMM identity"): a user's
 # QEMU (uid 1000, /dev/kvm opened to it for the test) whose -qmp names
 # another VM's QMP socket, and one whose -name claims a libvirt domain that
 # libvirt does not run as it: an envelope that needs their balloon is

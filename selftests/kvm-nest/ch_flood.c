@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One VM hammering the kvm-nest channel cannot stall the others (issue
- * 10).  A hammer process's guest makes hypercalls back to back: reports
- * of 256 dolls that replace each other (512 events
- * each, which we listen to, so that kvm-nest builds them), malformed
- * reports, revocations, malformed DELEGATEs and fetches.  Before and
+ * One VM hammering the kvm-nest channel cannot stall the others
+ * (security.rst, "Control plane: no stalls, no lost messages").  A hammer
+ * process's guest makes hypercalls back to back: reports of 256 dolls
+ * that replace each other (512 events each, which we listen to, so that
+ * kvm-nest builds them), malformed reports, revocations, malformed
+ * DELEGATEs and fetches.  Before and
  * during the hammer, this process times what others do that takes the
  * registry mutex the hammer's calls take:
  *  - a FETCH hypercall from another VM;

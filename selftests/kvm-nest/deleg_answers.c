@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Delegated exits give the answers L1 would (issue 6). Our L1 runs an L2
+ * Delegated exits give the answers L1 would (delegation.rst). Our L1 runs an L2
  * and answers its CPUIDs from a table, and its RDMSRs of the MSRs it
  * intercepts; it registers both with kvm-nest (HELLO, then DELEGATE keyed
  * by its vmcb12/vmcs12 address), minus the leaves L0 must never answer:

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Delegated exits, counted exactly (issue 6): N CPUIDs, then N RDMSRs of
+ * Delegated exits, counted exactly (delegation.rst): N CPUIDs, then N RDMSRs of
  * MSRs L1 intercepts both ways, each followed by a VMMCALL, are N
  * delegated exits and one reflected (accel 1), or N + 1 reflected
  * (accel 0), on the ctx doll; L1 sees none (accel 1) or N; our L1 doll

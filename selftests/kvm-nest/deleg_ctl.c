@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The per-doll switch of delegated exits (issue 6, KVM_NEST_CMD_DELEG_SET).
+ * The per-doll switch of delegated exits (KVM_NEST_CMD_DELEG_SET).
  * Our test L1 registers a CPUID policy for its L2, and L0 answers with
  * accel 1. Then, N CPUIDs of L2 at a time:
  *  1. the level-2 (ctx) doll switched off: all N reach L1, delegated +0;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Consistency after delegated CPUIDs of every form (issue 6): CPUID in
+ * Consistency after delegated CPUIDs of every form (delegation.rst): CPUID in
  * prefixed, REX, 15-byte and page-crossing forms with canaries in the
  * other GPRs, the last in a MOV SS shadow; at the HLT that follows, L1
  * finds RIP, RSP, RAX..RDX, the canaries and no interrupt shadow, as if

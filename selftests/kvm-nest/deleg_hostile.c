@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A hostile L1 (issue 6): a DELEGATE before HELLO, and each malformed
+ * A hostile L1 (delegation.rst): a DELEGATE before HELLO, and each malformed
  * policy gets its exact error and changes nothing; 256 policies, not 257;
  * REVOKE_ALL and a new HELLO drop the policy; a good policy still works.
  * kvm-nest's accel parameter switches delegation; L0 arms it only once it

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * L0 answers only what L1 would get (issue 6): L2's CPUIDs that L1 does
+ * L0 answers only what L1 would get (delegation.rst): L2's CPUIDs that L1 does
  * not intercept (SVM) are L0's own answers, never the policy's; another
  * VM whose vmcb12/vmcs12 is at the same address is not affected.
  * kvm-nest's accel parameter switches delegation; L0 arms it only once it

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Delegation through a real Linux L1 (issue 6): an L1 Linux doll with
+# Delegation through a real Linux L1 (delegation.rst): an L1 Linux doll with
 # kvm-nest runs QEMU VMs (L2 from here) whose firmware, built by this test,
 # loops on CPUID leaves 0 and 0x80000000 and prints a set of leaves. The
 # doll's kvm-nest grants each vCPU's table (KVM_SET_CPUID2) to this kernel.

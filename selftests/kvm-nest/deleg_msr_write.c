@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * An L2 WRMSR of a delegated MSR (issue 6): L1 intercepts both reads and
+ * An L2 WRMSR of a delegated MSR (delegation.rst): L1 intercepts both reads and
  * writes of the MSRs it delegates, so the write reaches L1 (L0 sees it
  * first and drops the MSR from the policy); L2 then reads the new value
  * from L1, while the other MSRs stay delegated.

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A delegation policy dies with the L1 hypervisor that registered it
- * (issue 10, section 6). Our L1 delegates its table for its vmcb12/vmcs12
- * and L0 answers L2's CPUIDs from it; then that hypervisor ends and a new
+ * (security.rst, "Policies that die with their kernel"). Our L1 delegates
+ * its table for its vmcb12/vmcs12 and L0 answers L2's CPUIDs from it;
+ * then that hypervisor ends and a new
  * one goes on at the same address, answering from another table:
  *  1. nested state saved and loaded back (KVM_GET/SET_NESTED_STATE)
  *     while L2 waits between two bursts, as QEMU does at reset, loadvm

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Revocation of delegated exits by L1 (issue 6): grants, replacements,
+ * Revocation of delegated exits by L1 (delegation.rst): grants, replacements,
  * revocations and revoke-alls between batches of one L2 run, and by L1's
  * other vCPU while L2 runs: every answer right, delegated + seen by L1 ==
  * the CPUIDs made, exactly.

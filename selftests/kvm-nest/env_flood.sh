@@ -1,5 +1,6 @@
 #!/bin/sh
-# An apply request is never lost to a guest's flood of events (issue 10).
+# An apply request is never lost to a guest's flood of events (security.rst,
+# "Control plane: no stalls, no lost messages").
 # A hammer VM (ch_flood -H) reports 256 dolls that replace each other as
 # fast as its rate limit lets it, so that kvm-nest sends the agent tens of
 # thousands of doll events a second; meanwhile 10 envelope changes on a

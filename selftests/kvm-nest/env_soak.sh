@@ -155,7 +155,7 @@ tap_check "nestctl shows the last cpu.limit $(fmt_milli "$last") ($(env_field "$
 # around it; F(t) is the integral of allowed(t) (1 ms steps). A window
 # runs from a sample to the first one W s of judged time later and
 # compares the doll's use with F there. W is 5 s, the window of the
-# issue's CPU accuracy test (env_cpu); 1 s windows are shown too: there
+# CPU accuracy test env_cpu; 1 s windows are shown too: there
 # the CFS tick shows (at HZ=250 a quota runs over by up to 4 ms before the
 # throttle, a debt paid in the next period, but forgiven when cpu.max is
 # written). A gap of more than 150 ms between samples is left out of the

@@ -1,7 +1,7 @@
 #!/bin/sh
 # shellcheck disable=SC2317 # functions run through tap_check or traps
 # rmmod/insmod kvm-nest a few times: its debugfs files appear and vanish with
-# it, they follow the contract's formats, and the kernel log stays clean.
+# it, they follow debugfs.rst's formats, and the kernel log stays clean.
 set -eu
 # shellcheck source=../harness/lib/tap.sh
 . "$KN_TOP/selftests/harness/lib/tap.sh"
@@ -53,7 +53,7 @@ hooks_ok() {
 tap_check "hooks: 'hook name= kind= calls=' lines, at least one" hooks_ok
 tap_check "levels: 'level= dolls= exits= guest_ns=' lines" \
 	lines_ok $DBG/levels '^level=[0-9]+ dolls=[0-9]+ exits=[0-9]+ guest_ns=[0-9]+$'
-tap_check "dolls: doll/exit lines in the contract format" lines_ok $DBG/dolls "$doll|$exit_re"
+tap_check "dolls: doll/exit lines in the debugfs.rst format" lines_ok $DBG/dolls "$doll|$exit_re"
 bad=$(kn_log_since $mark | kn_log_bad || true)
 [ -z "$bad" ] || tap_diag "$bad"
 tap_check "kernel log clean" test -z "$bad"

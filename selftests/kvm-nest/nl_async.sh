@@ -1,5 +1,6 @@
 #!/bin/sh
-# No handler of the kvm_nest family waits for long (issue 10): generic
+# No handler of the kvm_nest family waits for long (security.rst,
+# "Control plane: no stalls, no lost messages"): generic
 # netlink runs handlers under its lock, and a family registering (any
 # modprobe of a module with one) waits for every handler under way.  With
 # a child that hangs (ch_hung: HELLO, one reported doll, then silence) and

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Channel load of the stress run (issue 10): -p processes (4 by default)
+ * Channel load of the stress run (make stress): -p processes (4 by default)
  * each run VMs whose guest code, at CPL 0, makes kvm-nest channel calls,
  * -n calls in all (2000 by default), from a seeded PRNG. A VM makes 250
  * calls in one go, then is destroyed and the next one made (kvm-nest

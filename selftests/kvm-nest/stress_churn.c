@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VM churn of the stress run (issue 10): -n cycles (30 by default). In
+ * VM churn of the stress run (make stress): -n cycles (30 by default). In
  * each, a child process makes a VM whose guest code says HELLO and
  * registers 1 to 3 delegation policies (DELEGATE, fake contexts); we give
  * its doll an envelope (env-set by id: cpu.weight and mem.limit, applied

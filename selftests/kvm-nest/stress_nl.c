@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netlink load of the stress run (issue 10): -n requests (20000 by
+ * Netlink load of the stress run (make stress): -n requests (20000 by
  * default) to the kvm_nest family from a seeded PRNG, half random (any
  * command, 0 to 6 attributes of any type, length and nesting) and half
  * mutated from a well-formed request of one of the family's commands

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Per-commit slice of the stress run (issue 10; make stress runs the full
+# Per-commit slice of the stress run (make stress runs the full
 # counts): the netlink, channel and VM churn loads at once, with kvm-nest
 # unloaded and loaded twice meanwhile (a cycle takes 10-60 s under TCG),
 # with 15 quiet seconds after each, in which judged channel rounds run.

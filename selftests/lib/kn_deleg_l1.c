@@ -320,7 +320,7 @@ int kn_accel_get(void)
 	int v = -1;
 
 	if (!f)
-		kn_bail("%s: %s: kvm-nest has no accel parameter (kernel side of issue 6 missing?)",
+		kn_bail("%s: %s: kvm-nest has no accel parameter (built without delegation?)",
 			KN_ACCEL_PARAM, strerror(errno));
 	if (fscanf(f, "%d", &v) != 1)
 		kn_bail("%s: not a number", KN_ACCEL_PARAM);

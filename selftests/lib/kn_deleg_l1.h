@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A test L1 that delegates (issue 6). Guest code: an L1 that runs one L2
+ * A test L1 that delegates (delegation.rst). Guest code: an L1 that runs one L2
  * and answers its CPUIDs from a table of its own and its RDMSRs of the
  * MSRs of kn_deleg_l1_msrs (taking its WRMSRs of them), and an L2 that runs
  * jobs (CPUID sequences, bursts, kn_cpuforms.h, batches with a DELEGATE
