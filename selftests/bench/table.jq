@@ -52,7 +52,7 @@ def codes: to_entries | map(select(.value >= 0.05)) | sort_by(-.value)
 	($r | [.summary[] | select(.kernel == $k and .op == "cpuid" and .level == 2)
 		| "\(.stack | path): \((.configs.stock.cost_ns.median / $l1.cost_ns.median) * 10 | round / 10)× the time, \(.configs.stock.exits_l0.per_op.median | x2) vs \($l1.exits_l0.per_op.median | x2) L0 exits (\(.configs.stock.exits_l0.by_code | codes))"]
 		| join("; ")) as $l2 |
-	"- **Baseline check, \($k), stock CPUID, L2 vs L1:** \($l2) (PLATFORM.md: about 9.5× and 6.6 vs 1)."),
+	"- **Baseline check, \($k), stock CPUID, L2 vs L1:** \($l2) (measured on these machines before kvm-nest existed: about 9.5× and 6.6 vs 1)."),
 (.xcheck[] | "- **bpftrace cross-check, \(.kernel):** level-1/level-2 exits: nested-exits.bt \(.total.bpftrace | join("/")), kvm-nest dolls \(.total.dolls | join("/")), levels file \(.total.levels | join("/")): \(if .mismatches == 0 then "agree exactly" else "\(.mismatches) MISMATCH(ES)" end)."),
 (.kvm_stat[] | "- **KVM's exit count vs kvm-nest's, \(.kernel):** \(if .mismatches == 0 then "agree on all \(.samples) samples" else "\(.mismatches) of \(.samples) samples DIFFER" end) (per op, where both counted)."),
 "- **Time taken:** \(.meta.seconds)s in all; per host: \(.meta.hosts | map("\(.kernel) \(.seconds)s") | join(", ")).",
