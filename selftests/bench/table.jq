@@ -79,11 +79,11 @@ def codes: to_entries | map(select(.value >= 0.05)) | sort_by(-.value)
 	"| where | exit | detail | L0 exits/op |",
 	"|---|---|---|---|",
 	($order | to_entries[] | .value as $ctx | (if $ctx == "0x0" then "L1" else "context \(.key) (\($ctx))" end) as $w |
-		($cen | map(select(.ctx == $ctx and .kind == "all" and (.per_op | fabs) >= 0.005)) | sort_by(-.per_op)[]) as $e |
-		"| \($w) | \($e.code | svm) (\($e.code)) | all | \($e.per_op | x2) |",
-		($cen | map(select(.ctx == $ctx and .code == $e.code and .kind != "all" and (.per_op | fabs) >= 0.005))
-			| sort_by(-.per_op)[] |
-			"| \($w) | \($e.code | svm) (\($e.code)) | \(.kind) \(.detail | msr) | \(.per_op | x2) |"),
+		(($cen | map(select(.ctx == $ctx and .kind == "all" and (.per_op | fabs) >= 0.005)) | sort_by(-.per_op)[]) as $e |
+			"| \($w) | \($e.code | svm) (\($e.code)) | all | \($e.per_op | x2) |",
+			($cen | map(select(.ctx == $ctx and .code == $e.code and .kind != "all" and .kind != "overflow"
+				and (.per_op | fabs) >= 0.005)) | sort_by(-.per_op)[] |
+				"| \($w) | \($e.code | svm) (\($e.code)) | \(.kind) \(.detail | msr) | \(.per_op | x2) |")),
 		($cen | map(select(.ctx == $ctx and .kind == "overflow" and (.per_op | fabs) >= 0.005))[] |
 			"| \($w) | any | details beyond the doll's table | \(.per_op | x2) |")),
 	""),
