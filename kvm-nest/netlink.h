@@ -36,8 +36,12 @@ int kn_nl_refuse(struct genl_info *info, u8 cmd, int err, const char *why);
  * folder: env/netlink.h, deleg/netlink.h.
  */
 struct kn_cmd;
-/* Ops queued at once, and how many of them run at a time. */
+/*
+ * Ops queued at once, of them from one socket (so that one busy client
+ * cannot starve the others), and how many run at a time.
+ */
 #define KN_NL_OPS_MAX		64
+#define KN_NL_OPS_PER_SOCKET	16
 #define KN_NL_OPS_ACTIVE	16
 /*
  * Queues @cmd (on doll @cmd->id, or ENV_SET on pending envelope @name,

@@ -10,6 +10,7 @@
 #include <linux/netlink.h>
 #include <linux/notifier.h>
 #include <linux/sched/clock.h>
+#include <linux/stringify.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
@@ -58,6 +59,18 @@ static int kn_nl_op_put(struct sk_buff *skb, const struct kn_nl_op *op,
 			      KVM_NEST_A_DOLL_PAD))
 		return -EMSGSIZE;
 	return 0;
+}
+
+/* How many ops of socket @portid are queued or running. */
+static unsigned int kn_nl_ops_of(u32 portid)
+{
+	struct kn_nl_op *op;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&kn_nl_ops_mutex);
+	list_for_each_entry(op, &kn_nl_ops, node)
+		n += op->portid == portid && !op->gone;
+	return n;
 }
 
 /* Under the mutex, so that a socket closing meanwhile is seen. */
@@ -156,6 +169,12 @@ int kn_nl_op_queue(struct genl_info *info, const struct kn_cmd *cmd,
 	if (kn_nl_ops_n >= KN_NL_OPS_MAX) {
 		NL_SET_ERR_MSG(info->extack,
 			       "too many envelope changes and pings under way; try again when one is done");
+		goto err_unlock;
+	}
+	if (kn_nl_ops_of(op->portid) >= KN_NL_OPS_PER_SOCKET) {
+		NL_SET_ERR_MSG(info->extack,
+			       "this socket has " __stringify(KN_NL_OPS_PER_SOCKET)
+			       " envelope changes and pings under way; wait for a result before sending more");
 		goto err_unlock;
 	}
 	/* The cookie first: the outcome may follow at once. */

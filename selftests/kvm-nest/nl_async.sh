@@ -10,12 +10,15 @@
 #    and so does a read of the kvm_nest family, and a dry run on another
 #    doll (also under valgrind: the waiting path leaks nothing);
 #  - once the parent gives up (90 s), both nestctl commands end with the
-#    child's silence as the reason, exit 1.
+#    child's silence as the reason, exit 1;
+#  - one socket gets at most 16 such waiting requests queued, and another
+#    socket still gets its own queued (nl_fair).
 set -u
 KN_TOP=${KN_TOP:?}
 # shellcheck source=nestctl_lib.sh
 . "$KN_TOP/selftests/kvm-nest/nestctl_lib.sh"
 HUNG=$KN_BUILD/selftests/ch_hung
+FAIR=$KN_BUILD/selftests/nl_fair
 # The module to load, with no dependencies on either pinned kernel.
 TEAM=$KN_MODDIR/kernel/drivers/net/team/team.ko
 # ms: what a module load and a read may take at most while ops wait.
@@ -31,7 +34,7 @@ kn_loaded team && tap_skip_all "team is loaded already: cannot time its load"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-tap_plan 9
+tap_plan 11
 
 "$HUNG" -s 400 >"$NC_WORK/hung" 2>&1 &
 hung=$!
@@ -106,5 +109,14 @@ tap_check "doll ping exits 1: the child did not answer" \
 	sh -c "test $ping_rc = 1 && grep -q \"kvm-nest did not answer within 90 s\" '$NC_WORK/ping.err'"
 tap_check "envelope set printed that it waits for the child's level" \
 	grep -q "^waiting for level 1 " "$NC_WORK/set.err"
+
+# Fairness of the queue: pings of the hung doll stay queued for 90 s, or
+# until the child goes (the test's end kills it).
+fair=$("$FAIR" "$doll" 2>&1)
+tap_diag "$fair"
+tap_check "one socket gets 16 waiting requests queued, the 17th EBUSY with a reason" \
+	sh -c "echo '$fair' | grep -q '^kn-fair accepted=16 refused=16 other=[0-9]* msg=this socket has 16 '"
+tap_check "meanwhile another socket's request is queued" \
+	sh -c "echo '$fair' | grep -q ' other=0 '"
 
 tap_exit
