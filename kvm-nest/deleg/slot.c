@@ -22,6 +22,7 @@
 
 #include "../channel/depth.h"
 #include "../doll.h"
+#include "../kvm/boundary.h"
 #include "check.h"
 #include "grant.h"
 #include "slot.h"
@@ -110,12 +111,12 @@ static void kn_slot_write(struct kn_slot *sl, u32 inner, u64 ctx,
 
 	lockdep_assert_held(&sl->lock);
 	WRITE_ONCE(s->seq, seq);
-	smp_wmb();
+	smp_wmb();	/* odd seq before the fields, for a reader of another CPU */
 	s->inner = inner;
 	s->ctx = ctx;
 	s->inner_ctx = inner_ctx;
 	s->classes = classes;
-	smp_wmb();
+	smp_wmb();	/* the fields before the even seq that says they are whole */
 	WRITE_ONCE(s->seq_end, seq + 1);
 	WRITE_ONCE(s->seq, seq + 1);
 }
@@ -228,7 +229,9 @@ void kn_deleg_forward(struct kvm *vm, const struct kvm_nest_ch_delegate *h)
 {
 	u32 inner;
 
-	if (kn_depth() && !kn_doll_with_vm(vm, kn_inner_assign, &inner))
+	/* Without slots our parent could not use it. */
+	if (kn_depth() && !kn_kvm_watch_nested_entries() &&
+	    !kn_doll_with_vm(vm, kn_inner_assign, &inner))
 		kn_grant_inner(inner, h);
 }
 

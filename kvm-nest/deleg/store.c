@@ -430,6 +430,9 @@ void kn_deleg_forget(struct kn_doll *vm)
 {
 	kn_deleg_drop_all(&vm->deleg, 0);
 	kn_slots_forget(vm);
+	/* A probe that found the doll before it was unlinked may add a slot. */
+	if (READ_ONCE(vm->deleg_inner))
+		synchronize_rcu();
 	kn_slots_free(vm);
 	kn_deleg_unforward(vm);
 }

@@ -6,8 +6,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kvm_host.h>
+#include <linux/mutex.h>
 #include <linux/tracepoint.h>
 
+#include "boundary.h"
 #include "layout.h"
 #include "ops.h"
 #include "sym.h"
@@ -85,13 +87,8 @@ int kn_trace_attach(void)
 					kn_trace_exit, NULL);
 	if (err)
 		goto err_entry;
-	err = tracepoint_probe_register(kn_tp_nested, kn_trace_nested, NULL);
-	if (err)
-		goto err_exit;
 	return 0;
 
-err_exit:
-	tracepoint_probe_unregister(kn_tp_exit, kn_trace_exit, NULL);
 err_entry:
 	tracepoint_probe_unregister(kn_tp_entry,
 				    kn_trace_entry, NULL);
@@ -101,9 +98,33 @@ err_msg:
 	return err;
 }
 
+/* Registered on first use: a kernel with no parent never pays for it. */
+static DEFINE_MUTEX(kn_nested_lock);
+static bool kn_nested_on, kn_nested_closed;	/* kn_nested_lock */
+
+int kn_kvm_watch_nested_entries(void)
+{
+	int err = 0;
+
+	mutex_lock(&kn_nested_lock);
+	if (kn_nested_closed)
+		err = -ESHUTDOWN;
+	else if (!kn_nested_on)
+		err = tracepoint_probe_register(kn_tp_nested, kn_trace_nested,
+						NULL);
+	kn_nested_on |= !err;
+	mutex_unlock(&kn_nested_lock);
+	return err;
+}
+
 void kn_trace_detach(void)
 {
-	tracepoint_probe_unregister(kn_tp_nested, kn_trace_nested, NULL);
+	mutex_lock(&kn_nested_lock);
+	if (kn_nested_on)
+		tracepoint_probe_unregister(kn_tp_nested, kn_trace_nested, NULL);
+	kn_nested_on = false;
+	kn_nested_closed = true;
+	mutex_unlock(&kn_nested_lock);
 	tracepoint_probe_unregister(kn_tp_exit, kn_trace_exit, NULL);
 	tracepoint_probe_unregister(kn_tp_entry,
 				    kn_trace_entry, NULL);
