@@ -108,6 +108,8 @@ static struct kn_doll *kn_vm_add(struct kvm *vm, const char *name, gfp_t gfp,
 	INIT_LIST_HEAD(&d->requests);
 	xa_init(&d->deleg);
 	xa_init(&d->deleg_ctx_off);
+	xa_init(&d->deleg_slot_at);
+	xa_init(&d->deleg_slots);
 	INIT_WORK(&vd->identify, kn_vm_identify_work);
 
 	spin_lock_irqsave(&kn_vms_lock, flags);
@@ -152,6 +154,8 @@ static void kn_vm_free_rcu(struct rcu_head *rcu)
 	/* lifecycle.c emptied it; its nodes remain. */
 	xa_destroy(&d->deleg);
 	xa_destroy(&d->deleg_ctx_off);
+	xa_destroy(&d->deleg_slot_at);
+	xa_destroy(&d->deleg_slots);
 	kfree(to_vm_doll(d));
 }
 

@@ -100,6 +100,15 @@ struct kn_doll {
 			 */
 			u32 deleg_gate;
 			struct xarray deleg_ctx_off;	/* ctx >> PAGE_SHIFT -> value */
+			/*
+			 * Deep delegation (deleg/slot.c).  As a parent: where
+			 * this VM's slots are, ctx >> PAGE_SHIFT -> GPA.  As
+			 * a child: our slot of each vCPU, and the handle this
+			 * VM's policies have at our parent once forwarded.
+			 */
+			struct xarray deleg_slot_at;
+			struct xarray deleg_slots;
+			u32 deleg_inner;
 		};
 		struct {			/* KN_DOLL_CTX */
 			struct list_head child_node;

@@ -20,6 +20,7 @@
 #include "channel/parent.h"
 #include "debugfs.h"
 #include "deleg/grant.h"
+#include "deleg/slot.h"
 #include "deleg/store.h"
 #include "deleg/vcpu.h"
 #include "doll.h"
@@ -90,6 +91,8 @@ static const struct kn_kvm_ops kn_kvm_ops = {
 	.answer_cpuid	= kn_deleg_cpuid,
 	.answer_rdmsr	= kn_deleg_rdmsr,
 	.answer_pause	= kn_deleg_pause,
+	.slot_of	= kn_slot_of,
+	.nested_entered	= kn_slot_entered,
 	.msr_written	= kn_deleg_msr_written,
 	.hypercall	= kn_ch_call,
 	.nested_reset	= kn_deleg_revoke_all,

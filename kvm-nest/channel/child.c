@@ -14,6 +14,7 @@
 #include <uapi/linux/kvm_para.h>
 
 #include "../deleg/grant.h"
+#include "../deleg/slot.h"
 #include "../doll.h"
 #include "../event.h"
 #include "../kvm/boundary.h"
@@ -136,8 +137,10 @@ static void kn_child_report(struct work_struct *work)
 	 */
 	if (ret == -KVM_ENOSYS || ret == -KVM_NEST_EPROTO) {
 		/* Back, it has forgotten what we delegated too. */
-		if (!kn_child_hello())
+		if (!kn_child_hello()) {
+			kn_slots_parent_forgot();
 			kn_grant_resend(true);
+		}
 		goto again;
 	}
 	if (ret > 0)

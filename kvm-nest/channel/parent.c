@@ -11,6 +11,7 @@
 #include <net/netlink.h>
 #include <uapi/linux/kvm_nest.h>
 
+#include "../deleg/slot.h"
 #include "../deleg/store.h"
 #include "../doll.h"
 #include "../doll_report.h"
@@ -274,10 +275,13 @@ long kn_ch_call(struct kvm *vm, u64 op, u64 gpa, u64 len)
 	case KVM_NEST_CH_FETCH:
 	case KVM_NEST_CH_REPLY:
 	case KVM_NEST_CH_DELEGATE:
+	case KVM_NEST_CH_SLOT:
 		if (kn_doll_channel(vm, kn_ch_version, NULL))
 			return -KVM_NEST_EPROTO;
 		if (op == KVM_NEST_CH_DELEGATE)
 			return kn_deleg_call(vm, gpa, len);
+		if (op == KVM_NEST_CH_SLOT)	/* RCX: ctx, RDX: the slot */
+			return kn_slot_call(vm, gpa, len);
 		return op == KVM_NEST_CH_FETCH ? kn_ch_fetch(vm, gpa, len) :
 						 kn_ch_reply(vm, gpa, len);
 	default:

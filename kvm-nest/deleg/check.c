@@ -143,12 +143,16 @@ int kn_deleg_check(struct kvm_nest_ch_delegate *h, u64 len)
 	    h->nr_msr > KVM_NEST_DELEG_MAX_MSR)
 		return -KVM_NEST_E2BIG;
 	if (len != kn_deleg_size(sizeof(*h), h->nr_cpuid, h->nr_msr) ||
-	    h->reserved[0] || h->reserved[1] ||
+	    h->reserved || h->inner > KVM_NEST_DELEG_INNER_MAX ||
 	    h->classes & ~KVM_NEST_DELEG_ALL || h->flags & ~KN_DELEG_FLAGS)
 		return -KVM_NEST_EINVAL;
 	if (h->flags & KVM_NEST_DELEG_F_REVOKE_ALL)
 		return h->ctx || h->classes || h->nr_cpuid || h->nr_msr ?
 		       -KVM_NEST_EINVAL : 0;
+	/* An inner policy's key holds the inner VM above the ctx frame. */
+	if (h->inner && (h->ctx >> KN_DELEG_INNER_CTX_BITS ||
+			 h->classes & KVM_NEST_DELEG_RDMSR))
+		return -KVM_NEST_EINVAL;
 	if (!h->ctx || h->ctx & GENMASK_ULL(KN_DELEG_CTX_SHIFT - 1, 0) ||
 	    (h->nr_cpuid && !(h->classes & KVM_NEST_DELEG_CPUID)) ||
 	    (h->nr_msr && !(h->classes & KVM_NEST_DELEG_RDMSR)))

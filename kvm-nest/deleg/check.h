@@ -5,8 +5,19 @@
 #include <linux/types.h>
 #include <uapi/linux/kvm_nest_channel.h>
 
-/* Contexts are 4 KiB aligned; their frame number is the key. */
+/*
+ * Contexts are 4 KiB aligned; their frame number is the key, with an
+ * inner policy's inner VM above the frame (ctx below 1 << 52 then).
+ */
 #define KN_DELEG_CTX_SHIFT	12
+#define KN_DELEG_INNER_CTX_BITS	52
+
+static inline unsigned long kn_deleg_key(u64 ctx, u32 inner)
+{
+	return (unsigned long)inner << (KN_DELEG_INNER_CTX_BITS -
+					KN_DELEG_CTX_SHIFT) |
+	       ctx >> KN_DELEG_CTX_SHIFT;
+}
 
 /* The MSRs a parent may answer (first to last); see check.c. */
 struct kn_deleg_msr_range {

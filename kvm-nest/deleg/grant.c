@@ -12,21 +12,20 @@
 #include <linux/io.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/xarray.h>
 
 #include "../channel/depth.h"
+#include "check.h"
 #include "grant.h"
-#include "store.h"
 
 static DEFINE_MUTEX(kn_grant_lock);
 static struct kvm_nest_ch_delegate *kn_grant_buf;	/* kn_grant_lock */
-/* ctx frame -> the grant as last sent; marked while the parent lacks it. */
+/*
+ * kn_deleg_key() -> the grant as last sent; marked while the parent
+ * lacks it.
+ */
 static DEFINE_XARRAY(kn_granted);			/* kn_grant_lock */
 #define KN_GRANT_UNSENT		XA_MARK_0
-
-static unsigned long kn_grant_key(u64 ctx)
-{
-	return ctx >> PAGE_SHIFT;
-}
 
 /* The parent's answer; 0 without one.  Under kn_grant_lock. */
 static long kn_grant_send(struct kvm_nest_ch_delegate *h)
@@ -40,29 +39,37 @@ static long kn_grant_send(struct kvm_nest_ch_delegate *h)
 			      array_size(h->nr_msr, sizeof(struct kvm_nest_ch_msr)));
 }
 
-/* Under kn_grant_lock: forgets what was granted for @ctx, or everything. */
-static void kn_grant_forget(u64 ctx, bool all)
+/*
+ * Under kn_grant_lock: forgets what was granted for @ctx (of @inner), or
+ * with @all everything (of @inner, if not 0).
+ */
+static void kn_grant_forget(u64 ctx, u32 inner, bool all)
 {
+	unsigned long key, first = 0, last = ULONG_MAX;
 	struct kvm_nest_ch_delegate *h;
-	unsigned long key;
 
 	lockdep_assert_held(&kn_grant_lock);
 	if (!all) {
-		kfree(xa_erase(&kn_granted, kn_grant_key(ctx)));
+		kfree(xa_erase(&kn_granted, kn_deleg_key(ctx, inner)));
 		return;
 	}
-	xa_for_each(&kn_granted, key, h)
+	if (inner) {
+		first = kn_deleg_key(0, inner);
+		last = kn_deleg_key(0, inner + 1) - 1;
+	}
+	xa_for_each_range(&kn_granted, key, h, first, last)
 		kfree(xa_erase(&kn_granted, key));
 }
 
-static void kn_grant_revoke_with(u64 ctx, u32 flags)
+static void kn_grant_revoke_with(u64 ctx, u32 inner, u32 flags)
 {
 	long ret;
 
 	mutex_lock(&kn_grant_lock);
-	kn_grant_forget(ctx, flags & KVM_NEST_DELEG_F_REVOKE_ALL);
+	kn_grant_forget(ctx, inner, flags & KVM_NEST_DELEG_F_REVOKE_ALL);
 	memset(kn_grant_buf, 0, sizeof(*kn_grant_buf));
 	kn_grant_buf->ctx = ctx;
+	kn_grant_buf->inner = inner;
 	kn_grant_buf->flags = flags;
 	ret = kn_grant_send(kn_grant_buf);
 	mutex_unlock(&kn_grant_lock);
@@ -74,18 +81,24 @@ static void kn_grant_revoke_with(u64 ctx, u32 flags)
 
 void kn_grant_revoke(u64 ctx)
 {
-	kn_grant_revoke_with(ctx, 0);
+	kn_grant_revoke_with(ctx, 0, 0);
 }
 
 void kn_grant_revoke_all(void)
 {
-	kn_grant_revoke_with(0, KVM_NEST_DELEG_F_REVOKE_ALL);
+	kn_grant_revoke_with(0, 0, KVM_NEST_DELEG_F_REVOKE_ALL);
+}
+
+void kn_grant_revoke_inner(u32 inner, u64 ctx, bool all)
+{
+	kn_grant_revoke_with(all ? 0 : ctx, inner,
+			     all ? KVM_NEST_DELEG_F_REVOKE_ALL : 0);
 }
 
 /* Takes @h, which the parent answered with @ret. */
 static void kn_grant_keep(struct kvm_nest_ch_delegate *h, long ret)
 {
-	unsigned long key = kn_grant_key(h->ctx);
+	unsigned long key = kn_deleg_key(h->ctx, h->inner);
 	void *old;
 
 	lockdep_assert_held(&kn_grant_lock);
@@ -132,6 +145,25 @@ void kn_grant(u64 ctx, const struct kvm_nest_ch_cpuid *t, u32 n,
 		h->nr_msr = nm;
 		memcpy(&h->cpuid[h->nr_cpuid], m, array_size(nm, sizeof(*m)));
 	}
+	mutex_lock(&kn_grant_lock);
+	ret = kn_grant_send(h);
+	kn_grant_keep(h, ret);
+	mutex_unlock(&kn_grant_lock);
+}
+
+void kn_grant_inner(u32 inner, const struct kvm_nest_ch_delegate *in)
+{
+	struct kvm_nest_ch_delegate *h;
+	long ret;
+
+	if (!kn_depth())
+		return;
+	h = kmemdup(in, struct_size(in, cpuid, in->nr_cpuid), GFP_KERNEL);
+	if (!h)
+		return;
+	h->inner = inner;
+	h->nr_msr = 0;
+	h->classes &= KVM_NEST_DELEG_CPUID | KVM_NEST_DELEG_PAUSE;
 	mutex_lock(&kn_grant_lock);
 	ret = kn_grant_send(h);
 	kn_grant_keep(h, ret);

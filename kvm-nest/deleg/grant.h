@@ -16,6 +16,13 @@ void kn_grant(u64 ctx, const struct kvm_nest_ch_cpuid *t, u32 n,
 void kn_grant_revoke(u64 ctx);
 void kn_grant_revoke_all(void);
 /*
+ * Deep delegation: forwards the policy @h that the hypervisor of our VM
+ * with handle @inner gave us (its CPUID and PAUSE classes only), or
+ * revokes it (@all: every policy of @inner), synchronously.
+ */
+void kn_grant_inner(u32 inner, const struct kvm_nest_ch_delegate *h);
+void kn_grant_revoke_inner(u32 inner, u64 ctx, bool all);
+/*
  * Sends again the grants the parent was too busy to take, or with
  * @forgotten all of them: it greeted us anew and has none.
  */

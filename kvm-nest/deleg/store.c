@@ -11,9 +11,12 @@
 #include <uapi/linux/kvm.h>
 #include <uapi/linux/kvm_nest_channel.h>
 
+#include "../channel/depth.h"
 #include "../channel/parent.h"
 #include "../doll.h"
 #include "../kvm/boundary.h"
+#include "grant.h"
+#include "slot.h"
 #include "store.h"
 #include "switch.h"
 
@@ -97,29 +100,74 @@ static int kn_deleg_install(struct kn_doll *d, void *arg)
 	return 0;
 }
 
-/*
- * Drops @vm's policy of @ctx, or all of them, under RCU and the store's
- * own lock: a revocation waits for no lock that other VMs' calls take.
- */
-static void kn_deleg_revoke(struct kvm *vm, u64 ctx, bool all)
+/* Every policy in @xa, or with @inner every one of that inner VM. */
+static void kn_deleg_drop_all(struct xarray *xa, u32 inner)
 {
+	unsigned long key, first = 0, last = ULONG_MAX;
 	struct kn_deleg *p;
+
+	if (inner) {
+		first = kn_deleg_key(0, inner);
+		last = kn_deleg_key(0, inner + 1) - 1;
+	}
+	xa_for_each_range(xa, key, p, first, last)
+		kn_deleg_drop(xa, key);
+}
+
+/*
+ * Forwarding a VM's policy to our parent, and revoking it there, each
+ * with the change here: one at a time, so that the parent never keeps
+ * what a revocation here took.  Only kernels with a parent take it.
+ */
+static DEFINE_MUTEX(kn_deleg_fwd_lock);
+
+/*
+ * Drops @vm's policy of @ctx (of @inner), or with @all every one (of
+ * @inner, if not 0), under RCU and the store's own lock.  The handle of
+ * @vm's policies at our parent, if they were forwarded, or 0.
+ */
+static u32 kn_deleg_revoke_here(struct kvm *vm, u64 ctx, u32 inner, bool all)
+{
 	struct kn_doll *d;
-	unsigned long key;
+	u32 fwd = 0;
 
 	rcu_read_lock();
 	d = kn_doll_vm_rcu(vm);
 	if (d && all)
-		xa_for_each(&d->deleg, key, p)
-			kn_deleg_drop(&d->deleg, key);
+		kn_deleg_drop_all(&d->deleg, inner);
 	else if (d)
-		kn_deleg_drop(&d->deleg, ctx >> KN_DELEG_CTX_SHIFT);
+		kn_deleg_drop(&d->deleg, kn_deleg_key(ctx, inner));
+	if (d && !inner)
+		fwd = READ_ONCE(d->deleg_inner);
+	if (d && all && !inner)
+		kn_slots_forget(d);
 	rcu_read_unlock();
+	return fwd;
+}
+
+/*
+ * Without a parent a revocation waits for no lock that other VMs' calls
+ * take.  With one, what @vm's own policies gave it goes there too, before
+ * we return.
+ */
+static void kn_deleg_revoke(struct kvm *vm, u64 ctx, u32 inner, bool all)
+{
+	u32 fwd;
+
+	if (inner || !kn_depth()) {
+		kn_deleg_revoke_here(vm, ctx, inner, all);
+		return;
+	}
+	mutex_lock(&kn_deleg_fwd_lock);
+	fwd = kn_deleg_revoke_here(vm, ctx, 0, all);
+	if (fwd)
+		kn_grant_revoke_inner(fwd, ctx, all);
+	mutex_unlock(&kn_deleg_fwd_lock);
 }
 
 void kn_deleg_revoke_all(struct kvm *vm)
 {
-	kn_deleg_revoke(vm, 0, true);
+	kn_deleg_revoke(vm, 0, 0, true);
 }
 
 /*
@@ -134,8 +182,12 @@ static long kn_deleg_refuse(struct kvm *vm, u64 gpa, u64 len)
 	bool all;
 
 	all = len < sizeof(h) || kn_kvm_read_guest(vm, gpa, &h, sizeof(h)) ||
-	      h.flags & KVM_NEST_DELEG_F_REVOKE_ALL;
-	kn_deleg_revoke(vm, all ? 0 : h.ctx, all);
+	      h.flags & KVM_NEST_DELEG_F_REVOKE_ALL ||
+	      h.inner > KVM_NEST_DELEG_INNER_MAX;
+	/* An unreadable header takes every policy, inner ones too. */
+	kn_deleg_revoke(vm, all ? 0 : h.ctx,
+			all && h.inner > KVM_NEST_DELEG_INNER_MAX ? 0 : h.inner,
+			all);
 	return -KVM_NEST_EBUSY;
 }
 
@@ -143,6 +195,7 @@ long kn_deleg_call(struct kvm *vm, u64 gpa, u64 len)
 {
 	struct kvm_nest_ch_delegate *h;
 	struct kn_deleg_op op = {};
+	bool fwd;
 	long ret;
 
 	/* Every call counts, revocations and malformed ones too. */
@@ -157,10 +210,11 @@ long kn_deleg_call(struct kvm *vm, u64 gpa, u64 len)
 	if (ret)
 		goto out;
 	if (!h->classes) {
-		kn_deleg_revoke(vm, h->ctx, h->flags & KVM_NEST_DELEG_F_REVOKE_ALL);
+		kn_deleg_revoke(vm, h->ctx, h->inner,
+				h->flags & KVM_NEST_DELEG_F_REVOKE_ALL);
 		goto out;
 	}
-	op.key = h->ctx >> KN_DELEG_CTX_SHIFT;
+	op.key = kn_deleg_key(h->ctx, h->inner);
 	ret = -KVM_NEST_EBUSY;
 	op.p = kmalloc(kn_deleg_size(sizeof(*op.p), h->nr_cpuid, h->nr_msr),
 		       GFP_KERNEL_ACCOUNT);
@@ -178,28 +232,56 @@ long kn_deleg_call(struct kvm *vm, u64 gpa, u64 len)
 	memcpy(op.p->cpuid, h->cpuid, flex_array_size(h, cpuid, h->nr_cpuid));
 	memcpy(kn_deleg_msr(op.p), kn_deleg_h_msr(h),
 	       array_size(h->nr_msr, sizeof(struct kvm_nest_ch_msr)));
+	fwd = !h->inner && kn_depth();
+	if (fwd)
+		mutex_lock(&kn_deleg_fwd_lock);
 	ret = kn_doll_with_vm(vm, kn_deleg_install, &op);
 	if (ret == -ENOENT)
 		ret = -KVM_NEST_EPROTO;
 	kfree(op.p);	/* unless installed */
+	/* Our parent may answer it too, if it can tell the guest (slot.c). */
+	if (!ret && fwd && h->classes & KN_DELEG_INNER_CLASSES)
+		kn_deleg_forward(vm, h);
+	if (fwd)
+		mutex_unlock(&kn_deleg_fwd_lock);
 out:
 	kvfree(h);
 	return ret;
 }
 
-/*
- * Under rcu_read_lock(): @vm's policy for @ctx if it has @class, and no
- * switch turned @class off there.
- */
-static const struct kn_deleg *kn_deleg_find(struct kvm *vm, u64 ctx, u32 class)
+/* The store key of the policy for an exit on @ctx, or 0 for none. */
+static unsigned long kn_deleg_exit_key(u64 ctx, const struct kn_inner *in,
+				       u32 class)
 {
+	if (ctx & GENMASK_ULL(KN_DELEG_CTX_SHIFT - 1, 0))
+		return 0;
+	if (!in)
+		return kn_deleg_key(ctx, 0);
+	/* What the slot says is the child's word: checked like it. */
+	if (!(in->classes & class) || in->vm > KVM_NEST_DELEG_INNER_MAX ||
+	    in->ctx & GENMASK_ULL(KN_DELEG_CTX_SHIFT - 1, 0) ||
+	    in->ctx >> KN_DELEG_INNER_CTX_BITS)
+		return 0;
+	return kn_deleg_key(in->ctx, in->vm);
+}
+
+/*
+ * Under rcu_read_lock(): @vm's policy for an exit on @ctx (of the inner
+ * guest @in says, if not NULL) if it has @class, and no switch turned
+ * @class off for @ctx.
+ */
+static const struct kn_deleg *kn_deleg_find(struct kvm *vm, u64 ctx,
+					    const struct kn_inner *in,
+					    u32 class)
+{
+	unsigned long key = kn_deleg_exit_key(ctx, in, class);
 	const struct kn_deleg *p;
 	struct kn_doll *d;
 
-	if (ctx & GENMASK_ULL(KN_DELEG_CTX_SHIFT - 1, 0))
+	if (!key)
 		return NULL;
 	d = kn_doll_vm_rcu(vm);
-	p = d ? xa_load(&d->deleg, ctx >> KN_DELEG_CTX_SHIFT) : NULL;
+	p = d ? xa_load(&d->deleg, key) : NULL;
 	if (!p || !(p->classes & class) ||
 	    kn_deleg_ctl_off(d, ctx >> KN_DELEG_CTX_SHIFT, class))
 		return NULL;
@@ -214,7 +296,7 @@ u32 kn_deleg_classes(struct xarray *xa, u64 ctx)
 
 	rcu_read_lock();
 	if (ctx) {
-		p = xa_load(xa, ctx >> KN_DELEG_CTX_SHIFT);
+		p = xa_load(xa, kn_deleg_key(ctx, 0));
 		classes = p ? p->classes : 0;
 	} else {
 		xa_for_each(xa, key, p)
@@ -224,30 +306,25 @@ u32 kn_deleg_classes(struct xarray *xa, u64 ctx)
 	return classes;
 }
 
-bool kn_deleg_allows(struct kvm *vm, u64 ctx, u32 class)
+bool kn_deleg_pause(struct kvm *vm, u64 ctx, const struct kn_inner *in)
 {
 	bool yes;
 
 	rcu_read_lock();
-	yes = kn_deleg_find(vm, ctx, class);
+	yes = kn_deleg_find(vm, ctx, in, KVM_NEST_DELEG_PAUSE);
 	rcu_read_unlock();
 	return yes;
 }
 
-bool kn_deleg_pause(struct kvm *vm, u64 ctx)
-{
-	return kn_deleg_allows(vm, ctx, KVM_NEST_DELEG_PAUSE);
-}
-
-bool kn_deleg_cpuid(struct kvm *vm, u64 ctx, u32 fn, u32 idx,
-		    struct kn_cpuid_answer *out)
+bool kn_deleg_cpuid(struct kvm *vm, u64 ctx, const struct kn_inner *in,
+		    u32 fn, u32 idx, struct kn_cpuid_answer *out)
 {
 	const struct kvm_nest_ch_cpuid key = { .function = fn, .index = idx };
 	const struct kvm_nest_ch_cpuid *e = NULL;
 	const struct kn_deleg *p;
 
 	rcu_read_lock();
-	p = kn_deleg_find(vm, ctx, KVM_NEST_DELEG_CPUID);
+	p = kn_deleg_find(vm, ctx, in, KVM_NEST_DELEG_CPUID);
 	if (p)
 		e = bsearch(&key, p->cpuid, p->nr_cpuid, sizeof(*e),
 			    kn_cpuid_cmp);
@@ -261,14 +338,16 @@ bool kn_deleg_cpuid(struct kvm *vm, u64 ctx, u32 fn, u32 idx,
 	return e;
 }
 
-bool kn_deleg_rdmsr(struct kvm *vm, u64 ctx, u32 index, u64 *value)
+bool kn_deleg_rdmsr(struct kvm *vm, u64 ctx, const struct kn_inner *in,
+		    u32 index, u64 *value)
 {
 	const struct kvm_nest_ch_msr key = { .index = index };
 	const struct kvm_nest_ch_msr *e = NULL;
 	const struct kn_deleg *p;
 
 	rcu_read_lock();
-	p = kn_deleg_find(vm, ctx, KVM_NEST_DELEG_RDMSR);
+	/* No inner policy holds MSRs: their bitmaps are out of our sight. */
+	p = in ? NULL : kn_deleg_find(vm, ctx, NULL, KVM_NEST_DELEG_RDMSR);
 	if (p)
 		e = bsearch(&key, kn_deleg_msr(p), p->nr_msr, sizeof(*e),
 			    kn_msr_cmp);
@@ -308,7 +387,7 @@ void kn_deleg_msr_written(struct kvm *vm, u64 ctx, u32 index)
 	const struct kvm_nest_ch_msr key = { .index = index };
 	const struct kvm_nest_ch_msr *e;
 	struct kn_deleg *p, *q, *old;
-	unsigned long k = ctx >> KN_DELEG_CTX_SHIFT;
+	unsigned long k = kn_deleg_key(ctx, 0);
 	struct xarray *xa = NULL;
 	struct kn_doll *d;
 
@@ -349,9 +428,11 @@ void kn_deleg_msr_written(struct kvm *vm, u64 ctx, u32 index)
 
 void kn_deleg_forget(struct kn_doll *vm)
 {
-	struct kn_deleg *p;
-	unsigned long key;
-
-	xa_for_each(&vm->deleg, key, p)
-		kn_deleg_drop(&vm->deleg, key);
+	kn_deleg_drop_all(&vm->deleg, 0);
+	kn_slots_forget(vm);
+	/* A probe that found the doll before it was unlinked may add a slot. */
+	if (READ_ONCE(vm->deleg_inner))
+		synchronize_rcu();
+	kn_slots_free(vm);
+	kn_deleg_unforward(vm);
 }

@@ -11,22 +11,23 @@
 
 /*
  * Whether @vm, the hypervisor of the nested guest that runs on @ctx, let
- * this kernel answer CPUID (@fn, @idx) for it, and with what.
+ * this kernel answer CPUID (@fn, @idx) for it, and with what.  With @in,
+ * the guest is an inner VM's nested guest (deep delegation, slot.c): the
+ * policy @vm forwarded for it counts.
  */
-bool kn_deleg_cpuid(struct kvm *vm, u64 ctx, u32 fn, u32 idx,
-		    struct kn_cpuid_answer *out);
+bool kn_deleg_cpuid(struct kvm *vm, u64 ctx, const struct kn_inner *in,
+		    u32 fn, u32 idx, struct kn_cpuid_answer *out);
 /* The same for RDMSR of MSR @index: its value. */
-bool kn_deleg_rdmsr(struct kvm *vm, u64 ctx, u32 index, u64 *value);
+bool kn_deleg_rdmsr(struct kvm *vm, u64 ctx, const struct kn_inner *in,
+		    u32 index, u64 *value);
 /*
  * The nested guest on @ctx wrote MSR @index: from now on @vm answers its
  * reads itself.  Before the write exit reaches @vm.
  */
 void kn_deleg_msr_written(struct kvm *vm, u64 ctx, u32 index);
 
-/* Whether @vm let this kernel handle @class (no data) for @ctx. */
-bool kn_deleg_allows(struct kvm *vm, u64 ctx, u32 class);
-/* The same for PAUSE: the answer_pause op. */
-bool kn_deleg_pause(struct kvm *vm, u64 ctx);
+/* The same for PAUSE (no data): the answer_pause op. */
+bool kn_deleg_pause(struct kvm *vm, u64 ctx, const struct kn_inner *in);
 /* KVM_NEST_CH_DELEGATE from @vm's kvm-nest: 0 or -KVM_NEST_E*. */
 long kn_deleg_call(struct kvm *vm, u64 gpa, u64 len);
 /* Drops every policy of @vm: its kernel started over. */

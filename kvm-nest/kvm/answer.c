@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Answering a nested guest's exit for its hypervisor: what both vendors share. */
+#include <uapi/linux/kvm_nest_channel.h>
+
 #include "answer.h"
 
 /* Single-stepping and resume flags stay with KVM's own paths. */
@@ -9,27 +11,58 @@ static bool kn_answer_may(struct kvm_vcpu *vcpu)
 	       !(kvm_get_rflags(vcpu) & (X86_EFLAGS_TF | X86_EFLAGS_RF));
 }
 
+/*
+ * What the slot of @ctx says runs there, if @vcpu's VM keeps one (its
+ * kvm-nest runs a nested guest of its own VM there): a copy, checked.
+ * The VM's vCPU that writes it is this one, now in guest mode, so no
+ * write is under way; seq guards against a VM that tears it anyway.
+ */
+static const struct kn_inner *kn_answer_inner(struct kvm_vcpu *vcpu, u64 ctx,
+					      struct kn_inner *in)
+{
+	struct kvm_nest_ch_slot s;
+	u64 gpa = kn_kvm_report(slot_of)(vcpu->kvm, ctx);
+
+	if (!gpa || kvm_vcpu_read_guest(vcpu, gpa, &s, sizeof(s)))
+		return NULL;
+	if (s.seq & 1 || s.seq != s.seq_end || s.ctx != ctx || !s.inner)
+		return NULL;
+	in->vm = s.inner;
+	in->ctx = s.inner_ctx;
+	in->classes = s.classes;
+	return in;
+}
+
 bool kn_answer_cpuid_find(struct kvm_vcpu *vcpu, u64 ctx,
 			  struct kn_cpuid_answer *a)
 {
+	struct kn_inner in;
+
 	return kn_answer_may(vcpu) &&
 	       kn_kvm_report(answer_cpuid)(vcpu->kvm, ctx,
+					   kn_answer_inner(vcpu, ctx, &in),
 					   vcpu->arch.regs[VCPU_REGS_RAX],
 					   vcpu->arch.regs[VCPU_REGS_RCX], a);
 }
 
 bool kn_answer_rdmsr_find(struct kvm_vcpu *vcpu, u64 ctx, u64 *value)
 {
+	struct kn_inner in;
+
 	return kn_answer_may(vcpu) &&
 	       kn_kvm_report(answer_rdmsr)(vcpu->kvm, ctx,
+					   kn_answer_inner(vcpu, ctx, &in),
 					   vcpu->arch.regs[VCPU_REGS_RCX],
 					   value);
 }
 
 bool kn_answer_pause_find(struct kvm_vcpu *vcpu, u64 ctx)
 {
+	struct kn_inner in;
+
 	return kn_answer_may(vcpu) &&
-	       kn_kvm_report(answer_pause)(vcpu->kvm, ctx);
+	       kn_kvm_report(answer_pause)(vcpu->kvm, ctx,
+					   kn_answer_inner(vcpu, ctx, &in));
 }
 
 /* Past the instruction; the interrupt shadow goes, TF was excluded. */

@@ -20,6 +20,13 @@ DEFINE_STATIC_CALL_NULL(kn_vendor_exit_code, KN_VENDOR_FN(exit_code));
 DEFINE_STATIC_CALL_NULL(kn_vendor_nested_ctx, KN_VENDOR_FN(nested_ctx));
 DEFINE_STATIC_CALL_NULL(kn_vendor_run_ctx, KN_VENDOR_FN(run_ctx));
 DEFINE_STATIC_CALL_NULL(kn_vendor_exit_detail, KN_VENDOR_FN(exit_detail));
+DEFINE_STATIC_CALL_NULL(kn_vendor_nested_entry, KN_VENDOR_FN(nested_entry));
+
+bool kn_no_nested_entry(struct kvm_vcpu *vcpu, u64 ctx,
+			struct kn_nested_entry *e)
+{
+	return false;
+}
 
 /* The vendor whose module is loaded, found by one of its redirect targets. */
 static struct kn_vendor *kn_vendor_find(void)
@@ -96,6 +103,7 @@ int kn_kvm_attach(const struct kn_kvm_ops *ops)
 	static_call_update(kn_vendor_nested_ctx, v->nested_ctx);
 	static_call_update(kn_vendor_run_ctx, v->run_ctx);
 	static_call_update(kn_vendor_exit_detail, v->exit_detail);
+	static_call_update(kn_vendor_nested_entry, v->nested_entry);
 
 	kn_hooks_reset();
 	kn_groups[0].r = kn_vm_hooks(&kn_groups[0].n);

@@ -21,6 +21,11 @@ struct kvm_cpuid_entry2;
 int kn_kvm_attach(const struct kn_kvm_ops *ops);
 /* Unhook, wait for every hook to finish, unpin the vendor module. */
 void kn_kvm_detach(void);
+/*
+ * From now on, report every entry into a nested guest (nested_entered):
+ * only a kernel that forwards policies needs it.  0 or -errno; may sleep.
+ */
+int kn_kvm_watch_nested_entries(void);
 
 const char *kn_kvm_vendor(void);
 const char *kn_kvm_exit_name(u32 code);

@@ -16,6 +16,8 @@ KN_KVM_OP(exit_answered);
 KN_KVM_OP(answer_cpuid);
 KN_KVM_OP(answer_rdmsr);
 KN_KVM_OP(answer_pause);
+KN_KVM_OP(slot_of);
+KN_KVM_OP(nested_entered);
 KN_KVM_OP(msr_written);
 KN_KVM_OP(hypercall);
 KN_KVM_OP(nested_reset);

@@ -34,6 +34,8 @@ int kn_kvm_ops_set(const struct kn_kvm_ops *o)
 	static_call_update(kn_kvm_op_answer_cpuid, o->answer_cpuid);
 	static_call_update(kn_kvm_op_answer_rdmsr, o->answer_rdmsr);
 	static_call_update(kn_kvm_op_answer_pause, o->answer_pause);
+	static_call_update(kn_kvm_op_slot_of, o->slot_of);
+	static_call_update(kn_kvm_op_nested_entered, o->nested_entered);
 	static_call_update(kn_kvm_op_msr_written, o->msr_written);
 	static_call_update(kn_kvm_op_hypercall, o->hypercall);
 	static_call_update(kn_kvm_op_nested_reset, o->nested_reset);

@@ -35,6 +35,28 @@ struct kn_cpuid_answer {
 };
 
 /*
+ * What the slot of a context says runs on it (deep delegation): a nested
+ * guest of inner VM @vm of our VM's kernel, on that VM's context @ctx,
+ * whose hypervisor intercepts @classes (KVM_NEST_DELEG_*).
+ */
+struct kn_inner {
+	u32 vm;
+	u32 classes;
+	u64 ctx;
+};
+
+/*
+ * A vCPU of ours enters its nested guest: on @run_ctx (our vmcb02/vmcs02),
+ * the guest's hypervisor's @ctx (vmcb12/vmcs12), which intercepts
+ * @classes (KVM_NEST_DELEG_CPUID, _PAUSE) as KVM cached them.
+ */
+struct kn_nested_entry {
+	u64 run_ctx;
+	u64 ctx;
+	u32 classes;
+};
+
+/*
  * @ctx is the vmcb12/vmcs12 address a nested guest runs on.  Every op
  * must be set; kn_kvm_attach() refuses a table with a hole.
  */
@@ -53,12 +75,19 @@ struct kn_kvm_ops {
 	/*
 	 * With kn_kvm_answer on, at an L2 exit @vm would get: may kvm/
 	 * answer the CPUID (@fn, @idx), the RDMSR of @index, the PAUSE of
-	 * the guest on @ctx, and with what.  Under no lock; may not sleep.
+	 * the guest on @ctx, and with what.  @in: what ctx's slot says
+	 * runs there, or NULL.  Under no lock; may not sleep.
 	 */
-	bool (*answer_cpuid)(struct kvm *vm, u64 ctx, u32 fn, u32 idx,
-			     struct kn_cpuid_answer *out);
-	bool (*answer_rdmsr)(struct kvm *vm, u64 ctx, u32 index, u64 *value);
-	bool (*answer_pause)(struct kvm *vm, u64 ctx);
+	bool (*answer_cpuid)(struct kvm *vm, u64 ctx, const struct kn_inner *in,
+			     u32 fn, u32 idx, struct kn_cpuid_answer *out);
+	bool (*answer_rdmsr)(struct kvm *vm, u64 ctx, const struct kn_inner *in,
+			     u32 index, u64 *value);
+	bool (*answer_pause)(struct kvm *vm, u64 ctx, const struct kn_inner *in);
+	/* The GPA of the slot @vm keeps for its context @ctx, or 0. */
+	u64 (*slot_of)(struct kvm *vm, u64 ctx);
+	/* In the vCPU's thread, preemption off: see struct kn_nested_entry. */
+	void (*nested_entered)(struct kvm *vm, u32 vcpu,
+			       const struct kn_nested_entry *e);
 	/* With kn_kvm_wrmsr_watch on: L2 on @ctx writes @index, before @vm sees it. */
 	void (*msr_written)(struct kvm *vm, u64 ctx, u32 index);
 	/*

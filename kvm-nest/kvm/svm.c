@@ -193,12 +193,15 @@ static int kn_svm_exit_handled(struct vcpu_svm *svm)
 	return ret;
 }
 
-/* L1 cleared EFER.SVME, or its vCPU goes: what it delegated dies. */
+/*
+ * L1 cleared EFER.SVME, or its vCPU goes: what it delegated dies, before
+ * its vmcb02 does (a slot must not name a freed one).
+ */
 static void kn_svm_free_nested(struct vcpu_svm *svm)
 {
 	kn_hook_enter(kn_svm_redirects[KN_SVM_FREE_NESTED].id);
-	KN_ORIG(kvm_amd, svm_free_nested)(svm);
 	kn_kvm_report(nested_reset)(kn_svm_vcpu(svm)->kvm);
+	KN_ORIG(kvm_amd, svm_free_nested)(svm);
 	kn_hook_leave();
 }
 
@@ -221,6 +224,7 @@ struct kn_vendor kn_svm = {
 	.nested_ctx = kn_svm_nested_ctx,
 	.run_ctx = kn_svm_run_ctx,
 	.exit_detail = kn_svm_exit_detail,
+	.nested_entry = kn_svm_nested_entry,
 	.reasons = kn_svm_reasons,
 	.nr_reasons = ARRAY_SIZE(kn_svm_reasons),
 };

@@ -6,6 +6,7 @@
  * handling and VMRUN would have.
  */
 #include <asm/svm.h>
+#include <uapi/linux/kvm_nest_channel.h>
 
 #include "answer.h"
 #include "layout.h"
@@ -180,6 +181,26 @@ bool kn_svm_delegate(struct kvm_vcpu *vcpu, void *svm)
 	else
 		kn_answer_cpuid(vcpu, ctx, &a.cpuid);
 	return true;
+}
+
+/*
+ * From enter_svm_guest_mode(), which nested_svm_vmrun() and RSM call
+ * once KVM cached vmcb12's controls: what the nested guest's hypervisor
+ * intercepts, as KVM will decide by it.
+ */
+bool kn_svm_nested_entry(struct kvm_vcpu *vcpu, u64 ctx,
+			 struct kn_nested_entry *e)
+{
+	void *svm = vcpu;
+
+	e->run_ctx = kn_member(svm, KN_SVM_NESTED_VMCB02_PA_OFFSET, u64);
+	e->ctx = ctx;
+	e->classes = 0;
+	if (kn_l1_intercepts(svm, INTERCEPT_CPUID))
+		e->classes |= KVM_NEST_DELEG_CPUID;
+	if (kn_l1_intercepts(svm, INTERCEPT_PAUSE))
+		e->classes |= KVM_NEST_DELEG_PAUSE;
+	return e->run_ctx;
 }
 
 void kn_svm_msr_watch(struct kvm_vcpu *vcpu, void *svm)

@@ -6,6 +6,7 @@
 #include <linux/static_call.h>
 
 #include "hook.h"
+#include "ops.h"
 
 /*
  * What differs between SVM and VMX: which module holds the nested code,
@@ -29,6 +30,12 @@ struct kn_vendor {
 	void (*run_ctx)(struct kvm_vcpu *vcpu, u64 *self, u64 *nested);
 	/* The census detail of the exit with @code (KN_DETAIL(), or 0). */
 	u64 (*exit_detail)(struct kvm_vcpu *vcpu, u32 code);
+	/*
+	 * The vCPU enters the nested guest of vmcb12/vmcs12 @ctx: fills @e;
+	 * false if this vendor does not tell (no slot is written).
+	 */
+	bool (*nested_entry)(struct kvm_vcpu *vcpu, u64 ctx,
+			     struct kn_nested_entry *e);
 	const struct kn_exit_name *reasons;	/* KVM's names for exit codes */
 	unsigned int nr_reasons;
 };
@@ -38,9 +45,8 @@ extern struct kn_vendor kn_svm;
 extern struct kn_vendor kn_vmx;
 
 /*
- * The chosen vendor's exit_code, nested_ctx, run_ctx and exit_detail, as
- * static calls
- * set at attach: the exit path calls them directly, not through
+ * The chosen vendor's exit_code, nested_ctx, run_ctx, exit_detail and
+ * nested_entry, as static calls set at attach: the exit path calls them directly, not through
  * kn_vendor.  Our own functions, so IBT does not mind either way.
  */
 #define KN_VENDOR_FN(name)	(*(typeof_member(struct kn_vendor, name))NULL)
@@ -48,6 +54,11 @@ DECLARE_STATIC_CALL(kn_vendor_exit_code, KN_VENDOR_FN(exit_code));
 DECLARE_STATIC_CALL(kn_vendor_nested_ctx, KN_VENDOR_FN(nested_ctx));
 DECLARE_STATIC_CALL(kn_vendor_run_ctx, KN_VENDOR_FN(run_ctx));
 DECLARE_STATIC_CALL(kn_vendor_exit_detail, KN_VENDOR_FN(exit_detail));
+DECLARE_STATIC_CALL(kn_vendor_nested_entry, KN_VENDOR_FN(nested_entry));
+
+/* VMX's nested_entry for now: slots are written on SVM only. */
+bool kn_no_nested_entry(struct kvm_vcpu *vcpu, u64 ctx,
+			struct kn_nested_entry *e);
 
 /* KVM's is_guest_mode(), which lives in a header the build cannot see. */
 static inline bool kn_guest_mode(struct kvm_vcpu *vcpu)

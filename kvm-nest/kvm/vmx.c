@@ -136,6 +136,7 @@ struct kn_vendor kn_vmx = {
 	.nested_ctx = kn_vmx_nested_ctx,
 	.run_ctx = kn_vmx_run_ctx,
 	.exit_detail = kn_vmx_exit_detail,
+	.nested_entry = kn_no_nested_entry,
 	.reasons = kn_vmx_reasons,
 	.nr_reasons = ARRAY_SIZE(kn_vmx_reasons),
 };

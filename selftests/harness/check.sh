@@ -77,7 +77,7 @@ main() {
 	# Guest time in Bochs ran 30-80x slower than wall time here, so in-host
 	# timeouts hardly bound a test there and the netlink/nestctl/stress tests
 	# would take hours: the VMX tier runs the tests that exercise VMX itself.
-	vmx_tests=${KN_TESTS:-${KN_VMX_TESTS:-host_sanity load_unload refuse_no_vendor l1_cpuid l2_cpuid doll_lifecycle deleg_answers deleg_counts deleg_forms deleg_revoke deleg_intercepts deleg_msr_write deleg_hostile deleg_ctl deleg_reset exit_census}}
+	vmx_tests=${KN_TESTS:-${KN_VMX_TESTS:-host_sanity load_unload refuse_no_vendor l1_cpuid l2_cpuid doll_lifecycle deleg_answers deleg_counts deleg_forms deleg_revoke deleg_intercepts deleg_msr_write deleg_hostile deleg_ctl deleg_reset deleg_slot exit_census}}
 	# IBT: the gate first; per commit then load/unload, VMs made and
 	# destroyed, an L2, a delegated exit (kvm-nest was loaded at boot, before
 	# any of them); TIER=ibt or all: the whole VMX list on 6.12.

@@ -54,8 +54,9 @@ unsigned int kn_bad_policy_cases(struct kn_bad_policy *c, uint64_t ctx, uint64_t
 	b->len = hdr;
 	b->alt = -KVM_NEST_E2BIG;
 	CASE("nr_msr 1 (once reserved[0]), no MSR sent")->h.nr_msr = 1;
-	CASE("reserved[0] set")->h.reserved[0] = 0x100;
-	CASE("reserved[1] set")->h.reserved[1] = 0x80000000;
+	CASE("inner 2^24, past KVM_NEST_DELEG_INNER_MAX")->h.inner = 1U << 24;
+	CASE("inner 2^31")->h.inner = 0x80000000;
+	CASE("reserved set")->h.reserved = 0x80000000;
 	CASE("entry reserved set")->e[1].reserved = 1;
 	CASE("unknown class 1 << 3")->h.classes = KVM_NEST_DELEG_CPUID | 8;
 	CASE("unknown class 1 << 31")->h.classes = 0x80000000;

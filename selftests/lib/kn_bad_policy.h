@@ -15,7 +15,7 @@
 
 #include "kn_deleg_l1.h"
 
-#define KN_BAD_POLICY_NR	56
+#define KN_BAD_POLICY_NR	57
 #define KN_BAD_POLICY_NO_ALT	1	/* never an answer: no second one accepted */
 #define KN_BAD_POLICY_EXACT	UINT64_MAX	/* len: what the header says */
 

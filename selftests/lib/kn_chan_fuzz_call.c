@@ -100,7 +100,7 @@ void kn_chb_op(struct kn_chan_fuzz *g, struct kn_hypercall_call *call,
 	       struct kn_chan_fuzz_case *c)
 {
 	static const uint64_t ops[] = {
-		0, KVM_NEST_CH_DELEGATE + 1, 7, 255, (1UL << 32) | KVM_NEST_CH_HELLO,
+		0, KVM_NEST_CH_SLOT + 1, 9, 255, (1UL << 32) | KVM_NEST_CH_HELLO,
 		(1UL << 32) | KVM_NEST_CH_REPORT, 1UL << 63, ~0UL,
 	};
 	struct kn_prng *p = g->prng;

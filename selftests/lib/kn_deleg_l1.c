@@ -477,7 +477,7 @@ void kn_deleg_l1_reset(struct kn_deleg_l1 *t)
 	t->used = 0;
 }
 
-static int64_t call_one(struct kn_deleg_l1 *t, uint64_t op, uint64_t gpa, uint64_t len)
+int64_t kn_deleg_l1_call(struct kn_deleg_l1 *t, uint64_t op, uint64_t gpa, uint64_t len)
 {
 	unsigned int i;
 
@@ -499,12 +499,22 @@ int64_t kn_deleg_l1_delegate(struct kn_deleg_l1 *t, uint64_t ctx, uint32_t class
 	return t->j->calls[i].ret;
 }
 
+int64_t kn_deleg_l1_delegate_inner(struct kn_deleg_l1 *t, uint32_t inner, uint64_t ctx,
+				   uint32_t classes, const struct kn_deleg_l1_table *tab)
+{
+	static uint8_t buf[KVM_NEST_CH_DELEGATE_MAX];
+	size_t len = kn_deleg_put(buf, ctx, classes, 0, tab ? tab->e : NULL, tab ? tab->n : 0);
+
+	((struct kvm_nest_ch_delegate *)buf)->inner = inner;
+	return kn_deleg_l1_call(t, KVM_NEST_CH_DELEGATE, kn_deleg_l1_put(t, buf, len), len);
+}
+
 int64_t kn_deleg_l1_hello(struct kn_deleg_l1 *t)
 {
 	struct kvm_nest_ch_hello h = { .version = KVM_NEST_CH_VERSION };
 
 	kn_deleg_l1_reset(t);
-	return call_one(t, KVM_NEST_CH_HELLO, kn_deleg_l1_put(t, &h, sizeof(h)), sizeof(h));
+	return kn_deleg_l1_call(t, KVM_NEST_CH_HELLO, kn_deleg_l1_put(t, &h, sizeof(h)), sizeof(h));
 }
 
 uint32_t kn_deleg_l1_msr_code(void)

@@ -11,7 +11,7 @@
 #include "../../kvm-nest/deleg/check.h"
 #include "tap.h"
 
-#define PLAN 37
+#define PLAN 41
 #define CPUID_IDX	1u	/* KVM_CPUID_FLAG_SIGNIFCANT_INDEX */
 #define CTX		0x12345000ull
 
@@ -39,6 +39,14 @@ static void fill(void)
 	m = kn_deleg_h_msr(h);
 	m[0].index = 0x10a;
 	m[0].value = 42;
+}
+
+/* The valid policy, forwarded as inner VM 7's: CPUID only. */
+static void inner_cpuid(void)
+{
+	h->inner = 7;
+	h->nr_msr = 0;
+	h->classes = KVM_NEST_DELEG_CPUID;
 }
 
 static u64 len(void)
@@ -76,7 +84,14 @@ static void check_header(void)
 		"one MSR over the bound");
 	REFUSED(KVM_NEST_E2BIG, h->nr_cpuid = UINT32_MAX,
 		"a count near 2^32");
-	REFUSED(KVM_NEST_EINVAL, h->reserved[1] = 1, "reserved header word");
+	REFUSED(KVM_NEST_EINVAL, h->reserved = 1, "reserved header word");
+	REFUSED(KVM_NEST_EINVAL, h->inner = KVM_NEST_DELEG_INNER_MAX + 1, "inner VM out of range");
+	REFUSED(KVM_NEST_EINVAL, h->inner = 7, "an inner policy with MSRs");
+	REFUSED(KVM_NEST_EINVAL, (inner_cpuid(), h->ctx = 1ULL << 52),
+		"an inner policy's ctx past 52 bits");
+	fill();
+	inner_cpuid();
+	tap_ok(check() == 0, "an inner CPUID policy is taken");
 	REFUSED(KVM_NEST_EINVAL, h->classes |= 1u << 3, "unknown class");
 	REFUSED(KVM_NEST_EINVAL, h->flags = 2, "unknown flag");
 	REFUSED(KVM_NEST_EINVAL, h->ctx = 0, "context 0");

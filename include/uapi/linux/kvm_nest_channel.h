@@ -106,6 +106,24 @@
  *   from the policy before the child sees the write.  PAUSE: the parent
  *   yields the guest's vCPU and moves it past the instruction.  Anything
  *   else still exits to the child as before.
+ *   inner, when not 0, forwards a policy one level down (deep
+ *   delegation): the child got it, for ctx, from the hypervisor of one of
+ *   its own VMs, which the child names inner (below 1 << 24; ctx then
+ *   below 1 << 52).  Such a policy answers only exits that a slot (below)
+ *   says come from that VM's nested guest on ctx, and never RDMSR.
+ *   REVOKE_ALL with inner revokes every policy of that inner VM only.
+ *
+ * KVM_NEST_CH_SLOT
+ *   RCX is a context of the child (the GPA of a vmcb02/vmcs02 it runs a
+ *   nested guest of its VM with), RDX the GPA of a struct
+ *   kvm_nest_ch_slot, 64-byte aligned, or 0 to drop it.  At an exit of
+ *   that context the parent reads the slot: the child's kvm-nest writes
+ *   it on the vCPU that runs the context, before each entry into it, and
+ *   clears it when the context's nested state starts over.  The parent
+ *   acts on it only if seq is even, seq_end equals seq, ctx is the
+ *   exit's context and inner is not 0; it then answers from the inner
+ *   policy (inner, inner_ctx) the classes the slot lists.  At most
+ *   KVM_NEST_SLOT_MAX slots per child (-KVM_NEST_ENOSPC beyond).
  */
 #ifndef _UAPI_LINUX_KVM_NEST_CHANNEL_H
 #define _UAPI_LINUX_KVM_NEST_CHANNEL_H
@@ -123,6 +141,7 @@ enum {
 	KVM_NEST_CH_FETCH = 3,
 	KVM_NEST_CH_REPLY = 4,
 	KVM_NEST_CH_DELEGATE = 5,
+	KVM_NEST_CH_SLOT = 6,
 };
 
 /* Negative results in RAX, beyond KVM's own -KVM_ENOSYS/-KVM_EPERM. */
@@ -203,9 +222,23 @@ struct kvm_nest_ch_delegate {
 	__u32 flags;		/* KVM_NEST_DELEG_F_* */
 	__u32 nr_cpuid;
 	__u32 nr_msr;		/* was reserved: 0 in older children */
-	__u32 reserved[2];	/* zero */
+	__u32 inner;		/* was reserved: 0 for the child's own */
+	__u32 reserved;		/* zero */
 	struct kvm_nest_ch_cpuid cpuid[];
 	/* then struct kvm_nest_ch_msr msr[nr_msr] */
+};
+
+#define KVM_NEST_DELEG_INNER_MAX	((1U << 24) - 1)
+#define KVM_NEST_SLOT_MAX		1024	/* slots per child */
+
+/* What runs on one context of the child, as its kvm-nest last entered it. */
+struct kvm_nest_ch_slot {
+	__u32 seq;		/* odd while the child writes it */
+	__u32 inner;		/* the inner VM, as DELEGATE names it; 0: none */
+	__u64 ctx;		/* the context the slot is for */
+	__u64 inner_ctx;	/* the inner VM's context of its nested guest */
+	__u32 classes;		/* KVM_NEST_DELEG_* the inner VM intercepts */
+	__u32 seq_end;		/* seq once the slot is whole */
 };
 
 #define KVM_NEST_CH_DELEGATE_MAX	(sizeof(struct kvm_nest_ch_delegate) + \

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Deep delegation, L0's side (delegation.rst, "At any depth"), with our
+ * test L1 as the middle kernel: it forwards a policy for a made-up inner
+ * VM 7 and its context INNER, registers a slot for its own vmcb12/vmcs12
+ * and (through this program, its VMM) writes the slot, saying that the
+ * inner VM's guest runs there. L0 must answer L2's CPUIDs from that
+ * policy only while the slot is whole and names it, and never when it
+ * is torn, names another context, VM or class, or was dropped; bad SLOT
+ * calls are refused. Runs on either vendor: only L0 reads slots.
+ */
+#include <string.h>
+
+#include "kn_deleg_scene.h"
+#include "kn_tap.h"
+
+#define INNER		7
+#define INNER_CTX	0x7654000ULL
+
+static struct kvm_nest_ch_slot *slot;
+static uint64_t slot_gpa;
+
+/* A burst: L0 answers all (@by_l0) or none, and none is wrong. */
+static void expect(struct kn_deleg_l1 *t, bool by_l0, const char *what)
+{
+	unsigned long n = kn_scene.n, want = by_l0 ? n : 0;
+	struct kn_deleg_l1_delta d;
+
+	kn_scene_burst(t, n, &d);
+	if (!kn_ok(d.ok && d.delegated == want && d.l1_cpuid == n - want && !t->j->l2_bad,
+		   "%s: L0 answered %lu of %lu CPUIDs (expected %lu), L1 saw %lu, %lu wrong",
+		   what, d.delegated, n, want, d.l1_cpuid, t->j->l2_bad))
+		kn_deleg_l1_show_dolls(t);
+}
+
+/* The slot as an honest middle kernel writes it, for L1's context. */
+static void honest(struct kn_deleg_l1 *t)
+{
+	*slot = (struct kvm_nest_ch_slot){ .seq = 2, .seq_end = 2, .inner = INNER,
+		.ctx = t->ctx, .inner_ctx = INNER_CTX, .classes = KVM_NEST_DELEG_CPUID };
+}
+
+struct lie {
+	const char *what;
+	void (*apply)(struct kvm_nest_ch_slot *s);
+};
+
+static void torn(struct kvm_nest_ch_slot *s) { s->seq = 3; s->seq_end = 3; }
+static void unequal(struct kvm_nest_ch_slot *s) { s->seq_end = 4; }
+static void other_ctx(struct kvm_nest_ch_slot *s) { s->ctx += 0x1000; }
+static void no_inner(struct kvm_nest_ch_slot *s) { s->inner = 0; }
+static void other_inner(struct kvm_nest_ch_slot *s) { s->inner = INNER + 1; }
+static void huge_inner(struct kvm_nest_ch_slot *s) { s->inner = 0xffffffff; }
+static void other_inner_ctx(struct kvm_nest_ch_slot *s) { s->inner_ctx += 0x1000; }
+static void odd_inner_ctx(struct kvm_nest_ch_slot *s) { s->inner_ctx += 8; }
+static void pause_only(struct kvm_nest_ch_slot *s) { s->classes = KVM_NEST_DELEG_PAUSE; }
+
+static const struct lie lies[] = {
+	{ "seq odd (being written)", torn },
+	{ "seq_end not seq", unequal },
+	{ "another context", other_ctx },
+	{ "inner 0", no_inner },
+	{ "another inner VM", other_inner },
+	{ "inner 2^32 - 1", huge_inner },
+	{ "another inner context", other_inner_ctx },
+	{ "inner context not aligned", odd_inner_ctx },
+	{ "the inner VM does not intercept CPUID", pause_only },
+};
+#define NLIES (sizeof(lies) / sizeof(lies[0]))
+
+struct bad_call {
+	const char *what;
+	uint64_t ctx, gpa;
+};
+
+#define PLAN (4 + NLIES + 1 + 5 + 1 + 2 + 3)
+
+int main(int argc, char **argv)
+{
+	struct kn_deleg_l1 *t = kn_scene_begin(argc, argv, 300, PLAN, true);
+	int64_t r;
+
+	slot_gpa = kn_vm_alloc(&t->vm, KN_PAGE_SIZE);
+	slot = kn_gpa(&t->vm, slot_gpa, sizeof(*slot));
+
+	const struct bad_call bad[] = {
+		{ "context 0", 0, slot_gpa },
+		{ "context not 4 KiB aligned", t->ctx + 8, slot_gpa },
+		{ "context past 2^52", 1ULL << 52, slot_gpa },
+		{ "slot not 64-byte aligned", t->ctx, slot_gpa + 8 },
+		{ "slot past 2^52", t->ctx, 1ULL << 52 },
+	};
+
+	kn_scene_warm(t, "set-up");
+	/* Only the inner policy may answer from now on. */
+	r = kn_deleg_l1_delegate(t, t->ctx, 0, 0, NULL);
+	kn_ok(!r, "L1 revokes its own policy: %ld", r);
+	t->j->cur = 1;	/* L1 and the checks answer from pol2 */
+	r = kn_deleg_l1_delegate_inner(t, INNER, INNER_CTX, KVM_NEST_DELEG_CPUID, &kn_scene.tt.pol2);
+	kn_ok(!r, "L1 forwards pol2 for inner VM %d, context %#llx: %ld", INNER, INNER_CTX, r);
+	r = kn_deleg_l1_call(t, KVM_NEST_CH_SLOT, t->ctx, slot_gpa);
+	kn_ok(!r, "L1 registers its slot at %#lx for context %#lx: %ld", slot_gpa, t->ctx, r);
+	honest(t);
+	expect(t, true, "an honest slot");
+
+	for (unsigned int i = 0; i < NLIES; i++) {
+		honest(t);
+		lies[i].apply(slot);
+		expect(t, false, lies[i].what);
+	}
+	honest(t);
+	expect(t, true, "honest again");
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		r = kn_deleg_l1_call(t, KVM_NEST_CH_SLOT, bad[i].ctx, bad[i].gpa);
+		kn_ok(r == -KVM_NEST_EINVAL, "SLOT with %s: %ld (expected %d)", bad[i].what, r,
+		      -KVM_NEST_EINVAL);
+	}
+
+	/* A slot outside L1's memory: L0 cannot read it, so stock. */
+	r = kn_deleg_l1_call(t, KVM_NEST_CH_SLOT, t->ctx, 1ULL << 40);
+	if (!r)
+		expect(t, false, "the slot moved outside L1's memory");
+	else
+		kn_ok(false, "SLOT at 2^40 refused (%ld): it is only an address", r);
+
+	r = kn_deleg_l1_call(t, KVM_NEST_CH_SLOT, t->ctx, 0);
+	kn_ok(!r, "L1 drops its slot: %ld", r);
+	expect(t, false, "no slot");
+
+	/* HELLO again: a new kernel in L1, no slot and no policy stays. */
+	r = kn_deleg_l1_call(t, KVM_NEST_CH_SLOT, t->ctx, slot_gpa);
+	r |= kn_deleg_l1_hello(t);
+	r |= kn_deleg_l1_delegate_inner(t, INNER, INNER_CTX, KVM_NEST_DELEG_CPUID,
+					&kn_scene.tt.pol2);
+	kn_ok(!r, "slot registered, HELLO again, pol2 forwarded again: %ld", r);
+	expect(t, false, "after HELLO the old slot is gone");
+	r = kn_deleg_l1_call(t, KVM_NEST_CH_SLOT, t->ctx, slot_gpa);
+	if (!r)
+		expect(t, true, "the slot registered again");
+	else
+		kn_ok(false, "SLOT again: %ld", r);
+	kn_scene_end();
+}
