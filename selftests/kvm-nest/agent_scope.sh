@@ -34,7 +34,7 @@ W=$ENV_WORK
 command -v dbus-daemon >/dev/null || tap_skip_all "no dbus-daemon in this host (package dbus-daemon)"
 env_require
 [ -x "$FAKE" ] || tap_bail "$FAKE not built (make -C userspace/nestctl)"
-tap_plan 24
+tap_plan 29
 
 ag='' bus='' fake='' made_run='' made_sys=''
 stop_pid() {
@@ -142,9 +142,14 @@ fake=$!
 for _ in $(seq 40); do grep -qx ready "$W/fs.log" 2>/dev/null && break; sleep 0.25; done
 grep -qx ready "$W/fs.log" 2>/dev/null ||
 	tap_bail "fake-systemd did not come up: $(cat "$W/fs.log" "$W/dbus.log" 2>/dev/null)"
+# Under valgrind when there is one: sd-bus's calls leak nothing.
+vg=
+command -v valgrind >/dev/null &&
+	vg="valgrind -q --num-callers=50 --suppressions=$KN_TOP/selftests/kvm-nest/valgrind.supp --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=99"
 ok=y
-agent_up "$W/agent1.log" "$NC" agent -v || ok=
-tap_check "agent up on the systemd layout (pid $ag)" test -n "$ok"
+# shellcheck disable=SC2086 # $vg is a command line
+agent_up "$W/agent1.log" $vg "$NC" agent -v || ok=
+tap_check "agent up on the systemd layout (pid $ag${vg:+, under valgrind})" test -n "$ok"
 tap_check "it says it uses the transient scope" grep -q "transient scope kvm-nest-dolls.scope in kvm-nest.slice" "$W/agent1.log"
 spin_limited scope-a
 a_pid=$spin_pid a_id=$spin_id
@@ -168,11 +173,37 @@ out=$(new_outside "$W/before" "$SLICE|$SLICE/kvm-nest.slice|$SCOPE(/.*)?")
 [ -z "$out" ] || tap_diag "made outside the scope:" "$out"
 tap_check "no cgroup made outside the scope and its slices" test -z "$out"
 tap_check "nothing made at $CG/kvm-nest" test ! -e "$CG/kvm-nest"
+# The last VMM gone, systemd stops the scope: the next VMM starts a new one.
+kill_spins
+spin_limited scope-c
+cg=$(env_cg "$spin_pid")
+n=$(grep -c '^StartTransientUnit kvm-nest-dolls.scope ' "$W/fs.log" || true)
+tap_check "after the scope ended, a new VMM (doll $spin_id) is in a new scope's doll-$spin_id/vmm (it is in $cg; StartTransientUnit $n times)" \
+	sh -c "[ '$cg' = '$SCOPE/doll-$spin_id/vmm' ] && [ '$n' = 2 ]"
+kill "$ag" 2>/dev/null || true
+rc=0
+wait "$ag" || rc=$?
+ag=
+[ -z "$ok" ] && tap_diag "agent log:" "$(cat "$W/agent1.log")"
+tap_check "SIGTERM stops it: exit $rc${vg:+, valgrind says nothing}" \
+	sh -c "[ $rc = 0 ] && ! grep -q '^==[0-9]*==' '$W/agent1.log'"
+grep -q '^==[0-9]*==' "$W/agent1.log" && tap_diag "$(grep -A20 -m1 '^==[0-9]*==' "$W/agent1.log")"
+# Restarted, it finds the scope that is there and has systemd attach.
+ok=y
+agent_up "$W/agent1b.log" "$NC" agent -v || ok=
+spin_limited scope-d
+cg=$(env_cg "$spin_pid")
+tap_check "restarted (pid $ag), the agent puts a VMM (doll $spin_id) into the running scope (it is in $cg)" \
+	sh -c "[ -n '$ok' ] && [ '$cg' = '$SCOPE/doll-$spin_id/vmm' ]"
+tap_check "through AttachProcessesToUnit kvm-nest-dolls.scope /doll-$spin_id/vmm" \
+	grep -qx "AttachProcessesToUnit kvm-nest-dolls.scope sub=/doll-$spin_id/vmm pids=1" "$W/fs.log"
+out=$(new_outside "$W/before" "$SLICE|$SLICE/kvm-nest.slice|$SCOPE(/.*)?")
+tap_check "still no cgroup made outside the scope and its slices${out:+: $out}" test -z "$out"
 stop_pid "$ag"
 ag=
 kill_spins
 tap_diag "fake-systemd's log:" "$(cat "$W/fs.log")"
-[ -z "$ok" ] && tap_diag "agent log:" "$(cat "$W/agent1.log")"
+[ -z "$ok" ] && tap_diag "agent log:" "$(cat "$W/agent1b.log")"
 
 # 2. The unit's delegated cgroup: no systemd on the bus.
 stop_pid "$fake"
