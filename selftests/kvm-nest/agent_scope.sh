@@ -14,7 +14,8 @@
 #     marked delegated (trusted.delegate=1, as systemd marks a Delegate=yes
 #     unit's): it moves itself into .../agent and the VMM into .../doll-N/vmm;
 #  3. neither: it refuses to start, saying what to do;
-#  4. no systemd: the base NESTCTL_CGROUP_BASE names.
+#  4. no systemd: the base NESTCTL_CGROUP_BASE names;
+#  5. a real systemd (252, run as root's user manager): the scope as in 1.
 # After each part, the cgroups made are compared with those before: none
 # outside the scope, the delegated unit or the configured base, but the
 # ones the fake systemd (or the test, as systemd) made.
@@ -34,9 +35,9 @@ W=$ENV_WORK
 command -v dbus-daemon >/dev/null || tap_skip_all "no dbus-daemon in this host (package dbus-daemon)"
 env_require
 [ -x "$FAKE" ] || tap_bail "$FAKE not built (make -C userspace/nestctl)"
-tap_plan 29
+tap_plan 34
 
-ag='' bus='' fake='' made_run='' made_sys=''
+ag='' bus='' fake='' sd='' made_run='' made_sys='' made_user=''
 stop_pid() {
 	[ -n "$1" ] || return 0
 	kill "$1" 2>/dev/null || true
@@ -58,8 +59,10 @@ restore() {
 	kill_spins
 	stop_pid "$fake"
 	stop_pid "$bus"
+	stop_pid "$sd"
 	sleep 0.5
 	rm_cg "$SLICE"
+	[ -z "$made_user" ] || rm_cg "$CG/user.slice"
 	rm_cg "$UNIT"
 	[ -z "$made_sys" ] || rm_cg "$CG/system.slice"
 	rm_cg "$BASE"
@@ -261,5 +264,76 @@ tap_check "the VMM (doll $spin_id) is in $BASE/doll-$spin_id/vmm (it is in $cg)"
 out=$(new_outside "$W/before" "$BASE(/.*)?")
 tap_check "no cgroup made outside $BASE${out:+: made $out}" test -z "$out"
 [ -z "$ok" ] && tap_diag "agent log:" "$(cat "$W/agent4.log")"
+stop_pid "$ag"
+ag=
+kill_spins
+
+# 5. A real systemd: Debian's systemd 252 as a user manager (systemd
+# --user, root's), in the cgroup the system manager would give
+# user@0.service (delegated), with its own bus ($XDG_RUNTIME_DIR/bus,
+# dbus-daemon started by its dbus.socket). It serves the same
+# org.freedesktop.systemd1.Manager API as PID 1; the agent, given that bus
+# as the system bus, gets its scope from it.
+real_systemd() {
+	[ -x "$SYSTEMD" ] || return 1
+	for _d in "$CG" "$CG/user.slice" "$CG/user.slice/user-0.slice"; do
+		mkdir -p "$_d"
+		echo "+cpu +cpuset +memory +pids" >"$_d/cgroup.subtree_control"
+	done
+	mkdir "$USERCG"
+	python3 -c 'import os, sys; os.setxattr(sys.argv[1], "trusted.delegate", b"1")' "$USERCG"
+	mkdir -p "$W/xdg" "$W/home"
+	chmod 700 "$W/xdg"
+	# shellcheck disable=SC2016 # $$ is the inner shell's
+	XDG_RUNTIME_DIR=$W/xdg HOME=$W/home SYSTEMD_LOG_TARGET=console \
+		sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" --user' sh "$USERCG" "$SYSTEMD" \
+		</dev/null >"$W/systemd.log" 2>&1 &
+	sd=$!
+	# Up once it answers on its bus (connecting starts the bus).
+	for _ in $(seq 60); do
+		DBUS_SESSION_BUS_ADDRESS=unix:path=$W/xdg/bus busctl --user status org.freedesktop.systemd1 \
+			>/dev/null 2>&1 && return 0
+		kill -0 "$sd" 2>/dev/null || return 1
+		sleep 0.5
+	done
+	return 1
+}
+SYSTEMD=/lib/systemd/systemd
+USERCG=$CG/user.slice/user-0.slice/user@0.service
+RSCOPE=$USERCG/kvm.slice/kvm-nest.slice/kvm-nest-dolls.scope
+[ -d "$CG/user.slice" ] || made_user=1
+[ -d /run/systemd/system ] || { mkdir -p /run/systemd/system; made_run=1; }
+cgs >"$W/before"
+if real_systemd; then
+	tap_diag "$($SYSTEMD --version | head -n 1) runs as the manager (pid $sd)"
+	export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$W/xdg/bus"
+	ok=y
+	agent_up "$W/agent5.log" "$NC" agent -v || ok=
+	spin_limited real-a
+	cg=$(env_cg "$spin_pid")
+	tap_check "real systemd: the VMM (doll $spin_id) is in its scope's doll-$spin_id/vmm (it is in $cg)" \
+		sh -c "[ -n '$ok' ] && [ '$cg' = '$RSCOPE/doll-$spin_id/vmm' ]"
+	tap_check "cpu.limit 0.25 lands there" limit_in "$RSCOPE/doll-$spin_id/vmm"
+	show=$(XDG_RUNTIME_DIR=$W/xdg systemctl --user show -p Delegate -p Slice -p ActiveState kvm-nest-dolls.scope 2>&1 | sort | tr '\n' ' ')
+	tap_check "systemd has kvm-nest-dolls.scope active in kvm-nest.slice with Delegate=yes ($show)" \
+		test "$show" = "ActiveState=active Delegate=yes Slice=kvm-nest.slice "
+	stop_pid "$ag"
+	agent_up "$W/agent5b.log" "$NC" agent -v || ok=
+	spin_limited real-b
+	cg=$(env_cg "$spin_pid")
+	tap_check "restarted, the agent finds the scope (GetUnit) and has systemd attach a second VMM (doll $spin_id, in $cg)" \
+		sh -c "[ -n '$ok' ] && [ '$cg' = '$RSCOPE/doll-$spin_id/vmm' ]"
+	out=$(new_outside "$W/before" "$CG/user.slice|$CG/user.slice/user-0.slice|$USERCG(/.*)?")
+	tap_check "no cgroup made outside the manager's delegated cgroup${out:+: $out}" test -z "$out"
+	[ -n "$ok" ] || tap_diag "agent logs:" "$(cat "$W/agent5.log" "$W/agent5b.log")"
+	stop_pid "$ag"
+	ag=
+	kill_spins
+else
+	tap_diag "systemd --user did not come up:" "$(tail -n 30 "$W/systemd.log" 2>/dev/null)"
+	for t in "its scope" "cpu.limit" "the scope in systemd" "restart" "nothing outside"; do
+		tap_skip "real systemd: $t" "no systemd --user here"
+	done
+fi
 env_log_check
 tap_exit

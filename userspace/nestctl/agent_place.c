@@ -53,6 +53,21 @@ static int nc_place_self(const char *base)
 	return NC_OK;
 }
 
+/* The scope of an earlier run, if systemd has it: its cgroup is the base. */
+static void nc_scope_find(void)
+{
+	char msg[512], cg[PATH_MAX / 2 - sizeof(NC_CG_ROOT)];
+
+	nc_cg_set_base("");
+	if (!nc_sd_unit_cgroup(nc_bus, NC_SD_SCOPE, cg, sizeof(cg), msg, sizeof(msg)) &&
+	    cg[0] == '/' && !strstr(cg, "/.")) {
+		char base[PATH_MAX / 2];
+
+		snprintf(base, sizeof(base), "%s%s", NC_CG_ROOT, cg);
+		nc_cg_set_base(base);
+	}
+}
+
 static int nc_place_systemd(void)
 {
 	char msg[512], own[PATH_MAX];
@@ -60,11 +75,7 @@ static int nc_place_systemd(void)
 
 	if (!err) {
 		nc_mode = NC_PLACE_SCOPE;
-		/* A scope from an earlier run: where systemd puts it (a dash in
-		 * a slice's name is a level); confirmed by the next move. */
-		snprintf(own, sizeof(own), "%s/kvm.slice/%s/%s", NC_CG_ROOT,
-			 NC_SD_SLICE, NC_SD_SCOPE);
-		nc_cg_set_base(nc_is_dir(own) ? own : "");
+		nc_scope_find();
 		nc_log("systemd host: VMMs without a cgroup of their own go into the transient scope %s in %s (Delegate=yes)",
 		       NC_SD_SCOPE, NC_SD_SLICE);
 		return NC_OK;
@@ -183,9 +194,8 @@ static int nc_scope_start(struct nc_apply *a, struct nc_undo *st)
 	err = nc_sd_start_scope(nc_bus, NC_SD_SCOPE, NC_SD_SLICE, a->pid,
 				left < NC_SCOPE_WAIT_MS ? left : NC_SCOPE_WAIT_MS,
 				msg, sizeof(msg));
-	/* Started meanwhile (another agent's, or one not yet seen). */
 	if (err == -EEXIST)
-		err = nc_sd_attach(nc_bus, NC_SD_SCOPE, "", a->pid, msg, sizeof(msg));
+		return -EEXIST;	/* started meanwhile: attach to it */
 	if (err)
 		return nc_apply_fail(a, -err, "doll %u: %s; the VMM (pid %u) stays where it was: check systemctl status %s",
 				     a->id, msg, a->pid, NC_SD_SCOPE);
@@ -211,7 +221,13 @@ static int nc_place_scope(struct nc_apply *a, struct nc_undo *st)
 	int err;
 
 	snprintf(sub, sizeof(sub), "/doll-%u/vmm", a->id);
-	if (nc_cg_base()[0] && nc_is_dir(nc_cg_base())) {
+	if (!nc_cg_base()[0] || !nc_is_dir(nc_cg_base()))
+		err = nc_scope_start(a, st);
+	else
+		err = -EEXIST;
+	if (err == -EEXIST && !nc_cg_base()[0])
+		nc_scope_find();
+	if (err == -EEXIST && nc_cg_base()[0]) {
 		err = nc_make_dirs(a, st);
 		if (err)
 			return err;
@@ -221,14 +237,15 @@ static int nc_place_scope(struct nc_apply *a, struct nc_undo *st)
 		if (err && err != -ENOENT)
 			return nc_apply_fail(a, -err, "doll %u: %s; the VMM (pid %u) stays where it was",
 					     a->id, msg, a->pid);
-		if (!err)
-			goto check;
+		/* It ended with its last VMM: a new one. */
+		if (err == -ENOENT)
+			err = nc_scope_start(a, st);
 	}
-	/* No scope yet, or it ended with its last VMM. */
-	err = nc_scope_start(a, st);
+	if (err == -EEXIST)
+		return nc_apply_fail(a, EEXIST, "doll %u: systemd has %s but its cgroup is unknown; check systemctl status %s",
+				     a->id, NC_SD_SCOPE, NC_SD_SCOPE);
 	if (err)
 		return err;
-check:
 	err = nc_cg_of_pid(a->pid, cg, sizeof(cg));
 	if (!err && strcmp(cg, st->leaf))
 		err = -EXDEV;

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <systemd/sd-bus.h>
 
@@ -183,6 +184,35 @@ int nc_sd_attach(struct sd_bus *bus, const char *unit, const char *sub,
 				 unit, sub, 1, (uint32_t)pid);
 	if (err < 0)
 		err = nc_sd_fail(&e, err, "systemd refused AttachProcessesToUnit", msg, len);
+	sd_bus_error_free(&e);
+	return err < 0 ? err : 0;
+}
+
+int nc_sd_unit_cgroup(struct sd_bus *bus, const char *unit, char *cg,
+		      size_t cglen, char *msg, size_t len)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+	const char *path;
+	char *val = NULL;
+	int err;
+
+	err = sd_bus_call_method(bus, NC_SD_DEST, NC_SD_PATH, NC_SD_MANAGER,
+				 "GetUnit", &e, &reply, "s", unit);
+	if (err >= 0)
+		err = sd_bus_message_read(reply, "o", &path);
+	if (err >= 0)
+		err = sd_bus_get_property_string(bus, NC_SD_DEST, path,
+						 "org.freedesktop.systemd1.Scope",
+						 "ControlGroup", &e, &val);
+	if (err < 0)
+		err = nc_sd_fail(&e, err, "cannot read the scope's ControlGroup", msg, len);
+	else if (!val[0])
+		err = -ENOENT;	/* loaded, but not running: no cgroup */
+	else
+		snprintf(cg, cglen, "%s", val);
+	free(val);
+	sd_bus_message_unref(reply);
 	sd_bus_error_free(&e);
 	return err < 0 ? err : 0;
 }

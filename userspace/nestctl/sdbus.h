@@ -21,6 +21,10 @@ void nc_sd_close(struct sd_bus *bus);
  * is done (or timeout_ms passed: -ETIMEDOUT).  -EEXIST: the unit exists. */
 int nc_sd_start_scope(struct sd_bus *bus, const char *unit, const char *slice,
 		      pid_t pid, unsigned int timeout_ms, char *msg, size_t len);
+/* A loaded unit's cgroup, relative to the cgroup2 root (ControlGroup),
+ * into cg; -ENOENT when it is not loaded. */
+int nc_sd_unit_cgroup(struct sd_bus *bus, const char *unit, char *cg,
+		      size_t cglen, char *msg, size_t len);
 /* pid into unit's cgroup, or its subcgroup sub ("/a/b"): systemd moves it.
  * -ENOENT: no such unit, or it is not active. */
 int nc_sd_attach(struct sd_bus *bus, const char *unit, const char *sub,

@@ -10,6 +10,7 @@
  *    is a job path, then JobRemoved(id, job, unit, "done");
  *  - AttachProcessesToUnit(ssau): PIDs into a unit's cgroup or a
  *    subcgroup of it, only for a unit with delegation;
+ *  - GetUnit(s), and the unit's ControlGroup property (as a Scope);
  *  - a unit whose cgroup empties is gone, its cgroups removed (systemd
  *    stops an empty scope).
  * Each call is one line in LOG; SIGTERM ends it.
@@ -305,12 +306,75 @@ static int fs_attach(sd_bus_message *m, void *data, sd_bus_error *e)
 	return sd_bus_reply_method_return(m, "");
 }
 
+#define FS_UNIT_PATH	FS_PATH "/unit"
+
+static int fs_get_unit(sd_bus_message *m, void *data, sd_bus_error *e)
+{
+	char *path = NULL;
+	const char *name;
+	int r;
+
+	(void)data;
+	r = sd_bus_message_read(m, "s", &name);
+	if (r < 0)
+		return r;
+	fs_gc();
+	fs_say("GetUnit %s", name);
+	if (!fs_find(name))
+		return sd_bus_error_setf(e, "org.freedesktop.systemd1.NoSuchUnit", "Unit %s not loaded.", name);
+	r = sd_bus_path_encode(FS_UNIT_PATH, name, &path);
+	if (r >= 0)
+		r = sd_bus_reply_method_return(m, "o", path);
+	free(path);
+	return r;
+}
+
+/* A unit's object: /org/freedesktop/systemd1/unit/<escaped name>. */
+static int fs_unit_find(sd_bus *bus, const char *path, const char *iface,
+			void *data, void **found, sd_bus_error *e)
+{
+	struct fs_unit *u = NULL;
+	char *name = NULL;
+
+	(void)bus;
+	(void)iface;
+	(void)data;
+	(void)e;
+	if (sd_bus_path_decode(path, FS_UNIT_PATH, &name) > 0)
+		u = fs_find(name);
+	free(name);
+	*found = u;
+	return !!u;
+}
+
+/* ControlGroup: the unit's cgroup from the cgroup2 root, as systemd's. */
+static int fs_unit_cgroup(sd_bus *bus, const char *path, const char *iface,
+			  const char *prop, sd_bus_message *reply, void *data,
+			  sd_bus_error *e)
+{
+	const struct fs_unit *u = data;
+
+	(void)bus;
+	(void)path;
+	(void)iface;
+	(void)prop;
+	(void)e;
+	return sd_bus_message_append(reply, "s", u->cg + strlen(fs_root));
+}
+
+static const sd_bus_vtable fs_unit_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_PROPERTY("ControlGroup", "s", fs_unit_cgroup, 0, 0),
+	SD_BUS_VTABLE_END
+};
+
 static const sd_bus_vtable fs_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_METHOD("StartTransientUnit", "ssa(sv)a(sa(sv))", "o", fs_start,
 		      SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD("AttachProcessesToUnit", "ssau", "", fs_attach,
 		      SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD("GetUnit", "s", "o", fs_get_unit, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_SIGNAL("JobRemoved", "uoss", 0),
 	SD_BUS_VTABLE_END
 };
@@ -346,6 +410,9 @@ int main(int argc, char **argv)
 	r = sd_bus_open_system(&bus);
 	if (r >= 0)
 		r = sd_bus_add_object_vtable(bus, NULL, FS_PATH, FS_MANAGER, fs_vtable, NULL);
+	if (r >= 0)
+		r = sd_bus_add_fallback_vtable(bus, NULL, FS_UNIT_PATH, "org.freedesktop.systemd1.Scope",
+					       fs_unit_vtable, fs_unit_find, NULL);
 	if (r >= 0)
 		r = sd_bus_request_name(bus, "org.freedesktop.systemd1", 0);
 	if (r < 0) {
