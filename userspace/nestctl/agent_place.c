@@ -84,7 +84,9 @@ static int nc_place_systemd(void)
 	/* Restarted in place: the unit's cgroup is the parent of agent/. */
 	if (!err && strlen(own) > 6 && !strcmp(own + strlen(own) - 6, "/agent"))
 		own[strlen(own) - 6] = '\0';
-	if (!err && nc_cg_below(own, NC_CG_ROOT) && nc_cg_delegated(own)) {
+	/* Its unit's own cgroup, not a cgroup below one delegated to another
+	 * manager (a user's session, a container). */
+	if (!err && nc_cg_below(own, NC_CG_ROOT) && nc_cg_delegated(own, false)) {
 		nc_mode = NC_PLACE_DELEGATED;
 		nc_cg_set_base(own);
 		nc_log("systemd host without systemd on the bus (%s): VMMs go under this unit's delegated cgroup %s, and end when the unit stops",
@@ -108,7 +110,7 @@ int nc_place_init(const char *base)
 	nc_mode = NC_PLACE_BASE;
 	if (!base)
 		base = NC_CG_DOLLS;
-	if (!nc_cg_below(base, NC_CG_ROOT) || strstr(base, "/.") || strlen(base) > PATH_MAX / 2)
+	if (!nc_cg_below(base, NC_CG_ROOT) || strstr(base, "/.") || strlen(base) >= PATH_MAX / 2)
 		return nc_error("agent: cgroup base \"%s\" is not a cgroup below %s; give an absolute path such as %s",
 				base, NC_CG_ROOT, NC_CG_DOLLS);
 	nc_cg_set_base(base);
@@ -123,7 +125,7 @@ void nc_place_stop(void)
 
 bool nc_place_in_place_ok(const char *dir)
 {
-	return nc_mode == NC_PLACE_BASE || nc_cg_delegated(dir);
+	return nc_mode == NC_PLACE_BASE || nc_cg_delegated(dir, true);
 }
 
 /* mkdir that tells whether it made dir; 0 or -errno. */

@@ -204,7 +204,7 @@ bool nc_cg_below(const char *dir, const char *base)
 	return n && !strncmp(dir, base, n) && dir[n] == '/' && dir[n + 1];
 }
 
-bool nc_cg_delegated(const char *dir)
+bool nc_cg_delegated(const char *dir, bool up)
 {
 	static const char *const names[] = { "trusted.delegate", "user.delegate" };
 	char d[PATH_MAX], v[8];
@@ -214,6 +214,8 @@ bool nc_cg_delegated(const char *dir)
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if (getxattr(d, names[i], v, sizeof(v)) == 1 && v[0] == '1')
 				return true;
+		if (!up)
+			break;
 		*strrchr(d, '/') = '\0';
 	}
 	return false;

@@ -38,9 +38,9 @@ void nc_cg_vmm_dir(uint32_t id, char *dir, size_t len);
 int nc_cg_doll_rmdir(uint32_t id);
 /* Whether dir is below base (not base itself). */
 bool nc_cg_below(const char *dir, const char *base);
-/* Whether systemd delegated dir or one of its ancestors (trusted.delegate
- * or user.delegate is "1"). */
-bool nc_cg_delegated(const char *dir);
+/* Whether systemd delegated dir (trusted.delegate or user.delegate is
+ * "1"), or with up one of its ancestors. */
+bool nc_cg_delegated(const char *dir, bool up);
 
 /* dir/file, one value: read without the trailing newline. */
 int nc_cg_read(const char *dir, const char *file, char *buf, size_t len);
