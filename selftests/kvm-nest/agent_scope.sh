@@ -175,7 +175,9 @@ tap_check "cpus 0 lands on the scope's doll-$a_id (cpuset.cpus '$got')" test "$g
 out=$(new_outside "$W/before" "$SLICE|$SLICE/kvm-nest.slice|$SCOPE(/.*)?")
 [ -z "$out" ] || tap_diag "made outside the scope:" "$out"
 tap_check "no cgroup made outside the scope and its slices" test -z "$out"
-tap_check "nothing made at $CG/kvm-nest" test ! -e "$CG/kvm-nest"
+# The base without systemd may be there from the harness's own agent.
+out=$(cgs | comm -13 "$W/before" - | grep -E "^$CG/kvm-nest(/|$)" || true)
+tap_check "nothing made at $CG/kvm-nest${out:+: $out}" test -z "$out"
 # The last VMM gone, systemd stops the scope: the next VMM starts a new one.
 kill_spins
 spin_limited scope-c
