@@ -11,8 +11,9 @@ PKGS=(build-essential gcc-12 make bc bison flex libelf-dev python3 python3-yaml 
 	libjson-c-dev valgrind
 	# make deb: Debian's own packaging tools.
 	dpkg-dev debhelper dh-dkms pkg-config
-	# nestctl's agent talks to libvirt through its C API.
-	libvirt-dev
+	# nestctl's agent talks to libvirt through its C API, and to systemd
+	# with sd-bus (its transient scope); agent_scope's private bus.
+	libvirt-dev libsystemd-dev dbus-daemon
 	# A non-English locale to run the agent's libvirt test under, and
 	# libvirt's translations that make virsh's text differ there.
 	locales libvirt-l10n

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * nestctl agent [ -v ]: the enforcement daemon of one level.  It listens on
+ * nestctl agent [ -v ] [ -cgroup DIR ]: the enforcement daemon of one level.  It listens on
  * the kvm_nest "agent" group for AGENT_APPLY, applies each envelope
  * (agent_apply.c) and answers AGENT_DONE with the cookie, an errno and a
  * message that says what to do; on the "events" group, through a socket
  * of its own that a guest's flood of dolls may overrun, it removes the
- * cgroups of dolls that are gone.  One agent per kernel, as root; SIGINT
+ * cgroups of dolls that are gone.  Where it puts them: agent_place.c.  One agent per kernel, as root; SIGINT
  * or SIGTERM end it (exit 0) after the apply under way is answered.
  */
 #include <dirent.h>
@@ -27,6 +27,7 @@
 #include "dolls.h"
 #include "info.h"
 #include "nestctl.h"
+#include "place.h"
 
 /*
  * Events backlog: an apply blocks the loop for up to 50 s.  Applies have
@@ -62,11 +63,15 @@ struct nc_agent {
 
 static void nc_agent_usage(FILE *f)
 {
-	fputs("Usage: nestctl agent [ -v ]\n"
+	fputs("Usage: nestctl agent [ -v ] [ -cgroup DIR ]\n"
 	      "       nestctl agent help\n"
 	      "Applies the envelopes of this kernel's dolls with cgroup v2 and the\n"
 	      "virtio balloon; run one per kernel that hosts dolls, as root.\n"
-	      "-v logs every change applied.\n", f);
+	      "-v logs every change applied.\n"
+	      "On a systemd host, VMMs without a cgroup of their own go into the\n"
+	      "transient scope " NC_SD_SCOPE " (else into the agent's unit's\n"
+	      "delegated cgroup); elsewhere under DIR (-cgroup, or $" NC_BASE_ENV "),\n"
+	      "by default " NC_CG_DOLLS ".\n", f);
 }
 
 static const enum mnl_attr_data_type nc_apply_types[KVM_NEST_A_DOLL_MAX + 1] = {
@@ -151,7 +156,7 @@ static void nc_agent_apply(struct nc_agent *ag, const struct nlmsghdr *nlh)
 	nc_vmm_close(&a.vmm);
 }
 
-/* Remove NC_CG_DOLLS/doll-ID if it is there and empty; false to retry. */
+/* Remove BASE/doll-ID if it is there and empty; false to retry. */
 static bool nc_rmdir_doll(uint32_t id)
 {
 	int err = nc_cg_doll_rmdir(id);
@@ -195,7 +200,7 @@ static void nc_rmdir_retry(struct nc_agent *ag)
  * whose doll-del event was lost. */
 static void nc_sweep(struct nc_agent *ag)
 {
-	DIR *dir = opendir(NC_CG_DOLLS);
+	DIR *dir = nc_cg_base()[0] ? opendir(nc_cg_base()) : NULL;
 	struct dirent *de;
 	struct nc_doll d;
 	unsigned int id;
@@ -363,8 +368,8 @@ static int nc_agent_loop(struct nc_agent *ag, int sfd)
 	}
 }
 
-/* Root, cgroup v2, and no other agent at this level. */
-static int nc_agent_check(struct nc_ctx *ctx)
+/* Root, cgroup v2, no other agent at this level, and a place for VMMs. */
+static int nc_agent_check(struct nc_ctx *ctx, const char *base)
 {
 	struct nc_info in;
 	int err;
@@ -384,7 +389,7 @@ static int nc_agent_check(struct nc_ctx *ctx)
 		return nc_error("agent: this kvm-nest module has no envelopes; load one that matches this nestctl");
 	if (in.agent)
 		return nc_error("agent: another agent already listens at this level; only one may run, stop it first");
-	return NC_OK;
+	return nc_place_init(base);
 }
 
 static int nc_agent_listen(struct nc_agent *ag)
@@ -408,12 +413,17 @@ static int nc_agent_listen(struct nc_agent *ag)
 static int nc_agent_run(struct nc_ctx *ctx, int argc, char **argv)
 {
 	struct nc_agent ag = { .ctx = ctx, .req = &ctx->nl };
+	const char *base = NULL;
 	sigset_t sigs;
 	int rc, sfd;
 
 	for (int i = 0; i < argc; i++) {
 		if (nc_is(argv[i], "-v"))
 			nc_agent_verbose = true;
+		else if (nc_is(argv[i], "-cgroup") && i + 1 < argc)
+			base = argv[++i];
+		else if (nc_is(argv[i], "-cgroup"))
+			return nc_usage_error("agent", "-cgroup needs a directory, such as %s", NC_CG_DOLLS);
 		else
 			return nc_unknown_arg("agent", argv[i]);
 	}
@@ -425,7 +435,7 @@ static int nc_agent_run(struct nc_ctx *ctx, int argc, char **argv)
 	if (sigprocmask(SIG_BLOCK, &sigs, NULL) ||
 	    (sfd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0)
 		return nc_error("agent: signalfd: %s", strerror(errno));
-	rc = nc_agent_check(ctx);
+	rc = nc_agent_check(ctx, base);
 	if (!rc)
 		rc = nc_agent_listen(&ag);
 	if (!rc) {
@@ -437,6 +447,7 @@ static int nc_agent_run(struct nc_ctx *ctx, int argc, char **argv)
 	}
 	nc_agent_close(&ag);
 	nc_cpu_stop();
+	nc_place_stop();
 	close(sfd);
 	if (!rc)
 		nc_log("stopped");

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Applying one envelope to one doll's VMM, all or nothing:
- *  1. the cgroup: the VMM's own if it holds the VMM alone (libvirt's),
- *     else NC_CG_DOLLS/doll-ID, made and the VMM moved there;
+ *  1. the cgroup: the VMM's own if it holds the VMM alone (libvirt's;
+ *     on a systemd host only if delegated), else BASE/doll-ID/vmm, made
+ *     and the VMM moved there (agent_place.c: BASE and how);
  *  2. cpuset.cpus, cpu.weight, cpu.max, memory.min;
  *  3. memory: to shrink, balloon the guest down and wait until the VMM
  *     fits, only then memory.max; to grow, memory.max first, then the
@@ -20,6 +21,7 @@
 #include "agent.h"
 #include "balloon.h"
 #include "cgroup.h"
+#include "place.h"
 #include "units.h"
 
 /* Waiting for a balloon: at most this long, a progress line this often. */
@@ -113,65 +115,6 @@ static void nc_cgs_rollback(struct nc_apply *a, struct nc_undo *st)
 			       a->id, nc_file_dir(st, f), nc_files[f], st->old[f]);
 }
 
-/* mkdir that tells whether it made dir; 0 or -errno. */
-static int nc_mkdir(const char *dir, bool *made)
-{
-	if (!mkdir(dir, 0755))
-		*made = true;
-	else if (errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-/*
- * NC_CG_DOLLS/doll-ID and its leaf doll-ID/vmm, made if needed, the VMM
- * moved into the leaf: two levels for cpu.max (agent_cpu.c), and processes
- * only in a leaf, as cgroup v2 wants.
- */
-static int nc_cgs_make(struct nc_apply *a, struct nc_undo *st)
-{
-	int err = 0;
-
-	if (mkdir(NC_CG_DOLLS, 0755) && errno != EEXIST)
-		err = -errno;
-	if (!err)
-		err = nc_cg_enable(st->dir);
-	if (err)
-		return nc_apply_fail(a, -err, "cannot enable %s for %s: %s; is %s cgroup v2 with those controllers?",
-				     NC_CG_CONTROLLERS, NC_CG_DOLLS, strerror(-err), NC_CG_ROOT);
-	err = nc_mkdir(st->dir, &st->made);
-	if (!err)
-		err = nc_cg_enable(st->leaf);
-	if (!err)
-		err = nc_mkdir(st->leaf, &st->made);
-	if (err) {
-		if (st->made)
-			nc_cg_doll_rmdir(a->id);
-		st->made = false;
-		return nc_apply_fail(a, -err, "cannot make %s with %s: %s; is %s writable by the agent?",
-				     st->leaf, NC_CG_CONTROLLERS, strerror(-err), NC_CG_ROOT);
-	}
-	err = nc_cg_move(st->leaf, a->pid);
-	/* Alive after the move: the pid moved was the VMM's. */
-	if (!err && nc_vmm_check(&a->vmm)) {
-		nc_log("doll %u: its VMM (pid %u) exited while it was moved into %s",
-		       a->id, a->pid, st->leaf);
-		if (st->made)
-			nc_cg_doll_rmdir(a->id);
-		st->made = false;
-		return nc_apply_fail(a, ENOENT, "doll %u's VMM (pid %u) is gone", a->id, a->pid);
-	}
-	if (err) {
-		if (st->made)
-			nc_cg_doll_rmdir(a->id);
-		st->made = false;
-		return nc_apply_fail(a, -err, "cannot move doll %u's VMM (pid %u) into %s: %s; give the VMM a cgroup of its own to use in place",
-				     a->id, a->pid, st->leaf, strerror(-err));
-	}
-	st->moved = true;
-	return 0;
-}
-
 static int nc_cgs_place(struct nc_apply *a, struct nc_undo *st)
 {
 	char want[PATH_MAX];
@@ -190,18 +133,18 @@ static int nc_cgs_place(struct nc_apply *a, struct nc_undo *st)
 	if (!strcmp(st->from, want))
 		return 0;
 	/* A cgroup of its own (libvirt's scope): use it where it is. */
-	if (strcmp(st->from, NC_CG_ROOT) &&
-	    strncmp(st->from, NC_CG_DOLLS "/", strlen(NC_CG_DOLLS) + 1) &&
-	    nc_cg_only(st->from, a->pid)) {
+	if (strcmp(st->from, NC_CG_ROOT) && !nc_cg_below(st->from, nc_cg_base()) &&
+	    nc_place_in_place_ok(st->from) && nc_cg_only(st->from, a->pid)) {
 		snprintf(st->dir, sizeof(st->dir), "%s", st->from);
 		st->leaf[0] = '\0';
-		err = nc_cg_enable(st->dir);
+		/* Above a delegated cgroup is systemd's: it enabled them. */
+		err = nc_place_mode() == NC_PLACE_BASE ? nc_cg_enable(st->dir) : 0;
 		if (err)
 			return nc_apply_fail(a, -err, "doll %u: cannot enable %s above %s: %s; move the processes of its parent cgroups into leaf cgroups",
 					     a->id, NC_CG_CONTROLLERS, st->dir, strerror(-err));
 		return 0;
 	}
-	return nc_cgs_make(a, st);
+	return nc_place_vmm(a, st);
 }
 
 static int nc_cgs_save(struct nc_apply *a, struct nc_undo *st)

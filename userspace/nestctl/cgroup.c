@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/vfs.h>
+#include <sys/xattr.h>
 
 #include "cgroup.h"
 
@@ -20,20 +21,35 @@ bool nc_cg_is_v2(void)
 	return !statfs(NC_CG_ROOT, &sf) && sf.f_type == NC_CGROUP2_MAGIC;
 }
 
+/* Half a path: room for what goes below it. */
+static char nc_base[PATH_MAX / 2] = NC_CG_DOLLS;
+
+const char *nc_cg_base(void)
+{
+	return nc_base;
+}
+
+void nc_cg_set_base(const char *dir)
+{
+	snprintf(nc_base, sizeof(nc_base), "%s", dir);
+}
+
 void nc_cg_doll_dir(uint32_t id, char *dir, size_t len)
 {
-	snprintf(dir, len, "%s/doll-%u", NC_CG_DOLLS, id);
+	snprintf(dir, len, "%s/doll-%u", nc_base, id);
 }
 
 void nc_cg_vmm_dir(uint32_t id, char *dir, size_t len)
 {
-	snprintf(dir, len, "%s/doll-%u/vmm", NC_CG_DOLLS, id);
+	snprintf(dir, len, "%s/doll-%u/vmm", nc_base, id);
 }
 
 int nc_cg_doll_rmdir(uint32_t id)
 {
 	char dir[PATH_MAX];
 
+	if (!nc_base[0])
+		return -ENOENT;
 	nc_cg_vmm_dir(id, dir, sizeof(dir));
 	if (rmdir(dir) && errno != ENOENT)
 		return -errno;
@@ -181,15 +197,44 @@ bool nc_cg_populated(const char *dir)
 	       !strstr(buf, "populated 0");
 }
 
+bool nc_cg_below(const char *dir, const char *base)
+{
+	size_t n = strlen(base);
+
+	return n && !strncmp(dir, base, n) && dir[n] == '/' && dir[n + 1];
+}
+
+bool nc_cg_delegated(const char *dir, bool up)
+{
+	static const char *const names[] = { "trusted.delegate", "user.delegate" };
+	char d[PATH_MAX], v[8];
+
+	snprintf(d, sizeof(d), "%s", dir);
+	while (nc_cg_below(d, NC_CG_ROOT)) {
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (getxattr(d, names[i], v, sizeof(v)) == 1 && v[0] == '1')
+				return true;
+		if (!up)
+			break;
+		*strrchr(d, '/') = '\0';
+	}
+	return false;
+}
+
 int nc_cg_enable(const char *dir)
 {
-	size_t n = strlen(NC_CG_ROOT);
+	return nc_cg_enable_below(NC_CG_ROOT, dir);
+}
+
+int nc_cg_enable_below(const char *top, const char *dir)
+{
+	size_t n = strlen(top);
 	char anc[PATH_MAX];
 	int err;
 
-	if (strncmp(dir, NC_CG_ROOT, n) || dir[n] != '/')
-		return 0;	/* the root itself, or not a cgroup */
-	/* From the root down to dir's parent: each enables them for its children. */
+	if (strncmp(dir, top, n) || dir[n] != '/')
+		return 0;	/* top itself, or not below it */
+	/* From top down to dir's parent: each enables them for its children. */
 	for (;;) {
 		const char *next = strchr(dir + n + 1, '/');
 
