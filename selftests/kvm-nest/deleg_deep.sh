@@ -55,20 +55,12 @@ echo 1 >$KNOB
 kn_doll_start $NAME 900 "$BIN $N $PAUSE"
 tap_diag "doll: $doll_said; N=$N CPUIDs per phase"
 
-done_n=0 late=
-while kn_alive "$qpid"; do
-	if [ -f "$ddir/result.log" ]; then tr -d '\r' <"$ddir/result.log" >"$work/log"; else : >"$work/log"; fi
-	[ -z "$(tail -c1 "$work/log")" ] || sed -i '$d' "$work/log"
-	n=$(grep -c '^deep-step ' "$work/log" || true)
-	while [ "$done_n" -lt "$n" ]; do
-		done_n=$((done_n + 1))
-		s=$(grep '^deep-step ' "$work/log" | sed -n "${done_n}p" | cut -d' ' -f2)
-		snap "$s"
-		[ "$s" != b ] || echo 0 >$KNOB
-		tap_diag "at $s (accel here $(cat $KNOB)): l1 #ctx delegated most = $(cat "$work/$s")"
-	done
-	sleep 0.2
-done
+at_step() {
+	snap "$1"
+	[ "$1" != b ] || echo 0 >$KNOB
+	tap_diag "at $1 (accel here $(cat $KNOB)): l1 #ctx delegated most = $(cat "$work/$1")"
+}
+kn_doll_steps deep at_step
 kn_doll_end "$work/doll.out"
 tap_diag "doll output (rc=$doll_rc):" "$(cat "$work/doll.out")"
 [ "$doll_rc" = 0 ] || tap_diag "the doll's console, last lines:" "$(tail -n 25 "$ddir/console.log" | tr -d '\r')"

@@ -14,24 +14,14 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "kn_deleg_l1.h"
+#include "kn_deleg_scene.h"
 #include "kn_tap.h"
-
-static const struct kn_deleg_l1_query hits[] = {
-	{ 0x0, 0 }, { 0x80000000, 0 }, { 0x80000002, 0 }, { 0x80000008, 0 },
-};
-#define NHITS (sizeof(hits) / sizeof(hits[0]))
 
 static unsigned int pause_s;
 
-static uint32_t val(uint32_t fn, unsigned int reg)
-{
-	return (fn * 0x9e3779b1U ^ reg * 0x27d4eb2fU) | 0x80000000U;
-}
-
 static void phase(struct kn_deleg_l1 *a, const char *name, unsigned long n)
 {
-	kn_deleg_l1_burst(a, hits, NHITS, n, NULL);
+	kn_deleg_l1_burst(a, kn_scene_hits, KN_SCENE_NHITS, n, NULL);
 	printf("deep-phase %s l1_cpuid=%llu l2_bad=%llu\n", name,
 	       (unsigned long long)a->j->l1_cpuid, (unsigned long long)a->j->l2_bad);
 	printf("deep-step %s\n", name);
@@ -41,8 +31,8 @@ static void phase(struct kn_deleg_l1 *a, const char *name, unsigned long n)
 
 int main(int argc, char **argv)
 {
+	static struct kn_deleg_l1_tables tt;
 	static struct kn_deleg_l1 a;
-	struct kn_deleg_l1_table t = { 0 }, t2;
 	unsigned long n;
 	int64_t r;
 
@@ -51,20 +41,14 @@ int main(int argc, char **argv)
 	n = strtoul(argv[1], NULL, 0);
 	pause_s = (unsigned int)strtoul(argv[2], NULL, 0);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (unsigned int i = 0; i < NHITS; i++)
-		t.e[t.n++] = (struct kvm_nest_ch_cpuid){ .function = hits[i].leaf,
-			.eax = val(hits[i].leaf, 0), .ebx = val(hits[i].leaf, 1),
-			.ecx = val(hits[i].leaf, 2), .edx = val(hits[i].leaf, 3) };
-	t2 = t;
-	for (unsigned int i = 0; i < t2.n; i++)
-		t2.e[i].eax ^= 0x5a5a;
-	kn_deleg_l1_start(&a, KN_MEM_DEFAULT, &t, &t2);
+	kn_deleg_l1_tables(&tt);
+	kn_deleg_l1_start(&a, KN_MEM_DEFAULT, &tt.t, &tt.t2);
 	a.j->nq = 0;
 	kn_deleg_l1_run(&a, KN_DELEG_L2_SEQ, NULL);
 	r = kn_deleg_l1_hello(&a);
-	r |= kn_deleg_l1_delegate(&a, a.ctx, KVM_NEST_DELEG_CPUID, 0, &t);
+	r |= kn_deleg_l1_delegate(&a, a.ctx, KVM_NEST_DELEG_CPUID, 0, &tt.pol);
 	printf("deep-setup hello+delegate=%lld warm=%u\n", (long long)r,
-	       kn_deleg_l1_warm(&a, hits, NHITS));
+	       kn_deleg_l1_warm(&a, kn_scene_hits, KN_SCENE_NHITS));
 	printf("deep-step pre\n");
 	fflush(stdout);
 	sleep(pause_s);
@@ -73,7 +57,7 @@ int main(int argc, char **argv)
 	a.j->cur = 1;
 	printf("deep-revoke %lld\n", (long long)r);
 	phase(&a, "b", n);
-	r = kn_deleg_l1_delegate(&a, a.ctx, KVM_NEST_DELEG_CPUID, 0, &t2);
+	r = kn_deleg_l1_delegate(&a, a.ctx, KVM_NEST_DELEG_CPUID, 0, &tt.pol2);
 	printf("deep-delegate %lld\n", (long long)r);
 	phase(&a, "c", n);
 	kn_deleg_l1_stop(&a);

@@ -269,33 +269,22 @@ tap_diag "doll: $doll_said; N=$N (each half: $((2 * N)) CPUIDs + $K printed leav
 
 # Act on each marker while the doll pauses after it; a marker whose GO
 # line is already there when we are done was handled late.
-done_n=0 late=
-while kn_alive "$qpid"; do
-	# QEMU creates it when it starts, seconds later under TCG.
-	if [ -f "$ddir/result.log" ]; then tr -d '\r' <"$ddir/result.log" >"$work/log"; else : >"$work/log"; fi
-	# A line the doll is still writing ("deleg-step c" of "c1") is not read yet.
-	[ -z "$(tail -c1 "$work/log")" ] || sed -i '$d' "$work/log"
-	n=$(grep -c '^deleg-step ' "$work/log" || true)
-	while [ "$done_n" -lt "$n" ]; do
-		done_n=$((done_n + 1))
-		s=$(grep '^deleg-step ' "$work/log" | sed -n "${done_n}p" | cut -d' ' -f2)
-		snap "$s"
-		case $s in
-		pre-a) echo 0 >$KNOB ;;
-		pre-b) echo 1 >$KNOB ;;
-		c1)
-			# Counts restart with the module: c1r is the new base.
-			reload=0
-			{ kn_unload_nest && kn_load_nest && echo 1 >$KNOB; } >"$work/reload.log" 2>&1 || reload=$?
-			sleep 3
-			snap c1r
-			;;
-		esac
-		tr -d '\r' <"$ddir/result.log" | grep -qx "deleg-go $s" && late="$late $s"
-		tap_diag "at $s (accel $(cat $KNOB)): l1 #ctx delegated reflected cpuid exits = $(cat "$work/$s")"
-	done
-	sleep 0.2
-done
+at_step() {
+	snap "$1"
+	case $1 in
+	pre-a) echo 0 >$KNOB ;;
+	pre-b) echo 1 >$KNOB ;;
+	c1)
+		# Counts restart with the module: c1r is the new base.
+		reload=0
+		{ kn_unload_nest && kn_load_nest && echo 1 >$KNOB; } >"$work/reload.log" 2>&1 || reload=$?
+		sleep 3
+		snap c1r
+		;;
+	esac
+	tap_diag "at $1 (accel $(cat $KNOB)): l1 #ctx delegated reflected cpuid exits = $(cat "$work/$1")"
+}
+kn_doll_steps deleg at_step
 kn_doll_end "$work/doll.out"
 rc=$doll_rc
 tap_diag "doll output (rc=$rc):" "$(grep -v '^deleg-res' "$work/doll.out")"
@@ -303,7 +292,7 @@ tap_diag "doll output (rc=$rc):" "$(grep -v '^deleg-res' "$work/doll.out")"
 tap_check "the doll ran its three VMs (rc $rc)" grep -qx deleg-done "$work/doll.out"
 tap_check "each VM quit by QMP, QEMU exit 0 ($(grep -c '^deleg-end [abc] qmp=0 qemu=0$' "$work/doll.out") of 3)" \
 	test "$(grep -c '^deleg-end [abc] qmp=0 qemu=0$' "$work/doll.out")" = 3
-tap_check "every marker handled while the doll paused (late:${late:- none})" test -z "$late" -a "$done_n" = 6
+tap_check "every marker handled while the doll paused (late:${steps_late:- none})" test -z "$steps_late" -a "$steps_done" = 6
 
 # d <from> <to> <field 3..6>: the change of a sum between two steps.
 d() { echo $(($(cut -d' ' -f"$3" "$work/$2") - $(cut -d' ' -f"$3" "$work/$1"))); }

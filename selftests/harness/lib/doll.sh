@@ -30,3 +30,26 @@ kn_doll_end() {
 		doll_rc=$?
 	qpid=
 }
+
+# kn_doll_steps PREFIX HANDLER: while the doll runs, HANDLER NAME for each
+# new "PREFIX-step NAME" line of its result log, in order (the doll
+# pauses after each). Sets steps_done, and steps_late: the names whose
+# "PREFIX-go NAME" was there already when HANDLER returned.
+kn_doll_steps() {
+	steps_done=0 steps_late=
+	_log=$ddir/steps.log
+	while kn_alive "$qpid"; do
+		# QEMU creates it when it starts, seconds later under TCG.
+		if [ -f "$ddir/result.log" ]; then tr -d '\r' <"$ddir/result.log" >"$_log"; else : >"$_log"; fi
+		# A line the doll is still writing is not read yet.
+		[ -z "$(tail -c1 "$_log")" ] || sed -i '$d' "$_log"
+		_n=$(grep -c "^$1-step " "$_log" || true)
+		while [ "$steps_done" -lt "$_n" ]; do
+			steps_done=$((steps_done + 1))
+			_s=$(grep "^$1-step " "$_log" | sed -n "${steps_done}p" | cut -d' ' -f2)
+			"$2" "$_s"
+			tr -d '\r' <"$ddir/result.log" | grep -qx "$1-go $_s" && steps_late="$steps_late $_s"
+		done
+		sleep 0.2
+	done
+}
