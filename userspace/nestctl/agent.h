@@ -95,6 +95,9 @@ void nc_apply_undo(struct nc_apply *a);
 struct nc_balloon;
 void nc_progress_begin(struct nc_apply *a, uint64_t now, uint64_t target);
 void nc_progress_step(struct nc_apply *a, uint64_t now);
+/* Steps until the guest reaches the target, at most ms (and the budget). */
+void nc_progress_follow(struct nc_apply *a, struct nc_balloon *b,
+			unsigned int ms);
 void nc_progress_end(struct nc_apply *a, struct nc_balloon *b, bool ok);
 
 /* cpu.limit milli (0: none) to the doll's one or two levels (inner ""

@@ -26,6 +26,8 @@
 #define NC_SHRINK_WAIT_MS	30000
 #define NC_PROGRESS_MS		2000
 #define NC_STEP_MS		1000
+/* A guest given memory back: its progress is followed this long. */
+#define NC_GROW_FOLLOW_MS	5000
 #define NC_POLL_MS		250
 
 static const char *const nc_files[NC_F_N] = {
@@ -379,9 +381,10 @@ static int nc_mem_grow(struct nc_apply *a, struct nc_undo *st,
 		err = nc_balloon_set(b, a, target);
 		st->ballooned = !err;
 		st->balloon_before = actual;
-		/* Nothing to wait for: the guest takes its memory back. */
+		/* The limit is up already: only the report follows the guest. */
 		if (!err) {
 			nc_progress_begin(a, actual, target);
+			nc_progress_follow(a, b, NC_GROW_FOLLOW_MS);
 			nc_progress_end(a, b, true);
 		}
 	}

@@ -4,8 +4,10 @@
  * AGENT_PROGRESS with its apply's cookie and the kernel passes it on to
  * the events group as PROGRESS_NTF (nestctl monitor shows it).  One
  * report when the balloon is asked, then one a second or at each tenth of
- * the way, and a final done or failed one.  A kernel that does not know
- * the command gets no more; progress never fails an apply.
+ * the way, and a final done or failed one.  A guest that grows is
+ * followed a few seconds: its limit is raised already, so only the report
+ * waits for it.  A kernel that does not know the command gets no more;
+ * progress never fails an apply.
  */
 #include <errno.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 
 #define NC_STEP_MS		1000
 #define NC_STEP_PARTS		10
+#define NC_POLL_MS		250
 
 static void nc_progress_send(struct nc_apply *a, uint32_t state, uint64_t now)
 {
@@ -77,21 +80,43 @@ void nc_progress_step(struct nc_apply *a, uint64_t now)
 		nc_progress_send(a, KVM_NEST_PROGRESS_RUNNING, now);
 }
 
-void nc_progress_end(struct nc_apply *a, struct nc_balloon *b, bool ok)
+/* The guest's size now, without touching the apply's own failure. */
+static uint64_t nc_progress_peek(struct nc_apply *a, struct nc_balloon *b)
 {
-	struct nc_progress *pr = &a->prog;
+	uint64_t now = a->prog.sent_now;
 	char msg[NC_MSG_LEN];
-	uint64_t now = pr->sent_now;
 	int error = a->error;
 
-	if (!pr->on)
-		return;
-	/* The guest's size now, without touching the apply's own failure. */
 	memcpy(msg, a->msg, sizeof(msg));
 	if (nc_balloon_actual(b, a, &now))
-		now = pr->sent_now;
+		now = a->prog.sent_now;
 	a->error = error;
 	memcpy(a->msg, msg, sizeof(msg));
-	nc_progress_send(a, ok ? KVM_NEST_PROGRESS_DONE : KVM_NEST_PROGRESS_FAILED, now);
-	pr->on = false;
+	return now;
+}
+
+void nc_progress_follow(struct nc_apply *a, struct nc_balloon *b,
+			unsigned int ms)
+{
+	uint64_t end = nc_now_ms() + ms, now;
+	unsigned int left = nc_apply_left_ms(a);
+
+	if (left < ms)
+		end = nc_now_ms() + left;
+	while (a->prog.on && nc_now_ms() < end) {
+		nc_sleep_ms(NC_POLL_MS);
+		now = nc_progress_peek(a, b);
+		if (now >= a->prog.target)
+			break;
+		nc_progress_step(a, now);
+	}
+}
+
+void nc_progress_end(struct nc_apply *a, struct nc_balloon *b, bool ok)
+{
+	if (!a->prog.on)
+		return;
+	nc_progress_send(a, ok ? KVM_NEST_PROGRESS_DONE : KVM_NEST_PROGRESS_FAILED,
+			 nc_progress_peek(a, b));
+	a->prog.on = false;
 }
