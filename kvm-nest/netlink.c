@@ -429,6 +429,7 @@ static int kn_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* In command order: 6.12 refuses split ops out of order. */
 static const struct kn_nl_op kn_nl_ops[] = {
 	{
 		.cmd = KVM_NEST_CMD_INFO_GET,
@@ -481,16 +482,16 @@ static const struct kn_nl_op kn_nl_ops[] = {
 		.flags = GENL_ADMIN_PERM,
 	},
 	{
-		.cmd = KVM_NEST_CMD_AGENT_PROGRESS,
-		.doit = kn_nl_agent_progress_doit,
-		.policy = kn_nl_agent_progress_policy,
+		.cmd = KVM_NEST_CMD_DELEG_SET,
+		.doit = kn_nl_deleg_set_doit,
+		.policy = kn_nl_deleg_set_policy,
 		.maxattr = KVM_NEST_A_DOLL_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
 	{
-		.cmd = KVM_NEST_CMD_DELEG_SET,
-		.doit = kn_nl_deleg_set_doit,
-		.policy = kn_nl_deleg_set_policy,
+		.cmd = KVM_NEST_CMD_AGENT_PROGRESS,
+		.doit = kn_nl_agent_progress_doit,
+		.policy = kn_nl_agent_progress_policy,
 		.maxattr = KVM_NEST_A_DOLL_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
