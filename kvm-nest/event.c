@@ -8,7 +8,9 @@
  * RCU and SRCU grace periods (and so VM destruction) wait for.
  */
 #include <linux/sched.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/workqueue.h>
 
 #include "event.h"
@@ -91,6 +93,53 @@ void kn_event_level(u32 depth)
 		return;
 	e->type = KN_EVENT_LEVEL;
 	e->level = depth;
+	kn_event_push(e);
+}
+
+/* Copied now: @r's strings live on the refusing caller's stack. */
+void kn_event_refused(const struct kn_refusal *r)
+{
+	size_t len = strlen(r->why) + 1;
+	struct kn_event *e;
+
+	if (!kn_nl_has_listeners())
+		return;
+	e = kzalloc(struct_size(e, why, len), GFP_KERNEL);
+	if (!e)
+		return;
+	e->type = KN_EVENT_REFUSED;
+	e->id = r->id;
+	e->pid = r->pid;
+	e->env = *r->env;
+	e->err = r->err;
+	/* Only this kernel's VMs are judged here: level 1, path = id. */
+	if (r->id) {
+		e->level = 1;
+		snprintf(e->path, sizeof(e->path), "%u", r->id);
+	}
+	strscpy(e->name, r->name, sizeof(e->name));
+	strscpy(e->uuid, r->uuid, sizeof(e->uuid));
+	memcpy(e->why, r->why, len);
+	kn_event_push(e);
+}
+
+void kn_event_progress(u32 id, pid_t pid, const char *name,
+		       const struct kn_progress *p)
+{
+	struct kn_event *e;
+
+	if (!kn_nl_has_listeners())
+		return;
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return;
+	e->type = KN_EVENT_PROGRESS;
+	e->id = id;
+	e->level = 1;
+	e->pid = pid;
+	e->prog = *p;
+	snprintf(e->path, sizeof(e->path), "%u", id);
+	strscpy(e->name, name, sizeof(e->name));
 	kn_event_push(e);
 }
 

@@ -429,6 +429,7 @@ static int kn_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* In command order: 6.12 refuses split ops out of order. */
 static const struct kn_nl_op kn_nl_ops[] = {
 	{
 		.cmd = KVM_NEST_CMD_INFO_GET,
@@ -487,6 +488,13 @@ static const struct kn_nl_op kn_nl_ops[] = {
 		.maxattr = KVM_NEST_A_DOLL_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		.cmd = KVM_NEST_CMD_AGENT_PROGRESS,
+		.doit = kn_nl_agent_progress_doit,
+		.policy = kn_nl_agent_progress_policy,
+		.maxattr = KVM_NEST_A_DOLL_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 static KN_GENL_OPS_STORAGE(kn_nl_kernel_ops, 2 * ARRAY_SIZE(kn_nl_ops));
@@ -524,17 +532,56 @@ static const u8 kn_nl_ntf_cmd[] = {
 	[KN_EVENT_DEL] = KVM_NEST_CMD_DOLL_DEL_NTF,
 	[KN_EVENT_ENV] = KVM_NEST_CMD_ENV_NTF,
 	[KN_EVENT_LEVEL] = KVM_NEST_CMD_LEVEL_NTF,
+	[KN_EVENT_REFUSED] = KVM_NEST_CMD_ENV_REFUSED_NTF,
+	[KN_EVENT_PROGRESS] = KVM_NEST_CMD_PROGRESS_NTF,
 };
+
+static int kn_nl_put_progress(struct sk_buff *skb, const struct kn_progress *p)
+{
+	struct nlattr *nest = nla_nest_start(skb, KVM_NEST_A_DOLL_PROGRESS);
+
+	if (!nest ||
+	    nla_put_u32(skb, KVM_NEST_A_PROGRESS_STATE, p->state) ||
+	    nla_put_u64_64bit(skb, KVM_NEST_A_PROGRESS_MEM_START, p->mem_start,
+			      KVM_NEST_A_PROGRESS_PAD) ||
+	    nla_put_u64_64bit(skb, KVM_NEST_A_PROGRESS_MEM_NOW, p->mem_now,
+			      KVM_NEST_A_PROGRESS_PAD) ||
+	    nla_put_u64_64bit(skb, KVM_NEST_A_PROGRESS_MEM_TARGET, p->mem_target,
+			      KVM_NEST_A_PROGRESS_PAD) ||
+	    nla_put_u32(skb, KVM_NEST_A_PROGRESS_ELAPSED_MS, p->elapsed_ms))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* A refusal: the doll by id, or a pending envelope by name (and uuid). */
+static int kn_nl_put_refused(struct sk_buff *skb, const struct kn_event *e)
+{
+	if (e->id ? kn_nl_put_doll_id(skb, e->id, e->path, e->level,
+				      e->parent, e->pid, e->name) :
+		    nla_put_string(skb, KVM_NEST_A_DOLL_NAME, e->name))
+		return -EMSGSIZE;
+	if ((e->uuid[0] && nla_put_string(skb, KVM_NEST_A_DOLL_UUID, e->uuid)) ||
+	    kn_env_put(skb, KVM_NEST_A_DOLL_ENV, &e->env) ||
+	    nla_put_u32(skb, KVM_NEST_A_DOLL_ERROR, -e->err) ||
+	    nla_put_string(skb, KVM_NEST_A_DOLL_REFUSAL, e->why))
+		return -EMSGSIZE;
+	return 0;
+}
 
 static int kn_nl_put_event(struct sk_buff *skb, const struct kn_event *e)
 {
 	if (e->type == KN_EVENT_LEVEL)
 		return nla_put_u32(skb, KVM_NEST_A_INFO_DEPTH, e->level);
+	if (e->type == KN_EVENT_REFUSED)
+		return kn_nl_put_refused(skb, e);
 	if (kn_nl_put_doll_id(skb, e->id, e->path, e->level, e->parent,
 			      e->pid, e->name))
 		return -EMSGSIZE;
 	if (e->type == KN_EVENT_ENV)
 		return kn_env_put(skb, KVM_NEST_A_DOLL_ENV, &e->env);
+	if (e->type == KN_EVENT_PROGRESS)
+		return kn_nl_put_progress(skb, &e->prog);
 	return 0;
 }
 

@@ -12,14 +12,25 @@
 #include <linux/spinlock.h>
 
 #include "../channel/depth.h"
+#include "../event.h"
 #include "../netlink.h"
 #include "agent.h"
+
+/*
+ * Progress reports passed on per apply: one in KN_PROGRESS_GAP while it
+ * runs, so that a busy agent cannot flood the events group; the final one
+ * always, and nothing after it.
+ */
+#define KN_PROGRESS_GAP		(HZ / 10)
 
 struct kn_agent_wait {
 	struct list_head node;
 	u64 cookie;
+	const struct kn_agent_req *req;	/* the caller's, while listed */
 	struct completion done;
 	int err;
+	bool progressed, final;
+	unsigned long progress_at;	/* jiffies of the last report */
 	char msg[KN_ENV_WHY_LEN];
 };
 
@@ -29,7 +40,7 @@ static u64 kn_agent_next;
 
 int kn_agent_apply(const struct kn_agent_req *req, char *why, size_t len)
 {
-	struct kn_agent_wait w = { .err = 0 };
+	struct kn_agent_wait w = { .req = req };
 	long left;
 	int err;
 
@@ -94,5 +105,47 @@ int kn_agent_done(u64 cookie, u32 err, const char *msg)
 		break;
 	}
 	spin_unlock(&kn_agent_lock);
+	return ret;
+}
+
+/* Whether a report may go out now; under kn_agent_lock. */
+static bool kn_agent_progress_due(struct kn_agent_wait *w, u32 state)
+{
+	if (w->final)
+		return false;
+	if (state == KVM_NEST_PROGRESS_RUNNING && w->progressed &&
+	    time_before(jiffies, w->progress_at + KN_PROGRESS_GAP))
+		return false;
+	w->progressed = true;
+	w->final = state != KVM_NEST_PROGRESS_RUNNING;
+	w->progress_at = jiffies;
+	return true;
+}
+
+int kn_agent_progress(u64 cookie, const struct kn_progress *p)
+{
+	char name[KN_NAME_LEN];
+	struct kn_agent_wait *w;
+	int ret = -ENOENT;
+	pid_t pid = 0;
+	u32 id = 0;
+
+	spin_lock(&kn_agent_lock);
+	list_for_each_entry(w, &kn_agent_waits, node) {
+		if (w->cookie != cookie || completion_done(&w->done))
+			continue;
+		ret = -EBUSY;
+		if (!kn_agent_progress_due(w, p->state))
+			break;
+		/* The doll is the request's, never what the agent says. */
+		id = w->req->id;
+		pid = w->req->pid;
+		strscpy(name, w->req->name, sizeof(name));
+		ret = 0;
+		break;
+	}
+	spin_unlock(&kn_agent_lock);
+	if (!ret)
+		kn_event_progress(id, pid, name, p);
 	return ret;
 }

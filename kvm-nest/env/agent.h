@@ -24,4 +24,12 @@ int kn_agent_apply(const struct kn_agent_req *req, char *why, size_t len);
 /* An agent's answer to request @cookie; -ENOENT if nobody waits for it. */
 int kn_agent_done(u64 cookie, u32 err, const char *msg);
 
+struct kn_progress;
+/*
+ * The agent's progress on request @cookie, passed on as an event about
+ * the request's doll: -ENOENT if nobody waits for it, -EBUSY if too soon
+ * after the last report or after the final one.
+ */
+int kn_agent_progress(u64 cookie, const struct kn_progress *p);
+
 #endif

@@ -10,6 +10,7 @@
 
 #include "../cmd.h"
 #include "../doll.h"
+#include "../event.h"
 #include "../netlink.h"
 #include "agent.h"
 #include "netlink.h"
@@ -43,6 +44,21 @@ const struct nla_policy kn_nl_agent_done_policy[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_ERROR] = NLA_POLICY_MAX(NLA_U32, MAX_ERRNO),
 	[KVM_NEST_A_DOLL_MSG] = { .type = NLA_NUL_STRING,
 				  .len = KN_ENV_WHY_LEN - 1 },
+};
+
+static const struct nla_policy kn_progress_policy[KVM_NEST_A_PROGRESS_MAX + 1] = {
+	[KVM_NEST_A_PROGRESS_STATE] = NLA_POLICY_RANGE(NLA_U32,
+						       KVM_NEST_PROGRESS_RUNNING,
+						       KVM_NEST_PROGRESS_FAILED),
+	[KVM_NEST_A_PROGRESS_MEM_START] = { .type = NLA_U64 },
+	[KVM_NEST_A_PROGRESS_MEM_NOW] = { .type = NLA_U64 },
+	[KVM_NEST_A_PROGRESS_MEM_TARGET] = { .type = NLA_U64 },
+	[KVM_NEST_A_PROGRESS_ELAPSED_MS] = { .type = NLA_U32 },
+};
+
+const struct nla_policy kn_nl_agent_progress_policy[KVM_NEST_A_DOLL_MAX + 1] = {
+	[KVM_NEST_A_DOLL_COOKIE] = { .type = NLA_U64 },
+	[KVM_NEST_A_DOLL_PROGRESS] = NLA_POLICY_NESTED(kn_progress_policy),
 };
 
 /*
@@ -211,5 +227,54 @@ int kn_nl_agent_done_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    info->attrs[KVM_NEST_A_DOLL_COOKIE],
 				    "no request waits for this cookie (answered already, or timed out)");
+	return err;
+}
+
+/* Every figure is needed: a report shows where the change stands. */
+static int kn_nl_progress_parse(struct nlattr *nest, struct kn_progress *p,
+				struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[KVM_NEST_A_PROGRESS_MAX + 1];
+	int err, i;
+
+	err = nla_parse_nested(tb, KVM_NEST_A_PROGRESS_MAX, nest,
+			       kn_progress_policy, extack);
+	if (err)
+		return err;
+	for (i = KVM_NEST_A_PROGRESS_STATE; i <= KVM_NEST_A_PROGRESS_MAX; i++) {
+		if (!tb[i]) {
+			NL_SET_ERR_MSG_ATTR(extack, nest,
+					    "progress needs state, mem-start, mem-now, mem-target and elapsed-ms");
+			return -EINVAL;
+		}
+	}
+	p->state = nla_get_u32(tb[KVM_NEST_A_PROGRESS_STATE]);
+	p->mem_start = nla_get_u64(tb[KVM_NEST_A_PROGRESS_MEM_START]);
+	p->mem_now = nla_get_u64(tb[KVM_NEST_A_PROGRESS_MEM_NOW]);
+	p->mem_target = nla_get_u64(tb[KVM_NEST_A_PROGRESS_MEM_TARGET]);
+	p->elapsed_ms = nla_get_u32(tb[KVM_NEST_A_PROGRESS_ELAPSED_MS]);
+	return 0;
+}
+
+int kn_nl_agent_progress_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *cookie = info->attrs[KVM_NEST_A_DOLL_COOKIE];
+	struct kn_progress p;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KVM_NEST_A_DOLL_COOKIE) ||
+	    GENL_REQ_ATTR_CHECK(info, KVM_NEST_A_DOLL_PROGRESS))
+		return -EINVAL;
+	err = kn_nl_progress_parse(info->attrs[KVM_NEST_A_DOLL_PROGRESS], &p,
+				   info->extack);
+	if (err)
+		return err;
+	err = kn_agent_progress(nla_get_u64(cookie), &p);
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, cookie,
+				    "no request waits for this cookie (answered already, or timed out)");
+	else if (err == -EBUSY)
+		NL_SET_ERR_MSG_ATTR(info->extack, cookie,
+				    "progress of this request was reported less than 100 ms ago, or is final");
 	return err;
 }

@@ -13,9 +13,11 @@ int kn_nl_env_set_doit(struct sk_buff *skb, struct genl_info *info);
 int kn_nl_env_del_doit(struct sk_buff *skb, struct genl_info *info);
 int kn_nl_ping_doit(struct sk_buff *skb, struct genl_info *info);
 int kn_nl_agent_done_doit(struct sk_buff *skb, struct genl_info *info);
+int kn_nl_agent_progress_doit(struct sk_buff *skb, struct genl_info *info);
 extern const struct nla_policy kn_nl_env_set_policy[KVM_NEST_A_DOLL_MAX + 1];
 extern const struct nla_policy kn_nl_env_del_policy[KVM_NEST_A_DOLL_MAX + 1];
 extern const struct nla_policy kn_nl_ping_policy[KVM_NEST_A_DOLL_MAX + 1];
 extern const struct nla_policy kn_nl_agent_done_policy[KVM_NEST_A_DOLL_MAX + 1];
+extern const struct nla_policy kn_nl_agent_progress_policy[KVM_NEST_A_DOLL_MAX + 1];
 
 #endif

@@ -47,6 +47,25 @@ static int kn_env_commit(struct kn_doll *d, void *arg)
 	return 0;
 }
 
+/*
+ * Refusals go on the events group too, whoever asked (netlink, a parent
+ * down the channel, a pending envelope attaching): an admin who watches
+ * sees what a libvirt hook or another tool was refused.  A dry run
+ * changes nothing, so it is not reported; nor is a wait that was killed.
+ */
+static void kn_env_refused(u32 id, pid_t pid, const char *name,
+			   const char *uuid, const struct kn_env *env, bool dry,
+			   int err, const char *why)
+{
+	struct kn_refusal r = {
+		.id = id, .pid = pid, .name = name, .uuid = uuid, .env = env,
+		.err = err, .why = why,
+	};
+
+	if (!dry && why[0])
+		kn_event_refused(&r);
+}
+
 /* Check, then have the agent enforce, then record: called with the mutex. */
 static int kn_env_apply(u32 id, const struct kn_env_target *t,
 			const struct kn_env *env, bool dry, char *why,
@@ -59,11 +78,14 @@ static int kn_env_apply(u32 id, const struct kn_env_target *t,
 	int err;
 
 	err = kn_env_admit(id, NULL, env, why, len);
-	if (err || dry)
+	if (!err && !dry)
+		err = kn_agent_apply(&req, why, len);
+	if (err) {
+		kn_env_refused(id, t->pid, t->name, "", env, dry, err, why);
 		return err;
-	err = kn_agent_apply(&req, why, len);
-	if (err)
-		return err;
+	}
+	if (dry)
+		return 0;
 	/* The doll may have died meanwhile; then there is nothing to keep. */
 	kn_doll_with_id(id, KN_KIND_VM, kn_env_commit, (void *)env);
 	return 0;
@@ -124,6 +146,8 @@ int kn_env_set_pending(const char *name, const char *uuid,
 
 	if (mutex_lock_killable(&kn_env_mutex))
 		return -EINTR;
+	kn_env_pending_get(name, &env);
+	kn_env_merge(&env, c);
 	/* A domain's envelope never goes by name: nor does a VM's name refuse it. */
 	if (!uuid[0])
 		kn_dolls_for_each(kn_env_find_name, &n);
@@ -133,8 +157,6 @@ int kn_env_set_pending(const char *name, const char *uuid,
 			  n.id, name);
 		goto out;
 	}
-	kn_env_pending_get(name, &env);
-	kn_env_merge(&env, c);
 	err = kn_env_admit(0, name, &env, why, len);
 	if (err || dry)
 		goto out;
@@ -146,6 +168,8 @@ int kn_env_set_pending(const char *name, const char *uuid,
 		scnprintf(why, len, "envelope '%s' is another domain's, which runs; stop it first",
 			  name);
 out:
+	if (err)
+		kn_env_refused(0, 0, name, uuid, &env, dry, err, why);
 	mutex_unlock(&kn_env_mutex);
 	return err;
 }

@@ -7,13 +7,30 @@
 # limit under the reservation is refused. CPU lists name up to CPU 8191
 # whatever L0 has: a 256-CPU list is parsed, sent and refused by L0 for
 # the CPUs past its nr_cpu_ids; nestctl refuses what no kernel takes.
+# Each refused change (not a dry run) is also an env-refused event on the
+# events group: "nestctl monitor envelope", text and JSON, shows the doll
+# (or the pending envelope's name), the envelope refused and the kernel's
+# reason with the numbers the command's error gave.
 # Admission below L1 is in env_depth.sh.
 set -eu
 . "$KN_TOP/selftests/kvm-nest/env_lib.sh"
 
 env_require
-tap_plan 51
+tap_plan 56
 env_agent_check
+
+"$NC" -j monitor envelope >"$ENV_WORK/mon.json" 2>&1 &
+mon_j=$!
+"$NC" monitor envelope >"$ENV_WORK/mon.txt" 2>&1 &
+mon_t=$!
+ENV_KILL="$ENV_KILL $mon_j $mon_t"
+# Joined once the monitor's socket is in a group (/proc/net/netlink).
+for _m in $mon_j $mon_t; do
+	for _ in $(seq 50); do
+		awk -v pid="$_m" '$2 == 16 && $3 == pid && $4 != "00000000" { f = 1 } END { exit !f }' /proc/net/netlink && break
+		sleep 0.2
+	done
+done
 
 env_spin adm-a 600
 a=$spin_id apid=$spin_pid
@@ -38,6 +55,7 @@ before=$(env_all)
 bcg=$(cat /proc/$bpid/cgroup)
 env_refused "B cpu.reserve $R1 over-commits L0" "L0;$(re_num "$R1");$(re_num "$R2")" \
 	set "$b" cpu.reserve "$R1"
+cp "$ENV_WORK/err" "$ENV_WORK/err.first"
 tap_check "nothing changed: envelopes and reservations as before" test "$(env_all)" = "$before"
 tap_check "nothing changed: B's VMM stays in its cgroup ($(cat /proc/$bpid/cgroup))" \
 	test "$(cat /proc/$bpid/cgroup)" = "$bcg"
@@ -101,6 +119,7 @@ tap_check "L0 reserved $resv milli-CPUs: A's $r1 and pending adm-later's $((rest
 	test "$resv" = $((r1 + rest / 2))
 p2=$(fmt_milli $((rest - rest / 2 + 1)))
 env_refused "pending adm-more cpu.reserve $p2 over-commits L0" "L0;$(re_num "$p2")" set name adm-more cpu.reserve "$p2"
+cp "$ENV_WORK/err" "$ENV_WORK/err.pending"
 env_refused "a pending envelope for the running adm-b" "adm-b" set name adm-b cpu.reserve 0.01
 nc envelope del name adm-later
 tap_check "envelope del name adm-later (exit $nc_rc $(nc_err))" test "$nc_rc" = 0
@@ -110,5 +129,41 @@ env_set "$a" cpu.reserve 0
 resv=$("$NC" -j envelope show self 2>/dev/null | jq -r '.self.reserved.cpu * 1000 | round' 2>/dev/null || echo -)
 tap_check "A's reservation dropped: L0 reserved $resv = B's $r2" test "$resv" = "$r2"
 tap_check "both dolls ran throughout" kill -0 $apid $bpid
+
+# The monitors: every refusal above was sent when it happened.
+sleep 1
+kill $mon_j $mon_t
+rj=0 rt=0
+wait $mon_j || rj=$?
+wait $mon_t || rt=$?
+tap_diag "monitor envelope:" "$(grep '^\[env-refused\]' "$ENV_WORK/mon.txt" || true)"
+# B's one change of cpu.reserve to $R1 (its dry run is no change).
+jb=$(jq -c -s "[.[] | select(.event == \"env-refused\" and .id == $b and
+	.envelope.cpu_reserve == ($R1 | tonumber))]" "$ENV_WORK/mon.json" 2>/dev/null || echo '[]')
+why=$(echo "$jb" | jq -r '.[0].reason // ""')
+has() { case $1 in *"$2"*) return 0 ;; esac; return 1; }
+b_refused() {
+	echo "$jb" | jq -e "length == 1 and (.[0] | .path == \"$b\" and .level == 1 and
+		.pid == $bpid and .name == \"adm-b\" and .error == \"ENOSPC\")" >/dev/null &&
+		has "$why" L0 && has "$why" "$R1" && has "$why" "$R2"
+}
+tap_check "monitor -j: one env-refused for B cpu.reserve $R1 (the dry run is none): doll $b, pid $bpid, adm-b, ENOSPC, with L0, $R1 and $R2 in its reason" \
+	b_refused
+tap_check "its reason is the one the command's error gave (${why:-none})" \
+	eval '[ -n "$why" ] && grep -qF -- "$why" "$ENV_WORK/err.first"'
+wp=$(jq -r -s "[.[] | select(.event == \"env-refused\" and .pending == true and .name == \"adm-more\" and
+	(has(\"id\") | not) and .error == \"ENOSPC\" and .envelope.cpu_reserve == ($p2 | tonumber))][0].reason // \"\"" \
+	"$ENV_WORK/mon.json" 2>/dev/null || true)
+tap_check "monitor -j: env-refused of pending envelope adm-more, cpu.reserve $p2, the command's reason (${wp:-none})" \
+	eval '[ -n "$wp" ] && has "$wp" "$p2" && grep -qF -- "$wp" "$ENV_WORK/err.pending"'
+text_refused() {
+	grep -F "[env-refused] doll $b path $b level 1 parent 0 pid $bpid name adm-b error ENOSPC cpu.limit " "$ENV_WORK/mon.txt" |
+		grep -F " cpu.reserve $R1 " | grep -qF " reason $why" &&
+		grep -F '[env-refused] pending adm-more error ENOSPC ' "$ENV_WORK/mon.txt" | grep -qF " reason $wp"
+}
+tap_check "monitor text: [env-refused] lines of doll $b and of pending adm-more, with their reasons" \
+	text_refused
+tap_check "monitors ended cleanly (exit $rj, $rt); text and JSON saw as many events" \
+	test "$rj:$rt:$(wc -l <"$ENV_WORK/mon.json")" = "0:0:$(wc -l <"$ENV_WORK/mon.txt")"
 env_log_check
 tap_exit

@@ -8,6 +8,10 @@
 # OOM-killed; raising the limit gives the memory back. A 512 MiB doll
 # without a balloon: the same request is refused, saying what to add, and
 # nothing changes. Prints the resize figures as TAP comments.
+# "nestctl -j monitor envelope" watches both changes: the agent's progress
+# events show the guest going from 512 MiB toward the balloon target
+# (256 MiB less the VMM's overhead), done once the VMM fits, with the
+# guest below 512 MiB by then; and back up toward 512 MiB.
 set -eu
 . "$KN_TOP/selftests/kvm-nest/env_lib.sh"
 
@@ -15,7 +19,7 @@ MIB=1048576
 LIM=$((256 * MIB))
 OVER=$((${KN_ENV_VMM_OVERHEAD_MIB:-64} * MIB))
 env_require
-tap_plan 23
+tap_plan 26
 env_agent_check
 
 # Its envelope first, so that the agent moves the VMM into the doll's
@@ -49,6 +53,18 @@ tot0=$(memtotal) cur0=$(cat "$cg/memory.current") rss0=$(rss "$rpid") bal0=$(act
 tap_diag "before: guest MemTotal $(mib "$tot0"), balloon actual $(mib "$bal0"), VMM memory.current $(mib "$cur0"), VmRSS $(mib "$rss0")"
 tap_check "the VMM holds more than 256 MiB before the change ($(mib "$cur0")), so the limit must take memory back" \
 	test "$cur0" -gt "$LIM"
+
+"$NC" -j monitor envelope >"$ENV_WORK/mon.json" 2>&1 &
+mon=$!
+"$NC" monitor envelope >"$ENV_WORK/mon.txt" 2>&1 &
+mont=$!
+ENV_KILL="$ENV_KILL $mon $mont"
+for _m in $mon $mont; do
+	for _ in $(seq 50); do
+		awk -v pid="$_m" '$2 == 16 && $3 == pid && $4 != "00000000" { f = 1 } END { exit !f }' /proc/net/netlink && break
+		sleep 0.2
+	done
+done
 
 # Lower: the agent balloons the guest down, waits, then sets memory.max.
 t0=$(env_up)
@@ -91,6 +107,25 @@ tap_check "memory.max is max again ($(cat "$cg/memory.max"))" test "$(cat "$cg/m
 tap_check "the balloon gave the guest its 512 MiB back ($(mib "$bal2"))" test "$bal2" = $((512 * MIB))
 tap_check "the guest sees MemTotal $(mib "$tot2") again (was $(mib "$tot0"))" test "$tot2" -ge $((tot0 - 4 * MIB))
 tap_check "the doll lives (qemu $rpid)" kill -0 "$rpid"
+
+sleep 1
+kill $mon $mont
+wait $mon || true
+wait $mont || true
+tap_diag "monitor envelope:" "$(cat "$ENV_WORK/mon.txt")"
+# The progress events of each change: [running..., done].
+prog() {
+	jq -c -s "[.[] | select(.event == \"progress\" and .id == $ram and .mem_target == $2)]" \
+		"$ENV_WORK/mon.json" 2>/dev/null | jq -e "$1" >/dev/null
+}
+tap_check "monitor: progress of the lowering, from 512 MiB toward $(mib $((LIM - OVER))): running, then done with the guest below 512 MiB" \
+	prog "length >= 2 and .[0].state == \"running\" and .[0].mem_start == $((512 * MIB)) and
+	      .[-1].state == \"done\" and .[-1].mem_now < $((512 * MIB)) and
+	      all(.[]; .pid == $rpid and .mem_start == $((512 * MIB)) and .elapsed_ms >= 0)" $((LIM - OVER))
+tap_check "monitor: progress of the raise toward 512 MiB: running from the lowered size, then done" \
+	prog ".[0].state == \"running\" and .[0].mem_start < $((512 * MIB)) and .[-1].state == \"done\"" $((512 * MIB))
+tap_check "monitor text: [progress] done line of the lowering, with its figures" \
+	grep -qE "^\[progress\] doll $ram path $ram level 1 parent 0 pid $rpid .* state done from 512\.0MiB guest [0-9.]+MiB target $(mib $((LIM - OVER))) elapsed [0-9]+\.[0-9]s\$" "$ENV_WORK/mon.txt"
 oom=$(grep -aE 'Out of memory|oom-kill|invoked oom-killer' "$rdir/console.log" || true)
 [ -z "$oom" ] || tap_diag "$oom"
 tap_check "nothing OOM-killed in the doll" test -z "$oom"

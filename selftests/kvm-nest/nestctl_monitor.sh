@@ -5,6 +5,12 @@
 # ends), the JSON ones parse, and they name the guest's pid and dolls.
 # Then filtered, with -t: "monitor -t envelope" sees only the env event of
 # an envelope set, "monitor -t d" only dolls coming and going, each stamped.
+# Last, the agent's progress: a paused QEMU with a virtio balloon and its
+# own QMP socket gets mem.limit 560M, under its 512 MiB and the VMM's
+# 64 MiB, so the agent balloons it to 496 MiB; "monitor envelope" (text
+# and JSON) shows progress events of its doll from 512 MiB toward
+# 496 MiB, running then done, with the time elapsed. (Paused, the guest
+# keeps its memory: the agent is done once the VMM fits under the limit.)
 set -u
 KN_TOP=${KN_TOP:?}
 # shellcheck source=nestctl_lib.sh
@@ -12,7 +18,7 @@ KN_TOP=${KN_TOP:?}
 nc_require
 NAME=knmon$$
 
-tap_plan 15
+tap_plan 21
 "$NC" -j monitor >"$NC_WORK/json" 2>"$NC_WORK/json.err" &
 mon_j=$!
 "$NC" monitor >"$NC_WORK/text" 2>"$NC_WORK/text.err" &
@@ -90,4 +96,56 @@ tap_check "monitor -t d: [doll-new] and [doll-del] of doll $f1 with their time, 
 	grep -qE '^\[doll-del\] time $TIME doll $f1 ' '$NC_WORK/dollt' &&
 	! grep -q '^\[env\]' '$NC_WORK/dollt'"
 tap_check "filtered monitors end cleanly on SIGTERM (exit $re, $rd)" test "$re:$rd" = 0:0
+
+MIB=1048576
+if ! command -v qemu-system-x86_64 >/dev/null; then
+	for _ in 1 2 3 4 5 6; do tap_skip "progress of a balloon" "no qemu-system-x86_64 in this host"; done
+	tap_exit
+fi
+"$NC" -j monitor envelope >"$NC_WORK/progj" 2>&1 &
+mon_pj=$!
+"$NC" monitor envelope >"$NC_WORK/progt" 2>&1 &
+mon_pt=$!
+NC_GUESTS="$NC_GUESTS $mon_pj $mon_pt"
+nc_wait_joined $mon_pj 10
+nc_wait_joined $mon_pt 10
+qemu-system-x86_64 -enable-kvm -cpu host,-xsave -m 512 -smp 1 -S -nodefaults \
+	-display none -name "${NAME}b" -device virtio-balloon-pci \
+	-qmp "unix:$NC_WORK/qmp.sock,server=on,wait=off" </dev/null >"$NC_WORK/qemu" 2>&1 &
+qpid=$!
+NC_GUESTS="$NC_GUESTS $qpid"
+qid=
+for _ in $(seq 300); do
+	qid=$(dbg_l1 $qpid)
+	[ -n "$qid" ] && break
+	kill -0 $qpid 2>/dev/null || break
+	sleep 0.2
+done
+tap_check "a paused QEMU with a balloon is doll ${qid:-none} (pid $qpid)" test -n "$qid"
+[ -n "$qid" ] || tap_diag "qemu:" "$(cat "$NC_WORK/qemu")"
+nc_expect 0 envelope set "${qid:-0}" mem.limit 560M
+# The final report goes out before the agent's answer: it is there now,
+# but leaves the kernel from a work item.
+_end=$(($(date +%s) + 10))
+until grep -q '"state":"done"' "$NC_WORK/progj" || [ "$(date +%s)" -ge $_end ]; do sleep 0.2; done
+kill $mon_pj $mon_pt
+rp=0 rt=0
+wait $mon_pj || rp=$?
+wait $mon_pt || rt=$?
+tap_diag "monitor -j envelope:" "$(cat "$NC_WORK/progj")" "monitor envelope:" "$(cat "$NC_WORK/progt")"
+jq_prog() { jq -e -s "$1" "$NC_WORK/progj" >/dev/null; }
+PROG=".event == \"progress\" and .id == ${qid:-0} and .pid == $qpid and .name == \"${NAME}b\" and
+      .mem_start == $((512 * MIB)) and .mem_target == $((496 * MIB)) and (.elapsed_ms | type) == \"number\""
+tap_check "progress running: doll $qid from 512 MiB toward 496 MiB, with its pid, name and elapsed time" \
+	jq_prog "any(.[]; $PROG and .state == \"running\" and .mem_now == $((512 * MIB)))"
+tap_check "then progress done, the last progress event, with the guest's size" \
+	jq_prog "[.[] | select(.event == \"progress\" and .id == ${qid:-0})] as \$p |
+		 (\$p | length) >= 2 and (\$p[-1] | $PROG and .state == \"done\" and (.mem_now | type) == \"number\") and
+		 (\$p[0].state == \"running\")"
+tap_check "text: [progress] lines, running then done, with the figures" sh -c "
+	grep -qE '^\[progress\] doll $qid path $qid level 1 parent 0 pid $qpid name ${NAME}b state running from 512.0MiB guest 512.0MiB target 496.0MiB elapsed [0-9]+\.[0-9]s\$' '$NC_WORK/progt' &&
+	grep -qE '^\[progress\] doll $qid .* state done from 512.0MiB guest [0-9.]+MiB target 496.0MiB elapsed [0-9]+\.[0-9]s\$' '$NC_WORK/progt'"
+tap_check "progress monitors end cleanly on SIGTERM (exit $rp, $rt), text and JSON saw as many events" \
+	test "$rp:$rt:$(wc -l <"$NC_WORK/progj")" = "0:0:$(wc -l <"$NC_WORK/progt")"
+kill $qpid 2>/dev/null || true
 tap_exit

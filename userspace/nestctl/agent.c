@@ -138,6 +138,7 @@ static void nc_agent_apply(struct nc_agent *ag, const struct nlmsghdr *nlh)
 		nc_log("an agent-apply without a cookie: ignored");
 		return;
 	}
+	a.nl = ag->req;
 	if (!err && !nc_doll_get(ag->req, a.id, &d)) {
 		if (d.has & NC_HAS_MEM)
 			a.doll_mem = d.mem;

@@ -52,9 +52,22 @@ struct nc_undo {
 	uint64_t balloon_before;
 };
 
+/* A balloon change reported as it goes (agent_progress.c). */
+struct nc_progress {
+	bool on;		/* begun, not ended */
+	bool off;		/* the kernel takes no reports */
+	uint64_t t0;		/* ms, when it began */
+	uint64_t start, target;	/* bytes of guest memory */
+	uint64_t sent_ms, sent_now;	/* the last report */
+};
+
+struct nc_nl;
+
 /* One AGENT_APPLY, and what the agent answers. */
 struct nc_apply {
 	uint64_t cookie;
+	struct nc_nl *nl;	/* to report progress on, or NULL */
+	struct nc_progress prog;
 	uint32_t id, pid;
 	uint64_t pid_start;	/* when the VMM started, ns since boot */
 	struct nc_vmm vmm;	/* held from parse to answer, pidfd -1 */
@@ -76,6 +89,16 @@ unsigned int nc_apply_left_ms(const struct nc_apply *a);
 int nc_apply_run(struct nc_apply *a);
 /* Undo an apply that succeeded: the kernel gave up waiting for it. */
 void nc_apply_undo(struct nc_apply *a);
+
+/* Progress of a balloon from now bytes toward target: begun, a step
+ * (sent at most once a second or each tenth of the way), ended. */
+struct nc_balloon;
+void nc_progress_begin(struct nc_apply *a, uint64_t now, uint64_t target);
+void nc_progress_step(struct nc_apply *a, uint64_t now);
+/* Steps until the guest reaches the target, at most ms (and the budget). */
+void nc_progress_follow(struct nc_apply *a, struct nc_balloon *b,
+			unsigned int ms);
+void nc_progress_end(struct nc_apply *a, struct nc_balloon *b, bool ok);
 
 /* cpu.limit milli (0: none) to the doll's one or two levels (inner ""
  * for one), through the pacer; *old is the limit it had.  0 or -errno with

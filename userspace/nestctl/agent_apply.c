@@ -27,6 +27,9 @@
 /* Waiting for a balloon: at most this long, a progress line this often. */
 #define NC_SHRINK_WAIT_MS	30000
 #define NC_PROGRESS_MS		2000
+#define NC_STEP_MS		1000
+/* A guest given memory back: its progress is followed this long. */
+#define NC_GROW_FOLLOW_MS	5000
 #define NC_POLL_MS		250
 
 static const char *const nc_files[NC_F_N] = {
@@ -196,11 +199,13 @@ static int nc_mem_used(struct nc_apply *a, const struct nc_undo *st, uint64_t *u
 	return 0;
 }
 
-/* Until the VMM fits in lim, with a progress line every NC_PROGRESS_MS. */
+/* Until the VMM fits in lim, with a progress line every NC_PROGRESS_MS
+ * and a progress report whenever one is due (agent_progress.c). */
 static int nc_mem_wait(struct nc_apply *a, const struct nc_undo *st,
 		       struct nc_balloon *b, uint64_t lim, uint64_t target)
 {
 	uint64_t t0 = nc_now_ms(), next = t0 + NC_PROGRESS_MS, used, actual = 0;
+	uint64_t step = t0 + NC_STEP_MS;
 	unsigned int left = nc_apply_left_ms(a);
 	uint64_t end = t0 + (left < NC_SHRINK_WAIT_MS ? left : NC_SHRINK_WAIT_MS);
 	char u[32], l[32], g[32], t[32];
@@ -219,10 +224,14 @@ static int nc_mem_wait(struct nc_apply *a, const struct nc_undo *st,
 			return nc_apply_fail(a, ETIMEDOUT, "doll %u did not shrink under mem.limit %s in %u s: VMM uses %s, guest has %s (balloon target %s); it cannot free more memory: give a higher limit",
 					     a->id, l, (unsigned int)((nc_now_ms() - t0) / 1000), u, g, t);
 		}
-		if (nc_now_ms() >= next) {
-			next += NC_PROGRESS_MS;
+		if (nc_now_ms() >= step) {
+			step += NC_STEP_MS;
 			if (nc_balloon_actual(b, a, &actual))
 				return -a->error;
+			nc_progress_step(a, actual);
+		}
+		if (nc_now_ms() >= next) {
+			next += NC_PROGRESS_MS;
 			nc_mib(g, sizeof(g), actual);
 			nc_log("doll %u: ballooning: guest has %s, target %s; VMM uses %s, limit %s (%u s)",
 			       a->id, g, t, u, l, (unsigned int)((nc_now_ms() - t0) / 1000));
@@ -264,6 +273,8 @@ static int nc_mem_shrink(struct nc_apply *a, struct nc_undo *st,
 			st->ballooned = set;
 			st->balloon_before = before;
 		}
+		if (set)
+			nc_progress_begin(a, before, target);
 	}
 	if (!err && b->via != NC_BALLOON_NONE)
 		err = nc_mem_wait(a, st, b, lim, target);
@@ -282,6 +293,7 @@ static int nc_mem_shrink(struct nc_apply *a, struct nc_undo *st,
 		err = nc_cgs_write(a, st, NC_F_MEM_MAX, val);
 	if (!err)
 		err = nc_cgs_write(a, st, NC_F_MEM_HIGH, val);
+	nc_progress_end(a, b, !err);
 	/* Refused: the guest gets back what the balloon took. */
 	if (err && set && nc_balloon_set(b, a, before) == 0) {
 		nc_vlog("doll %u: balloon back to %" PRIu64 " bytes", a->id, before);
@@ -312,6 +324,12 @@ static int nc_mem_grow(struct nc_apply *a, struct nc_undo *st,
 		err = nc_balloon_set(b, a, target);
 		st->ballooned = !err;
 		st->balloon_before = actual;
+		/* The limit is up already: only the report follows the guest. */
+		if (!err) {
+			nc_progress_begin(a, actual, target);
+			nc_progress_follow(a, b, NC_GROW_FOLLOW_MS);
+			nc_progress_end(a, b, true);
+		}
 	}
 	return err;
 }

@@ -18,6 +18,7 @@
 #include "attr.h"
 #include "doll.h"
 #include "match.h"
+#include "monitor.h"
 #include "nestctl.h"
 
 static void nc_monitor_usage(FILE *f)
@@ -25,6 +26,7 @@ static void nc_monitor_usage(FILE *f)
 	fputs("Usage: nestctl monitor [ -t ] [ OBJECT... ]\n"
 	      "       nestctl monitor help\n"
 	      "where  OBJECT := { doll | envelope | level }: only their events\n"
+	      "       (envelope: changes, refusals and the agent's progress)\n"
 	      "       -t: each event with its time\n", f);
 }
 
@@ -39,6 +41,10 @@ static const char *nc_event_name(uint8_t cmd)
 		return "env";
 	case KVM_NEST_CMD_LEVEL_NTF:
 		return "level";
+	case KVM_NEST_CMD_ENV_REFUSED_NTF:
+		return "env-refused";
+	case KVM_NEST_CMD_PROGRESS_NTF:
+		return "progress";
 	}
 	return NULL;
 }
@@ -50,19 +56,14 @@ static unsigned int nc_event_kind(uint8_t cmd)
 {
 	switch (cmd) {
 	case KVM_NEST_CMD_ENV_NTF:
+	case KVM_NEST_CMD_ENV_REFUSED_NTF:
+	case KVM_NEST_CMD_PROGRESS_NTF:
 		return NC_MON_ENV;
 	case KVM_NEST_CMD_LEVEL_NTF:
 		return NC_MON_LEVEL;
 	}
 	return NC_MON_DOLL;
 }
-
-struct nc_monitor {
-	struct nc_print *p;
-	unsigned int kinds;	/* NC_MON_*: the events shown */
-	bool stamp;		/* -t */
-	int write_err;		/* errno of a failed write */
-};
 
 static const enum mnl_attr_data_type nc_level_ntf_types[KVM_NEST_A_INFO_MAX + 1] = {
 	[KVM_NEST_A_INFO_DEPTH] = MNL_TYPE_U32,
@@ -83,8 +84,7 @@ static void nc_monitor_time(char *buf, size_t len)
 	snprintf(buf + n, len - n, ".%06ld%s", (long)tv.tv_usec, zone);
 }
 
-/* The start of every event: its name, as "[name]" in text; its time. */
-static void nc_monitor_head(struct nc_monitor *m, const char *name)
+void nc_monitor_head(struct nc_monitor *m, const char *name)
 {
 	struct nc_print *p = m->p;
 	char tag[32], when[48];
@@ -151,6 +151,10 @@ static int nc_monitor_event(const struct nlmsghdr *nlh, void *data)
 		return 0;	/* not asked for */
 	if (g->cmd == KVM_NEST_CMD_LEVEL_NTF)
 		err = nc_monitor_level(m, nlh, name);
+	else if (g->cmd == KVM_NEST_CMD_ENV_REFUSED_NTF)
+		err = nc_monitor_refused(m, nlh, name);
+	else if (g->cmd == KVM_NEST_CMD_PROGRESS_NTF)
+		err = nc_monitor_progress(m, nlh, name);
 	else
 		err = nc_monitor_doll(m, nlh, name);
 	if (err)

@@ -207,8 +207,22 @@
  *   KVM_NEST_CMD_DOLL_NEW_NTF: a doll appeared.
  *   KVM_NEST_CMD_DOLL_DEL_NTF: a doll is gone, with its children.
  *   KVM_NEST_CMD_ENV_NTF: a doll's envelope changed; with its ENV.
+ *   KVM_NEST_CMD_PROGRESS_NTF: how far this kernel's agent got applying
+ *     the doll's envelope (a balloon), as it said in AGENT_PROGRESS:
+ *     KVM_NEST_A_DOLL_PROGRESS, a nest of KVM_NEST_A_PROGRESS_*:
+ *       _STATE: u32, enum kvm_nest_progress_state
+ *       _MEM_START, _MEM_NOW, _MEM_TARGET: u64, bytes of guest memory
+ *         when the change began, now, and asked of the balloon
+ *       _ELAPSED_MS: u32, since the change began
  * and KVM_NEST_CMD_LEVEL_NTF, with only KVM_NEST_A_INFO_DEPTH: this
  * kernel's depth changed (a kvm-nest parent appeared or went away).
+ * KVM_NEST_CMD_ENV_REFUSED_NTF: this kernel refused an envelope change
+ * (admission, or its agent), whoever asked; dry runs are not reported.
+ * A level-1 doll's ID, PATH, LEVEL, PARENT, PID and NAME, or for a
+ * pending envelope only NAME and, for a domain's, UUID; then ENV (the
+ * envelope refused), ERROR (u32, a positive errno) and REFUSAL (the
+ * requester's reason, with its numbers). A doll deeper down is reported
+ * by the kernel that hosts it, on its own events group.
  *
  * The agent
  * ---------
@@ -225,6 +239,11 @@
  * the user). The kernel waits 60 s, and records the envelope only once
  * it is applied. It sends one request at a time: an agent that reads
  * them on a socket of its own, joined to no other group, loses none.
+ * Meanwhile the agent may send KVM_NEST_CMD_AGENT_PROGRESS
+ * (CAP_NET_ADMIN): the COOKIE and a PROGRESS nest with every field; the
+ * kernel passes it on as PROGRESS_NTF about the request's doll (ENOENT:
+ * no request waits for the cookie; EBUSY: within 100 ms of the last
+ * report, or after a final DONE or FAILED one).
  */
 #ifndef _UAPI_LINUX_KVM_NEST_H
 #define _UAPI_LINUX_KVM_NEST_H
@@ -240,6 +259,12 @@ enum kvm_nest_doll_kind {
 	KVM_NEST_DOLL_VM = 1,		/* a VM of this kernel */
 	KVM_NEST_DOLL_CTX,		/* a nested context of one */
 	KVM_NEST_DOLL_REPORTED,		/* reported by a VM's own kvm-nest */
+};
+
+enum kvm_nest_progress_state {
+	KVM_NEST_PROGRESS_RUNNING = 1,	/* under way */
+	KVM_NEST_PROGRESS_DONE,		/* the agent stopped waiting: it fits */
+	KVM_NEST_PROGRESS_FAILED,	/* the agent gave up; see its AGENT_DONE */
 };
 
 enum {
@@ -327,6 +352,7 @@ enum {
 	KVM_NEST_A_DOLL_OVERCOMMITTED,
 	KVM_NEST_A_DOLL_PID_START,
 	KVM_NEST_A_DOLL_UUID,
+	KVM_NEST_A_DOLL_PROGRESS,
 
 	__KVM_NEST_A_DOLL_MAX,
 	KVM_NEST_A_DOLL_MAX = (__KVM_NEST_A_DOLL_MAX - 1)
@@ -344,6 +370,19 @@ enum {
 
 	__KVM_NEST_A_ENV_MAX,
 	KVM_NEST_A_ENV_MAX = (__KVM_NEST_A_ENV_MAX - 1)
+};
+
+enum {
+	KVM_NEST_A_PROGRESS_UNSPEC,
+	KVM_NEST_A_PROGRESS_PAD,
+	KVM_NEST_A_PROGRESS_STATE,
+	KVM_NEST_A_PROGRESS_MEM_START,
+	KVM_NEST_A_PROGRESS_MEM_NOW,
+	KVM_NEST_A_PROGRESS_MEM_TARGET,
+	KVM_NEST_A_PROGRESS_ELAPSED_MS,
+
+	__KVM_NEST_A_PROGRESS_MAX,
+	KVM_NEST_A_PROGRESS_MAX = (__KVM_NEST_A_PROGRESS_MAX - 1)
 };
 
 enum {
@@ -375,6 +414,9 @@ enum {
 	KVM_NEST_CMD_AGENT_DONE,
 	KVM_NEST_CMD_DELEG_SET,
 	KVM_NEST_CMD_RESULT_NTF,
+	KVM_NEST_CMD_ENV_REFUSED_NTF,
+	KVM_NEST_CMD_AGENT_PROGRESS,
+	KVM_NEST_CMD_PROGRESS_NTF,
 
 	__KVM_NEST_CMD_MAX,
 	KVM_NEST_CMD_MAX = (__KVM_NEST_CMD_MAX - 1)
