@@ -179,15 +179,14 @@ void kn_deleg_revoke_all(struct kvm *vm)
 static long kn_deleg_refuse(struct kvm *vm, u64 gpa, u64 len)
 {
 	struct kvm_nest_ch_delegate h;
-	bool all;
 
-	all = len < sizeof(h) || kn_kvm_read_guest(vm, gpa, &h, sizeof(h)) ||
-	      h.flags & KVM_NEST_DELEG_F_REVOKE_ALL ||
-	      h.inner > KVM_NEST_DELEG_INNER_MAX;
-	/* An unreadable header takes every policy, inner ones too. */
-	kn_deleg_revoke(vm, all ? 0 : h.ctx,
-			all && h.inner > KVM_NEST_DELEG_INNER_MAX ? 0 : h.inner,
-			all);
+	/* A header that cannot be read, or an inner VM out of range: all. */
+	if (len < sizeof(h) || kn_kvm_read_guest(vm, gpa, &h, sizeof(h)) ||
+	    h.inner > KVM_NEST_DELEG_INNER_MAX)
+		kn_deleg_revoke(vm, 0, 0, true);
+	else
+		kn_deleg_revoke(vm, h.ctx, h.inner,
+				h.flags & KVM_NEST_DELEG_F_REVOKE_ALL);
 	return -KVM_NEST_EBUSY;
 }
 
