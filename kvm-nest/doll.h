@@ -107,12 +107,18 @@ struct kn_doll {
 			 * VM's policies have at our parent once forwarded.
 			 */
 			struct xarray deleg_slot_at;
+			atomic_t deleg_slot_nr;	/* entries of deleg_slot_at */
 			struct xarray deleg_slots;
 			u32 deleg_inner;
 		};
 		struct {			/* KN_DOLL_CTX */
 			struct list_head child_node;
 			u64 ctx;
+			/*
+			 * The level its exits count at: 2, or 3 once a
+			 * report says a doll's nested guests run on it.
+			 */
+			u8 exit_level;
 		};
 		struct {			/* KN_DOLL_REPORTED */
 			struct list_head rep_node;

@@ -56,22 +56,25 @@ struct kn_slot_op {
 static int kn_slot_set(struct kn_doll *d, void *arg)
 {
 	const struct kn_slot_op *op = arg;
-	unsigned long key = op->ctx >> KN_DELEG_CTX_SHIFT, k;
-	unsigned int n = 0;
+	unsigned long key = op->ctx >> KN_DELEG_CTX_SHIFT;
 	void *e;
 
 	kn_dolls_assert_locked();
 	if (!op->gpa) {
-		xa_erase(&d->deleg_slot_at, key);
+		if (xa_erase(&d->deleg_slot_at, key))
+			atomic_dec(&d->deleg_slot_nr);
 		return 0;
 	}
-	if (!xa_load(&d->deleg_slot_at, key))
-		xa_for_each(&d->deleg_slot_at, k, e)
-			if (++n >= KVM_NEST_SLOT_MAX)
-				return -KVM_NEST_ENOSPC;
+	if (!xa_load(&d->deleg_slot_at, key) &&
+	    atomic_read(&d->deleg_slot_nr) >= KVM_NEST_SLOT_MAX)
+		return -KVM_NEST_ENOSPC;
 	e = xa_store(&d->deleg_slot_at, key, xa_mk_value(op->gpa),
 		     GFP_KERNEL_ACCOUNT);
-	return xa_is_err(e) ? -KVM_NEST_EBUSY : 0;
+	if (xa_is_err(e))
+		return -KVM_NEST_EBUSY;
+	if (!e)
+		atomic_inc(&d->deleg_slot_nr);
+	return 0;
 }
 
 long kn_slot_call(struct kvm *vm, u64 ctx, u64 gpa)
@@ -243,8 +246,10 @@ void kn_slots_forget(struct kn_doll *vm)
 	unsigned long key;
 	void *e;
 
+	/* Under RCU only: count what we erase, not what we saw. */
 	xa_for_each(&vm->deleg_slot_at, key, e)
-		xa_erase(&vm->deleg_slot_at, key);
+		if (xa_erase(&vm->deleg_slot_at, key))
+			atomic_dec(&vm->deleg_slot_nr);
 	xa_for_each(&vm->deleg_slots, key, sl) {
 		spin_lock(&sl->lock);
 		kn_slot_write(sl, 0, 0, 0, 0);

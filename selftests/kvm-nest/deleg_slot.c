@@ -10,6 +10,7 @@
  * calls are refused. Runs on either vendor: only L0 reads slots.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "kn_deleg_scene.h"
 #include "kn_tap.h"
@@ -68,12 +69,42 @@ static const struct lie lies[] = {
 };
 #define NLIES (sizeof(lies) / sizeof(lies[0]))
 
+/* SLOT for a made-up context @i of L1, waiting out the rate limit. */
+static int64_t slot_at(struct kn_deleg_l1 *t, unsigned int i, uint64_t gpa)
+{
+	uint64_t ctx = (1ULL << 32) + (uint64_t)i * KN_PAGE_SIZE;
+	int64_t r;
+
+	while ((r = kn_deleg_l1_call(t, KVM_NEST_CH_SLOT, ctx, gpa)) == -KVM_NEST_EBUSY)
+		usleep(20000);
+	return r;
+}
+
+/* With one slot registered: room for KVM_NEST_SLOT_MAX, counted exactly. */
+static void slot_bound(struct kn_deleg_l1 *t)
+{
+	unsigned int i;
+	int64_t r = 0;
+
+	for (i = 0; i < KVM_NEST_SLOT_MAX - 1 && !r; i++)
+		r = slot_at(t, i, slot_gpa);
+	kn_ok(!r, "%u more slots registered, %d in all: %ld", i, KVM_NEST_SLOT_MAX, r);
+	r = slot_at(t, KVM_NEST_SLOT_MAX, slot_gpa);
+	kn_ok(r == -KVM_NEST_ENOSPC, "slot %d refused: %ld (expected %d)",
+	      KVM_NEST_SLOT_MAX + 1, r, -KVM_NEST_ENOSPC);
+	r = slot_at(t, 0, slot_gpa + 64);
+	kn_ok(!r, "an existing context's slot moved, at the bound: %ld", r);
+	r = slot_at(t, 1, 0);
+	r = r ?: slot_at(t, KVM_NEST_SLOT_MAX, slot_gpa);
+	kn_ok(!r, "one slot dropped, then a new context fits: %ld", r);
+}
+
 struct bad_call {
 	const char *what;
 	uint64_t ctx, gpa;
 };
 
-#define PLAN (4 + NLIES + 1 + 5 + 1 + 2 + 3)
+#define PLAN (4 + NLIES + 1 + 5 + 1 + 2 + 3 + 4)
 
 int main(int argc, char **argv)
 {
@@ -140,5 +171,6 @@ int main(int argc, char **argv)
 		expect(t, true, "the slot registered again");
 	else
 		kn_ok(false, "SLOT again: %ld", r);
+	slot_bound(t);
 	kn_scene_end();
 }

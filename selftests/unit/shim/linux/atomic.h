@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Shim: 64-bit atomics on the compiler's builtins, sequentially consistent. */
+/* Shim: atomics on the compiler's builtins, sequentially consistent. */
 #ifndef KN_SHIM_LINUX_ATOMIC_H
 #define KN_SHIM_LINUX_ATOMIC_H
+
+typedef struct {
+	int counter;
+} atomic_t;
 
 typedef struct {
 	long long counter;
