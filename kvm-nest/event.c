@@ -62,16 +62,26 @@ static void kn_event_push(struct kn_event *e)
 		kfree(e);
 }
 
-void kn_event_doll(const struct kn_doll *d, enum kn_event_type type)
+/* An event of @type with @extra bytes of reason, or NULL if nobody listens. */
+static struct kn_event *kn_event_new(enum kn_event_type type, size_t extra,
+				     gfp_t gfp)
 {
 	struct kn_event *e;
 
 	if (!kn_nl_has_listeners())
-		return;
-	e = kzalloc(sizeof(*e), GFP_ATOMIC | __GFP_NOWARN);
+		return NULL;
+	e = kzalloc(struct_size(e, why, extra), gfp);
+	if (e)
+		e->type = type;
+	return e;
+}
+
+void kn_event_doll(const struct kn_doll *d, enum kn_event_type type)
+{
+	struct kn_event *e = kn_event_new(type, 0, GFP_ATOMIC | __GFP_NOWARN);
+
 	if (!e)
 		return;
-	e->type = type;
 	e->id = d->id;
 	e->parent = d->parent ? d->parent->id : 0;
 	e->level = d->level;
@@ -84,14 +94,10 @@ void kn_event_doll(const struct kn_doll *d, enum kn_event_type type)
 
 void kn_event_level(u32 depth)
 {
-	struct kn_event *e;
+	struct kn_event *e = kn_event_new(KN_EVENT_LEVEL, 0, GFP_KERNEL);
 
-	if (!kn_nl_has_listeners())
-		return;
-	e = kzalloc(sizeof(*e), GFP_KERNEL);
 	if (!e)
 		return;
-	e->type = KN_EVENT_LEVEL;
 	e->level = depth;
 	kn_event_push(e);
 }
@@ -100,14 +106,10 @@ void kn_event_level(u32 depth)
 void kn_event_refused(const struct kn_refusal *r)
 {
 	size_t len = strlen(r->why) + 1;
-	struct kn_event *e;
+	struct kn_event *e = kn_event_new(KN_EVENT_REFUSED, len, GFP_KERNEL);
 
-	if (!kn_nl_has_listeners())
-		return;
-	e = kzalloc(struct_size(e, why, len), GFP_KERNEL);
 	if (!e)
 		return;
-	e->type = KN_EVENT_REFUSED;
 	e->id = r->id;
 	e->pid = r->pid;
 	e->env = *r->env;
@@ -126,14 +128,10 @@ void kn_event_refused(const struct kn_refusal *r)
 void kn_event_progress(u32 id, pid_t pid, const char *name,
 		       const struct kn_progress *p)
 {
-	struct kn_event *e;
+	struct kn_event *e = kn_event_new(KN_EVENT_PROGRESS, 0, GFP_KERNEL);
 
-	if (!kn_nl_has_listeners())
-		return;
-	e = kzalloc(sizeof(*e), GFP_KERNEL);
 	if (!e)
 		return;
-	e->type = KN_EVENT_PROGRESS;
 	e->id = id;
 	e->level = 1;
 	e->pid = pid;

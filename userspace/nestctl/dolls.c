@@ -49,7 +49,8 @@ const struct nc_attr_names nc_doll_attr_names = {
 	nc_doll_attr_name, NC_ARRAY_SIZE(nc_doll_attr_name)
 };
 
-static const enum mnl_attr_data_type nc_doll_types[KVM_NEST_A_DOLL_MAX + 1] = {
+/* Every doll attribute, of a dump or of an event: one table for both. */
+const enum mnl_attr_data_type nc_doll_types[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_ID] = MNL_TYPE_U32,
 	[KVM_NEST_A_DOLL_PATH] = MNL_TYPE_NUL_STRING,
 	[KVM_NEST_A_DOLL_LEVEL] = MNL_TYPE_U32,
@@ -73,6 +74,9 @@ static const enum mnl_attr_data_type nc_doll_types[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_USAGE_CPU] = MNL_TYPE_U32,
 	[KVM_NEST_A_DOLL_USAGE_MEM] = MNL_TYPE_U64,
 	[KVM_NEST_A_DOLL_OVERCOMMITTED] = MNL_TYPE_FLAG,
+	[KVM_NEST_A_DOLL_ERROR] = MNL_TYPE_U32,
+	[KVM_NEST_A_DOLL_REFUSAL] = MNL_TYPE_NUL_STRING,
+	[KVM_NEST_A_DOLL_PROGRESS] = MNL_TYPE_NESTED,
 };
 
 static const enum mnl_attr_data_type nc_exit_types[KVM_NEST_A_EXIT_MAX + 1] = {

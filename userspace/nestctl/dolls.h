@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <linux/kvm_nest.h>
 
 #include "env.h"
 #include "nl.h"
@@ -54,6 +55,7 @@ struct nc_dolls {
 
 /* The doll attribute set's names, for error messages. */
 extern const struct nc_attr_names nc_doll_attr_names;
+extern const enum mnl_attr_data_type nc_doll_types[KVM_NEST_A_DOLL_MAX + 1];
 
 /* Parse a doll message (reply or event); 0 or -EBADMSG. */
 int nc_doll_parse(const struct nlmsghdr *nlh, struct nc_doll *d);

@@ -23,20 +23,6 @@ static const enum mnl_attr_data_type nc_progress_types[KVM_NEST_A_PROGRESS_MAX +
 	[KVM_NEST_A_PROGRESS_ELAPSED_MS] = MNL_TYPE_U32,
 };
 
-static const enum mnl_attr_data_type nc_change_types[KVM_NEST_A_DOLL_MAX + 1] = {
-	[KVM_NEST_A_DOLL_ID] = MNL_TYPE_U32,
-	[KVM_NEST_A_DOLL_PATH] = MNL_TYPE_NUL_STRING,
-	[KVM_NEST_A_DOLL_LEVEL] = MNL_TYPE_U32,
-	[KVM_NEST_A_DOLL_PARENT] = MNL_TYPE_U32,
-	[KVM_NEST_A_DOLL_PID] = MNL_TYPE_U32,
-	[KVM_NEST_A_DOLL_NAME] = MNL_TYPE_NUL_STRING,
-	[KVM_NEST_A_DOLL_UUID] = MNL_TYPE_NUL_STRING,
-	[KVM_NEST_A_DOLL_ENV] = MNL_TYPE_NESTED,
-	[KVM_NEST_A_DOLL_ERROR] = MNL_TYPE_U32,
-	[KVM_NEST_A_DOLL_REFUSAL] = MNL_TYPE_NUL_STRING,
-	[KVM_NEST_A_DOLL_PROGRESS] = MNL_TYPE_NESTED,
-};
-
 /* The doll as every doll event names it; a pending envelope by name. */
 static void nc_change_ident(struct nc_print *p, const struct nlattr **tb)
 {
@@ -66,7 +52,7 @@ static void nc_change_ident(struct nc_print *p, const struct nlattr **tb)
 
 static int nc_change_parse(const struct nlmsghdr *nlh, const struct nlattr **tb)
 {
-	if (nc_attrs_parse(nlh, sizeof(struct genlmsghdr), nc_change_types,
+	if (nc_attrs_parse(nlh, sizeof(struct genlmsghdr), nc_doll_types,
 			   KVM_NEST_A_DOLL_MAX, tb))
 		return -EBADMSG;
 	if (!tb[KVM_NEST_A_DOLL_ID] && !tb[KVM_NEST_A_DOLL_NAME])
