@@ -18,8 +18,11 @@
 #define KN_CODE_OTHER		(KN_CODE_LOW + KN_CODE_HIGH_NR)
 #define KN_NR_CODES		(KN_CODE_OTHER + 1)
 
-/* Deepest level this kernel can tell apart on its own: its VMs and theirs. */
-#define KN_MAX_LEVEL		2
+/*
+ * Deepest level this kernel tells apart: its VMs, their guests, and the
+ * guests of those, on the contexts a child reports for them.
+ */
+#define KN_MAX_LEVEL		3
 
 struct kn_acct {
 	atomic64_t exits[KN_NR_CODES];

@@ -297,6 +297,7 @@ struct kn_doll *kn_doll_child_get_rcu(struct kn_doll *vm, u64 ctx)
 	c->kind = KN_DOLL_CTX;
 	c->parent = vm;
 	c->ctx = ctx;
+	c->exit_level = 2;
 
 	spin_lock_irqsave(&vm->lock, flags);
 	found = kn_doll_child_find_rcu(vm, ctx);
@@ -403,10 +404,11 @@ void kn_doll_path(const struct kn_doll *d, char *buf, size_t len)
 static int kn_doll_count(struct kn_doll *d, void *arg)
 {
 	unsigned int *dolls = arg;
+	unsigned int level = d->kind == KN_DOLL_CTX ? d->exit_level : d->level;
 
 	/* Reported dolls go deeper than the levels this kernel counts. */
-	if (d->level <= KN_MAX_LEVEL)
-		dolls[d->level - 1]++;
+	if (level <= KN_MAX_LEVEL)
+		dolls[level - 1]++;
 	return 0;
 }
 

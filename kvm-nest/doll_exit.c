@@ -63,6 +63,7 @@ void kn_doll_entered(struct kvm *vm, u32 vcpu)
 void kn_doll_exited(const struct kn_exit *e)
 {
 	struct kn_exit_stash *s = kn_stash_of(e->vm, e->vcpu);
+	unsigned int level = e->level;
 	struct kn_doll *d;
 	u64 ns = 0;
 
@@ -79,10 +80,12 @@ void kn_doll_exited(const struct kn_exit *e)
 			s->ctx = e->ctx;
 		}
 		d = s->child;
+		if (d)
+			level = READ_ONCE(d->exit_level);
 	}
 	if (!d)
 		return;
-	kn_acct_exit(&d->acct, e->level, e->code, ns);
+	kn_acct_exit(&d->acct, level, e->code, ns);
 	if (unlikely(e->detail))
 		kn_census_add(&d->acct.census, e->code, e->detail);
 }

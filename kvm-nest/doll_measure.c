@@ -59,3 +59,16 @@ bool kn_doll_measured_ns(const struct kn_doll *d, u64 *ns)
 	rcu_read_unlock();
 	return seen || d->kind == KN_DOLL_VM;
 }
+
+void kn_doll_ctx_levels(struct kn_doll *vm)
+{
+	struct kn_doll *c;
+	bool nested;
+
+	kn_dolls_assert_locked();
+	rcu_read_lock();
+	list_for_each_entry_rcu(c, &vm->children, child_node)
+		WRITE_ONCE(c->exit_level,
+			   kn_doll_ctx_runs(c, &nested) && nested ? 3 : 2);
+	rcu_read_unlock();
+}

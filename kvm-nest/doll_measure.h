@@ -15,5 +15,7 @@ void kn_doll_measured(const struct kn_doll *rd, u64 *self, u64 *nested);
  * whether there are any: deeper dolls run on contexts we cannot see.
  */
 bool kn_doll_measured_ns(const struct kn_doll *d, u64 *ns);
+/* After a report: the level each context of @vm counts its exits at. */
+void kn_doll_ctx_levels(struct kn_doll *vm);
 
 #endif

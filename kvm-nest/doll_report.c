@@ -7,6 +7,7 @@
 #include <linux/slab.h>
 
 #include "deleg/switch.h"
+#include "doll_measure.h"
 #include "doll_report.h"
 #include "event.h"
 
@@ -110,6 +111,7 @@ static int kn_report_merge(struct kn_doll *d, const struct kn_report_entry *e,
 	}
 	/* A switched-off doll may run on other contexts now. */
 	kn_deleg_ctl_sync(d);
+	kn_doll_ctx_levels(d);
 	kn_dolls_changed();
 	return 0;
 }

@@ -79,7 +79,7 @@ JQ_TREE='
 
 jqs() { jq -r --arg name $NAME --argjson pid "$qpid" --argjson cpuid "$jcpuid" --argjson entry "$jentry" "$1" "$2"; }
 
-tap_plan 12
+tap_plan 13
 mark=l3.$$
 kn_mark $mark
 # The doll lingers after l2_cpuid so the last snapshots see its final
@@ -183,6 +183,10 @@ tap_check "nestctl -j doll tree: $2 level-2 doll(s) under it, $3 of them VMs of 
 	test "$3" -ge 1 -a "$4" -ge 1
 tap_check "nestctl -j doll tree: every level and path matches its parent ($5 wrong)" test "$5" = 0 -a "$1" != -
 tap_check "nestctl -j doll tree: a level-3 doll has the exits the doll counted for it ($6 > 0)" test "$6" -gt 0
+# L3's exits reach L0 on the contexts the doll reports for its VM's guests.
+l3x=$(awk '$1 == "level=3" { sub(/^exits=/, "", $3); print $3 }' /sys/kernel/debug/kvm_nest/levels)
+tap_diag "L0's levels: $(tr '\n' ';' </sys/kernel/debug/kvm_nest/levels)"
+tap_check "debugfs levels: L3's exits counted at level 3 (${l3x:-none} > 0)" test "${l3x:-0}" -gt 0
 bad=$(kn_log_since $mark | kn_log_bad || true)
 [ -z "$bad" ] || tap_diag "$bad"
 tap_check "kernel log clean" test -z "$bad"

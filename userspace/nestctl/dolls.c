@@ -74,6 +74,7 @@ const enum mnl_attr_data_type nc_doll_types[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_USAGE_CPU] = MNL_TYPE_U32,
 	[KVM_NEST_A_DOLL_USAGE_MEM] = MNL_TYPE_U64,
 	[KVM_NEST_A_DOLL_OVERCOMMITTED] = MNL_TYPE_FLAG,
+	[KVM_NEST_A_DOLL_RUNS_NESTED] = MNL_TYPE_FLAG,
 	[KVM_NEST_A_DOLL_ERROR] = MNL_TYPE_U32,
 	[KVM_NEST_A_DOLL_REFUSAL] = MNL_TYPE_NUL_STRING,
 	[KVM_NEST_A_DOLL_PROGRESS] = MNL_TYPE_NESTED,
@@ -138,6 +139,7 @@ int nc_doll_parse(const struct nlmsghdr *nlh, struct nc_doll *d)
 		 (tb[KVM_NEST_A_DOLL_EXITS] ? NC_HAS_STATS : 0) |
 		 (tb[KVM_NEST_A_DOLL_PID] ? NC_HAS_PID : 0);
 	d->overcommitted = tb[KVM_NEST_A_DOLL_OVERCOMMITTED];
+	d->runs_nested = tb[KVM_NEST_A_DOLL_RUNS_NESTED];
 	d->kind = nc_attr_u32(tb[KVM_NEST_A_DOLL_KIND], 0);
 	d->usage_cpu = nc_attr_u32(tb[KVM_NEST_A_DOLL_USAGE_CPU], 0);
 	d->usage_mem = nc_attr_u64(tb[KVM_NEST_A_DOLL_USAGE_MEM], 0);

@@ -40,6 +40,7 @@ struct nc_doll {
 	uint64_t usage_mem;	/* bytes */
 	struct nc_env env;
 	bool overcommitted;	/* its dolls reserve more than its envelope */
+	bool runs_nested;	/* a context: a reported doll's guests run on it */
 	unsigned int has;
 	char *path;
 	char *name;		/* NULL when unknown */

@@ -69,9 +69,10 @@ static void nc_stats_add_exits(struct nc_level_sum *l, const struct nc_doll *d)
 	}
 }
 
+/* As the kernel's level totals: a context of a doll's guests is a level deeper. */
 static void nc_stats_add_doll(struct nc_stats *s, const struct nc_doll *d)
 {
-	struct nc_level_sum *l = nc_stats_level(s, d->level);
+	struct nc_level_sum *l = nc_stats_level(s, d->level + d->runs_nested);
 
 	l->dolls++;
 	l->exits += d->exits;
