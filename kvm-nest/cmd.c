@@ -119,6 +119,9 @@ int kn_cmd_deleg(const struct kn_cmd *cmd, struct kn_cmd_result *res)
 		scnprintf(res->why, sizeof(res->why),
 			  "its kvm-nest predates routed switches; update it, or run 'nestctl doll set' in doll %u",
 			  x.r.vm_id);
+	if (!res->why[0])
+		scnprintf(res->why, sizeof(res->why), "error %d, no reason given",
+			  -err);
 	strscpy(why, res->why, sizeof(why));
 	scnprintf(res->why, sizeof(res->why),
 		  "doll %u's switches live in the kvm-nest inside doll %u (its doll %u there): %s",
@@ -132,7 +135,8 @@ int kn_cmd_exec(const struct kn_cmd *cmd, struct kn_cmd_result *res)
 	struct kn_cmd down;
 	int err;
 
-	/* Not by kn_cmd_find(): a nested context has switches, and a
+	/*
+	 * Not by kn_cmd_find(): a nested context has switches, and a
 	 * reported doll of level 2 has them here.
 	 */
 	if (cmd->cmd == KVM_NEST_CMD_DELEG_SET)

@@ -114,7 +114,7 @@ kn_doll_steps deep at_step
 kn_doll_end "$work/doll.out"
 tap_diag "doll output (rc=$doll_rc):" "$(cat "$work/doll.out")"
 [ "$doll_rc" = 0 ] || tap_diag "the doll's console, last lines:" "$(tail -n 25 "$ddir/console.log" | tr -d '\r')"
-tap_check "the doll ran the three phases (rc $doll_rc)" grep -qx deep-done "$work/doll.out"
+tap_check "the doll ran all its phases (rc $doll_rc)" grep -qx deep-done "$work/doll.out"
 tap_check "the test hypervisor greeted and delegated ($(sed -n 's/^deep-setup //p' "$work/doll.out"))" \
 	grep -q '^deep-setup hello+delegate=0 warm=[1-9]' "$work/doll.out"
 

@@ -97,6 +97,7 @@ static void parse(const struct nlmsghdr *nlh, struct kn_deleg_switch_doll *d)
 			break;
 		case KVM_NEST_A_DOLL_DELEG_OFF:
 			d->off = attr_u32(a);
+			d->has_off = true;
 			deleg++;
 			break;
 		}

@@ -21,6 +21,7 @@
 struct kn_deleg_switch_doll {
 	uint32_t id, kind, level, parent;
 	bool has_deleg;			/* DELEG_CLASSES and DELEG_OFF came */
+	bool has_off;			/* DELEG_OFF came */
 	uint32_t registered, off;
 };
 
