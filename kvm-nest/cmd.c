@@ -93,20 +93,36 @@ static int kn_cmd_deleg_one(struct kn_doll *d, void *arg)
 				x->res->why, sizeof(x->res->why));
 }
 
-int kn_cmd_deleg(const struct kn_cmd *cmd, struct kn_cmd_result *res)
+static int kn_cmd_deleg_find(struct kn_cmd_deleg *x)
+{
+	int err;
+
+	x->res->hops = 0;
+	x->res->why[0] = 0;
+	err = kn_doll_with_id(x->cmd->id, KN_KIND_ANY, kn_cmd_deleg_one, x);
+	if (err == -ENOENT)
+		scnprintf(x->res->why, sizeof(x->res->why),
+			  "no doll %u at this level", x->cmd->id);
+	return err ?: x->remote;
+}
+
+int kn_cmd_deleg_here(const struct kn_cmd *cmd, struct kn_cmd_result *res)
+{
+	struct kn_cmd_deleg x = { .cmd = cmd, .res = res };
+
+	return kn_cmd_deleg_find(&x);
+}
+
+/* Here, or down the channel to the kvm-nest that holds the switches. */
+static int kn_cmd_deleg(const struct kn_cmd *cmd, struct kn_cmd_result *res)
 {
 	struct kn_cmd_deleg x = { .cmd = cmd, .res = res };
 	char why[KN_ENV_WHY_LEN];
 	struct kn_cmd down;
 	int err;
 
-	res->hops = 0;
-	res->why[0] = 0;
-	err = kn_doll_with_id(cmd->id, KN_KIND_ANY, kn_cmd_deleg_one, &x);
-	if (err == -ENOENT)
-		scnprintf(res->why, sizeof(res->why), "no doll %u at this level",
-			  cmd->id);
-	if (err || !x.remote)
+	err = kn_cmd_deleg_find(&x);
+	if (err <= 0)
 		return err;
 	down = *cmd;
 	down.id = x.r.rid;

@@ -30,11 +30,11 @@ int kn_cmd_route(u32 id, struct kn_cmd_result *res);
  */
 int kn_cmd_exec(const struct kn_cmd *cmd, struct kn_cmd_result *res);
 /*
- * Runs a DELEG_SET where the doll's switches live: here for a doll of
- * level 1 or 2, else down the channel to the kvm-nest that reported it,
- * which holds the policy its hypervisor delegated.  Waits for the answer
- * (at most KN_CH_REQUEST_TIMEOUT).  0 or a negative errno.
+ * Runs a DELEG_SET if this kernel holds the doll's switches (a doll of
+ * level 1 or 2): 0 or a negative errno.  1, doing nothing, for a deeper
+ * doll: the kvm-nest that reported it holds the policy its hypervisor
+ * delegated, so kn_cmd_exec() sends it there and waits for the answer.
  */
-int kn_cmd_deleg(const struct kn_cmd *cmd, struct kn_cmd_result *res);
+int kn_cmd_deleg_here(const struct kn_cmd *cmd, struct kn_cmd_result *res);
 
 #endif

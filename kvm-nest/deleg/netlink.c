@@ -80,9 +80,11 @@ int kn_nl_deleg_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	set.deleg_on = on;
 	set.id = nla_get_u32(a[KVM_NEST_A_DOLL_ID]);
-	/* parallel_ops: waiting for a child here holds no genetlink lock. */
-	err = kn_cmd_deleg(&set, &res);
-	if (err == -ENOENT && !res.hops) {
+	err = kn_cmd_deleg_here(&set, &res);
+	/* A handler never waits (security.rst): the child's answer is RESULT_NTF. */
+	if (err > 0)
+		return kn_nl_op_queue(info, &set, NULL, NULL, 0);
+	if (err == -ENOENT) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[KVM_NEST_A_DOLL_ID],
 				    "no doll with this id at this level (see nestctl doll show)");
 		return err;

@@ -27,7 +27,8 @@ struct kn_deleg_switch_doll {
 
 /*
  * DELEG_SET with the attributes given (KN_DELEG_SWITCH_OMIT: none); ON goes as
- * one byte.  Returns ack->error; a refusal message's text in @refusal.
+ * one byte.  Returns ack->error, or for a queued one (a deep doll's) the
+ * error of its RESULT_NTF; a refusal message's text in @refusal.
  */
 int kn_deleg_switch_set(uint64_t id, uint64_t classes, uint64_t on,
 		 struct kn_genl_ack *ack, char *refusal, size_t len);

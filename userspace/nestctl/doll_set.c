@@ -3,7 +3,8 @@
  * nestctl doll set DOLL delegate CLASS... { on | off }: switch delegated
  * exits of a doll (DELEG_SET): at this kernel for levels 1 and 2, else at
  * the kvm-nest inside its level-1 doll, which holds the policy; the
- * kernel routes it there and waits for the answer.
+ * kernel routes it there in the background and sends the answer as
+ * RESULT_NTF, which we wait for.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,7 +22,7 @@ static const enum mnl_attr_data_type nc_set_types[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_REFUSAL] = MNL_TYPE_NUL_STRING,
 };
 
-/* A refusal comes as a message of its own, then the error. */
+/* A refusal comes as a message of its own (or in RESULT_NTF), then the error. */
 static int nc_set_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[KVM_NEST_A_DOLL_MAX + 1] = { 0 };
@@ -94,7 +95,7 @@ int nc_doll_set(struct nc_ctx *ctx, int argc, char **argv)
 {
 	struct nc_dolls set = { 0 };
 	const struct nc_doll *d;
-	char refusal[512] = "";
+	char refusal[512] = "", note[160];
 	struct nlmsghdr *nlh;
 	uint32_t classes = 0;
 	bool on = false;
@@ -118,7 +119,10 @@ int nc_doll_set(struct nc_ctx *ctx, int argc, char **argv)
 		mnl_attr_put_u32(nlh, KVM_NEST_A_DOLL_ID, d->id);
 		mnl_attr_put_u32(nlh, KVM_NEST_A_DOLL_DELEG_CLASSES, classes);
 		mnl_attr_put_u8(nlh, KVM_NEST_A_DOLL_DELEG_ON, on);
-		err = nc_nl_do(&ctx->nl, nc_set_cb, refusal);
+		snprintf(note, sizeof(note), "waiting for the kvm-nest that holds doll %s's switches to answer...",
+			 d->path);
+		nc_nl_slow(&ctx->nl, note);
+		err = nc_nl_do_result(&ctx->nl, nc_set_cb, refusal);
 		if (err && refusal[0])
 			rc = nc_error("%s", refusal);
 		else if (err)

@@ -179,8 +179,8 @@
  *   this kernel's VMs) and KVM_NEST_A_DOLL_RTT_NS (u64).
  *
  * KVM_NEST_CMD_RESULT_NTF
- *   The outcome of a queued ENV_SET, ENV_DEL or PING, unicast to the
- *   socket that sent it, with that request's sequence number:
+ *   The outcome of a queued ENV_SET, ENV_DEL, PING or DELEG_SET, unicast
+ *   to the socket that sent it, with that request's sequence number:
  *   KVM_NEST_A_DOLL_COOKIE (the reply's), KVM_NEST_A_DOLL_ERROR (u32, a
  *   positive errno, 0 on success), KVM_NEST_A_DOLL_ID (by id), and
  *   KVM_NEST_A_DOLL_REFUSAL on a refusal, HOPS and RTT_NS for a PING. It
@@ -202,11 +202,12 @@
  *   ENOENT (no such doll), EINVAL (bad classes or value; the doll that
  *   collects the contexts beyond the 256th). A doll deeper than level 2
  *   is switched by the kvm-nest that reported it, which holds its
- *   policy: the request goes down the channel and this handler waits
- *   for the answer (90 s at most); its errno comes back, with a
- *   KVM_NEST_A_DOLL_REFUSAL naming the kernel that refused. There also
- *   EHOSTUNREACH (no kvm-nest answers in that doll), EBUSY (16 commands
- *   wait for it), ETIMEDOUT, ESRCH (it went away), EOPNOTSUPP (its
+ *   policy: as for ENV_SET by id, the request is queued, the reply
+ *   carries its KVM_NEST_A_DOLL_COOKIE, and the outcome comes as
+ *   RESULT_NTF, with a KVM_NEST_A_DOLL_REFUSAL naming the kernel that
+ *   refused and its id of the doll. Outcomes there also: EHOSTUNREACH
+ *   (no kvm-nest answers in that doll), EBUSY (16 commands wait for
+ *   it), ETIMEDOUT (90 s), ESRCH (it went away), EOPNOTSUPP (its
  *   kvm-nest predates the routed switch).
  *
  * Notifications, on KVM_NEST_MCGRP_EVENTS, carry the doll's ID, PATH,
