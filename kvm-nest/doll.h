@@ -42,6 +42,8 @@ struct kn_reported {
 	u64 exits;
 	u64 reflected;
 	u32 usage_cpu;		/* as its host measured it */
+	u32 deleg_off;		/* switched off, as its reporter said */
+	bool deleg_known;	/* whether it said */
 	unsigned int nr_self, nr_nested;
 	u64 self[KN_CH_MAX_CTX];	/* vmcbs that run it, as we see them */
 	u64 nested[KN_CH_MAX_CTX];	/* vmcbs that run its guests */

@@ -168,13 +168,13 @@ int kn_nl_op_queue(struct genl_info *info, const struct kn_cmd *cmd,
 	err = -EBUSY;
 	if (kn_nl_ops_n >= KN_NL_OPS_MAX) {
 		NL_SET_ERR_MSG(info->extack,
-			       "too many envelope changes and pings under way; try again when one is done");
+			       "too many envelope changes, pings and deep switches under way; try again when one is done");
 		goto err_unlock;
 	}
 	if (kn_nl_ops_of(op->portid) >= KN_NL_OPS_PER_SOCKET) {
 		NL_SET_ERR_MSG(info->extack,
 			       "this socket has " __stringify(KN_NL_OPS_PER_SOCKET)
-			       " envelope changes and pings under way; wait for a result before sending more");
+			       " envelope changes, pings and deep switches under way; wait for a result before sending more");
 		goto err_unlock;
 	}
 	/* The cookie first: the outcome may follow at once. */

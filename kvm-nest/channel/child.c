@@ -15,6 +15,7 @@
 
 #include "../deleg/grant.h"
 #include "../deleg/slot.h"
+#include "../deleg/switch.h"
 #include "../doll.h"
 #include "../event.h"
 #include "../kvm/boundary.h"
@@ -64,6 +65,7 @@ static int kn_child_put_doll(struct kn_doll *d, void *arg)
 	const struct kn_reported *r = &d->rep;
 	bool rep = d->kind == KN_DOLL_REPORTED;
 	struct nlattr *nest;
+	u32 off;
 
 	if (d->level > KVM_NEST_CH_MAX_LEVEL)
 		return 0;
@@ -91,6 +93,8 @@ static int kn_child_put_doll(struct kn_doll *d, void *arg)
 	      nla_put_u32(skb, KVM_NEST_A_DOLL_USAGE_CPU, d->use.cpu) ||
 	      nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_USAGE_MEM, d->use.mem,
 				KVM_NEST_A_DOLL_PAD))) ||
+	    (kn_deleg_ctl_off_known(d, &off) &&
+	     nla_put_u32(skb, KVM_NEST_A_DOLL_DELEG_OFF, off)) ||
 	    (d->kind == KN_DOLL_VM && kn_child_put_vm(skb, d)) ||
 	    skb->len + nla_total_size(0) > KVM_NEST_CH_REPORT_MAX) {
 		if (nest)

@@ -12,6 +12,7 @@
 #include <uapi/linux/kvm_nest.h>
 
 #include "../cmd.h"
+#include "../deleg/switch.h"
 #include "../env/over.h"
 #include "../event.h"
 #include "exec.h"
@@ -33,6 +34,9 @@ static const struct nla_policy kn_exec_cmd_policy[KVM_NEST_CH_A_OP + 1] = {
 	[KVM_NEST_A_DOLL_ID] = { .type = NLA_U32 },
 	[KVM_NEST_A_DOLL_ENV] = NLA_POLICY_NESTED(kn_env_policy),
 	[KVM_NEST_A_DOLL_DRY_RUN] = { .type = NLA_FLAG },
+	[KVM_NEST_A_DOLL_DELEG_CLASSES] = NLA_POLICY_MASK(NLA_U32,
+							  KN_DELEG_CTL_ALL),
+	[KVM_NEST_A_DOLL_DELEG_ON] = NLA_POLICY_MAX(NLA_U8, 1),
 	[KVM_NEST_CH_A_OP] = { .type = NLA_U32 },
 };
 
@@ -77,9 +81,24 @@ static void kn_exec_fn(struct work_struct *work)
 	kfree(x);
 }
 
+/* A switch needs its classes and which way: none is a default. */
+static const char *kn_exec_bad(struct nlattr **tb, u32 op)
+{
+	if (op != KVM_NEST_CMD_DELEG_SET)
+		return NULL;
+	if (!tb[KVM_NEST_A_DOLL_DELEG_CLASSES] ||
+	    !nla_get_u32(tb[KVM_NEST_A_DOLL_DELEG_CLASSES]))
+		return "delegate switch from the parent without classes";
+	if (!tb[KVM_NEST_A_DOLL_DELEG_ON])
+		return "delegate switch from the parent without on or off";
+	return NULL;
+}
+
 static void kn_exec_queue(const struct nlattr *nest)
 {
 	struct nlattr *tb[KVM_NEST_CH_A_OP + 1];
+	struct kn_cmd_result res = { .hops = 0 };
+	const char *bad;
 	struct kn_exec *x;
 
 	if (nla_parse_nested(tb, KVM_NEST_CH_A_OP, nest, kn_exec_cmd_policy,
@@ -97,18 +116,24 @@ static void kn_exec_queue(const struct nlattr *nest)
 	x->cmd.cmd = nla_get_u32(tb[KVM_NEST_CH_A_OP]);
 	x->cmd.id = nla_get_u32(tb[KVM_NEST_A_DOLL_ID]);
 	x->cmd.dry = nla_get_flag(tb[KVM_NEST_A_DOLL_DRY_RUN]);
-	if (tb[KVM_NEST_A_DOLL_ENV] &&
-	    kn_env_parse(tb[KVM_NEST_A_DOLL_ENV], &x->cmd.change, NULL)) {
-		struct kn_cmd_result res = { .hops = 0 };
-
-		strscpy(res.why, "malformed envelope from the parent", sizeof(res.why));
-		kn_exec_reply(x->cookie, -EINVAL, &res);
-		kfree(x);
-		goto err_count;
+	bad = kn_exec_bad(tb, x->cmd.cmd);
+	if (!bad && tb[KVM_NEST_A_DOLL_ENV] &&
+	    kn_env_parse(tb[KVM_NEST_A_DOLL_ENV], &x->cmd.change, NULL))
+		bad = "malformed envelope from the parent";
+	if (bad)
+		goto err_reply;
+	if (x->cmd.cmd == KVM_NEST_CMD_DELEG_SET) {
+		x->cmd.deleg_classes =
+			nla_get_u32(tb[KVM_NEST_A_DOLL_DELEG_CLASSES]);
+		x->cmd.deleg_on = nla_get_u8(tb[KVM_NEST_A_DOLL_DELEG_ON]);
 	}
 	queue_work(kn_exec_wq, &x->work);
 	return;
 
+err_reply:
+	strscpy(res.why, bad, sizeof(res.why));
+	kn_exec_reply(x->cookie, -EINVAL, &res);
+	kfree(x);
 err_count:
 	atomic_dec(&kn_exec_queued);
 }

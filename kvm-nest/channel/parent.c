@@ -13,6 +13,7 @@
 
 #include "../deleg/slot.h"
 #include "../deleg/store.h"
+#include "../deleg/switch.h"
 #include "../doll.h"
 #include "../doll_report.h"
 #include "../kvm/boundary.h"
@@ -40,6 +41,8 @@ static const struct nla_policy kn_ch_doll_policy[KVM_NEST_CH_A_CTX_NESTED + 1] =
 	[KVM_NEST_A_DOLL_ENV] = NLA_POLICY_NESTED(kn_env_policy),
 	[KVM_NEST_A_DOLL_USAGE_CPU] = { .type = NLA_U32 },
 	[KVM_NEST_A_DOLL_USAGE_MEM] = { .type = NLA_U64 },
+	[KVM_NEST_A_DOLL_DELEG_OFF] = NLA_POLICY_MASK(NLA_U32,
+						      KN_DELEG_CTL_ALL),
 	[KVM_NEST_CH_A_CTX_SELF] = { .type = NLA_U64 },
 	[KVM_NEST_CH_A_CTX_NESTED] = { .type = NLA_U64 },
 };
@@ -188,6 +191,8 @@ static int kn_ch_entry(const struct nlattr *nest, struct kn_report_entry *e,
 	out->rep.reflected = kn_ch_u64(tb, KVM_NEST_A_DOLL_REFLECTED);
 	out->rep.usage_cpu = kn_ch_u32(tb, KVM_NEST_A_DOLL_USAGE_CPU);
 	out->usage_mem = kn_ch_u64(tb, KVM_NEST_A_DOLL_USAGE_MEM);
+	out->rep.deleg_known = !!tb[KVM_NEST_A_DOLL_DELEG_OFF];
+	out->rep.deleg_off = kn_ch_u32(tb, KVM_NEST_A_DOLL_DELEG_OFF);
 	if (tb[KVM_NEST_A_DOLL_ENV]) {
 		struct kn_env_change c;
 

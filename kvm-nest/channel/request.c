@@ -138,6 +138,10 @@ static int kn_ch_put_cmd(struct sk_buff *skb, const struct kn_ch_req *req)
 	    nla_put_u32(skb, KVM_NEST_A_DOLL_ID, c->id) ||
 	    (c->cmd == KVM_NEST_CMD_ENV_SET &&
 	     kn_env_put_change(skb, KVM_NEST_A_DOLL_ENV, &c->change)) ||
+	    (c->cmd == KVM_NEST_CMD_DELEG_SET &&
+	     (nla_put_u32(skb, KVM_NEST_A_DOLL_DELEG_CLASSES,
+			  c->deleg_classes) ||
+	      nla_put_u8(skb, KVM_NEST_A_DOLL_DELEG_ON, c->deleg_on))) ||
 	    (c->dry && nla_put_flag(skb, KVM_NEST_A_DOLL_DRY_RUN))) {
 		if (nest)
 			nla_nest_cancel(skb, nest);

@@ -5,6 +5,7 @@
  */
 #include <net/genetlink.h>
 
+#include "../cmd.h"
 #include "../doll.h"
 #include "../netlink.h"
 #include "netlink.h"
@@ -16,30 +17,21 @@ const struct nla_policy kn_nl_deleg_set_policy[KVM_NEST_A_DOLL_MAX + 1] = {
 	[KVM_NEST_A_DOLL_DELEG_ON] = { .type = NLA_U8 },
 };
 
+/*
+ * A deeper doll's switches are its reporter's: only OFF, as reported,
+ * and no CLASSES, which that kernel does not report.
+ */
 int kn_nl_put_deleg(struct sk_buff *skb, struct kn_doll *d)
 {
 	u32 registered, off;
 
-	if (!kn_deleg_ctl_state(d, &registered, &off))
+	if (kn_deleg_ctl_state(d, &registered, &off)) {
+		if (nla_put_u32(skb, KVM_NEST_A_DOLL_DELEG_CLASSES, registered))
+			return -EMSGSIZE;
+	} else if (!kn_deleg_ctl_off_known(d, &off)) {
 		return 0;
-	if (nla_put_u32(skb, KVM_NEST_A_DOLL_DELEG_CLASSES, registered) ||
-	    nla_put_u32(skb, KVM_NEST_A_DOLL_DELEG_OFF, off))
-		return -EMSGSIZE;
-	return 0;
-}
-
-struct kn_nl_deleg_set {
-	u32 classes;
-	bool on;
-	char why[KN_ENV_WHY_LEN];
-};
-
-static int kn_nl_deleg_set_one(struct kn_doll *d, void *arg)
-{
-	struct kn_nl_deleg_set *set = arg;
-
-	return kn_deleg_ctl_set(d, set->classes, set->on, set->why,
-				sizeof(set->why));
+	}
+	return nla_put_u32(skb, KVM_NEST_A_DOLL_DELEG_OFF, off) ? -EMSGSIZE : 0;
 }
 
 /*
@@ -58,8 +50,9 @@ static int kn_nl_deleg_need(struct genl_info *info, int type, const char *msg)
 
 int kn_nl_deleg_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct kn_cmd set = { .cmd = KVM_NEST_CMD_DELEG_SET };
 	struct nlattr **a = info->attrs;
-	struct kn_nl_deleg_set set = {};
+	struct kn_cmd_result res;
 	u8 on;
 	int err;
 
@@ -73,8 +66,8 @@ int kn_nl_deleg_set_doit(struct sk_buff *skb, struct genl_info *info)
 				       "say on or off (KVM_NEST_A_DOLL_DELEG_ON, 1 or 0)");
 	if (err)
 		return err;
-	set.classes = nla_get_u32(a[KVM_NEST_A_DOLL_DELEG_CLASSES]);
-	if (!set.classes || set.classes & ~KN_DELEG_CTL_ALL) {
+	set.deleg_classes = nla_get_u32(a[KVM_NEST_A_DOLL_DELEG_CLASSES]);
+	if (!set.deleg_classes || set.deleg_classes & ~KN_DELEG_CTL_ALL) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[KVM_NEST_A_DOLL_DELEG_CLASSES],
 				    "classes must be a non-empty mask of KVM_NEST_DELEG_CPUID (1), _RDMSR (2) and _PAUSE (4)");
 		return -EINVAL;
@@ -85,13 +78,16 @@ int kn_nl_deleg_set_doit(struct sk_buff *skb, struct genl_info *info)
 				    "on must be 1 (on) or 0 (off)");
 		return -EINVAL;
 	}
-	set.on = on;
-	err = kn_doll_with_id(nla_get_u32(a[KVM_NEST_A_DOLL_ID]), KN_KIND_ANY,
-			      kn_nl_deleg_set_one, &set);
+	set.deleg_on = on;
+	set.id = nla_get_u32(a[KVM_NEST_A_DOLL_ID]);
+	err = kn_cmd_deleg_here(&set, &res);
+	/* A handler never waits (security.rst): the child's answer is RESULT_NTF. */
+	if (err > 0)
+		return kn_nl_op_queue(info, &set, NULL, NULL, 0);
 	if (err == -ENOENT) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[KVM_NEST_A_DOLL_ID],
 				    "no doll with this id at this level (see nestctl doll show)");
 		return err;
 	}
-	return err ? kn_nl_refuse(info, KVM_NEST_CMD_DELEG_SET, err, set.why) : 0;
+	return err ? kn_nl_refuse(info, KVM_NEST_CMD_DELEG_SET, err, res.why) : 0;
 }

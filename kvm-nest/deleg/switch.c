@@ -101,19 +101,6 @@ int kn_deleg_ctl_sync(struct kn_doll *vm)
 	return err;
 }
 
-/* The kvm-nest that answers a deep doll's exits runs two levels up. */
-static int kn_deleg_ctl_deep(struct kn_doll *d, char *why, size_t len)
-{
-	struct kn_doll *host = d;
-
-	while (host->parent && host->level > d->level - 2)
-		host = host->parent;
-	scnprintf(why, len,
-		  "doll %u is at level %u: the kvm-nest inside doll %u (level %u) answers its exits for its hypervisor, not this kernel; run 'nestctl doll set' there, on its id for that doll",
-		  d->id, d->level, host->id, host->level);
-	return -EOPNOTSUPP;
-}
-
 int kn_deleg_ctl_set(struct kn_doll *d, u32 classes, bool on, char *why,
 		     size_t len)
 {
@@ -122,8 +109,12 @@ int kn_deleg_ctl_set(struct kn_doll *d, u32 classes, bool on, char *why,
 	int err;
 
 	kn_dolls_assert_locked();
-	if (d->kind == KN_DOLL_REPORTED && d->level > 2)
-		return kn_deleg_ctl_deep(d, why, len);
+	/* kn_cmd_deleg() sends those down: never a local switch. */
+	if (kn_deleg_ctl_remote(d)) {
+		scnprintf(why, len, "doll %u's switches are its reporter's",
+			  d->id);
+		return -EREMOTE;
+	}
 	if (d->kind == KN_DOLL_CTX && !kn_deleg_ctx_ok(d->ctx)) {
 		scnprintf(why, len,
 			  "doll %u collects the contexts beyond the %uth of doll %u, which have no policies; switch doll %u instead",
@@ -167,4 +158,16 @@ bool kn_deleg_ctl_state(struct kn_doll *d, u32 *registered, u32 *off)
 								d->rep.self[i]);
 		return true;
 	}
+}
+
+bool kn_deleg_ctl_off_known(struct kn_doll *d, u32 *off)
+{
+	u32 registered;
+
+	if (kn_deleg_ctl_state(d, &registered, off))
+		return true;
+	if (d->kind != KN_DOLL_REPORTED || !d->rep.deleg_known)
+		return false;
+	*off = d->rep.deleg_off;
+	return true;
 }

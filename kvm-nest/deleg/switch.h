@@ -29,6 +29,17 @@ static inline bool kn_deleg_ctl_off(struct kn_doll *vm, unsigned long key,
 }
 
 /*
+ * Whether doll @d's switches are not this kernel's: a reported doll
+ * deeper than level 2 runs on a policy that the kvm-nest which reported
+ * it holds (Documentation/delegation.rst, "At any depth"), so a switch
+ * goes there (kn_cmd_deleg()).
+ */
+static inline bool kn_deleg_ctl_remote(const struct kn_doll *d)
+{
+	return d->kind == KN_DOLL_REPORTED && d->level > 2;
+}
+
+/*
  * Switches @classes on or off at doll @d, from a kn_doll_with_id()
  * callback.  0 or a negative errno, with the reason in @why.
  */
@@ -44,5 +55,11 @@ int kn_deleg_ctl_sync(struct kn_doll *vm);
  * registry mutex; false for a doll deeper than level 2.
  */
 bool kn_deleg_ctl_state(struct kn_doll *d, u32 *registered, u32 *off);
+/*
+ * The classes switched off at doll @d as the kernel that holds its
+ * switches knows them: this one's, else the last report's; false when
+ * nobody said.  Under the registry mutex.
+ */
+bool kn_deleg_ctl_off_known(struct kn_doll *d, u32 *off);
 
 #endif

@@ -9,21 +9,27 @@
  *  3. a switch stays off when L1 registers its policy again, for either
  *     doll, and "all classes" switches too;
  *  4. a level-2 doll that L1 reports over the channel covers the context
- *     it reports for itself; a level-3 one is refused with a message
- *     that names the kvm-nest that would have to do it;
+ *     it reports for itself; a level-3 one's switch goes down to L1 as a
+ *     command (L1's id, the classes, off or on), and L1's answer comes
+ *     back: its refusal with its reason, named as L1's, or success; its
+ *     DOLL_GET shows only what L1's report says is off;
  *  5. malformed requests get their exact errno and extended ack, and
  *     change nothing;
  * and each doll's DOLL_GET shows the classes L1 registered and those off.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kn_chan_report.h"
 #include "kn_deleg_l1.h"
 #include "kn_deleg_switch.h"
 #include "kn_dolls.h"
+#include "kn_genl.h"
+#include "kn_nla.h"
 #include "kn_tap.h"
 
 #define NO_DOLL		0xfffffff0u	/* an id no doll has */
@@ -144,8 +150,122 @@ static void regrant(struct kn_deleg_l1 *t, uint32_t id, uint32_t classes, const 
 	expect(t, true, what);
 }
 
+/* A DELEG_SET that waits for L1, in a thread while L1 runs here. */
+struct routed {
+	pthread_t th;
+	uint32_t id;
+	bool on;
+	int err;
+	struct kn_genl_ack ack;
+	char refusal[512];
+};
+
+static void *routed_fn(void *arg)
+{
+	struct routed *r = arg;
+
+	r->err = set(r->id, CPUID, r->on, &r->ack, r->refusal);
+	return NULL;
+}
+
+/* What L1 fetched of a command: its cookie, op, id, classes, on. */
+struct fetched {
+	uint64_t cookie;
+	uint32_t op, id, classes, on, n;
+};
+
+static void fetched_cmd(const void *buf, size_t len, struct fetched *f)
+{
+	memset(f, 0, sizeof(*f));
+	kn_nla_for_each(a, buf, len) {
+		if (kn_nla_type(a) != KVM_NEST_CH_A_CMD)
+			continue;
+		f->n++;
+		kn_nla_for_each(c, kn_nla_data(a), kn_nla_len(a)) {
+			const void *v = kn_nla_data(c);
+
+			switch (kn_nla_type(c)) {
+			case KVM_NEST_A_DOLL_COOKIE: memcpy(&f->cookie, v, 8); break;
+			case KVM_NEST_CH_A_OP: memcpy(&f->op, v, 4); break;
+			case KVM_NEST_A_DOLL_ID: memcpy(&f->id, v, 4); break;
+			case KVM_NEST_A_DOLL_DELEG_CLASSES: memcpy(&f->classes, v, 4); break;
+			case KVM_NEST_A_DOLL_DELEG_ON: f->on = *(const uint8_t *)v; break;
+			}
+		}
+	}
+}
+
+/*
+ * L1 fetches (every 50 ms, 5 s at most) until the command comes, then
+ * answers it with @error and @msg (NULL: none).  False if none came.
+ */
+static bool l1_answer(struct kn_deleg_l1 *t, struct fetched *f, uint32_t error,
+		      const char *msg)
+{
+	static uint8_t buf[1024], answer[KVM_NEST_CH_FETCH_MAX];
+	struct kn_nla b;
+	uint64_t gpa;
+	int64_t r = -1;
+
+	for (int i = 0; i < 100; i++) {
+		kn_deleg_l1_reset(t);
+		gpa = kn_deleg_l1_put(t, answer, sizeof(answer));
+		r = kn_deleg_l1_call(t, KVM_NEST_CH_FETCH, gpa, KVM_NEST_CH_FETCH_MAX);
+		if (r > 0)
+			fetched_cmd(kn_gpa(&t->vm, gpa, (size_t)r), (size_t)r, f);
+		if (r > 0 && f->n)
+			break;
+		usleep(50000);
+	}
+	if (r <= 0 || !f->n)
+		return false;
+	kn_nla_init(&b, buf, sizeof(buf));
+	kn_nla_u64(&b, KVM_NEST_A_DOLL_COOKIE, f->cookie);
+	kn_nla_u32(&b, KVM_NEST_A_DOLL_ERROR, error);
+	kn_nla_u32(&b, KVM_NEST_A_DOLL_HOPS, 0);
+	if (msg)
+		kn_nla_str(&b, KVM_NEST_A_DOLL_MSG, msg);
+	kn_deleg_l1_reset(t);
+	r = kn_deleg_l1_call(t, KVM_NEST_CH_REPLY, kn_deleg_l1_put(t, buf, b.len), b.len);
+	if (r)
+		kn_diag("REPLY answered %ld", (long)r);
+	return !r;
+}
+
+/*
+ * DELEG_SET of level-3 doll @r3 (our id), which L1 numbers 2: L1 must get
+ * it as a command, and its answer (@error, @msg) must come back.
+ */
+static void routed(struct kn_deleg_l1 *t, uint32_t r3, bool on, uint32_t error,
+		   const char *msg)
+{
+	struct routed r = { .id = r3, .on = on };
+	char want[512] = "";
+	struct fetched f;
+	bool got;
+
+	if (pthread_create(&r.th, NULL, routed_fn, &r))
+		kn_bail("pthread_create");
+	got = l1_answer(t, &f, error, msg);
+	kn_ok(got && f.n == 1 && f.op == KVM_NEST_CMD_DELEG_SET && f.id == 2 &&
+	      f.classes == CPUID && f.on == on,
+	      "level-3 doll %u %s: L1 fetched %u command(s): op %u (expected %u), id %u (expected L1's 2), classes %#x, on %u",
+	      r3, on ? "on" : "off", got ? f.n : 0, f.op, KVM_NEST_CMD_DELEG_SET, f.id,
+	      f.classes, f.on);
+	/* Unanswered, it ends with the kernel's 90 s. */
+	pthread_join(r.th, NULL);
+	if (msg)
+		snprintf(want, sizeof(want),
+			 "doll %u's switches live in the kvm-nest inside doll %u (its doll 2 there): %s",
+			 r3, g.l1, msg);
+	/* Queued: the outcome and its refusal come in RESULT_NTF. */
+	kn_ok(got && r.err == -(int)error && !strcmp(r.refusal, want),
+	      "level-3 doll %u %s, L1 answered %u: outcome %s, refusal \"%s\" (expected \"%s\")",
+	      r3, on ? "on" : "off", error, strerror(-r.err), r.refusal, want);
+}
+
 /* 4. Reported dolls: L1 says it runs doll 1 on our context, doll 2 in it. */
-#define PLAN_REPORTED 10
+#define PLAN_REPORTED 16
 static void reported(struct kn_deleg_l1 *t)
 {
 	static uint8_t buf[KVM_NEST_CH_REPORT_MAX];
@@ -156,10 +276,9 @@ static void reported(struct kn_deleg_l1 *t)
 		{ .id = 2, .parent = 1, .level = 2, .have = KN_CH_NEEDED },
 	};
 	struct kn_deleg_switch_doll r2 = { 0 }, r3 = { 0 };
-	char refusal[512], want[512];
-	struct kn_genl_ack ack;
 	struct kn_nla b;
 	unsigned int i;
+	size_t nest;
 	int err;
 
 	kn_nla_init(&b, buf, sizeof(buf));
@@ -189,18 +308,27 @@ static void reported(struct kn_deleg_l1 *t)
 	      "reported level-2 doll %u: DELEG_SET cpuid on", r2.id);
 	expect(t, true, "reported level-2 doll on");
 
-	err = set(r3.id, CPUID, 0, &ack, refusal);
-	snprintf(want, sizeof(want),
-		 "doll %u is at level 3: the kvm-nest inside doll %u (level 1) answers its exits for its hypervisor, not this kernel; run 'nestctl doll set' there, on its id for that doll",
-		 r3.id, g.l1);
-	kn_ok(err == -EOPNOTSUPP && !strcmp(refusal, want) &&
-	      !strcmp(ack.msg, "refused: see the refusal message"),
-	      "reported level-3 doll %u: %s (expected EOPNOTSUPP), refusal \"%s\", extack \"%s\"",
-	      r3.id, strerror(-err), refusal, ack.msg);
 	err = kn_deleg_switch_get(r3.id, &r3);
-	kn_ok(!err && !r3.has_deleg, "reported level-3 doll: DOLL_GET (%s) has no delegation state",
+	kn_ok(!err && !r3.has_off, "reported level-3 doll: DOLL_GET (%s) has no delegation state before L1 reports one",
 	      strerror(-err));
-	expect(t, true, "after the refusal for the level-3 doll");
+	routed(t, r3.id, false, EINVAL, "L1 says no");
+	routed(t, r3.id, false, 0, NULL);
+	routed(t, r3.id, true, 0, NULL);
+	/* L1's report says CPUID is off at its doll 2: shown, alone. */
+	kn_nla_init(&b, buf, sizeof(buf));
+	kn_ch_put_doll(&b, &rep[0]);
+	nest = kn_nla_nest(&b, KVM_NEST_CH_A_DOLL);
+	kn_ch_doll_attrs(&b, &rep[1]);
+	kn_nla_u32(&b, KVM_NEST_A_DOLL_DELEG_OFF, CPUID);
+	kn_nla_end(&b, nest);
+	kn_deleg_l1_reset(t);
+	err = (int)kn_deleg_l1_call(t, KVM_NEST_CH_REPORT, kn_deleg_l1_put(t, buf, b.len), b.len);
+	if (!err)
+		err = kn_deleg_switch_get(r3.id, &r3);
+	kn_ok(!err && r3.has_off && !r3.has_deleg && r3.off == CPUID,
+	      "reported level-3 doll: after L1 reports it off, DOLL_GET (%s) shows off %#x (expected %#x) and no registered classes (%s)",
+	      strerror(-err), r3.off, CPUID, r3.has_deleg ? "some" : "none");
+	expect(t, true, "after the switches of the level-3 doll");
 }
 
 /* 5. Malformed requests. */

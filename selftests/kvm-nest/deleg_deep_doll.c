@@ -8,6 +8,9 @@
  *   a: delegated; none may reach the test L1
  *   b: revoked, L1 answers from another table; every one must reach it
  *   c: delegated again (the host turned its own accel off meanwhile)
+ *   d: as c (the host turned its accel on, and CPUID off for our L2 with
+ *      nestctl on its id there: the doll's kvm-nest holds that switch)
+ *   e: as c (the host turned it back on)
  * Prints "deep-phase NAME l1_cpuid=X l2_bad=Y" after each burst.
  */
 #include <stdio.h>
@@ -60,6 +63,8 @@ int main(int argc, char **argv)
 	r = kn_deleg_l1_delegate(&a, a.ctx, KVM_NEST_DELEG_CPUID, 0, &tt.pol2);
 	printf("deep-delegate %lld\n", (long long)r);
 	phase(&a, "c", n);
+	phase(&a, "d", n);
+	phase(&a, "e", n);
 	kn_deleg_l1_stop(&a);
 	printf("deep-done\n");
 	return 0;

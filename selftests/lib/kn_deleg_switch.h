@@ -21,12 +21,14 @@
 struct kn_deleg_switch_doll {
 	uint32_t id, kind, level, parent;
 	bool has_deleg;			/* DELEG_CLASSES and DELEG_OFF came */
+	bool has_off;			/* DELEG_OFF came */
 	uint32_t registered, off;
 };
 
 /*
  * DELEG_SET with the attributes given (KN_DELEG_SWITCH_OMIT: none); ON goes as
- * one byte.  Returns ack->error; a refusal message's text in @refusal.
+ * one byte.  Returns ack->error, or for a queued one (a deep doll's) the
+ * error of its RESULT_NTF; a refusal message's text in @refusal.
  */
 int kn_deleg_switch_set(uint64_t id, uint64_t classes, uint64_t on,
 		 struct kn_genl_ack *ack, char *refusal, size_t len);

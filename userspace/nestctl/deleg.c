@@ -52,3 +52,9 @@ void nc_deleg_print(struct nc_print *p, uint32_t registered, uint32_t off)
 	nc_deleg_field(p, "delegate", registered);
 	nc_deleg_field(p, "delegate_off", off);
 }
+
+void nc_deleg_print_reported(struct nc_print *p, uint32_t off)
+{
+	nc_deleg_field(p, "delegate_off", off);
+	nc_pr_str(p, NC_ANY, "delegate_off_from", "report");
+}

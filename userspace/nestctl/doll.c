@@ -88,6 +88,8 @@ static void nc_doll_print(struct nc_print *p, const struct nc_doll *d)
 		nc_pr_uint(p, NC_ANY, "delegated", d->delegated);
 	if (d->has & NC_HAS_DELEG)
 		nc_deleg_print(p, d->deleg_classes, d->deleg_off);
+	else if (d->has & NC_HAS_DELEG_REPORTED)
+		nc_deleg_print_reported(p, d->deleg_off);
 	nc_exits_print(p, d->exit, d->n_exit, 1);
 	nc_pr_nl(p);
 	nc_pr_close_obj(p);

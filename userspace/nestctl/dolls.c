@@ -149,6 +149,8 @@ int nc_doll_parse(const struct nlmsghdr *nlh, struct nc_doll *d)
 	d->deleg_off = nc_attr_u32(tb[KVM_NEST_A_DOLL_DELEG_OFF], 0);
 	if (tb[KVM_NEST_A_DOLL_DELEG_CLASSES] && tb[KVM_NEST_A_DOLL_DELEG_OFF])
 		d->has |= NC_HAS_DELEG;
+	else if (tb[KVM_NEST_A_DOLL_DELEG_OFF])
+		d->has |= NC_HAS_DELEG_REPORTED;
 	if (tb[KVM_NEST_A_DOLL_ENV]) {
 		if (nc_env_parse(tb[KVM_NEST_A_DOLL_ENV], &d->env))
 			return -EBADMSG;

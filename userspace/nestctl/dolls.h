@@ -29,6 +29,7 @@ enum {
 	NC_HAS_DELEGATED = 1 << 6,	/* delegated: level-2 contexts */
 	NC_HAS_DELEG = 1 << 7,	/* deleg_classes, deleg_off: levels 1 and 2 */
 	NC_HAS_PID = 1 << 8,	/* pid: not for an unprivileged reader */
+	NC_HAS_DELEG_REPORTED = 1 << 9,	/* deleg_off only, as reported */
 };
 
 struct nc_doll {

@@ -114,7 +114,9 @@
  *     KVM_NEST_A_DOLL_USAGE_MEM: u64, resident bytes of its VMM
  *     KVM_NEST_A_DOLL_OVERCOMMITTED: flag, the dolls its kvm-nest reports
  *       directly inside it reserve more CPU or RAM than its envelope does
- *   A doll of level 1 or 2 also has its delegated exits (see DELEG_SET):
+ *   A doll of level 1 or 2 also has its delegated exits (see DELEG_SET),
+ *   a deeper one only DELEG_OFF as the kernel holding its switches
+ *   last reported it, if it did:
  *     KVM_NEST_A_DOLL_DELEG_CLASSES: u32, KVM_NEST_DELEG_* classes its
  *       hypervisor registered (kvm_nest_channel.h), for a level-1 doll
  *       those of any of its contexts
@@ -177,8 +179,8 @@
  *   this kernel's VMs) and KVM_NEST_A_DOLL_RTT_NS (u64).
  *
  * KVM_NEST_CMD_RESULT_NTF
- *   The outcome of a queued ENV_SET, ENV_DEL or PING, unicast to the
- *   socket that sent it, with that request's sequence number:
+ *   The outcome of a queued ENV_SET, ENV_DEL, PING or DELEG_SET, unicast
+ *   to the socket that sent it, with that request's sequence number:
  *   KVM_NEST_A_DOLL_COOKIE (the reply's), KVM_NEST_A_DOLL_ERROR (u32, a
  *   positive errno, 0 on success), KVM_NEST_A_DOLL_ID (by id), and
  *   KVM_NEST_A_DOLL_REFUSAL on a refusal, HOPS and RTT_NS for a PING. It
@@ -198,9 +200,15 @@
  *   a reported doll of level 2) the contexts that run it. A class is
  *   answered only where no switch covering the context is off. Errors:
  *   ENOENT (no such doll), EINVAL (bad classes or value; the doll that
- *   collects the contexts beyond the 256th), EOPNOTSUPP (a doll deeper
- *   than level 2: the kvm-nest inside its level N-2 ancestor answers its
- *   exits; a KVM_NEST_A_DOLL_REFUSAL message names it).
+ *   collects the contexts beyond the 256th). A doll deeper than level 2
+ *   is switched by the kvm-nest that reported it, which holds its
+ *   policy: as for ENV_SET by id, the request is queued, the reply
+ *   carries its KVM_NEST_A_DOLL_COOKIE, and the outcome comes as
+ *   RESULT_NTF, with a KVM_NEST_A_DOLL_REFUSAL naming the kernel that
+ *   refused and its id of the doll. Outcomes there also: EHOSTUNREACH
+ *   (no kvm-nest answers in that doll), EBUSY (16 commands wait for
+ *   it), ETIMEDOUT (90 s), ESRCH (it went away), EOPNOTSUPP (its
+ *   kvm-nest predates the routed switch).
  *
  * Notifications, on KVM_NEST_MCGRP_EVENTS, carry the doll's ID, PATH,
  * LEVEL, PARENT, PID and, when known, NAME:

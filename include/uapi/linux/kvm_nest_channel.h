@@ -41,7 +41,8 @@
  *     ID (u32, the child's id, non-zero), PARENT (u32, the child's id of
  *     the parent, 0 for the child's level-1 dolls), LEVEL (u32, 1 to
  *     KVM_NEST_CH_MAX_LEVEL, as the child sees it), and optionally NAME,
- *     PID, VCPUS, MEM, GUEST_NS, EXITS, REFLECTED;
+ *     PID, VCPUS, MEM, GUEST_NS, EXITS, REFLECTED, DELEG_OFF (u32,
+ *     KVM_NEST_DELEG_* switched off at the doll, where the child knows);
  *     for the child's level-1 dolls, the guest-physical addresses of the
  *     vmcbs/vmcss the child runs them with, which the parent sees as
  *     vmcb12/vmcs12 addresses:
@@ -65,9 +66,13 @@
  *       bytes): the child's use of it, as the parent measured it;
  *     KVM_NEST_CH_A_CMD, multi: a command for one of the child's dolls:
  *       KVM_NEST_A_DOLL_COOKIE (u64), KVM_NEST_CH_A_OP (u32: one of
- *       KVM_NEST_CMD_ENV_SET, _ENV_DEL, _PING), KVM_NEST_A_DOLL_ID (the
- *       child's id), and for ENV_SET a KVM_NEST_A_DOLL_ENV nest of the
- *       fields to change and maybe KVM_NEST_A_DOLL_DRY_RUN.
+ *       KVM_NEST_CMD_ENV_SET, _ENV_DEL, _PING, _DELEG_SET),
+ *       KVM_NEST_A_DOLL_ID (the child's id), for ENV_SET a
+ *       KVM_NEST_A_DOLL_ENV nest of the fields to change and maybe
+ *       KVM_NEST_A_DOLL_DRY_RUN, for DELEG_SET (the delegate switch of a
+ *       doll whose policy the child holds or forwards)
+ *       KVM_NEST_A_DOLL_DELEG_CLASSES (u32, non-empty KVM_NEST_DELEG_*)
+ *       and KVM_NEST_A_DOLL_DELEG_ON (u8, 1 on, 0 off).
  *   A command is handed out once.  The child runs it, wherever the doll
  *   is, and answers with KVM_NEST_CH_REPLY.
  *
