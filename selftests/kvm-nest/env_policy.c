@@ -24,6 +24,7 @@
 #include "kn_dolls.h"
 #include "kn_genl.h"
 #include "kn_nobody.h"
+#include "kn_routed.h"
 #include "kn_tap.h"
 
 #define NO_DOLL		0xfffffff0u	/* an id no doll has */
@@ -191,40 +192,11 @@ static size_t put_val(uint8_t *buf, size_t *len, const struct val *v, uint32_t o
 	return off;
 }
 
-/* A refusal, and for a queued request its cookie and outcome. */
-struct refusal {
-	char text[512];
-	bool queued, done;
-	int error;
-};
-
-static bool refusal_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	const struct genlmsghdr *gh = NLMSG_DATA(nlh);
-	struct refusal *r = arg;
-	size_t len;
-	const void *attrs = kn_genl_attrs(nlh, &len);
-
-	kn_nla_for_each(a, attrs, len) {
-		if (kn_nla_type(a) == KVM_NEST_A_DOLL_REFUSAL)
-			snprintf(r->text, sizeof(r->text), "%.*s", (int)kn_nla_len(a),
-				 (const char *)kn_nla_data(a));
-		if (kn_nla_type(a) == KVM_NEST_A_DOLL_COOKIE)
-			r->queued = true;
-		if (kn_nla_type(a) == KVM_NEST_A_DOLL_ERROR && kn_nla_len(a) == 4 &&
-		    gh->cmd == KVM_NEST_CMD_RESULT_NTF) {
-			r->done = true;
-			r->error = -*(const int *)kn_nla_data(a);
-		}
-	}
-	return true;
-}
-
 static void run_case(struct kn_genl *g, const struct env_case *c, uint32_t ours)
 {
 	static uint8_t buf[8192];
 	struct kn_genl_msg *m = malloc(sizeof(*m));
-	struct refusal r = { .text = "" };
+	char refusal[512];
 	struct kn_genl_ack ack;
 	long offs[3] = { -1, -1, -1 }, ioffs[3] = { -1, -1, -1 }, want = -1, nest;
 	size_t len;
@@ -250,13 +222,7 @@ static void run_case(struct kn_genl *g, const struct env_case *c, uint32_t ours)
 			if (ioffs[i] >= 0)
 				ioffs[i] += nest + NLA_HDRLEN;
 	}
-	kn_genl_xfer(g, m, refusal_cb, &r, &ack);
-	/* Queued: the outcome follows, within the kernel's own bounds. */
-	if (!ack.error && r.queued && !r.done &&
-	    kn_genl_wait(g, KVM_NEST_CMD_RESULT_NTF, 100000, refusal_cb, &r))
-		ack.error = -ETIME;
-	if (!ack.error && r.done)
-		ack.error = r.error;
+	kn_routed_xfer(g, m, &ack, refusal, sizeof(refusal));
 	pass = c->err == ANY_ERR ? ack.error < 0 : ack.error == c->err;
 	if (c->msg)
 		pass &= *c->msg ? !!strstr(ack.msg, c->msg) : !!*ack.msg;
@@ -267,11 +233,11 @@ static void run_case(struct kn_genl *g, const struct env_case *c, uint32_t ours)
 	if (c->miss)
 		pass &= ack.miss_type == c->miss;
 	if (c->refusal)
-		pass &= !!strstr(r.text, c->refusal);
+		pass &= !!strstr(refusal, c->refusal);
 	kn_ok(pass, "%s: %s (want %s), message \"%s\", offset %ld (want %ld), missing type %ld%s%s",
 	      c->what, strerror(-ack.error),
 	      c->err == ANY_ERR ? "an error" : strerror(-c->err), ack.msg, ack.offs,
-	      want, ack.miss_type, *r.text ? ", refusal: " : "", r.text);
+	      want, ack.miss_type, *refusal ? ", refusal: " : "", refusal);
 	free(m);
 }
 

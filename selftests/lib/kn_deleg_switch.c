@@ -8,6 +8,7 @@
 #include "../../include/uapi/linux/kvm_nest.h"
 #include "kn_deleg_switch.h"
 #include "kn_dolls.h"
+#include "kn_routed.h"
 #include "kn_tap.h"
 
 /* Large (two netlink buffers): one socket and one request, reused. */
@@ -27,44 +28,12 @@ static void dlctl_open(void)
 	opened = true;
 }
 
-struct refusal {
-	char *buf;
-	size_t len;
-	bool queued, done;	/* a cookie came; its RESULT_NTF too */
-	int error;		/* of the RESULT_NTF */
-};
-
-static bool refusal_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	const struct genlmsghdr *gh = NLMSG_DATA(nlh);
-	struct refusal *r = arg;
-	size_t len;
-	const void *attrs = kn_genl_attrs(nlh, &len);
-
-	kn_nla_for_each(a, attrs, len) {
-		if (kn_nla_type(a) == KVM_NEST_A_DOLL_REFUSAL && kn_nla_len(a))
-			snprintf(r->buf, r->len, "%.*s", (int)kn_nla_len(a),
-				 (const char *)kn_nla_data(a));
-		if (kn_nla_type(a) == KVM_NEST_A_DOLL_COOKIE)
-			r->queued = true;
-		if (kn_nla_type(a) == KVM_NEST_A_DOLL_ERROR && kn_nla_len(a) == 4 &&
-		    gh->cmd == KVM_NEST_CMD_RESULT_NTF) {
-			r->done = true;
-			r->error = -*(const int *)kn_nla_data(a);
-		}
-	}
-	return true;
-}
-
 int kn_deleg_switch_set(uint64_t id, uint64_t classes, uint64_t on,
 		 struct kn_genl_ack *ack, char *refusal, size_t len)
 {
-	struct refusal r = { refusal, len, false, false, 0 };
 	uint8_t on8 = (uint8_t)on;
-	int err;
 
 	dlctl_open();
-	refusal[0] = 0;
 	kn_genl_msg_init(&m, g.family, 0, KVM_NEST_CMD_DELEG_SET, KVM_NEST_GENL_VERSION);
 	if (id != KN_DELEG_SWITCH_OMIT)
 		kn_genl_put_u32(&m, KVM_NEST_A_DOLL_ID, (uint32_t)id);
@@ -72,14 +41,7 @@ int kn_deleg_switch_set(uint64_t id, uint64_t classes, uint64_t on,
 		kn_genl_put_u32(&m, KVM_NEST_A_DOLL_DELEG_CLASSES, (uint32_t)classes);
 	if (on != KN_DELEG_SWITCH_OMIT)
 		kn_genl_put(&m, KVM_NEST_A_DOLL_DELEG_ON, &on8, sizeof(on8));
-	err = kn_genl_xfer(&g, &m, refusal_cb, &r, ack);
-	/* A deep doll's: queued, the outcome follows (90 s at most). */
-	if (!err && r.queued && !r.done &&
-	    kn_genl_wait(&g, KVM_NEST_CMD_RESULT_NTF, 100000, refusal_cb, &r))
-		return ack->error = -ETIME;
-	if (!err && r.done)
-		ack->error = r.error;
-	return ack->error;
+	return kn_routed_xfer(&g, &m, ack, refusal, len);
 }
 
 struct find {
