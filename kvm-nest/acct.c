@@ -19,12 +19,17 @@ void kn_acct_exit(struct kn_acct *a, unsigned int level, u32 code, u64 ns)
 	atomic64_inc(&a->exits[kn_code_index(code)]);
 	atomic64_add(ns, &a->guest_ns);
 
-	if (level < 1 || level > KN_MAX_LEVEL)
+	if (level < 2 || level > KN_MAX_LEVEL)
 		return;
 	l = get_cpu_ptr(kn_levels) + (level - 1);
 	l->exits++;
 	l->guest_ns += ns;
 	put_cpu_ptr(kn_levels);
+}
+
+void kn_acct_code(struct kn_acct *a, u32 code)
+{
+	atomic64_inc(&a->exits[kn_code_index(code)]);
 }
 
 u64 kn_acct_total(const struct kn_acct *a)

@@ -36,7 +36,10 @@ unsigned int kn_code_index(u32 code);
 /* Returns false for the "other" slot, which has no single code. */
 bool kn_code_of_index(unsigned int idx, u32 *code);
 
+/* A nested exit, counted at @level (2..KN_MAX_LEVEL) after @ns in the guest. */
 void kn_acct_exit(struct kn_acct *a, unsigned int level, u32 code, u64 ns);
+/* An exit by code only: a VM's own, which KVM counts (doll_totals.c). */
+void kn_acct_code(struct kn_acct *a, u32 code);
 u64 kn_acct_total(const struct kn_acct *a);
 
 /* @tracked is false for the bucket of codes outside the index space. */
@@ -44,7 +47,7 @@ typedef int (*kn_exit_fn)(u32 code, bool tracked, u64 count, void *arg);
 /* Calls @fn for every non-zero exit count, until @fn returns non-zero. */
 int kn_acct_visit_exits(const struct kn_acct *a, kn_exit_fn fn, void *arg);
 
-/* Totals of level 1..KN_MAX_LEVEL since the module was loaded. */
+/* Totals of level 2..KN_MAX_LEVEL since the module was loaded. */
 void kn_level_sum(unsigned int level, u64 *exits, u64 *guest_ns);
 int kn_acct_init(void);
 void kn_acct_exit_module(void);

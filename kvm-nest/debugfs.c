@@ -9,6 +9,7 @@
 #include "debugfs.h"
 #include "doll.h"
 #include "doll_measure.h"
+#include "doll_totals.h"
 #include "kvm/boundary.h"
 #include "kvm/ops.h"
 
@@ -61,7 +62,7 @@ static const char *const kn_kind_names[] = {
 /* Where a doll's numbers come from depends on its kind. */
 static void kn_doll_show_kind(struct seq_file *m, struct kn_doll *d)
 {
-	u64 exits = kn_acct_total(&d->acct), self, nested;
+	u64 exits, guest_ns, self, nested;
 	struct kn_doll *runs;
 	bool in_guests;
 
@@ -83,8 +84,9 @@ static void kn_doll_show_kind(struct seq_file *m, struct kn_doll *d)
 			   d->rep.exits, d->rep.reflected, self, nested);
 		return;
 	}
+	kn_doll_totals(d, &exits, &guest_ns);
 	seq_printf(m, " guest_ns=%llu exits=%llu reflected=%llu kept=%llu\n",
-		   (u64)atomic64_read(&d->acct.guest_ns), exits,
+		   guest_ns, exits,
 		   (u64)atomic64_read(&d->acct.reflected),
 		   d->kind == KN_DOLL_CTX ?
 		   exits - min_t(u64, exits, atomic64_read(&d->acct.reflected)) : 0);
@@ -121,7 +123,7 @@ static int kn_levels_seq_show(struct seq_file *m, void *v)
 
 	kn_dolls_count(dolls);
 	for (level = 1; level <= KN_MAX_LEVEL; level++) {
-		kn_level_sum(level, &exits, &guest_ns);
+		kn_levels_sum(level, &exits, &guest_ns);
 		seq_printf(m, "level=%u dolls=%u exits=%llu guest_ns=%llu\n",
 			   level, dolls[level - 1], exits, guest_ns);
 	}
@@ -142,10 +144,13 @@ static int kn_hooks_seq_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(kn_hooks_seq);
 
-/* The exit census switch: 1 gives every exit its detail (census.h). */
+/*
+ * The exit census switch: 1 counts the VMs' own exits by code too, and
+ * gives every exit its detail (census.h).
+ */
 static int kn_census_get(void *data, u64 *val)
 {
-	*val = static_key_enabled(&kn_kvm_census);
+	*val = kn_kvm_census_get();
 	return 0;
 }
 
@@ -153,11 +158,7 @@ static int kn_census_set(void *data, u64 val)
 {
 	if (val > 1)
 		return -EINVAL;
-	if (val)
-		static_branch_enable(&kn_kvm_census);
-	else
-		static_branch_disable(&kn_kvm_census);
-	return 0;
+	return kn_kvm_census_set(val);
 }
 DEFINE_DEBUGFS_ATTRIBUTE(kn_census_fops, kn_census_get, kn_census_set, "%llu\n");
 

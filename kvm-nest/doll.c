@@ -5,12 +5,13 @@
  * merging of a child's report doll_report.c's, and what was measured of
  * reported dolls doll_measure.c's.
  *
- * Level-1 dolls are created when KVM creates a VM, or on the first exit of
- * a VM that predates the module.  Level-2 dolls are created on the first
- * exit of a nested context.  The exit path only ever reads under RCU and
- * inserts under a spinlock; dolls are freed only when their VM dies, under
- * the registry mutex that readers also hold.  A doll's id is published
- * once the doll is in place and released, under the mutex, before it goes.
+ * Level-1 dolls are created when KVM creates a VM; those of VMs that
+ * predate the module when it attaches, or on their first nested exit.
+ * Level-2 dolls are created on the first exit of a nested context.  The
+ * exit path only ever reads under RCU and inserts under a spinlock; dolls
+ * are freed only when their VM dies, under the registry mutex that readers
+ * also hold.  A doll's id is published once the doll is in place and
+ * released, under the mutex, before it goes.
  */
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
@@ -21,6 +22,7 @@
 #include <linux/workqueue.h>
 
 #include "doll.h"
+#include "doll_totals.h"
 #include "event.h"
 #include "kvm/ops.h"
 #include "vmm.h"
@@ -82,7 +84,8 @@ static void kn_vm_identify_work(struct work_struct *work)
 }
 
 /* Returns the VM's doll, and whether this call created it. */
-static struct kn_doll *kn_vm_add(struct kvm *vm, const char *name, gfp_t gfp,
+static struct kn_doll *kn_vm_add(struct kvm *vm, const char *name,
+				 struct task_struct *vmm, gfp_t gfp,
 				 bool *created)
 {
 	struct kn_vm_doll *vd;
@@ -97,9 +100,9 @@ static struct kn_doll *kn_vm_add(struct kvm *vm, const char *name, gfp_t gfp,
 		kfree(vd);
 		return NULL;
 	}
-	kn_doll_init(d, 1, current->tgid, name);
+	kn_doll_init(d, 1, vmm->tgid, name);
 	/* With the pid, who the VMM is: /proc/PID/stat's starttime. */
-	d->pid_start = current->group_leader->start_boottime;
+	d->pid_start = vmm->group_leader->start_boottime;
 	d->kind = KN_DOLL_VM;
 	d->vm = vm;
 	spin_lock_init(&d->lock);
@@ -111,6 +114,7 @@ static struct kn_doll *kn_vm_add(struct kvm *vm, const char *name, gfp_t gfp,
 	xa_init(&d->deleg_slot_at);
 	xa_init(&d->deleg_slots);
 	INIT_WORK(&vd->identify, kn_vm_identify_work);
+	kn_doll_totals_born(d);
 
 	spin_lock_irqsave(&kn_vms_lock, flags);
 	old = kn_vm_find(vm);
@@ -136,10 +140,27 @@ struct kn_doll *kn_doll_vm_add(struct kvm *vm, const char *name)
 	struct kn_doll *d;
 	bool created;
 
-	d = kn_vm_add(vm, name, GFP_KERNEL_ACCOUNT, &created);
+	d = kn_vm_add(vm, name, current, GFP_KERNEL_ACCOUNT, &created);
 	if (!d)
 		return ERR_PTR(-ENOMEM);
 	return created ? d : ERR_PTR(-EEXIST);
+}
+
+/* Named later, in process context, like one found on its first exit. */
+static void kn_vm_identify_later(struct kn_doll *d, struct task_struct *vmm)
+{
+	to_vm_doll(d)->vmm = get_pid(task_tgid(vmm));
+	schedule_work(&to_vm_doll(d)->identify);
+}
+
+void kn_doll_vm_found(struct kvm *vm, struct task_struct *vmm)
+{
+	struct kn_doll *d;
+	bool created;
+
+	d = kn_vm_add(vm, "-", vmm, GFP_KERNEL_ACCOUNT, &created);
+	if (d && created)
+		kn_vm_identify_later(d, vmm);
 }
 
 static void kn_vm_free_rcu(struct rcu_head *rcu)
@@ -172,6 +193,7 @@ static void kn_vm_unlink(struct kn_doll *d)
 	kn_id_release(d->id);
 	spin_unlock_irqrestore(&kn_vms_lock, flags);
 	kn_doll_exit_forget(d);
+	kn_doll_totals_depart(d);
 
 	spin_lock_irqsave(&d->lock, flags);
 	d->dead = true;
@@ -253,11 +275,9 @@ struct kn_doll *kn_doll_vm_get_rcu(struct kvm *vm)
 
 	if (likely(d))
 		return d;
-	d = kn_vm_add(vm, "-", GFP_ATOMIC | __GFP_NOWARN, &created);
-	if (d && created) {
-		to_vm_doll(d)->vmm = get_pid(task_tgid(current));
-		schedule_work(&to_vm_doll(d)->identify);
-	}
+	d = kn_vm_add(vm, "-", current, GFP_ATOMIC | __GFP_NOWARN, &created);
+	if (d && created)
+		kn_vm_identify_later(d, current);
 	return d;
 }
 
@@ -426,6 +446,8 @@ void kn_doll_reset(struct kn_doll *d)
 		atomic64_set(&d->acct.exits[i], 0);
 	atomic64_set(&d->acct.guest_ns, 0);
 	atomic64_set(&d->acct.reflected, 0);
+	if (d->kind == KN_DOLL_VM)
+		kn_doll_totals_reset(d);
 }
 
 struct kn_doll *kn_doll_vm_of(struct kn_doll *d)

@@ -16,6 +16,7 @@
 
 struct kvm;
 struct kn_exit;
+struct task_struct;
 
 #define KN_NAME_LEN		64
 /* Bound on nested contexts per VM: a guest can make as many as it likes. */
@@ -60,6 +61,17 @@ static inline bool kn_ctx_listed(u64 ctx, const u64 *list, unsigned int n)
 	return false;
 }
 
+/*
+ * A level-1 doll's exits and guest time come from KVM's counters
+ * (doll_totals.c): what they were when the doll was made and when its
+ * numbers were last reset, and what its contexts counted since then.
+ */
+struct kn_vm_totals {
+	u64 born_exits, born_ns;
+	u64 base_exits, base_ns;
+	atomic64_t nested_exits, nested_ns;
+};
+
 /* A doll's use of its envelope, sampled about once a second. */
 struct kn_usage {
 	u64 ns;			/* guest time of it and its dolls */
@@ -93,6 +105,7 @@ struct kn_doll {
 			struct list_head reported;	/* registry mutex */
 			struct kn_id_budget ids;	/* registry mutex */
 			struct kn_channel ch;
+			struct kn_vm_totals totals;
 			struct list_head requests;	/* lock */
 			struct xarray deleg;	/* ctx >> PAGE_SHIFT -> policy */
 			/*
@@ -143,6 +156,8 @@ int kn_doll_channel(struct kvm *vm, int (*fn)(struct kn_channel *ch, void *arg),
  * (its first exit came first), or -ENOMEM.  lifecycle.c's.
  */
 struct kn_doll *kn_doll_vm_add(struct kvm *vm, const char *name);
+/* The doll of a VM made before the module, which task @vmm runs; named later. */
+void kn_doll_vm_found(struct kvm *vm, struct task_struct *vmm);
 /*
  * Takes @vm's doll (with @vm NULL, any one's) out of every lookup and
  * releases its ids; NULL if none.  Under kn_dolls_lock(); then
@@ -177,7 +192,7 @@ struct kn_doll *kn_doll_child_find_rcu(struct kn_doll *vm, u64 ctx);
 struct kn_doll *kn_doll_child_get_rcu(struct kn_doll *vm, u64 ctx);
 
 /* doll_exit.c: the exit path's accounting, through a per-CPU stash. */
-void kn_doll_entered(struct kvm *vm, u32 vcpu);
+void kn_doll_nested_run(struct kvm *vm, u32 vcpu);
 void kn_doll_exited(const struct kn_exit *e);
 void kn_doll_reflected(struct kvm *vm, u64 ctx);
 /* An exit of context @ctx that this kernel answered for the VM. */

@@ -10,6 +10,7 @@
 
 #include "doll.h"
 #include "doll_measure.h"
+#include "doll_totals.h"
 
 struct kn_doll *kn_doll_ctx_runs(const struct kn_doll *ctx, bool *nested)
 {
@@ -47,12 +48,15 @@ bool kn_doll_measured_ns(const struct kn_doll *d, u64 *ns)
 	struct kn_doll *c;
 	bool seen = false;
 
+	/* A VM's guest time holds that of its nested guests. */
+	if (d->kind == KN_DOLL_VM) {
+		*ns = kn_doll_vm_guest_all(d);
+		return true;
+	}
 	*ns = 0;
-	if (d->kind == KN_DOLL_VM)
-		*ns = atomic64_read(&d->acct.guest_ns);
 	rcu_read_lock();
 	list_for_each_entry_rcu(c, &vm->children, child_node) {
-		if (d->kind == KN_DOLL_VM || d == c ||
+		if (d == c ||
 		    (d->kind == KN_DOLL_REPORTED &&
 		     (kn_ctx_listed(c->ctx, d->rep.self, d->rep.nr_self) ||
 		      kn_ctx_listed(c->ctx, d->rep.nested, d->rep.nr_nested)))) {
@@ -61,7 +65,7 @@ bool kn_doll_measured_ns(const struct kn_doll *d, u64 *ns)
 		}
 	}
 	rcu_read_unlock();
-	return seen || d->kind == KN_DOLL_VM;
+	return seen;
 }
 
 struct kn_ctx_level {

@@ -28,6 +28,15 @@ void kn_vm_created(struct kvm *vm)
 }
 
 /*
+ * A VM from before the module: its VMM's name is read later, so it has no
+ * envelope to attach by name here; it gets one set by id.
+ */
+void kn_vm_found(struct kvm *vm, struct task_struct *vmm)
+{
+	kn_doll_vm_found(vm, vmm);
+}
+
+/*
  * Out of the registry and its waiters failed in one hold of the mutex: a
  * waiter that wakes finds neither its doll's id nor its request, which
  * lives on its stack.  What the VM delegated goes before the doll.

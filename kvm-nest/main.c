@@ -83,8 +83,9 @@ static int kn_child_step(void)
  */
 static const struct kn_kvm_ops kn_kvm_ops = {
 	.vm_created	= kn_vm_created,
+	.vm_found	= kn_vm_found,
 	.vm_destroyed	= kn_vm_destroyed,
-	.vcpu_entered	= kn_doll_entered,
+	.nested_run	= kn_doll_nested_run,
 	.vcpu_exited	= kn_doll_exited,
 	.exit_reflected	= kn_doll_reflected,
 	.exit_answered	= kn_doll_delegated,

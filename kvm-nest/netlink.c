@@ -12,6 +12,7 @@
 #include "deleg/netlink.h"
 #include "doll.h"
 #include "doll_measure.h"
+#include "doll_totals.h"
 #include "env/admit.h"
 #include "env/agent.h"
 #include "env/netlink.h"
@@ -214,9 +215,11 @@ static int kn_nl_put_reported(struct sk_buff *skb, const struct kn_doll *d)
 /* What this kernel counted itself, for its VMs and their contexts. */
 static int kn_nl_put_acct(struct sk_buff *skb, struct kn_doll *d)
 {
-	if (kn_nl_put_u64(skb, KVM_NEST_A_DOLL_GUEST_NS,
-			  atomic64_read(&d->acct.guest_ns)) ||
-	    kn_nl_put_u64(skb, KVM_NEST_A_DOLL_EXITS, kn_acct_total(&d->acct)) ||
+	u64 exits, guest_ns;
+
+	kn_doll_totals(d, &exits, &guest_ns);
+	if (kn_nl_put_u64(skb, KVM_NEST_A_DOLL_GUEST_NS, guest_ns) ||
+	    kn_nl_put_u64(skb, KVM_NEST_A_DOLL_EXITS, exits) ||
 	    kn_nl_put_u64(skb, KVM_NEST_A_DOLL_REFLECTED,
 			  atomic64_read(&d->acct.reflected)))
 		return -EMSGSIZE;
@@ -387,7 +390,7 @@ static int kn_nl_level_get_dumpit(struct sk_buff *skb,
 
 	kn_dolls_count(dolls);
 	for (level = cb->args[0] + 1; level <= KN_MAX_LEVEL; level++) {
-		kn_level_sum(level, &exits, &guest_ns);
+		kn_levels_sum(level, &exits, &guest_ns);
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &kn_nl_family,
 				  NLM_F_MULTI, KVM_NEST_CMD_LEVEL_GET);

@@ -17,6 +17,7 @@
 #include "../deleg/slot.h"
 #include "../deleg/switch.h"
 #include "../doll.h"
+#include "../doll_totals.h"
 #include "../event.h"
 #include "../kvm/boundary.h"
 #include "child.h"
@@ -64,11 +65,18 @@ static int kn_child_put_doll(struct kn_doll *d, void *arg)
 	struct sk_buff *skb = arg;
 	const struct kn_reported *r = &d->rep;
 	bool rep = d->kind == KN_DOLL_REPORTED;
+	u64 exits, guest_ns;
 	struct nlattr *nest;
 	u32 off;
 
 	if (d->level > KVM_NEST_CH_MAX_LEVEL)
 		return 0;
+	if (rep) {
+		exits = r->exits;
+		guest_ns = r->guest_ns;
+	} else {
+		kn_doll_totals(d, &exits, &guest_ns);
+	}
 	nest = nla_nest_start(skb, KVM_NEST_CH_A_DOLL);
 	if (!nest ||
 	    nla_put_u32(skb, KVM_NEST_A_DOLL_ID, d->id) ||
@@ -77,12 +85,9 @@ static int kn_child_put_doll(struct kn_doll *d, void *arg)
 	    nla_put_u32(skb, KVM_NEST_A_DOLL_LEVEL, d->level) ||
 	    nla_put_u32(skb, KVM_NEST_A_DOLL_PID, d->pid) ||
 	    nla_put_string(skb, KVM_NEST_A_DOLL_NAME, d->name) ||
-	    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_EXITS,
-			      rep ? r->exits : kn_acct_total(&d->acct),
+	    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_EXITS, exits,
 			      KVM_NEST_A_DOLL_PAD) ||
-	    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_GUEST_NS,
-			      rep ? r->guest_ns :
-				    atomic64_read(&d->acct.guest_ns),
+	    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_GUEST_NS, guest_ns,
 			      KVM_NEST_A_DOLL_PAD) ||
 	    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_REFLECTED,
 			      rep ? r->reflected :

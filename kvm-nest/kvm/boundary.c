@@ -98,6 +98,9 @@ int kn_kvm_attach(const struct kn_kvm_ops *ops)
 	err = kn_layout_match(v);
 	if (err)
 		return err;
+	err = kn_vms_resolve();
+	if (err)
+		return err;
 	kn_vendor = v;
 	static_call_update(kn_vendor_exit_code, v->exit_code);
 	static_call_update(kn_vendor_nested_ctx, v->nested_ctx);
@@ -130,6 +133,7 @@ int kn_kvm_attach(const struct kn_kvm_ops *ops)
 	err = kn_trace_attach();
 	if (err)
 		goto err_detach;
+	kn_vms_find();
 	return 0;
 
 err_detach:

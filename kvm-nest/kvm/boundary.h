@@ -26,6 +26,12 @@ void kn_kvm_detach(void);
  * only a kernel that forwards policies needs it.  0 or -errno; may sleep.
  */
 int kn_kvm_watch_nested_entries(void);
+/*
+ * The census: while on, exits of the VMs themselves are reported too
+ * (vcpu_exited, level 1), and every exit with its detail.  May sleep.
+ */
+int kn_kvm_census_set(bool on);
+bool kn_kvm_census_get(void);
 
 const char *kn_kvm_vendor(void);
 const char *kn_kvm_exit_name(u32 code);
@@ -42,6 +48,12 @@ int kn_kvm_visit_hooks(int (*fn)(const struct kn_hook_info *h, void *arg),
 /* Callers keep the VM alive: vm_destroyed has not returned yet. */
 unsigned int kn_kvm_vm_vcpus(struct kvm *vm);
 u64 kn_kvm_vm_mem_bytes(struct kvm *vm);
+/*
+ * KVM's own counts for the VM, summed over its vCPUs: exits at every
+ * level (stat.exits), and the guest time of the tasks that run them
+ * (the scheduler's gtime, tick-sampled).  Any context, RCU inside.
+ */
+void kn_kvm_vm_totals(struct kvm *vm, u64 *exits, u64 *guest_ns);
 
 /* Guest memory of a VM, for the channel; called from its vCPU's thread. */
 int kn_kvm_read_guest(struct kvm *vm, u64 gpa, void *buf, size_t len);

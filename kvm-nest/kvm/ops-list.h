@@ -8,8 +8,9 @@
 #error "define KN_KVM_OP(name) before including ops-list.h"
 #endif
 KN_KVM_OP(vm_created);
+KN_KVM_OP(vm_found);
 KN_KVM_OP(vm_destroyed);
-KN_KVM_OP(vcpu_entered);
+KN_KVM_OP(nested_run);
 KN_KVM_OP(vcpu_exited);
 KN_KVM_OP(exit_reflected);
 KN_KVM_OP(exit_answered);

@@ -26,8 +26,9 @@ int kn_kvm_ops_set(const struct kn_kvm_ops *o)
 	bool missing = false;
 
 	static_call_update(kn_kvm_op_vm_created, o->vm_created);
+	static_call_update(kn_kvm_op_vm_found, o->vm_found);
 	static_call_update(kn_kvm_op_vm_destroyed, o->vm_destroyed);
-	static_call_update(kn_kvm_op_vcpu_entered, o->vcpu_entered);
+	static_call_update(kn_kvm_op_nested_run, o->nested_run);
 	static_call_update(kn_kvm_op_vcpu_exited, o->vcpu_exited);
 	static_call_update(kn_kvm_op_exit_reflected, o->exit_reflected);
 	static_call_update(kn_kvm_op_exit_answered, o->exit_answered);

@@ -19,8 +19,12 @@
 
 struct kvm;
 struct kvm_vcpu;
+struct task_struct;
 
-/* One exit to this kernel; @ctx is set for level 2 (a nested guest's). */
+/*
+ * One exit to this kernel: of a nested guest (level 2, on @ctx), or, while
+ * the census is on, of a VM itself (level 1).
+ */
 struct kn_exit {
 	struct kvm *vm;
 	u32 vcpu;
@@ -63,10 +67,19 @@ struct kn_nested_entry {
 struct kn_kvm_ops {
 	/* KVM made @vm, in its VMM's context. */
 	void (*vm_created)(struct kvm *vm);
+	/*
+	 * At attach, a VM that KVM had before: @vmm runs its vCPU 0.  Under
+	 * KVM's VM list lock, so @vm cannot die meanwhile; may sleep.
+	 */
+	void (*vm_found)(struct kvm *vm, struct task_struct *vmm);
 	/* KVM is about to free @vm; everything of it is still there. */
 	void (*vm_destroyed)(struct kvm *vm);
-	/* A vCPU of @vm enters or leaves the guest, at any level. */
-	void (*vcpu_entered)(struct kvm *vm, u32 vcpu);
+	/*
+	 * A vCPU of @vm enters its nested guest (preemption off), or leaves
+	 * it (maybe preemptible).  Exits of @vm itself are KVM's to count
+	 * (kn_kvm_vm_totals()); vcpu_exited sees them only with the census on.
+	 */
+	void (*nested_run)(struct kvm *vm, u32 vcpu);
 	void (*vcpu_exited)(const struct kn_exit *e);
 	/* KVM gave @vm the exit of its nested guest on @ctx. */
 	void (*exit_reflected)(struct kvm *vm, u64 ctx);
@@ -126,7 +139,7 @@ int kn_kvm_ops_set(const struct kn_kvm_ops *ops);
 /*
  * Switches of the exit path, off by default: ask the answer_* ops at L2
  * exits, report L2's WRMSRs (never off once on), and give every exit
- * its census detail.
+ * its census detail (set through kn_kvm_census_set()).
  */
 DECLARE_STATIC_KEY_FALSE(kn_kvm_answer);
 DECLARE_STATIC_KEY_FALSE(kn_kvm_wrmsr_watch);

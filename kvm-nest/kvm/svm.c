@@ -5,6 +5,7 @@
 #include "layout.h"
 #include "ops.h"
 #include "svm_deleg.h"
+#include "trace.h"
 #include "vendor.h"
 
 #ifdef KN_HAVE_SVM_LAYOUT
@@ -154,18 +155,22 @@ static void kn_svm_learn_continue(struct kvm_vcpu *vcpu)
 }
 
 /*
- * L0's first look at an L2 exit: where it answers delegated ones, and
- * sees L2's WRMSRs before L1 does.  With accel off (the default) and no
- * MSR ever delegated it costs two static branches.
+ * L0's first look at an L2 exit, which KVM takes for every one: where it
+ * is counted, delegated ones are answered, and L2's WRMSRs seen before
+ * L1 does.  With accel off (the default) and no MSR ever delegated,
+ * counting is all it does.
  */
 static int kn_svm_exit_special(struct vcpu_svm *svm)
 {
+	struct kvm_vcpu *vcpu = kn_svm_vcpu(svm);
 	int ret;
 
 	kn_hook_enter(kn_svm_redirects[KN_SVM_EXIT_SPECIAL].id);
+	kn_nested_exit_report(vcpu, kn_svm_exit_code(vcpu),
+			      kn_svm_nested_ctx(vcpu));
 	ret = KN_ORIG(kvm_amd, nested_svm_exit_special)(svm);
 	if (static_branch_unlikely(&kn_kvm_wrmsr_watch))
-		kn_svm_msr_watch(kn_svm_vcpu(svm), svm);
+		kn_svm_msr_watch(vcpu, svm);
 	if (static_branch_unlikely(&kn_kvm_answer))
 		ret = kn_svm_special_accel(svm, ret);
 	kn_hook_leave();

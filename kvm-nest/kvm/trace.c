@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Probes on KVM's exported entry/exit tracepoints: every exit to this
- * kernel, from any level, with the time since the matching entry.
+ * What kvm-nest sees of exits and nested entries.  A VM's own exits are
+ * KVM's to count (stat.exits): no probe runs on them unless the census
+ * is on, which is what keeps a level-1 exit as fast as without kvm-nest.
+ * Nested exits are reported by the vendor redirect that runs on each of
+ * them anyway; nested entries by a probe on kvm_nested_vmenter.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,42 +19,51 @@
 #include "trace.h"
 #include "vendor.h"
 
-static unsigned int kn_entry_id, kn_exit_id, kn_nested_id;
+static unsigned int kn_exit_id, kn_nested_id;
 /*
  * Looked up rather than linked, so that without kvm.ko the module refuses
  * to load with its own message instead of unresolved symbols.
  */
-static struct tracepoint *kn_tp_entry, *kn_tp_exit, *kn_tp_nested;
+static struct tracepoint *kn_tp_exit, *kn_tp_nested;
 
-/* Prototypes come from the target's btf_trace_* typedefs. */
-static void kn_trace_entry(void *data, KN_TP_PROTO_kvm_entry)
-{
-	kn_hook_count(kn_entry_id);
-	kn_kvm_report(vcpu_entered)(vcpu->kvm, vcpu->vcpu_idx);
-}
+/* Slots are written only once a policy is forwarded (deep delegation). */
+static DEFINE_STATIC_KEY_FALSE(kn_kvm_slots);
 
+/* Census only: an exit of a VM itself.  Nested ones come from redirects. */
 static void kn_trace_exit(void *data, KN_TP_PROTO_kvm_exit)
 {
 	struct kn_exit e = {
 		.vm = vcpu->kvm,
 		.vcpu = vcpu->vcpu_idx,
 		.level = 1,
-		.code = static_call(kn_vendor_exit_code)(vcpu),
 	};
 
 	kn_hook_count(kn_exit_id);
-	if (kn_guest_mode(vcpu)) {
-		e.level = 2;
-		e.ctx = static_call(kn_vendor_nested_ctx)(vcpu);
-	}
+	if (kn_guest_mode(vcpu))
+		return;
+	e.code = static_call(kn_vendor_exit_code)(vcpu);
+	e.detail = static_call(kn_vendor_exit_detail)(vcpu, e.code);
+	kn_kvm_report(vcpu_exited)(&e);
+}
+
+void kn_nested_exit_report(struct kvm_vcpu *vcpu, u32 code, u64 ctx)
+{
+	struct kn_exit e = {
+		.vm = vcpu->kvm,
+		.vcpu = vcpu->vcpu_idx,
+		.level = 2,
+		.ctx = ctx,
+		.code = code,
+	};
+
 	if (static_branch_unlikely(&kn_kvm_census))
-		e.detail = static_call(kn_vendor_exit_detail)(vcpu, e.code);
+		e.detail = static_call(kn_vendor_exit_detail)(vcpu, code);
 	kn_kvm_report(vcpu_exited)(&e);
 }
 
 /*
- * A vCPU of ours enters its nested guest (VMRUN, VMLAUNCH/VMRESUME, RSM):
- * rare next to exits.  The tracepoint does not name the vCPU; KVM runs
+ * A vCPU of ours enters its nested guest (VMRUN, VMLAUNCH/VMRESUME, RSM,
+ * nested state loaded).  The tracepoint does not name the vCPU; KVM runs
  * it on this CPU, preemption off.  a2 is vmcb12's/vmcs12's address.
  */
 static void kn_trace_nested(void *data, KN_TP_PROTO_kvm_nested_vmenter)
@@ -60,7 +72,11 @@ static void kn_trace_nested(void *data, KN_TP_PROTO_kvm_nested_vmenter)
 	struct kn_nested_entry e;
 
 	kn_hook_count(kn_nested_id);
-	if (vcpu && static_call(kn_vendor_nested_entry)(vcpu, a2, &e))
+	if (!vcpu)
+		return;
+	kn_kvm_report(nested_run)(vcpu->kvm, vcpu->vcpu_idx);
+	if (static_branch_unlikely(&kn_kvm_slots) &&
+	    static_call(kn_vendor_nested_entry)(vcpu, a2, &e))
 		kn_kvm_report(nested_entered)(vcpu->kvm, vcpu->vcpu_idx, &e);
 }
 
@@ -68,65 +84,66 @@ int kn_trace_attach(void)
 {
 	int err;
 
-	kn_tp_entry = KN_SYM_DATA(kvm, __tracepoint_kvm_entry);
 	kn_tp_exit = KN_SYM_DATA(kvm, __tracepoint_kvm_exit);
 	kn_tp_nested = KN_SYM_DATA(kvm, __tracepoint_kvm_nested_vmenter);
-	if (!kn_tp_entry || !kn_tp_exit || !kn_tp_nested) {
-		pr_err("cannot find KVM's kvm_entry/kvm_exit/kvm_nested_vmenter tracepoints; this kernel is not supported\n");
+	if (!kn_tp_exit || !kn_tp_nested) {
+		pr_err("cannot find KVM's kvm_exit/kvm_nested_vmenter tracepoints; this kernel is not supported\n");
 		return -ENOENT;
 	}
-	kn_entry_id = kn_hook_new_id("kvm_entry", "tracepoint");
 	kn_exit_id = kn_hook_new_id("kvm_exit", "tracepoint");
 	kn_nested_id = kn_hook_new_id("kvm_nested_vmenter", "tracepoint");
 
-	err = tracepoint_probe_register(kn_tp_entry,
-					kn_trace_entry, NULL);
+	err = tracepoint_probe_register(kn_tp_nested, kn_trace_nested, NULL);
 	if (err)
-		goto err_msg;
-	err = tracepoint_probe_register(kn_tp_exit,
-					kn_trace_exit, NULL);
-	if (err)
-		goto err_entry;
-	return 0;
-
-err_entry:
-	tracepoint_probe_unregister(kn_tp_entry,
-				    kn_trace_entry, NULL);
-	tracepoint_synchronize_unregister();
-err_msg:
-	pr_err("cannot attach to KVM's tracepoints (%d)\n", err);
+		pr_err("cannot attach to KVM's kvm_nested_vmenter tracepoint (%d)\n",
+		       err);
 	return err;
 }
 
-/* Registered on first use: a kernel with no parent never pays for it. */
-static DEFINE_MUTEX(kn_nested_lock);
-static bool kn_nested_on, kn_nested_closed;	/* kn_nested_lock */
-
 int kn_kvm_watch_nested_entries(void)
+{
+	static_branch_enable(&kn_kvm_slots);
+	return 0;
+}
+
+static DEFINE_MUTEX(kn_census_lock);
+static bool kn_census_on, kn_census_closed;	/* kn_census_lock */
+
+int kn_kvm_census_set(bool on)
 {
 	int err = 0;
 
-	mutex_lock(&kn_nested_lock);
-	if (kn_nested_closed)
+	mutex_lock(&kn_census_lock);
+	if (kn_census_closed) {
 		err = -ESHUTDOWN;
-	else if (!kn_nested_on)
-		err = tracepoint_probe_register(kn_tp_nested, kn_trace_nested,
+	} else if (on && !kn_census_on) {
+		err = tracepoint_probe_register(kn_tp_exit, kn_trace_exit,
 						NULL);
-	kn_nested_on |= !err;
-	mutex_unlock(&kn_nested_lock);
+		if (!err)
+			static_branch_enable(&kn_kvm_census);
+	} else if (!on && kn_census_on) {
+		static_branch_disable(&kn_kvm_census);
+		tracepoint_probe_unregister(kn_tp_exit, kn_trace_exit, NULL);
+		tracepoint_synchronize_unregister();
+	}
+	if (!err)
+		kn_census_on = on;
+	mutex_unlock(&kn_census_lock);
 	return err;
+}
+
+bool kn_kvm_census_get(void)
+{
+	return static_key_enabled(&kn_kvm_census);
 }
 
 void kn_trace_detach(void)
 {
-	mutex_lock(&kn_nested_lock);
-	if (kn_nested_on)
-		tracepoint_probe_unregister(kn_tp_nested, kn_trace_nested, NULL);
-	kn_nested_on = false;
-	kn_nested_closed = true;
-	mutex_unlock(&kn_nested_lock);
-	tracepoint_probe_unregister(kn_tp_exit, kn_trace_exit, NULL);
-	tracepoint_probe_unregister(kn_tp_entry,
-				    kn_trace_entry, NULL);
+	kn_kvm_census_set(false);
+	mutex_lock(&kn_census_lock);
+	kn_census_closed = true;
+	mutex_unlock(&kn_census_lock);
+	tracepoint_probe_unregister(kn_tp_nested, kn_trace_nested, NULL);
 	tracepoint_synchronize_unregister();
+	static_branch_disable(&kn_kvm_slots);
 }

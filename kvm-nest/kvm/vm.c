@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* VM lifetime, and the facts of a VM that the rest of kvm-nest asks for. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kvm_host.h>
+#include <linux/sched/task.h>
 
 #include "boundary.h"
+#include "sym.h"
 #include "vcpu.h"
 #include "vendor.h"
 #include "vm.h"
@@ -93,6 +97,73 @@ u64 kn_kvm_vm_mem_bytes(struct kvm *kvm)
 		pages += slot->npages;
 	srcu_read_unlock(&kvm->srcu, idx);
 	return pages << PAGE_SHIFT;
+}
+
+void kn_kvm_vm_totals(struct kvm *kvm, u64 *exits, u64 *guest_ns)
+{
+	struct kvm_vcpu *vcpu;
+	struct task_struct *t;
+	unsigned long i;
+
+	*exits = 0;
+	*guest_ns = 0;
+	rcu_read_lock();
+	kvm_for_each_vcpu(i, vcpu, kvm) {
+		*exits += READ_ONCE(vcpu->stat.exits);
+		t = pid_task(rcu_dereference(vcpu->pid), PIDTYPE_PID);
+		if (t)
+			*guest_ns += READ_ONCE(t->gtime);
+	}
+	rcu_read_unlock();
+}
+
+/* The task that last ran vCPU 0 of @kvm, referenced; NULL if none ran. */
+static struct task_struct *kn_vm_vmm(struct kvm *kvm)
+{
+	struct kvm_vcpu *vcpu = kvm_get_vcpu(kvm, 0);
+	struct task_struct *t = NULL;
+
+	rcu_read_lock();
+	if (vcpu)
+		t = pid_task(rcu_dereference(vcpu->pid), PIDTYPE_PID);
+	if (t)
+		get_task_struct(t);
+	rcu_read_unlock();
+	return t;
+}
+
+static struct mutex *kn_kvm_lock;
+static struct list_head *kn_vm_list;
+
+int kn_vms_resolve(void)
+{
+	kn_kvm_lock = KN_SYM_DATA(kvm, kvm_lock);
+	kn_vm_list = KN_SYM_DATA(kvm, vm_list);
+	if (kn_kvm_lock && kn_vm_list)
+		return 0;
+	pr_err("cannot find KVM's kvm_lock/vm_list; this kernel is not supported\n");
+	return -ENOENT;
+}
+
+/*
+ * After the lifecycle redirects are in: a VM made from now on is seen
+ * being made, and any VM still on the list, whose destruction has not
+ * started (it leaves the list first), will be seen being destroyed.
+ */
+void kn_vms_find(void)
+{
+	struct task_struct *vmm;
+	struct kvm *kvm;
+
+	mutex_lock(kn_kvm_lock);
+	list_for_each_entry(kvm, kn_vm_list, vm_list) {
+		vmm = kn_vm_vmm(kvm);
+		if (!vmm)
+			continue;
+		kn_kvm_report(vm_found)(kvm, vmm);
+		put_task_struct(vmm);
+	}
+	mutex_unlock(kn_kvm_lock);
 }
 
 unsigned int kn_kvm_vm_ctx(struct kvm *kvm, u64 *self, u64 *nested,

@@ -5,5 +5,8 @@
 #include "hook.h"
 
 struct kn_redirect *kn_vm_hooks(unsigned int *n);
+/* KVM's list of VMs: looked up before attaching, walked once attached. */
+int kn_vms_resolve(void);
+void kn_vms_find(void);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "layout.h"
 #include "ops.h"
+#include "trace.h"
 #include "vendor.h"
 #include "vmx_deleg.h"
 #include "vmx_insn.h"
@@ -87,6 +88,7 @@ static struct kn_redirect kn_vmx_redirects[KN_VMX_NR_REDIRECTS];
 
 /*
  * Decides whether L1 wants the exit; if so, the vCPU leaves guest mode.
+ * KVM asks for every L2 exit, so it is also where they are counted.
  * A delegated exit is answered first: "true" without the original keeps
  * the vCPU in guest mode and makes KVM resume L2.
  */
@@ -96,6 +98,7 @@ static bool kn_vmx_reflect(struct kvm_vcpu *vcpu)
 	bool ret = true;
 
 	kn_hook_enter(kn_vmx_redirects[KN_VMX_REFLECT].id);
+	kn_nested_exit_report(vcpu, kn_vmx_exit_code(vcpu), ctx);
 	if (static_branch_unlikely(&kn_kvm_wrmsr_watch))
 		kn_vmx_msr_watch(vcpu, kn_vmx_exit_code(vcpu), ctx);
 	if (static_branch_unlikely(&kn_kvm_answer) &&

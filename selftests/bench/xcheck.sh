@@ -9,10 +9,14 @@ set -eu
 . "$KN_TOP/selftests/bench/lib.sh"
 bt=$KN_TOP/tools/bpftrace/nested-exits.bt
 levels=/sys/kernel/debug/kvm_nest/levels
+census=/sys/kernel/debug/kvm_nest/census
 command -v bpftrace >/dev/null || { echo 'KNB-XCHECK {"skipped":"no bpftrace"}'; exit 0; }
 work=$(mktemp -d /tmp/knb-xcheck.XXXXXX)
 btpid=
-trap '[ -z "$btpid" ] || kill "$btpid" 2>/dev/null || true; rm -rf "$work"' EXIT
+# Level-1 exits by code are counted only with the census on.
+census0=$(cat $census)
+trap '[ -z "$btpid" ] || kill "$btpid" 2>/dev/null || true; echo "$census0" >$census; rm -rf "$work"' EXIT
+echo 1 >$census
 
 bpftrace "$bt" >"$work/bt.out" 2>&1 &
 btpid=$!

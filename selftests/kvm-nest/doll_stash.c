@@ -148,6 +148,7 @@ int main(int argc, char **argv)
 	kn_vm_destroy(&probe);
 	if (!kn_accounting(&why))
 		kn_skip_rest("%s", why);
+	kn_census_hold();
 	pin();
 	kn_plan(2);
 	bad = take_turns(turns, n);

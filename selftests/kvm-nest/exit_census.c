@@ -15,7 +15,6 @@
 #include "kn_vm.h"
 #include "kn_x86.h"
 
-#define CENSUS		"/sys/kernel/debug/kvm_nest/census"
 #define MISC_ENABLE	0x1a0
 
 enum phase { READS = 1, WRITES };
@@ -34,25 +33,6 @@ static void guest_main(uint64_t n)
 			kn_wrmsr(MISC_ENABLE, v);
 		KN_GUEST_SYNC(WRITES, 0);
 	}
-}
-
-static void census_set(int on)
-{
-	FILE *f = fopen(CENSUS, "w");
-
-	if (!f || fprintf(f, "%d\n", on) < 0 || fclose(f))
-		kn_die(CENSUS);
-}
-
-static int census_get(void)
-{
-	FILE *f = fopen(CENSUS, "r");
-	int on = -1;
-
-	if (!f || fscanf(f, "%d", &on) != 1)
-		kn_die(CENSUS);
-	fclose(f);
-	return on;
 }
 
 /* The MSR exit codes of this vendor: SVM has one for both. */
@@ -117,20 +97,20 @@ int main(int argc, char **argv)
 	kn_vm_create(&vm, KN_MEM_DEFAULT);
 	if (!kn_accounting(&why))
 		kn_skip_rest("%s", why);
-	if (access(CENSUS, W_OK))
-		kn_bail("kvm-nest is loaded but has no %s", CENSUS);
-	was = census_get();
+	if (access(KN_CENSUS_FILE, W_OK))
+		kn_bail("kvm-nest is loaded but has no %s", KN_CENSUS_FILE);
+	was = kn_census_get();
 	vcpu = kn_vcpu_add(&vm, guest_main, n);
 	kn_plan(5);
 
-	census_set(0);
-	kn_ok(census_get() == 0, "the census switch reads 0 once off");
+	kn_census_set(0);
+	kn_ok(kn_census_get() == 0, "the census switch reads 0 once off");
 	run_pass(vcpu, off);
 	kn_ok(off[2].reads == off[0].reads && off[2].writes == off[0].writes,
 	      "census off: %lu reads and %lu writes of MSR %#x leave its census lines alone (+%lu, +%lu)",
 	      n, n, MISC_ENABLE, off[2].reads - off[0].reads, off[2].writes - off[0].writes);
 
-	census_set(1);
+	kn_census_set(1);
 	run_pass(vcpu, on);
 	kn_ok(on[1].reads - on[0].reads == n && on[1].writes == on[0].writes,
 	      "census on: %lu RDMSRs of %#x counted as msr-read %#x (+%lu), none as written (+%lu)",
@@ -140,8 +120,8 @@ int main(int argc, char **argv)
 	      "census on: %lu WRMSRs of %#x counted as msr-write %#x (+%lu), none as read (+%lu)",
 	      n, MISC_ENABLE, MISC_ENABLE, on[2].writes - on[1].writes,
 	      on[2].reads - on[1].reads);
-	census_set(was);
-	kn_ok(census_get() == was, "the census switch is back to %d", was);
+	kn_census_set(was);
+	kn_ok(kn_census_get() == was, "the census switch is back to %d", was);
 	kn_vcpu_expect(vcpu, KN_UC_DONE);
 	kn_vm_destroy(&vm);
 	kn_finish();

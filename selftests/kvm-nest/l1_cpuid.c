@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The guest executes exactly N CPUIDs between two ucalls; kvm-nest must
- * count exactly N more CPUID exits for our level-1 doll in between.
+ * count exactly N more CPUID exits for our level-1 doll in between (by
+ * code, with the census on), and its total, KVM's count, must grow by at
+ * least N.
  */
 #include <getopt.h>
 #include <unistd.h>
@@ -45,8 +47,9 @@ int main(int argc, char **argv)
 	kn_vm_create(&vm, KN_MEM_DEFAULT);
 	if (!kn_accounting(&why))
 		kn_skip_rest("%s", why);
+	kn_census_hold();
 	vcpu = kn_vcpu_add(&vm, guest_main, n);
-	kn_plan(3);
+	kn_plan(4);
 	kn_vcpu_expect(vcpu, KN_UC_SYNC);
 	kn_dolls_read(&before);
 	kn_ok(kn_vcpu_expect(vcpu, KN_UC_SYNC) == n, "guest ran %lu CPUIDs", n);
@@ -59,6 +62,9 @@ int main(int argc, char **argv)
 	      "doll counted %lu CPUID exits (code %#x), expected %lu",
 	      cpuid_exits(&after, d1) - cpuid_exits(&before, d0),
 	      kn_exit_code(KN_CPUID_EXIT), n);
+	kn_ok(d0 && d1 && d1->exits - d0->exits >= n,
+	      "doll's exit total grew by %lu, at least the %lu CPUIDs",
+	      d0 && d1 ? d1->exits - d0->exits : 0, n);
 	kn_vcpu_expect(vcpu, KN_UC_DONE);
 	kn_vm_destroy(&vm);
 	kn_finish();

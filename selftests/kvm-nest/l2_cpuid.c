@@ -110,6 +110,8 @@ int main(int argc, char **argv)
 	kn_vm_require_nested(&vm);
 	if (accounting)
 		accounting = kn_accounting(&why);
+	if (accounting)
+		kn_census_hold();
 	vcpu = kn_vcpu_add(&vm, l1_main, n);
 	kn_plan(6);
 

@@ -357,6 +357,8 @@ int kn_deleg_l1_accel_keep(void)
 		kn_bail("kvm-nest accounting: %s: delegation cannot be tested without kvm-nest", why);
 	accel0 = kn_accel_get();
 	atexit(accel_restore);
+	/* Level-1 exits by code: L1's VMRUNs and CPUIDs. */
+	kn_census_hold();
 	return accel0;
 }
 

@@ -28,6 +28,42 @@ bool kn_accounting(const char **why)
 	return false;
 }
 
+int kn_census_get(void)
+{
+	FILE *f = fopen(KN_CENSUS_FILE, "r");
+	int on = -1;
+
+	if (!f || fscanf(f, "%d", &on) != 1)
+		kn_die(KN_CENSUS_FILE);
+	fclose(f);
+	return on;
+}
+
+void kn_census_set(int on)
+{
+	FILE *f = fopen(KN_CENSUS_FILE, "w");
+
+	if (!f || fprintf(f, "%d\n", on) < 0 || fclose(f))
+		kn_die(KN_CENSUS_FILE);
+}
+
+static int census0 = -1;
+
+static void census_restore(void)
+{
+	if (census0 >= 0)
+		kn_census_set(census0);
+}
+
+void kn_census_hold(void)
+{
+	if (census0 >= 0)
+		return;
+	census0 = kn_census_get();
+	atexit(census_restore);
+	kn_census_set(1);
+}
+
 static void *grow(void *p, unsigned int n, size_t size)
 {
 	/* Double at powers of two. */

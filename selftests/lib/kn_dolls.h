@@ -45,6 +45,15 @@ struct kn_dolls {
  * is loaded all the same, that bails instead.
  */
 bool kn_accounting(const char **why);
+/*
+ * The census switch.  kvm-nest counts a VM's own exits by code only while
+ * it is on (KVM counts their total): tests of level-1 codes hold it on.
+ */
+#define KN_CENSUS_FILE "/sys/kernel/debug/kvm_nest/census"
+int kn_census_get(void);
+void kn_census_set(int on);
+/* On until the test exits, then back as it was. */
+void kn_census_hold(void);
 /* Reads a snapshot (KN_DOLLS_FILE, or $KN_DOLLS if set); bails on error. */
 void kn_dolls_read(struct kn_dolls *ds);
 void kn_dolls_free(struct kn_dolls *ds);
