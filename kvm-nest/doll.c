@@ -193,7 +193,6 @@ static void kn_vm_unlink(struct kn_doll *d)
 	kn_id_release(d->id);
 	spin_unlock_irqrestore(&kn_vms_lock, flags);
 	kn_doll_exit_forget(d);
-	kn_doll_totals_depart(d);
 
 	spin_lock_irqsave(&d->lock, flags);
 	d->dead = true;
@@ -222,6 +221,12 @@ struct kn_doll *kn_doll_vm_unlink(struct kvm *vm)
 		d = vd ? &vd->doll : NULL;
 	}
 	rcu_read_unlock();
+	/*
+	 * A VM being destroyed is still whole; at unload (@vm NULL) it may
+	 * be gone already, unseen by the detached hooks: not read then.
+	 */
+	if (d && vm)
+		kn_doll_totals_depart(d);
 	if (d)
 		kn_vm_unlink(d);
 	return d;

@@ -15,7 +15,7 @@ void kn_doll_totals(const struct kn_doll *d, u64 *exits, u64 *guest_ns);
 /* A level-1 doll's guest time with its nested guests', since it was made. */
 u64 kn_doll_vm_guest_all(const struct kn_doll *d);
 
-/* Level-1 doll made, reset, and leaving (its VM still alive). */
+/* Level-1 doll made, reset, and leaving with its VM (still whole). */
 void kn_doll_totals_born(struct kn_doll *d);
 void kn_doll_totals_reset(struct kn_doll *d);
 void kn_doll_totals_depart(struct kn_doll *d);

@@ -138,6 +138,13 @@ size_at_least() {
 	done
 }
 
+# census_on: the doll's kvm-nest counts its VM's own exits by code only
+# with the census on (debugfs.rst, census).
+census_on() {
+	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug || true
+	echo 1 >/sys/kernel/debug/kvm_nest/census || echo "deleg: cannot switch the census on" >&2
+}
+
 # l1_cpuid <tag>: CPUID exits this doll's kvm-nest counted for the VM
 # (empty without kvm-nest; one retry, then nestctl's error, if unreadable).
 l1_cpuid() {
@@ -204,6 +211,7 @@ in_doll() {
 	mkdir "$dd/fw"
 	ln -s /usr/share/qemu/kvmvapic.bin /usr/share/qemu/linuxboot_dma.bin "$dd/fw/"
 	firmware "$N" "$dd"
+	census_on
 	step pre-a
 	vm a
 	step pre-b
@@ -214,6 +222,7 @@ in_doll() {
 	rc=0
 	kn_load_nest || rc=$?
 	echo "deleg-insmod $rc"
+	census_on
 	vm c
 	echo "deleg-done"
 }
