@@ -74,7 +74,9 @@
  *       KVM_NEST_A_DOLL_DELEG_CLASSES (u32, non-empty KVM_NEST_DELEG_*)
  *       and KVM_NEST_A_DOLL_DELEG_ON (u8, 1 on, 0 off).
  *   A command is handed out once.  The child runs it, wherever the doll
- *   is, and answers with KVM_NEST_CH_REPLY.
+ *   is, and answers with KVM_NEST_CH_REPLY; one it cannot take (an op it
+ *   does not know or above 255, a missing or malformed attribute) it
+ *   answers with an error and the reason, if it can read its cookie.
  *
  * KVM_NEST_CH_REPLY
  *   At most KVM_NEST_CH_REPLY_MAX bytes of attributes: KVM_NEST_A_DOLL_
