@@ -12,10 +12,13 @@
 #include <uapi/linux/kvm_nest.h>
 
 #include "../cmd.h"
+#include "../deleg/grant.h"
+#include "../deleg/slot.h"
 #include "../deleg/switch.h"
 #include "../env/over.h"
 #include "../event.h"
 #include "exec.h"
+#include "resend.h"
 
 /* Bounds what a confused parent can make us queue. */
 #define KN_EXEC_MAX_QUEUED	32
@@ -70,13 +73,25 @@ out:
 	kfree_skb(skb);
 }
 
+static int kn_exec_run(const struct kn_cmd *cmd, struct kn_cmd_result *res)
+{
+	if (cmd->cmd != KVM_NEST_CH_OP_DELEG_RESEND)
+		return kn_cmd_exec(cmd, res);
+	/* Our nested state started over there: it dropped all we gave it. */
+	res->hops = 0;
+	res->why[0] = 0;
+	kn_slots_parent_forgot();
+	kn_grant_resend(true);
+	return 0;
+}
+
 static void kn_exec_fn(struct work_struct *work)
 {
 	struct kn_exec *x = container_of(work, struct kn_exec, work);
 	struct kn_cmd_result res;
 	int err;
 
-	err = kn_cmd_exec(&x->cmd, &res);
+	err = kn_exec_run(&x->cmd, &res);
 	kn_exec_reply(x->cookie, err, &res);
 	atomic_dec(&kn_exec_queued);
 	kfree(x);
@@ -134,6 +149,7 @@ static int kn_exec_op(u64 cookie, u32 op)
 	case KVM_NEST_CMD_ENV_DEL:
 	case KVM_NEST_CMD_PING:
 	case KVM_NEST_CMD_DELEG_SET:
+	case KVM_NEST_CH_OP_DELEG_RESEND:
 		return 0;
 	}
 	if (op > U8_MAX) {
@@ -244,14 +260,26 @@ cmds:
 			kn_exec_queue(a);
 }
 
+/*
+ * The parent's resend commands (resend.c) start here too: this step ends
+ * after the dolls have failed what waits on them, so nothing waits long.
+ */
 int kn_exec_init(void)
 {
+	int err;
+
 	/* Unbound: a balloon may keep one command busy for a minute. */
 	kn_exec_wq = alloc_workqueue("kvm_nest_exec", WQ_UNBOUND, 4);
-	return kn_exec_wq ? 0 : -ENOMEM;
+	if (!kn_exec_wq)
+		return -ENOMEM;
+	err = kn_ch_resend_init();
+	if (err)
+		destroy_workqueue(kn_exec_wq);
+	return err;
 }
 
 void kn_exec_exit(void)
 {
+	kn_ch_resend_exit();
 	destroy_workqueue(kn_exec_wq);
 }

@@ -66,7 +66,8 @@
  *       bytes): the child's use of it, as the parent measured it;
  *     KVM_NEST_CH_A_CMD, multi: a command for one of the child's dolls:
  *       KVM_NEST_A_DOLL_COOKIE (u64), KVM_NEST_CH_A_OP (u32: one of
- *       KVM_NEST_CMD_ENV_SET, _ENV_DEL, _PING, _DELEG_SET),
+ *       KVM_NEST_CMD_ENV_SET, _ENV_DEL, _PING, _DELEG_SET, or
+ *       KVM_NEST_CH_OP_DELEG_RESEND),
  *       KVM_NEST_A_DOLL_ID (the child's id), for ENV_SET a
  *       KVM_NEST_A_DOLL_ENV nest of the fields to change and maybe
  *       KVM_NEST_A_DOLL_DRY_RUN, for DELEG_SET (the delegate switch of a
@@ -186,6 +187,15 @@ struct kvm_nest_ch_hello {
 #define KVM_NEST_CH_A_CTX_SELF		64	/* inside a doll: u64, multi */
 #define KVM_NEST_CH_A_CTX_NESTED	65	/* inside a doll: u64, multi */
 #define KVM_NEST_CH_A_OP		66	/* inside a command: u32 */
+
+/*
+ * Commands of the channel alone (KVM_NEST_CH_A_OP), above the netlink
+ * commands and below 256.  DELEG_RESEND (DOLL_ID 0): the parent dropped
+ * every policy and slot of the child without being asked (the child's
+ * nested state started over: loadvm, INIT, SVM or VMX turned off); send
+ * them all again.  A child that predates it answers ENOENT.
+ */
+#define KVM_NEST_CH_OP_DELEG_RESEND	0x80
 
 /*
  * Classes of exits a parent may answer for its child (DELEGATE).  PAUSE
