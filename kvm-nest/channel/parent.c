@@ -21,6 +21,7 @@
 #include "parent.h"
 #include "report_tree.h"
 #include "request.h"
+#include "resend.h"
 
 /* A child reports about once a second; this leaves it plenty of room. */
 #define KN_CH_RATE		200	/* calls per second, and the burst */
@@ -267,11 +268,8 @@ int kn_ch_admit_vm(struct kvm *vm)
 	return kn_doll_channel(vm, kn_ch_admit, NULL) ? -KVM_NEST_EBUSY : 0;
 }
 
-long kn_ch_call(struct kvm *vm, u64 op, u64 gpa, u64 len)
+static long kn_ch_dispatch(struct kvm *vm, u64 op, u64 gpa, u64 len)
 {
-	/* DELEGATE is admitted inside: a refused one still revokes. */
-	if (op != KVM_NEST_CH_DELEGATE && kn_ch_admit_vm(vm))
-		return -KVM_NEST_EBUSY;
 	switch (op) {
 	case KVM_NEST_CH_HELLO:
 		return kn_ch_hello(vm, gpa, len);
@@ -292,4 +290,21 @@ long kn_ch_call(struct kvm *vm, u64 op, u64 gpa, u64 len)
 	default:
 		return -KVM_NEST_EINVAL;
 	}
+}
+
+long kn_ch_call(struct kvm *vm, u64 op, u64 gpa, u64 len)
+{
+	struct kn_ch_caller me;
+	long ret;
+
+	/* DELEGATE is admitted inside: a refused one still revokes. */
+	if (op != KVM_NEST_CH_DELEGATE && kn_ch_admit_vm(vm))
+		return -KVM_NEST_EBUSY;
+	if (op != KVM_NEST_CH_HELLO && op != KVM_NEST_CH_DELEGATE)
+		return kn_ch_dispatch(vm, op, gpa, len);
+	/* What the child revokes itself it need not be told to resend. */
+	kn_ch_caller_enter(vm, &me);
+	ret = kn_ch_dispatch(vm, op, gpa, len);
+	kn_ch_caller_leave(vm, &me);
+	return ret;
 }

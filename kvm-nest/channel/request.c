@@ -8,6 +8,7 @@
 #include <linux/completion.h>
 #include <linux/ctype.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <net/netlink.h>
@@ -126,16 +127,41 @@ unsigned int kn_ch_requests_waiting(struct kn_doll *vm)
 	return n;
 }
 
+/*
+ * Tests only (root, see security.rst): the next command handed to any
+ * child is malformed on purpose, so that a test can see the child answer
+ * it.  1: its op plus 0x100; 2: no doll id; 3: a doll id of 2 bytes.
+ */
+static unsigned int ch_test_mangle;
+module_param(ch_test_mangle, uint, 0600);
+MODULE_PARM_DESC(ch_test_mangle,
+		 "Tests only: malform the next command to a child (1 op, 2 no id, 3 short id)");
+
+static int kn_ch_put_id(struct sk_buff *skb, u32 id, unsigned int mangle)
+{
+	u16 short_id = id;
+
+	if (mangle == 2)
+		return 0;
+	if (mangle == 3)
+		return nla_put(skb, KVM_NEST_A_DOLL_ID, sizeof(short_id),
+			       &short_id);
+	return nla_put_u32(skb, KVM_NEST_A_DOLL_ID, id);
+}
+
 static int kn_ch_put_cmd(struct sk_buff *skb, const struct kn_ch_req *req)
 {
+	unsigned int mangle = READ_ONCE(ch_test_mangle) ?
+			      xchg(&ch_test_mangle, 0) : 0;
 	const struct kn_cmd *c = &req->cmd;
 	struct nlattr *nest = nla_nest_start(skb, KVM_NEST_CH_A_CMD);
 
 	if (!nest ||
 	    nla_put_u64_64bit(skb, KVM_NEST_A_DOLL_COOKIE, req->cookie,
 			      KVM_NEST_A_DOLL_PAD) ||
-	    nla_put_u32(skb, KVM_NEST_CH_A_OP, c->cmd) ||
-	    nla_put_u32(skb, KVM_NEST_A_DOLL_ID, c->id) ||
+	    nla_put_u32(skb, KVM_NEST_CH_A_OP,
+			c->cmd + (mangle == 1 ? 0x100 : 0)) ||
+	    kn_ch_put_id(skb, c->id, mangle) ||
 	    (c->cmd == KVM_NEST_CMD_ENV_SET &&
 	     kn_env_put_change(skb, KVM_NEST_A_DOLL_ENV, &c->change)) ||
 	    (c->cmd == KVM_NEST_CMD_DELEG_SET &&

@@ -14,6 +14,11 @@ struct kn_channel {
 	u64 refill_ns;		/* when tokens were last topped up */
 	u64 calls;
 	u64 refused;
+	/* Resending delegation after a reset: channel/resend.c. */
+	struct hlist_head callers;	/* tasks in its HELLO or DELEGATE */
+	bool resend_busy;		/* a resend command is on its way */
+	bool resend_again;		/* and another reset came meanwhile */
+	unsigned long resend_at;	/* jiffies: when the last one went */
 };
 
 #endif

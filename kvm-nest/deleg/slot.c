@@ -21,6 +21,7 @@
 #include <linux/spinlock.h>
 
 #include "../channel/depth.h"
+#include "../channel/resend.h"
 #include "../doll.h"
 #include "../kvm/boundary.h"
 #include "check.h"
@@ -255,6 +256,8 @@ void kn_slots_forget(struct kn_doll *vm)
 		kn_slot_write(sl, 0, 0, 0, 0);
 		spin_unlock(&sl->lock);
 	}
+	/* Every revocation of all its policies passes here. */
+	kn_ch_resend_ask(vm);
 }
 
 void kn_slots_free(struct kn_doll *vm)

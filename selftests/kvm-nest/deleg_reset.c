@@ -17,10 +17,21 @@
  *     (SDM vol. 3C, 26.2), nothing ends, and the policy must live on.
  * After an end, every CPUID of the new L2 reaches L1 until the new L1
  * delegates its own table; then L0 answers with that table's values.
+ * First, though, the same kernel after a reset, as after loadvm: L0,
+ * having dropped its policy unasked, tells L1 (a command it fetches, no
+ * HELLO) to send its grants again, and L0 answers again once it has; 20
+ * resets in a row make one such command at once and one more a second
+ * later, no more (delegation.rst, "After a reset").
  * Shared set-up: kn_deleg_scene.h.
  */
+#include <string.h>
+#include <unistd.h>
+
+#include "../../include/uapi/linux/kvm_nest.h"
 #include "kn_deleg_scene.h"
+#include "kn_genl.h"
 #include "kn_nested_state.h"
+#include "kn_nla.h"
 #include "kn_tap.h"
 
 /* A burst of kn_scene.n: all answered by L0 (@by_l0) or all by L1, none wrong. */
@@ -47,6 +58,124 @@ static void new_table(struct kn_deleg_l1 *t, const char *what)
 	expect(t, true, what, "the new table delegated");
 	if (kn_scene_grant(t, &kn_scene.tt.pol))
 		kn_diag("%s: delegating the first table again failed", what);
+}
+
+/* The resend commands of one FETCH by L1: how many, the last's cookie. */
+struct resends {
+	unsigned int n, other;
+	uint64_t cookie;
+	uint32_t id;
+};
+
+static void resends_of(const void *buf, size_t len, struct resends *r)
+{
+	kn_nla_for_each(a, buf, len) {
+		uint32_t op = 0;
+
+		if (kn_nla_type(a) != KVM_NEST_CH_A_CMD)
+			continue;
+		kn_nla_for_each(c, kn_nla_data(a), kn_nla_len(a)) {
+			const void *v = kn_nla_data(c);
+
+			if (kn_nla_type(c) == KVM_NEST_A_DOLL_COOKIE)
+				memcpy(&r->cookie, v, 8);
+			else if (kn_nla_type(c) == KVM_NEST_CH_A_OP)
+				memcpy(&op, v, 4);
+			else if (kn_nla_type(c) == KVM_NEST_A_DOLL_ID)
+				memcpy(&r->id, v, 4);
+		}
+		if (op == KVM_NEST_CH_OP_DELEG_RESEND)
+			r->n++;
+		else
+			r->other++;
+	}
+}
+
+/* L1 fetches every 50 ms for @ms at most, until a command comes. */
+static struct resends fetch(struct kn_deleg_l1 *t, unsigned int ms)
+{
+	static uint8_t answer[KVM_NEST_CH_FETCH_MAX];
+	struct resends r = { 0 };
+	uint64_t gpa;
+	int64_t len;
+
+	for (unsigned int i = 0; i <= ms / 50; i++) {
+		kn_deleg_l1_reset(t);
+		gpa = kn_deleg_l1_put(t, answer, sizeof(answer));
+		len = kn_deleg_l1_call(t, KVM_NEST_CH_FETCH, gpa, KVM_NEST_CH_FETCH_MAX);
+		if (len > 0)
+			resends_of(kn_gpa(&t->vm, gpa, (size_t)len), (size_t)len, &r);
+		if (r.n || r.other || i == ms / 50)
+			break;
+		usleep(50000);
+	}
+	return r;
+}
+
+/* L1 answers the command: done. */
+static int64_t reply(struct kn_deleg_l1 *t, uint64_t cookie)
+{
+	static uint8_t buf[64];
+	struct kn_nla b;
+
+	kn_nla_init(&b, buf, sizeof(buf));
+	kn_nla_u64(&b, KVM_NEST_A_DOLL_COOKIE, cookie);
+	kn_nla_u32(&b, KVM_NEST_A_DOLL_ERROR, 0);
+	kn_nla_u32(&b, KVM_NEST_A_DOLL_HOPS, 0);
+	kn_deleg_l1_reset(t);
+	return kn_deleg_l1_call(t, KVM_NEST_CH_REPLY, kn_deleg_l1_put(t, buf, b.len), b.len);
+}
+
+/*
+ * The same L1 after its nested state was loaded back: L0 asks it to send
+ * its grants again, it does, and L0 answers from them; no HELLO.
+ */
+#define PLAN_RESEND 7
+static void resend(struct kn_deleg_l1 *t)
+{
+	const char *what = "the same L1 after a reset";
+	struct kn_nested_state_info info;
+	struct resends r;
+	int64_t g, rr;
+
+	kn_ok(kn_scene_warm(t, what), "%s: delegation armed", what);
+	if (!kn_nested_state_roundtrip(t->vcpu, &info)) {
+		for (unsigned int i = 1; i < PLAN_RESEND; i++)
+			kn_skip("KVM has no KVM_CAP_NESTED_STATE");
+		return;
+	}
+	expect(t, false, what, "L0 dropped the policy");
+	r = fetch(t, 5000);
+	kn_ok(r.n == 1 && !r.other && !r.id,
+	      "%s: L1 fetched %u resend commands (expected 1, doll id %u, 0 expected) and %u others",
+	      what, r.n, r.id, r.other);
+	/* Only when asked, as a kernel that knows nothing of the reset. */
+	g = r.n ? kn_scene_grant(t, &kn_scene.tt.pol) : -1;
+	rr = r.n ? reply(t, r.cookie) : -1;
+	kn_ok(!g && !rr, "%s: L1 delegated its table again (%ld) and answered the command (%ld)",
+	      what, (long)g, (long)rr);
+	expect(t, true, what, "L1 sent its grants again, without a HELLO");
+
+	/* A loop of resets: one command at once, one more a second later. */
+	for (int i = 0; i < 20; i++)
+		kn_nested_state_roundtrip(t->vcpu, &info);
+	r = fetch(t, 5000);
+	rr = r.n ? reply(t, r.cookie) : -1;
+	kn_ok(r.n == 1 && !r.other && !rr,
+	      "20 resets in a row: L1 fetched %u resend commands at once (expected 1) and %u others, answered %ld",
+	      r.n, r.other, (long)rr);
+	r = fetch(t, 3000);
+	rr = r.n ? reply(t, r.cookie) : -1;
+	sleep(2);
+	{
+		struct resends r2 = fetch(t, 0);
+
+		kn_ok(r.n == 1 && !rr && !r2.n && !r2.other,
+		      "within 3 s one more, for the resets it folded (%u, answered %ld), then none for 2 s (%u)",
+		      r.n, (long)rr, r2.n);
+	}
+	if (kn_scene_grant(t, &kn_scene.tt.pol))
+		kn_diag("%s: delegating the table again failed", what);
 }
 
 #define PLAN_NSTATE (2 + PLAN_NEW_TABLE)
@@ -130,8 +259,10 @@ static void init_signal(struct kn_deleg_l1 *t)
 int main(int argc, char **argv)
 {
 	struct kn_deleg_l1 *t = kn_scene_begin(argc, argv, 500,
-					       PLAN_NSTATE + PLAN_OFF + PLAN_INIT, true);
+					       PLAN_RESEND + PLAN_NSTATE + PLAN_OFF + PLAN_INIT,
+					       true);
 
+	resend(t);
 	nested_state(t);
 	off_on(t);
 	init_signal(t);

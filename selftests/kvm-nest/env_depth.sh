@@ -6,6 +6,9 @@
 # answer. From here, L0:
 #  - env-l2 shows at level 2 under the L1 doll; its HELLO was answered
 #    with depth 2; doll ping reaches L1 over the channel (hops >= 1);
+#    pings this kernel malforms on purpose (an op above 255 whose low
+#    byte is PING, no doll id, a doll id failing the policy) are refused
+#    by L1's kvm-nest at once with EINVAL and its reason;
 #  - an envelope set here on env-l2 travels down, L1 admits it, L1's agent
 #    applies it to ch_child's cgroup (printed from inside L1), the guest
 #    reads exactly those fields back through FETCH, and nestctl envelope
@@ -25,7 +28,7 @@ CHILD=$KN_BUILD/selftests/ch_child
 
 env_require
 [ -x "$CHILD" ] || tap_bail "$CHILD not built (make -C selftests)"
-tap_plan 31
+tap_plan 35
 env_agent_check
 
 cmd="$KN_TOP/selftests/harness/vmm-watch.sh -m 2 -- $CHILD -p 5 -- -name $DEPTH_NAME"
@@ -41,6 +44,7 @@ tap_check "before any set the L2 reads no envelope fields, and well-formed answe
 	test -n "$(echo "$in2" | grep -E '^kn-fetch depth=2 len=[0-9]+ sent=none .* bad=0$')"
 
 depth_pings
+depth_bad_pings
 depth_set
 depth_applied
 # Exactly the fields set, each with its value, and nothing else.

@@ -74,6 +74,30 @@ depth_pings() {
 	tap_check "doll ping $l1 (L1): hops $_h = 0 (exit $nc_rc $(nc_err))" test "$nc_rc" = 0 -a "$_h" = 0
 }
 
+# depth_bad_pings: this kernel, as a hostile parent would, malforms the
+# ping it sends L1 for the L2 (ch_test_mangle, one command each): L1's
+# kvm-nest must answer each at once with EINVAL and its reason, never run
+# it, never leave us waiting the 90 s a lost command takes. 4 points.
+DEPTH_MANGLE=/sys/module/kvm_nest/parameters/ch_test_mangle
+depth_bad_ping() {
+	echo "$1" >"$DEPTH_MANGLE"
+	_t0=$(date +%s)
+	nc doll ping "$l2"
+	_dt=$(($(date +%s) - _t0))
+	echo 0 >"$DEPTH_MANGLE"
+	tap_check "a ping to L2 with $2 is refused by L1 in ${_dt} s (< 20): exit $nc_rc, $(nc_err)" \
+		test "$nc_rc" != 0 -a "$_dt" -lt 20 -a -n "$(grep -E -- "$3" "$ENV_WORK/err")"
+}
+depth_bad_pings() {
+	[ -w "$DEPTH_MANGLE" ] || tap_bail "$DEPTH_MANGLE missing: kvm-nest too old"
+	# 0x100 + PING: run as a PING, it would succeed.
+	depth_bad_ping 1 "op PING + 0x100" 'op 2[0-9]{2} from the parent is out of range'
+	depth_bad_ping 2 "no doll id" 'command from the parent without a doll id'
+	depth_bad_ping 3 "a 2-byte doll id (its policy fails)" 'malformed command from the parent'
+	nc -j doll ping "$l2"
+	tap_check "then a well-formed ping to L2 works again (exit $nc_rc $(nc_err))" test "$nc_rc" = 0
+}
+
 # depth_set: L1 gets cpu.limit 0.9 cpu.reserve 0.3, then the L2 doll
 # cpu.limit 0.4 cpu.reserve 0.2 mem.limit 512M, all set from here; the
 # L2's envelope as nestctl here shows it, in JSON and in text. 4 points.

@@ -66,7 +66,8 @@
  *       bytes): the child's use of it, as the parent measured it;
  *     KVM_NEST_CH_A_CMD, multi: a command for one of the child's dolls:
  *       KVM_NEST_A_DOLL_COOKIE (u64), KVM_NEST_CH_A_OP (u32: one of
- *       KVM_NEST_CMD_ENV_SET, _ENV_DEL, _PING, _DELEG_SET),
+ *       KVM_NEST_CMD_ENV_SET, _ENV_DEL, _PING, _DELEG_SET, or
+ *       KVM_NEST_CH_OP_DELEG_RESEND),
  *       KVM_NEST_A_DOLL_ID (the child's id), for ENV_SET a
  *       KVM_NEST_A_DOLL_ENV nest of the fields to change and maybe
  *       KVM_NEST_A_DOLL_DRY_RUN, for DELEG_SET (the delegate switch of a
@@ -74,7 +75,9 @@
  *       KVM_NEST_A_DOLL_DELEG_CLASSES (u32, non-empty KVM_NEST_DELEG_*)
  *       and KVM_NEST_A_DOLL_DELEG_ON (u8, 1 on, 0 off).
  *   A command is handed out once.  The child runs it, wherever the doll
- *   is, and answers with KVM_NEST_CH_REPLY.
+ *   is, and answers with KVM_NEST_CH_REPLY; one it cannot take (an op it
+ *   does not know or above 255, a missing or malformed attribute) it
+ *   answers with an error and the reason, if it can read its cookie.
  *
  * KVM_NEST_CH_REPLY
  *   At most KVM_NEST_CH_REPLY_MAX bytes of attributes: KVM_NEST_A_DOLL_
@@ -184,6 +187,15 @@ struct kvm_nest_ch_hello {
 #define KVM_NEST_CH_A_CTX_SELF		64	/* inside a doll: u64, multi */
 #define KVM_NEST_CH_A_CTX_NESTED	65	/* inside a doll: u64, multi */
 #define KVM_NEST_CH_A_OP		66	/* inside a command: u32 */
+
+/*
+ * Commands of the channel alone (KVM_NEST_CH_A_OP), above the netlink
+ * commands and below 256.  DELEG_RESEND (DOLL_ID 0): the parent dropped
+ * every policy and slot of the child without being asked (the child's
+ * nested state started over: loadvm, INIT, SVM or VMX turned off); send
+ * them all again.  A child that predates it answers ENOENT.
+ */
+#define KVM_NEST_CH_OP_DELEG_RESEND	0x80
 
 /*
  * Classes of exits a parent may answer for its child (DELEGATE).  PAUSE

@@ -21,6 +21,12 @@ typedef unsigned long long __u64;
 typedef int32_t __s32;
 typedef long long __s64;
 
+/* As in the kernel, where a head is a field of many structures. */
+struct hlist_node;
+struct hlist_head {
+	struct hlist_node *first;
+};
+
 #include <linux/compiler.h>
 
 #endif
