@@ -150,8 +150,7 @@ int kn_deleg_check(struct kvm_nest_ch_delegate *h, u64 len)
 		return h->ctx || h->classes || h->nr_cpuid || h->nr_msr ?
 		       -KVM_NEST_EINVAL : 0;
 	/* An inner policy's key holds the inner VM above the ctx frame. */
-	if (h->inner && (h->ctx >> KN_DELEG_INNER_CTX_BITS ||
-			 h->classes & KVM_NEST_DELEG_RDMSR))
+	if (h->inner && h->ctx >> KN_DELEG_INNER_CTX_BITS)
 		return -KVM_NEST_EINVAL;
 	if (!h->ctx || h->ctx & GENMASK_ULL(KN_DELEG_CTX_SHIFT - 1, 0) ||
 	    (h->nr_cpuid && !(h->classes & KVM_NEST_DELEG_CPUID)) ||
@@ -159,6 +158,22 @@ int kn_deleg_check(struct kvm_nest_ch_delegate *h, u64 len)
 		return -KVM_NEST_EINVAL;
 	ret = kn_deleg_check_cpuid(h->cpuid, h->nr_cpuid);
 	return ret ?: kn_deleg_check_msr(kn_deleg_h_msr(h), h->nr_msr);
+}
+
+bool kn_deleg_slot_lists(u32 n, const u32 *msr, u32 index)
+{
+	bool found = false;
+	u32 i;
+
+	if (n > KVM_NEST_SLOT_MSRS)
+		return false;
+	for (i = 0; i < n; i++) {
+		if ((i && msr[i] <= msr[i - 1]) ||
+		    !kn_deleg_msr_allowed(msr[i]))
+			return false;
+		found |= msr[i] == index;
+	}
+	return found;
 }
 
 /* Whether KVM would answer CPUID @e from @first, when it comes first. */

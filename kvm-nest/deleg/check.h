@@ -41,6 +41,12 @@ struct kvm_nest_ch_msr *kn_deleg_h_msr(struct kvm_nest_ch_delegate *h);
  */
 int kn_deleg_check(struct kvm_nest_ch_delegate *h, u64 len);
 /*
+ * Whether a slot's list of MSRs (@n of them at @msr, as the child wrote
+ * it) names @index, and is well formed: at most KVM_NEST_SLOT_MSRS,
+ * ascending, each on the allowlist.  A malformed list names none.
+ */
+bool kn_deleg_slot_lists(u32 n, const u32 *msr, u32 index);
+/*
  * The entries of a vCPU's CPUID table @in that a parent may answer, in
  * @out (room for @n): KVM answers from the first entry that matches, so a
  * later one with the same key is dropped, and so is every leaf KVM

@@ -158,12 +158,11 @@ void kn_grant_inner(u32 inner, const struct kvm_nest_ch_delegate *in)
 
 	if (!kn_depth())
 		return;
-	h = kmemdup(in, struct_size(in, cpuid, in->nr_cpuid), GFP_KERNEL);
+	h = kmemdup(in, kn_deleg_size(sizeof(*in), in->nr_cpuid, in->nr_msr),
+		    GFP_KERNEL);
 	if (!h)
 		return;
 	h->inner = inner;
-	h->nr_msr = 0;
-	h->classes &= KVM_NEST_DELEG_CPUID | KVM_NEST_DELEG_PAUSE;
 	mutex_lock(&kn_grant_lock);
 	ret = kn_grant_send(h);
 	kn_grant_keep(h, ret);

@@ -17,7 +17,7 @@ void kn_grant_revoke(u64 ctx);
 void kn_grant_revoke_all(void);
 /*
  * Deep delegation: forwards the policy @h that the hypervisor of our VM
- * with handle @inner gave us (its CPUID and PAUSE classes only), or
+ * with handle @inner gave us, checked (its MSRs too: slots list them), or
  * revokes it (@all: every policy of @inner), synchronously.
  */
 void kn_grant_inner(u32 inner, const struct kvm_nest_ch_delegate *h);

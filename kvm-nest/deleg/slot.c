@@ -27,6 +27,7 @@
 #include "check.h"
 #include "grant.h"
 #include "slot.h"
+#include "store.h"
 #include "switch.h"
 
 /* Within one cache line, so never across a page. */
@@ -106,9 +107,16 @@ u64 kn_slot_of(struct kvm *vm, u64 ctx)
 
 /* ---- as a child ---- */
 
+/* What a slot says, but seq; @msr: MSRs listed with KVM_NEST_DELEG_RDMSR. */
+struct kn_slot_says {
+	u32 inner;
+	u64 ctx, inner_ctx;
+	u32 classes, nr_msr;
+	u32 msr[KVM_NEST_SLOT_MSRS];
+};
+
 /* Not a lock: the parent never reads while the vCPU writes (see top). */
-static void kn_slot_write(struct kn_slot *sl, u32 inner, u64 ctx,
-			  u64 inner_ctx, u32 classes)
+static void kn_slot_write(struct kn_slot *sl, const struct kn_slot_says *w)
 {
 	struct kvm_nest_ch_slot *s = &sl->s;
 	u32 seq = s->seq + 1;
@@ -116,10 +124,12 @@ static void kn_slot_write(struct kn_slot *sl, u32 inner, u64 ctx,
 	lockdep_assert_held(&sl->lock);
 	WRITE_ONCE(s->seq, seq);
 	smp_wmb();	/* odd seq before the fields, for a reader of another CPU */
-	s->inner = inner;
-	s->ctx = ctx;
-	s->inner_ctx = inner_ctx;
-	s->classes = classes;
+	s->inner = w->inner;
+	s->ctx = w->ctx;
+	s->inner_ctx = w->inner_ctx;
+	s->classes = w->classes;
+	s->nr_msr = w->nr_msr;
+	memcpy(s->msr, w->msr, sizeof(s->msr));
 	smp_wmb();	/* the fields before the even seq that says they are whole */
 	WRITE_ONCE(s->seq_end, seq + 1);
 	WRITE_ONCE(s->seq, seq + 1);
@@ -177,11 +187,36 @@ static u32 kn_slot_classes(struct kn_doll *d, const struct kn_nested_entry *e)
 		classes &= ~KVM_NEST_DELEG_CPUID;
 	if (kn_deleg_ctl_off(d, key, KVM_NEST_DELEG_PAUSE))
 		classes &= ~KVM_NEST_DELEG_PAUSE;
+	if (kn_deleg_ctl_off(d, key, KVM_NEST_DELEG_RDMSR))
+		classes &= ~KVM_NEST_DELEG_RDMSR;
 	return classes;
+}
+
+/*
+ * The MSRs of @d's policy for @e's context whose reads its hypervisor
+ * intercepts (in its map now: what KVM checks at each exit), up to what
+ * a slot holds; without any, no RDMSR class.  Indices, not positions:
+ * @d's policy may be replaced from another vCPU meanwhile.
+ */
+static void kn_slot_msrs(struct kn_doll *d, const struct kn_nested_entry *e,
+			 struct kn_slot_says *w)
+{
+	u32 idx[KVM_NEST_DELEG_MAX_MSR];
+	unsigned int i, n = 0;
+
+	w->nr_msr = 0;
+	if (w->classes & KVM_NEST_DELEG_RDMSR)
+		n = kn_deleg_msrs(d, e->ctx, idx);
+	for (i = 0; i < n && w->nr_msr < KVM_NEST_SLOT_MSRS; i++)
+		if (kn_kvm_nested_reads_msr(e, idx[i]))
+			w->msr[w->nr_msr++] = idx[i];
+	if (!w->nr_msr)
+		w->classes &= ~KVM_NEST_DELEG_RDMSR;
 }
 
 void kn_slot_entered(struct kvm *vm, u32 vcpu, const struct kn_nested_entry *e)
 {
+	struct kn_slot_says w = {};
 	struct kn_slot *sl;
 	struct kn_doll *d;
 	u32 inner;
@@ -197,11 +232,15 @@ void kn_slot_entered(struct kvm *vm, u32 vcpu, const struct kn_nested_entry *e)
 	if (!sl)
 		goto out;
 	spin_lock(&sl->lock);
-	if (kn_slot_register(sl, e->run_ctx))
-		kn_slot_write(sl, inner, e->run_ctx, e->ctx,
-			      kn_slot_classes(d, e));
-	else	/* whatever our parent maps to it says nothing */
-		kn_slot_write(sl, 0, 0, 0, 0);
+	/* If not registered, whatever our parent maps to it says nothing. */
+	if (kn_slot_register(sl, e->run_ctx)) {
+		w.inner = inner;
+		w.ctx = e->run_ctx;
+		w.inner_ctx = e->ctx;
+		w.classes = kn_slot_classes(d, e);
+		kn_slot_msrs(d, e, &w);
+	}
+	kn_slot_write(sl, &w);
 	spin_unlock(&sl->lock);
 out:
 	rcu_read_unlock();
@@ -243,6 +282,7 @@ void kn_deleg_forward(struct kvm *vm, const struct kvm_nest_ch_delegate *h)
 
 void kn_slots_forget(struct kn_doll *vm)
 {
+	static const struct kn_slot_says none;
 	struct kn_slot *sl;
 	unsigned long key;
 	void *e;
@@ -253,7 +293,7 @@ void kn_slots_forget(struct kn_doll *vm)
 			atomic_dec(&vm->deleg_slot_nr);
 	xa_for_each(&vm->deleg_slots, key, sl) {
 		spin_lock(&sl->lock);
-		kn_slot_write(sl, 0, 0, 0, 0);
+		kn_slot_write(sl, &none);
 		spin_unlock(&sl->lock);
 	}
 	/* Every revocation of all its policies passes here. */

@@ -10,7 +10,7 @@
 struct kn_doll;
 
 /* The classes a forwarded (inner) policy may hold. */
-#define KN_DELEG_INNER_CLASSES	(KVM_NEST_DELEG_CPUID | KVM_NEST_DELEG_PAUSE)
+#define KN_DELEG_INNER_CLASSES	KVM_NEST_DELEG_ALL
 
 /* As a parent.  KVM_NEST_CH_SLOT from @vm: 0 or -KVM_NEST_E*. */
 long kn_slot_call(struct kvm *vm, u64 ctx, u64 gpa);

@@ -248,6 +248,17 @@ out:
 	return ret;
 }
 
+/* The store key of the inner policy @in names, or 0 for none. */
+static unsigned long kn_deleg_inner_key(const struct kn_inner *in)
+{
+	/* What the slot says is the child's word: checked like it. */
+	if (in->vm > KVM_NEST_DELEG_INNER_MAX ||
+	    in->ctx & GENMASK_ULL(KN_DELEG_CTX_SHIFT - 1, 0) ||
+	    in->ctx >> KN_DELEG_INNER_CTX_BITS)
+		return 0;
+	return kn_deleg_key(in->ctx, in->vm);
+}
+
 /* The store key of the policy for an exit on @ctx, or 0 for none. */
 static unsigned long kn_deleg_exit_key(u64 ctx, const struct kn_inner *in,
 				       u32 class)
@@ -256,12 +267,7 @@ static unsigned long kn_deleg_exit_key(u64 ctx, const struct kn_inner *in,
 		return 0;
 	if (!in)
 		return kn_deleg_key(ctx, 0);
-	/* What the slot says is the child's word: checked like it. */
-	if (!(in->classes & class) || in->vm > KVM_NEST_DELEG_INNER_MAX ||
-	    in->ctx & GENMASK_ULL(KN_DELEG_CTX_SHIFT - 1, 0) ||
-	    in->ctx >> KN_DELEG_INNER_CTX_BITS)
-		return 0;
-	return kn_deleg_key(in->ctx, in->vm);
+	return in->classes & class ? kn_deleg_inner_key(in) : 0;
 }
 
 /*
@@ -344,9 +350,14 @@ bool kn_deleg_rdmsr(struct kvm *vm, u64 ctx, const struct kn_inner *in,
 	const struct kvm_nest_ch_msr *e = NULL;
 	const struct kn_deleg *p;
 
+	/*
+	 * An inner VM's MSR map is out of our sight: the slot lists the
+	 * MSRs whose reads it intercepts.
+	 */
+	if (in && !kn_deleg_slot_lists(in->nr_msr, in->msr, index))
+		return false;
 	rcu_read_lock();
-	/* No inner policy holds MSRs: their bitmaps are out of our sight. */
-	p = in ? NULL : kn_deleg_find(vm, ctx, NULL, KVM_NEST_DELEG_RDMSR);
+	p = kn_deleg_find(vm, ctx, in, KVM_NEST_DELEG_RDMSR);
 	if (p)
 		e = bsearch(&key, kn_deleg_msr(p), p->nr_msr, sizeof(*e),
 			    kn_msr_cmp);
@@ -381,24 +392,16 @@ static struct kn_deleg *kn_deleg_without(const struct kn_deleg *p,
 	return q;
 }
 
-void kn_deleg_msr_written(struct kvm *vm, u64 ctx, u32 index)
+/* Under RCU: the policy of key @k in @xa no longer holds MSR @index. */
+static void kn_deleg_msr_drop(struct xarray *xa, unsigned long k, u32 index)
 {
 	const struct kvm_nest_ch_msr key = { .index = index };
 	const struct kvm_nest_ch_msr *e;
 	struct kn_deleg *p, *q, *old;
-	unsigned long k = kn_deleg_key(ctx, 0);
-	struct xarray *xa = NULL;
-	struct kn_doll *d;
 
-	if (ctx & GENMASK_ULL(KN_DELEG_CTX_SHIFT - 1, 0))
-		return;
-	rcu_read_lock();
-	d = kn_doll_vm_rcu(vm);
-	if (d)
-		xa = &d->deleg;
 	/* Raced with a new policy: look again, it may hold the MSR too. */
 	for (;;) {
-		p = xa ? xa_load(xa, k) : NULL;
+		p = xa_load(xa, k);
 		if (!p || !(p->classes & KVM_NEST_DELEG_RDMSR))
 			break;
 		e = bsearch(&key, kn_deleg_msr(p), p->nr_msr, sizeof(*e),
@@ -422,7 +425,42 @@ void kn_deleg_msr_written(struct kvm *vm, u64 ctx, u32 index)
 		}
 		kfree(q);
 	}
+}
+
+void kn_deleg_msr_written(struct kvm *vm, u64 ctx, const struct kn_inner *in,
+			  u32 index)
+{
+	unsigned long k = in ? kn_deleg_inner_key(in) : 0;
+	struct kn_doll *d;
+
+	if (ctx & GENMASK_ULL(KN_DELEG_CTX_SHIFT - 1, 0))
+		return;
+	rcu_read_lock();
+	d = kn_doll_vm_rcu(vm);
+	if (d)
+		kn_deleg_msr_drop(&d->deleg, kn_deleg_key(ctx, 0), index);
+	/*
+	 * Listed or not: the next entry may list it, and the value the
+	 * policy holds is no more what the inner VM answers.
+	 */
+	if (d && k)
+		kn_deleg_msr_drop(&d->deleg, k, index);
 	rcu_read_unlock();
+}
+
+unsigned int kn_deleg_msrs(struct kn_doll *d, u64 ctx, u32 *idx)
+{
+	const struct kvm_nest_ch_msr *m;
+	const struct kn_deleg *p;
+	unsigned int i;
+
+	p = xa_load(&d->deleg, kn_deleg_key(ctx, 0));
+	if (!p || !(p->classes & KVM_NEST_DELEG_RDMSR))
+		return 0;
+	m = kn_deleg_msr(p);
+	for (i = 0; i < p->nr_msr; i++)
+		idx[i] = m[i].index;
+	return p->nr_msr;
 }
 
 void kn_deleg_forget(struct kn_doll *vm)

@@ -22,9 +22,17 @@ bool kn_deleg_rdmsr(struct kvm *vm, u64 ctx, const struct kn_inner *in,
 		    u32 index, u64 *value);
 /*
  * The nested guest on @ctx wrote MSR @index: from now on @vm answers its
- * reads itself.  Before the write exit reaches @vm.
+ * reads itself.  Before the write exit reaches @vm.  With @in, its inner
+ * policy loses the MSR too.
  */
-void kn_deleg_msr_written(struct kvm *vm, u64 ctx, u32 index);
+void kn_deleg_msr_written(struct kvm *vm, u64 ctx, const struct kn_inner *in,
+			  u32 index);
+/*
+ * Under RCU: the MSRs (indices, ascending, into @idx: room for
+ * KVM_NEST_DELEG_MAX_MSR) of the policy @d gave us for context @ctx.
+ */
+struct kn_doll;
+unsigned int kn_deleg_msrs(struct kn_doll *d, u64 ctx, u32 *idx);
 
 /* The same for PAUSE (no data): the answer_pause op. */
 bool kn_deleg_pause(struct kvm *vm, u64 ctx, const struct kn_inner *in);
@@ -41,7 +49,6 @@ u32 kn_deleg_classes(struct xarray *xa, u64 ctx);
  * Drops every policy of level-1 doll @vm, which no lookup finds any more:
  * exits that found it before still read them, until a grace period.
  */
-struct kn_doll;
 void kn_deleg_forget(struct kn_doll *vm);
 
 #endif

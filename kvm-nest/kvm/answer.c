@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Answering a nested guest's exit for its hypervisor: what both vendors share. */
+#include <linux/string.h>
 #include <uapi/linux/kvm_nest_channel.h>
 
 #include "answer.h"
@@ -30,6 +31,9 @@ static const struct kn_inner *kn_answer_inner(struct kvm_vcpu *vcpu, u64 ctx,
 	in->vm = s.inner;
 	in->ctx = s.inner_ctx;
 	in->classes = s.classes;
+	/* A child older than the list wrote no RDMSR class: none. */
+	in->nr_msr = s.classes & KVM_NEST_DELEG_RDMSR ? s.nr_msr : 0;
+	memcpy(in->msr, s.msr, sizeof(in->msr));
 	return in;
 }
 
@@ -102,6 +106,9 @@ void kn_answer_rdmsr(struct kvm_vcpu *vcpu, u64 ctx, u64 value)
 
 void kn_answer_msr_written(struct kvm_vcpu *vcpu, u64 ctx)
 {
+	struct kn_inner in;
+
 	kn_kvm_report(msr_written)(vcpu->kvm, ctx,
+				   kn_answer_inner(vcpu, ctx, &in),
 				   vcpu->arch.regs[VCPU_REGS_RCX]);
 }

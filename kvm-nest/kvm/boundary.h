@@ -27,6 +27,12 @@ void kn_kvm_detach(void);
  */
 int kn_kvm_watch_nested_entries(void);
 /*
+ * In nested_entered: whether the hypervisor of the nested guest that
+ * @e enters intercepts its reads of MSR @index.  False when its map
+ * cannot be read without sleeping.
+ */
+bool kn_kvm_nested_reads_msr(const struct kn_nested_entry *e, u32 index);
+/*
  * The census: while on, exits of the VMs themselves are reported too
  * (vcpu_exited, level 1), and every exit with its detail.  May sleep.
  */

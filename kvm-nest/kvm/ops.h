@@ -14,6 +14,7 @@
 #include <linux/stddef.h>
 #include <linux/static_call.h>
 #include <linux/types.h>
+#include <uapi/linux/kvm_nest_channel.h>
 
 #include "detail.h"
 
@@ -41,22 +42,29 @@ struct kn_cpuid_answer {
 /*
  * What the slot of a context says runs on it (deep delegation): a nested
  * guest of inner VM @vm of our VM's kernel, on that VM's context @ctx,
- * whose hypervisor intercepts @classes (KVM_NEST_DELEG_*).
+ * whose hypervisor intercepts @classes (KVM_NEST_DELEG_*) and, with
+ * KVM_NEST_DELEG_RDMSR, reads of the MSRs @msr[@nr_msr] (0 without it).
+ * The child's word, unchecked.
  */
 struct kn_inner {
 	u32 vm;
 	u32 classes;
 	u64 ctx;
+	u32 nr_msr;
+	u32 msr[KVM_NEST_SLOT_MSRS];
 };
 
 /*
- * A vCPU of ours enters its nested guest: on @run_ctx (our vmcb02/vmcs02),
- * the guest's hypervisor's @ctx (vmcb12/vmcs12), which intercepts
- * @classes (KVM_NEST_DELEG_CPUID, _PAUSE) as KVM cached them.
+ * A vCPU of ours (@vcpu) enters its nested guest: on @run_ctx (our
+ * vmcb02/vmcs02), the guest's hypervisor's @ctx (vmcb12/vmcs12), which
+ * intercepts @classes (KVM_NEST_DELEG_CPUID, _PAUSE, _RDMSR) as KVM
+ * cached them; with _RDMSR, which reads kn_kvm_nested_reads_msr() says.
  */
 struct kn_nested_entry {
+	struct kvm_vcpu *vcpu;
 	u64 run_ctx;
 	u64 ctx;
+	u64 msr_map;	/* the hypervisor's MSR map, in its memory */
 	u32 classes;
 };
 
@@ -101,8 +109,12 @@ struct kn_kvm_ops {
 	/* In the vCPU's thread, preemption off: see struct kn_nested_entry. */
 	void (*nested_entered)(struct kvm *vm, u32 vcpu,
 			       const struct kn_nested_entry *e);
-	/* With kn_kvm_wrmsr_watch on: L2 on @ctx writes @index, before @vm sees it. */
-	void (*msr_written)(struct kvm *vm, u64 ctx, u32 index);
+	/*
+	 * With kn_kvm_wrmsr_watch on: L2 on @ctx (the inner guest @in says,
+	 * if not NULL) writes @index, before @vm sees it.
+	 */
+	void (*msr_written)(struct kvm *vm, u64 ctx, const struct kn_inner *in,
+			    u32 index);
 	/*
 	 * The kvm-nest hypercall from @vm (not from its nested guest), which
 	 * KVM did not know: what the guest finds in RAX.  In the vCPU's

@@ -9,6 +9,7 @@
 #include <uapi/linux/kvm_nest_channel.h>
 
 #include "answer.h"
+#include "boundary.h"
 #include "layout.h"
 #include "svm_deleg.h"
 #include "vendor.h"
@@ -43,9 +44,31 @@ static bool kn_l1_intercepts(void *svm, unsigned int bit)
 }
 
 /*
- * Up to @n bytes at L2's linear address @lin, through L2's page tables
- * and L1's NPT, from L1's memory only.  How many it could read.
+ * The two bits (read, write) of @msr in the MSRPM at @pm, 3 for an MSR
+ * outside the map's ranges (KVM gives the hypervisor those), or -1 if
+ * the map cannot be read; @atomic: without sleeping.
  */
+static int kn_msrpm_bits(struct kvm_vcpu *vcpu, u64 pm, u32 msr, bool atomic)
+{
+	static const u32 base[] = { 0, 0xc0000000, 0xc0010000 };
+	unsigned int r;
+	u32 off, word;
+	int err;
+
+	for (r = 0; r < ARRAY_SIZE(base); r++)
+		if (msr - base[r] < KN_MSRPM_RANGE_MSRS)
+			break;
+	if (r == ARRAY_SIZE(base))
+		return 3;
+	off = r * KN_MSRPM_RANGE_BYTES + (msr - base[r]) / 4;
+	pm += ALIGN_DOWN(off, 4);
+	if (atomic)
+		err = kvm_vcpu_read_guest_atomic(vcpu, pm, &word, sizeof(word));
+	else
+		err = kvm_vcpu_read_guest(vcpu, pm, &word, sizeof(word));
+	return err ? -1 : word >> (2 * (msr & 0xf)) & 3;
+}
+
 /*
  * As nested_svm_exit_handled_msr() decides, for a read and for a write
  * of @msr: L1 gets both.  L1's MSRPM is in L1's memory; if it cannot be
@@ -53,25 +76,16 @@ static bool kn_l1_intercepts(void *svm, unsigned int bit)
  */
 static bool kn_l1_wants_msr(struct kvm_vcpu *vcpu, void *svm, u32 msr)
 {
-	static const u32 base[] = { 0, 0xc0000000, 0xc0010000 };
 	u64 pm = kn_member(svm, KN_SVM_NESTED_CTL_MSRPM_BASE_PA_OFFSET, u64);
-	unsigned int r;
-	u32 off, word;
 
-	if (!kn_l1_intercepts(svm, INTERCEPT_MSR_PROT))
-		return false;
-	for (r = 0; r < ARRAY_SIZE(base); r++)
-		if (msr - base[r] < KN_MSRPM_RANGE_MSRS)
-			break;
-	if (r == ARRAY_SIZE(base))	/* outside the map: always L1's */
-		return true;
-	off = r * KN_MSRPM_RANGE_BYTES + (msr - base[r]) / 4;
-	if (kvm_vcpu_read_guest(vcpu, pm + ALIGN_DOWN(off, 4), &word,
-				sizeof(word)))
-		return false;
-	return (word >> (2 * (msr & 0xf)) & 3) == 3;
+	return kn_l1_intercepts(svm, INTERCEPT_MSR_PROT) &&
+	       kn_msrpm_bits(vcpu, pm, msr, false) == 3;
 }
 
+/*
+ * Up to @n bytes at L2's linear address @lin, through L2's page tables
+ * and L1's NPT, from L1's memory only.  How many it could read.
+ */
 static unsigned int kn_svm_fetch(struct kvm_vcpu *vcpu, u64 lin, u8 *buf,
 				 unsigned int n)
 {
@@ -193,14 +207,36 @@ bool kn_svm_nested_entry(struct kvm_vcpu *vcpu, u64 ctx,
 {
 	void *svm = vcpu;
 
+	e->vcpu = vcpu;
 	e->run_ctx = kn_member(svm, KN_SVM_NESTED_VMCB02_PA_OFFSET, u64);
 	e->ctx = ctx;
+	e->msr_map = 0;
 	e->classes = 0;
 	if (kn_l1_intercepts(svm, INTERCEPT_CPUID))
 		e->classes |= KVM_NEST_DELEG_CPUID;
 	if (kn_l1_intercepts(svm, INTERCEPT_PAUSE))
 		e->classes |= KVM_NEST_DELEG_PAUSE;
+	/* Its MSRPM, by an address in its own memory (L2-physical). */
+	if (kn_l1_intercepts(svm, INTERCEPT_MSR_PROT)) {
+		e->classes |= KVM_NEST_DELEG_RDMSR;
+		e->msr_map = kn_member(svm, KN_SVM_NESTED_CTL_MSRPM_BASE_PA_OFFSET,
+				       u64);
+	}
 	return e->run_ctx;
+}
+
+/*
+ * Only SVM's nested_entry fills an entry.  In the tracepoint: preemption
+ * off, under kvm->srcu; a page that is not at hand leaves the MSR out.
+ */
+bool kn_kvm_nested_reads_msr(const struct kn_nested_entry *e, u32 index)
+{
+	int bits;
+
+	if (!(e->classes & KVM_NEST_DELEG_RDMSR))
+		return false;
+	bits = kn_msrpm_bits(e->vcpu, e->msr_map, index, true);
+	return bits > 0 && bits & 1;
 }
 
 void kn_svm_msr_watch(struct kvm_vcpu *vcpu, void *svm)
@@ -211,6 +247,13 @@ void kn_svm_msr_watch(struct kvm_vcpu *vcpu, void *svm)
 	if (vmcb->control.exit_code == SVM_EXIT_MSR &&
 	    vmcb->control.exit_info_1 == 1)
 		kn_answer_msr_written(vcpu, ctx);
+}
+
+#else
+
+bool kn_kvm_nested_reads_msr(const struct kn_nested_entry *e, u32 index)
+{
+	return false;
 }
 
 #endif

@@ -14,6 +14,12 @@
 # "Switches"), with its accel on again:
 #   d: CPUID off: none answered here, all N reach the test hypervisor
 #   e: CPUID on again: answered here again, none reach it
+# Then RDMSR: the test hypervisor delegates its constant MSRs too, the
+# doll's kvm-nest lists in its slot those whose reads the test hypervisor
+# intercepts, and its guest reads one N times:
+#   m: delegated here (>= N), none reached the test hypervisor
+#   n: this kernel's accel 0: none delegated here (the doll's kvm-nest
+#      answers them), none reached the test hypervisor
 set -eu
 # shellcheck source=../harness/lib/tap.sh
 . "$KN_TOP/selftests/harness/lib/tap.sh"
@@ -89,7 +95,7 @@ shown_off() {
 	echo "$_s"
 }
 
-tap_plan 18
+tap_plan 23
 mark=deep.$$
 kn_mark $mark
 echo 1 >$KNOB
@@ -106,6 +112,7 @@ at_step() {
 		[ "$2" = none ] || shown_off "$2" >"$work/shown-off"
 	fi
 	[ "$1" != d ] || switch on
+	[ "$1" != m ] || echo 0 >$KNOB
 	tap_diag "at $1 (accel here $(cat $KNOB)): l1 #ctx delegated most = $(cat "$work/$1")"
 }
 kn_doll_steps deep at_step
@@ -118,7 +125,7 @@ tap_check "the doll ran all its phases (rc $doll_rc)" grep -qx deep-done "$work/
 tap_check "the test hypervisor greeted and delegated ($(sed -n 's/^deep-setup //p' "$work/doll.out"))" \
 	grep -q '^deep-setup hello+delegate=0 warm=[1-9]' "$work/doll.out"
 
-for s in pre a b c d e; do [ -f "$work/$s" ] || echo "- 0 0 0" >"$work/$s"; done
+for s in pre a b c d e m n; do [ -f "$work/$s" ] || echo "- 0 0 0" >"$work/$s"; done
 d() { echo $(($(cut -d' ' -f3 "$work/$2") - $(cut -d' ' -f3 "$work/$1"))); }
 ph() { sed -n "s/^deep-phase $1 //p" "$work/doll.out"; }
 
@@ -144,8 +151,8 @@ tap_check "c: CPUID off at the L3 doll(s) by this kernel's id, routed to the dol
 	grep -q '^[0-9][0-9 ]* rc=0$' "$work/set-off"
 tap_check "c: doll show here says what the doll's kvm-nest reported: off cpuid ($(cat "$work/shown-off" 2>/dev/null))" \
 	grep -qx 'cpuid from=report' "$work/shown-off"
-tap_check "every step handled while the doll waited ($steps_done of 6, late:${steps_late:- none})" \
-	test "$steps_done" = 6 -a -z "$steps_late"
+tap_check "every step handled while the doll waited ($steps_done of 8, late:${steps_late:- none})" \
+	test "$steps_done" = 8 -a -z "$steps_late"
 dg=$(d c d)
 tap_check "d: accel 1 here but CPUID off for L3 there, delegated here +$dg = 0" test "$dg" -eq 0
 tap_check "d: all $N reached the test hypervisor, none wrong ($(ph d))" \
@@ -156,6 +163,16 @@ dg=$(d d e)
 tap_check "e: switched on again, delegated here +$dg >= $N" test "$dg" -ge "$N"
 tap_check "e: none reached the test hypervisor, none wrong ($(ph e))" \
 	test "$(ph e)" = "l1_cpuid=0 l2_bad=0"
+tap_check "m: the test hypervisor delegated CPUID and MSRs ($(sed -n 's/^deep-delegate-msr //p' "$work/doll.out"))" \
+	grep -q '^deep-delegate-msr 0 ([1-9]' "$work/doll.out"
+dg=$(d e m)
+tap_check "m: delegated here +$dg >= $N: this kernel answered the L3 RDMSRs" test "$dg" -ge "$N"
+tap_check "m: none reached the test hypervisor, none wrong ($(ph m))" \
+	test "$(ph m)" = "l1_rdmsr=0 l2_bad=0"
+dg=$(d m n)
+tap_check "n: accel 0 here, delegated here +$dg = 0" test "$dg" -eq 0
+tap_check "n: the doll's kvm-nest answered them, none wrong ($(ph n))" \
+	test "$(ph n)" = "l1_rdmsr=0 l2_bad=0"
 "$NC" doll set 4000000000 delegate cpuid off >"$work/bogus" 2>&1 && rc=0 || rc=$?
 tap_check "a bogus id is refused, saying so (rc $rc: $(head -c 200 "$work/bogus"))" \
 	sh -c '[ "$1" -ne 0 ] && grep -q "no doll" "$2"' - "$rc" "$work/bogus"

@@ -11,8 +11,14 @@
  *   d: as c (the host turned its accel on, and CPUID off for our L2 with
  *      nestctl on its id there: the doll's kvm-nest holds that switch)
  *   e: as c (the host turned it back on)
- * Prints "deep-phase NAME l1_cpuid=X l2_bad=Y" after each burst.
+ * Then RDMSR: L1 delegates pol2 and its constant MSRs, and L2 reads one N
+ * times:
+ *   m: none may reach the test L1 (the host answers them)
+ *   n: as m (the host turned its accel off: the doll's kvm-nest answers)
+ * Prints "deep-phase NAME l1_cpuid=X l2_bad=Y" after each CPUID burst,
+ * "deep-phase NAME l1_rdmsr=X l2_bad=Y" after each RDMSR burst.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -22,19 +28,50 @@
 
 static unsigned int pause_s;
 
-static void phase(struct kn_deleg_l1 *a, const char *name, unsigned long n)
+static void step(const char *name)
 {
-	kn_deleg_l1_burst(a, kn_scene_hits, KN_SCENE_NHITS, n, NULL);
-	printf("deep-phase %s l1_cpuid=%llu l2_bad=%llu\n", name,
-	       (unsigned long long)a->j->l1_cpuid, (unsigned long long)a->j->l2_bad);
 	printf("deep-step %s\n", name);
 	fflush(stdout);
 	sleep(pause_s);
 }
 
+static void phase(struct kn_deleg_l1 *a, const char *name, unsigned long n)
+{
+	kn_deleg_l1_burst(a, kn_scene_hits, KN_SCENE_NHITS, n, NULL);
+	printf("deep-phase %s l1_cpuid=%llu l2_bad=%llu\n", name,
+	       (unsigned long long)a->j->l1_cpuid, (unsigned long long)a->j->l2_bad);
+	step(name);
+}
+
+/* A constant MSR that L1 intercepts both ways, and delegates. */
+#define MSR_READ	0x10a
+
+static void msr_phase(struct kn_deleg_l1 *a, const char *name, unsigned long n)
+{
+	const uint32_t q = MSR_READ;
+
+	kn_scene_msr_burst(a, &q, 1, n, NULL);
+	printf("deep-phase %s l1_rdmsr=%llu l2_bad=%llu\n", name,
+	       (unsigned long long)a->j->l1_rdmsr, (unsigned long long)a->j->l2_bad);
+	step(name);
+}
+
+/* pol2 and L1's constant MSRs that it intercepts both ways. */
+static void msr_policy(struct kn_deleg_l1_table *t)
+{
+	for (unsigned int i = 0; i < kn_deleg_l1_nr_msrs; i++) {
+		const struct kn_deleg_l1_msr *m = &kn_deleg_l1_msrs[i];
+
+		if (m->icpt == (KN_DELEG_L1_RD | KN_DELEG_L1_WR) && m->index != 0x1a0)
+			t->m[t->nm++] = (struct kvm_nest_ch_msr){ .index = m->index,
+								   .value = m->value };
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct kn_deleg_l1_tables tt;
+	static struct kn_deleg_l1_table mpol;
 	static struct kn_deleg_l1 a;
 	unsigned long n;
 	int64_t r;
@@ -52,9 +89,7 @@ int main(int argc, char **argv)
 	r |= kn_deleg_l1_delegate(&a, a.ctx, KVM_NEST_DELEG_CPUID, 0, &tt.pol);
 	printf("deep-setup hello+delegate=%lld warm=%u\n", (long long)r,
 	       kn_deleg_l1_warm(&a, kn_scene_hits, KN_SCENE_NHITS));
-	printf("deep-step pre\n");
-	fflush(stdout);
-	sleep(pause_s);
+	step("pre");
 	phase(&a, "a", n);
 	r = kn_deleg_l1_delegate(&a, a.ctx, 0, 0, NULL);
 	a.j->cur = 1;
@@ -65,6 +100,13 @@ int main(int argc, char **argv)
 	phase(&a, "c", n);
 	phase(&a, "d", n);
 	phase(&a, "e", n);
+	mpol = tt.pol2;
+	msr_policy(&mpol);
+	r = kn_deleg_l1_delegate(&a, a.ctx, KVM_NEST_DELEG_CPUID | KVM_NEST_DELEG_RDMSR, 0,
+				 &mpol);
+	printf("deep-delegate-msr %lld (%u MSRs)\n", (long long)r, mpol.nm);
+	msr_phase(&a, "m", n);
+	msr_phase(&a, "n", n);
 	kn_deleg_l1_stop(&a);
 	printf("deep-done\n");
 	return 0;

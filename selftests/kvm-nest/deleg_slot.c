@@ -7,7 +7,10 @@
  * inner VM's guest runs there. L0 must answer L2's CPUIDs from that
  * policy only while the slot is whole and names it, and never when it
  * is torn, names another context, VM or class, or was dropped; bad SLOT
- * calls are refused. Runs on either vendor: only L0 reads slots.
+ * calls are refused. Then RDMSR: the policy holds L1's MSRs too, and L0
+ * answers L2's reads of one only while the slot lists it, well formed;
+ * L2's write of a listed MSR drops it from the policy at L0. Runs on
+ * either vendor: only L0 reads slots.
  */
 #include <string.h>
 #include <unistd.h>
@@ -69,6 +72,95 @@ static const struct lie lies[] = {
 };
 #define NLIES (sizeof(lies) / sizeof(lies[0]))
 
+/* RDMSR: the MSR L2 reads, the policy's MSRs and the slot's honest list. */
+#define MSR_READ	0x10a
+static const uint32_t listed[] = { 0xfe, MSR_READ, KN_SCENE_MSR_WRITTEN, 0xc0011029 };
+#define NLISTED (sizeof(listed) / sizeof(listed[0]))
+static struct kn_deleg_l1_table ipol;	/* pol2 and L1's MSRs */
+
+/* A burst of reads of @msr: L0 answers all (@by_l0) or none, none wrong. */
+static void expect_msr(struct kn_deleg_l1 *t, uint32_t msr, bool by_l0, const char *what)
+{
+	unsigned long n = kn_scene.n, want = by_l0 ? n : 0;
+	struct kn_deleg_l1_delta d;
+
+	kn_scene_msr_burst(t, &msr, 1, n, &d);
+	if (!kn_ok(d.ok && d.delegated == want && d.l1_rdmsr == n - want && !t->j->l2_bad,
+		   "RDMSR, %s: L0 answered %lu of %lu reads of %#x (expected %lu), L1 saw %lu, %lu wrong",
+		   what, d.delegated, n, msr, want, d.l1_rdmsr, t->j->l2_bad))
+		kn_deleg_l1_show_dolls(t);
+}
+
+/* The honest slot, saying that the inner VM intercepts reads of listed[]. */
+static void honest_msr(struct kn_deleg_l1 *t)
+{
+	honest(t);
+	slot->classes |= KVM_NEST_DELEG_RDMSR;
+	slot->nr_msr = NLISTED;
+	memcpy(slot->msr, listed, sizeof(listed));
+}
+
+struct msr_lie {
+	const char *what;
+	void (*apply)(struct kvm_nest_ch_slot *s);
+	uint32_t msr;		/* what L2 reads */
+};
+
+static void left_out(struct kvm_nest_ch_slot *s)
+{
+	s->msr[1] = s->msr[2];
+	s->msr[2] = s->msr[3];
+	s->nr_msr--;
+}
+static void no_rdmsr(struct kvm_nest_ch_slot *s) { s->classes &= ~KVM_NEST_DELEG_RDMSR; }
+static void not_held(struct kvm_nest_ch_slot *s) { s->msr[2] = KN_SCENE_MSR_KEPT; }
+static void too_many(struct kvm_nest_ch_slot *s)
+{
+	static const uint32_t all[KVM_NEST_SLOT_MSRS] = {
+		0xfe, MSR_READ, 0x1a0, 0x345, 0x480, 0x481, 0xc0011029 };
+
+	memcpy(s->msr, all, sizeof(all));
+	s->nr_msr = KVM_NEST_SLOT_MSRS + 1;
+}
+static void twice(struct kvm_nest_ch_slot *s) { s->msr[2] = MSR_READ; }
+static void garbage(struct kvm_nest_ch_slot *s) { s->msr[2] = 0xdeadbeef; s->nr_msr = 3; }
+static void unsorted(struct kvm_nest_ch_slot *s) { s->msr[0] = MSR_READ; s->msr[1] = 0xfe; }
+static void seq_torn(struct kvm_nest_ch_slot *s) { s->seq_end = 4; }
+
+static const struct msr_lie msr_lies[] = {
+	{ "the MSR left out of the list", left_out, MSR_READ },
+	{ "listed without the RDMSR class", no_rdmsr, MSR_READ },
+	{ "an MSR the policy does not hold", not_held, KN_SCENE_MSR_KEPT },
+	{ "a list longer than KVM_NEST_SLOT_MSRS", too_many, MSR_READ },
+	{ "the MSR listed twice", twice, MSR_READ },
+	{ "a garbage index in the list", garbage, MSR_READ },
+	{ "a list out of order", unsorted, MSR_READ },
+	{ "seq_end not seq", seq_torn, MSR_READ },
+};
+#define NMLIES (sizeof(msr_lies) / sizeof(msr_lies[0]))
+
+/*
+ * L2 writes a listed MSR: L0 drops it from the inner policy before L1
+ * sees the write, so its reads go to L1 though the slot lists it still.
+ */
+static void msr_write(struct kn_deleg_l1 *t)
+{
+	int k = kn_deleg_l1_msr_find(KN_SCENE_MSR_WRITTEN);
+	uint64_t v = 0x4b4e000077770002UL;
+	struct kn_deleg_l1_delta d;
+
+	honest_msr(t);
+	t->j->wr_msr = KN_SCENE_MSR_WRITTEN;
+	t->j->wr_val = v;
+	kn_deleg_l1_run(t, KN_DELEG_L2_MSR_WRITE, &d);
+	kn_ok(d.ok && d.l1_wrmsr == 1 && d.l1_rdmsr == 1 && t->j->mres[0] == v && !d.delegated,
+	      "RDMSR: L2 wrote %#x, L1 saw %lu WRMSR and %lu RDMSR, L0 answered %lu, L2 read %#lx (expected %#lx)",
+	      KN_SCENE_MSR_WRITTEN, d.l1_wrmsr, d.l1_rdmsr, d.delegated, t->j->mres[0], v);
+	expect_msr(t, KN_SCENE_MSR_WRITTEN, false, "written, still listed");
+	expect_msr(t, MSR_READ, true, "another MSR after the write");
+	t->j->mval[k] = kn_deleg_l1_msrs[k].value;
+}
+
 /* SLOT for a made-up context @i of L1, waiting out the rate limit. */
 static int64_t slot_at(struct kn_deleg_l1 *t, unsigned int i, uint64_t gpa)
 {
@@ -104,7 +196,7 @@ struct bad_call {
 	uint64_t ctx, gpa;
 };
 
-#define PLAN (4 + NLIES + 1 + 5 + 1 + 2 + 3 + 4)
+#define PLAN (4 + NLIES + 1 + 3 + NMLIES + 1 + 3 + 5 + 1 + 2 + 3 + 4)
 
 int main(int argc, char **argv)
 {
@@ -141,6 +233,25 @@ int main(int argc, char **argv)
 	}
 	honest(t);
 	expect(t, true, "honest again");
+
+	ipol = kn_scene.tt.pol2;
+	ipol.nm = kn_scene.mpol.nm;
+	memcpy(ipol.m, kn_scene.mpol.m, sizeof(ipol.m));
+	r = kn_deleg_l1_delegate_inner(t, INNER, INNER_CTX,
+				       KVM_NEST_DELEG_CPUID | KVM_NEST_DELEG_RDMSR, &ipol);
+	kn_ok(!r, "L1 forwards pol2 and %u MSRs for inner VM %d: %ld", ipol.nm, INNER, r);
+	honest_msr(t);
+	expect_msr(t, MSR_READ, true, "an honest slot");
+	honest_msr(t);
+	expect(t, true, "CPUID, with the MSRs listed");
+	for (unsigned int i = 0; i < NMLIES; i++) {
+		honest_msr(t);
+		msr_lies[i].apply(slot);
+		expect_msr(t, msr_lies[i].msr, false, msr_lies[i].what);
+	}
+	honest_msr(t);
+	expect_msr(t, MSR_READ, true, "honest again");
+	msr_write(t);
 
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		r = kn_deleg_l1_call(t, KVM_NEST_CH_SLOT, bad[i].ctx, bad[i].gpa);

@@ -505,7 +505,10 @@ int64_t kn_deleg_l1_delegate_inner(struct kn_deleg_l1 *t, uint32_t inner, uint64
 				   uint32_t classes, const struct kn_deleg_l1_table *tab)
 {
 	static uint8_t buf[KVM_NEST_CH_DELEGATE_MAX];
-	size_t len = kn_deleg_put(buf, ctx, classes, 0, tab ? tab->e : NULL, tab ? tab->n : 0);
+	bool msr = tab && classes & KVM_NEST_DELEG_RDMSR;
+	size_t len = kn_deleg_put_msr(buf, ctx, classes, 0, tab ? tab->e : NULL,
+				      tab ? tab->n : 0, msr ? tab->m : NULL,
+				      msr ? tab->nm : 0);
 
 	((struct kvm_nest_ch_delegate *)buf)->inner = inner;
 	return kn_deleg_l1_call(t, KVM_NEST_CH_DELEGATE, kn_deleg_l1_put(t, buf, len), len);

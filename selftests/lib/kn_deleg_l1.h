@@ -181,7 +181,7 @@ int64_t kn_deleg_l1_delegate(struct kn_deleg_l1 *t, uint64_t ctx, uint32_t class
 int64_t kn_deleg_l1_hello(struct kn_deleg_l1 *t);
 /* One channel call by L1: op, RCX, RDX; its RAX. */
 int64_t kn_deleg_l1_call(struct kn_deleg_l1 *t, uint64_t op, uint64_t gpa, uint64_t len);
-/* L1 forwards @tab as the policy of its inner VM @inner's context @ctx. */
+/* L1 forwards @tab (its MSRs with KVM_NEST_DELEG_RDMSR) as the policy of its inner VM @inner's context @ctx. */
 int64_t kn_deleg_l1_delegate_inner(struct kn_deleg_l1 *t, uint32_t inner, uint64_t ctx,
 				   uint32_t classes, const struct kn_deleg_l1_table *tab);
 /* L2's queries for KN_DELEG_L2_SEQ, _BURST and _BATCHES. */

@@ -11,7 +11,7 @@
 #include "../../kvm-nest/deleg/check.h"
 #include "tap.h"
 
-#define PLAN 41
+#define PLAN 48
 #define CPUID_IDX	1u	/* KVM_CPUID_FLAG_SIGNIFCANT_INDEX */
 #define CTX		0x12345000ull
 
@@ -86,7 +86,9 @@ static void check_header(void)
 		"a count near 2^32");
 	REFUSED(KVM_NEST_EINVAL, h->reserved = 1, "reserved header word");
 	REFUSED(KVM_NEST_EINVAL, h->inner = KVM_NEST_DELEG_INNER_MAX + 1, "inner VM out of range");
-	REFUSED(KVM_NEST_EINVAL, h->inner = 7, "an inner policy with MSRs");
+	fill();
+	h->inner = 7;
+	tap_ok(check() == 0, "an inner policy with MSRs is taken");
 	REFUSED(KVM_NEST_EINVAL, (inner_cpuid(), h->ctx = 1ULL << 52),
 		"an inner policy's ctx past 52 bits");
 	fill();
@@ -224,6 +226,28 @@ static void check_lookup(void)
 	       "but not another index of an indexed one");
 }
 
+/* A slot's MSR list: only a well-formed one names an MSR. */
+static void check_slot_list(void)
+{
+	u32 l[KVM_NEST_SLOT_MSRS + 1] = { 0xfe, 0x10a, 0x1a0, 0x345, 0x480,
+					  0x481, 0xc0011029, 0x482 };
+
+	tap_ok(kn_deleg_slot_lists(3, l, 0x10a) && kn_deleg_slot_lists(7, l, 0xc0011029),
+	       "a listed MSR is named");
+	tap_ok(!kn_deleg_slot_lists(3, l, 0x345) && !kn_deleg_slot_lists(0, l, 0xfe),
+	       "an MSR past the count is not");
+	tap_ok(!kn_deleg_slot_lists(KVM_NEST_SLOT_MSRS + 1, l, 0xfe),
+	       "a list over KVM_NEST_SLOT_MSRS names none");
+	l[2] = 0x10a;
+	tap_ok(!kn_deleg_slot_lists(3, l, 0xfe), "a list with an MSR twice names none");
+	l[2] = 0x8b;
+	tap_ok(!kn_deleg_slot_lists(3, l, 0xfe), "a list out of order names none");
+	l[2] = 0xffffffff;
+	tap_ok(!kn_deleg_slot_lists(3, l, 0xfe), "a list with an MSR off the allowlist names none");
+	l[2] = 0x1a0;
+	tap_ok(!kn_deleg_slot_lists(3, l, 0xce), "an MSR the list lacks is not named");
+}
+
 int main(void)
 {
 	tap_plan(PLAN);
@@ -233,6 +257,7 @@ int main(void)
 	check_msr();
 	check_filter();
 	check_lookup();
+	check_slot_list();
 	tap_ok(kn_deleg_size(SIZE_MAX - 8, 1, 0) == SIZE_MAX,
 	       "a size past SIZE_MAX saturates instead of wrapping");
 	return tap_done(PLAN);

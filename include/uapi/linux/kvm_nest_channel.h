@@ -118,7 +118,8 @@
  *   delegation): the child got it, for ctx, from the hypervisor of one of
  *   its own VMs, which the child names inner (below 1 << 24; ctx then
  *   below 1 << 52).  Such a policy answers only exits that a slot (below)
- *   says come from that VM's nested guest on ctx, and never RDMSR.
+ *   says come from that VM's nested guest on ctx, and RDMSR only of the
+ *   MSRs that slot lists.
  *   REVOKE_ALL with inner revokes every policy of that inner VM only.
  *
  * KVM_NEST_CH_SLOT
@@ -130,7 +131,11 @@
  *   clears it when the context's nested state starts over.  The parent
  *   acts on it only if seq is even, seq_end equals seq, ctx is the
  *   exit's context and inner is not 0; it then answers from the inner
- *   policy (inner, inner_ctx) the classes the slot lists.  At most
+ *   policy (inner, inner_ctx) the classes the slot lists, and RDMSR only
+ *   of an MSR in msr[nr_msr] (a list longer than KVM_NEST_SLOT_MSRS, not
+ *   ascending or with an MSR off the allowlist answers none).  A write
+ *   of an MSR by that guest drops it from the inner policy, listed or
+ *   not.  At most
  *   KVM_NEST_SLOT_MAX slots per child (-KVM_NEST_ENOSPC beyond).
  */
 #ifndef _UAPI_LINUX_KVM_NEST_CHANNEL_H
@@ -248,6 +253,8 @@ struct kvm_nest_ch_delegate {
 #define KVM_NEST_DELEG_INNER_MAX	((1U << 24) - 1)
 #define KVM_NEST_SLOT_MAX		1024	/* slots per child */
 
+#define KVM_NEST_SLOT_MSRS		7	/* MSRs a slot lists */
+
 /* What runs on one context of the child, as its kvm-nest last entered it. */
 struct kvm_nest_ch_slot {
 	__u32 seq;		/* odd while the child writes it */
@@ -256,6 +263,13 @@ struct kvm_nest_ch_slot {
 	__u64 inner_ctx;	/* the inner VM's context of its nested guest */
 	__u32 classes;		/* KVM_NEST_DELEG_* the inner VM intercepts */
 	__u32 seq_end;		/* seq once the slot is whole */
+	/*
+	 * Read only with KVM_NEST_DELEG_RDMSR in classes (older children
+	 * wrote 32 bytes): the MSRs whose reads the inner VM intercepts,
+	 * ascending, each once; seq and seq_end cover them too.
+	 */
+	__u32 nr_msr;
+	__u32 msr[KVM_NEST_SLOT_MSRS];
 };
 
 #define KVM_NEST_CH_DELEGATE_MAX	(sizeof(struct kvm_nest_ch_delegate) + \
