@@ -9,8 +9,12 @@ struct kn_level_acct {
 	u64 guest_ns;
 };
 
-/* Per-CPU so that the exit path never bounces a shared cache line. */
+/*
+ * Levels 2..KN_MAX_LEVEL (level 1 comes from KVM's own counts), per-CPU
+ * so that the exit path never bounces a shared cache line.
+ */
 static struct kn_level_acct __percpu *kn_levels;
+#define KN_ACCT_LEVELS	(KN_MAX_LEVEL - 1)
 
 void kn_acct_exit(struct kn_acct *a, unsigned int level, u32 code, u64 ns)
 {
@@ -21,7 +25,7 @@ void kn_acct_exit(struct kn_acct *a, unsigned int level, u32 code, u64 ns)
 
 	if (level < 2 || level > KN_MAX_LEVEL)
 		return;
-	l = get_cpu_ptr(kn_levels) + (level - 1);
+	l = get_cpu_ptr(kn_levels) + (level - 2);
 	l->exits++;
 	l->guest_ns += ns;
 	put_cpu_ptr(kn_levels);
@@ -68,17 +72,19 @@ void kn_level_sum(unsigned int level, u64 *exits, u64 *guest_ns)
 
 	*exits = 0;
 	*guest_ns = 0;
+	if (level < 2 || level > KN_MAX_LEVEL)
+		return;
 	for_each_possible_cpu(cpu) {
 		struct kn_level_acct *l = per_cpu_ptr(kn_levels, cpu);
 
-		*exits += READ_ONCE(l[level - 1].exits);
-		*guest_ns += READ_ONCE(l[level - 1].guest_ns);
+		*exits += READ_ONCE(l[level - 2].exits);
+		*guest_ns += READ_ONCE(l[level - 2].guest_ns);
 	}
 }
 
 int kn_acct_init(void)
 {
-	kn_levels = __alloc_percpu(sizeof(struct kn_level_acct) * KN_MAX_LEVEL,
+	kn_levels = __alloc_percpu(sizeof(struct kn_level_acct) * KN_ACCT_LEVELS,
 				   __alignof__(struct kn_level_acct));
 	return kn_levels ? 0 : -ENOMEM;
 }

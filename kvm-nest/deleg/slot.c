@@ -272,9 +272,11 @@ void kn_deleg_forward(struct kvm *vm, const struct kvm_nest_ch_delegate *h)
 {
 	u32 inner;
 
+	if (!kn_depth())
+		return;
 	/* Without slots our parent could not use it. */
-	if (kn_depth() && !kn_kvm_watch_nested_entries() &&
-	    !kn_doll_with_vm(vm, kn_inner_assign, &inner))
+	kn_kvm_watch_nested_entries();
+	if (!kn_doll_with_vm(vm, kn_inner_assign, &inner))
 		kn_grant_inner(inner, h);
 }
 

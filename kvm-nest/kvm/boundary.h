@@ -23,9 +23,9 @@ int kn_kvm_attach(const struct kn_kvm_ops *ops);
 void kn_kvm_detach(void);
 /*
  * From now on, report every entry into a nested guest (nested_entered):
- * only a kernel that forwards policies needs it.  0 or -errno; may sleep.
+ * only a kernel that forwards policies needs it.  May sleep.
  */
-int kn_kvm_watch_nested_entries(void);
+void kn_kvm_watch_nested_entries(void);
 /*
  * In nested_entered: whether the hypervisor of the nested guest that
  * @e enters intercepts its reads of MSR @index.  False when its map

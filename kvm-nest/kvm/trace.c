@@ -100,10 +100,9 @@ int kn_trace_attach(void)
 	return err;
 }
 
-int kn_kvm_watch_nested_entries(void)
+void kn_kvm_watch_nested_entries(void)
 {
 	static_branch_enable(&kn_kvm_slots);
-	return 0;
 }
 
 static DEFINE_MUTEX(kn_census_lock);

@@ -117,15 +117,26 @@ void kn_kvm_vm_totals(struct kvm *kvm, u64 *exits, u64 *guest_ns)
 	rcu_read_unlock();
 }
 
-/* The task that last ran vCPU 0 of @kvm, referenced; NULL if none ran. */
+/*
+ * The task that last ran vCPU 0 of @kvm or, before any ran, the thread
+ * that made the VM (KVM notes its pid for its uevents) if it still has the
+ * VM's memory, referenced; NULL if neither is left.  Either names the VMM.
+ */
 static struct task_struct *kn_vm_vmm(struct kvm *kvm)
 {
 	struct kvm_vcpu *vcpu = kvm_get_vcpu(kvm, 0);
+	pid_t maker = READ_ONCE(kvm->userspace_pid);
 	struct task_struct *t = NULL;
 
 	rcu_read_lock();
 	if (vcpu)
 		t = pid_task(rcu_dereference(vcpu->pid), PIDTYPE_PID);
+	if (!t && maker > 0) {
+		t = pid_task(find_pid_ns(maker, &init_pid_ns), PIDTYPE_PID);
+		/* The number may be another's now: only the VM's own will do. */
+		if (t && READ_ONCE(t->mm) != kvm->mm)
+			t = NULL;
+	}
 	if (t)
 		get_task_struct(t);
 	rcu_read_unlock();

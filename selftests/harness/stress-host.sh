@@ -111,7 +111,7 @@ reap() {
 	[ -n "$_p" ] || return 0
 	_rc=0
 	wait "$_p" || _rc=$?
-	[ "$_rc" = 0 ] || eval "fails_$1=\$((\${fails_$1:-0} + 1))"
+	[ "$_rc" = 0 ] || eval "fails_$1=\$((\${fails_$1:-0} + 1)) first_$1=\${first_$1:-\$passes_$1}"
 	eval "p_$1="
 }
 alive() {
@@ -192,7 +192,6 @@ while [ $cyc -lt "$MOD" ]; do
 		sleep 0.25
 	done
 	kn_agent_start >/dev/null 2>&1 || tap_diag "cycle $cyc: the agent did not start again"
-	sleep 0.5	# it subscribes to the agent group
 	kill "$wd" 2>/dev/null
 	wait "$wd" 2>/dev/null
 	bump
@@ -222,13 +221,22 @@ for l in $loads; do
 		sed 's/^/# /' "$f"
 	done
 done
+# why <output>: its first failed check and its first problem, on one line,
+# so that a summary of the run shows the cause.
+why() {
+	{
+		grep -m1 '^not ok' "$1"
+		grep -m1 -E '^# run [0-9]+ round [0-9]+: |the first: [^-]' "$1"
+	} | tr '\n' ' ' | cut -c1-600
+}
 for l in $loads; do
 	_f=0 _n=0
 	eval "_f=\${fails_$l:-0} _n=\${passes_$l}"
 	if [ "$_f" = 0 ]; then
 		tap_ok "$l: $_n pass(es) passed ($(fig "$l"))"
 	else
-		tap_not_ok "$l: $_f of $_n pass(es) failed ($(fig "$l"))"
+		eval "_p=\$first_$l"
+		tap_not_ok "$l: $_f of $_n pass(es) failed ($(fig "$l")); pass $_p said: $(why "$work/$l.$_p")"
 	fi
 done
 

@@ -129,18 +129,20 @@ for s in pre a b c d e m n; do [ -f "$work/$s" ] || echo "- 0 0 0" >"$work/$s"; 
 d() { echo $(($(cut -d' ' -f3 "$work/$2") - $(cut -d' ' -f3 "$work/$1"))); }
 ph() { sed -n "s/^deep-phase $1 //p" "$work/doll.out"; }
 
-dg=$(d pre a)
-tap_check "a: delegated here +$dg >= $N: this kernel answered the L3 CPUIDs" test "$dg" -ge "$N"
-tap_check "a: none reached the test hypervisor, none wrong ($(ph a))" \
-	test "$(ph a)" = "l1_cpuid=0 l2_bad=0"
-dg=$(d a b)
-tap_check "b: after the revocation, delegated here +$dg = 0" test "$dg" -eq 0
-tap_check "b: all $N reached the test hypervisor, none wrong ($(ph b))" \
-	test "$(ph b)" = "l1_cpuid=$N l2_bad=0"
-dg=$(d b c)
-tap_check "c: accel 0 here, delegated here +$dg = 0" test "$dg" -eq 0
-tap_check "c: the doll's kvm-nest answered them, none wrong ($(ph c))" \
-	test "$(ph c)" = "l1_cpuid=0 l2_bad=0"
+# phase <from> <to> <what here> <-ge|-eq> <count> <who answered> <doll's account>:
+# what this kernel answered from phase <from> to <to>, and what the doll saw.
+phase() {
+	dg=$(d "$1" "$2") rel='='
+	[ "$4" = -eq ] || rel='>='
+	tap_check "$2: $3, delegated here +$dg $rel $5" test "$dg" "$4" "$5"
+	tap_check "$2: $6, none wrong ($(ph "$2"))" test "$(ph "$2")" = "$7"
+}
+phase pre a "this kernel answered the L3 CPUIDs" -ge "$N" \
+	"none reached the test hypervisor" "l1_cpuid=0 l2_bad=0"
+phase a b "after the revocation" -eq 0 \
+	"all $N reached the test hypervisor" "l1_cpuid=$N l2_bad=0"
+phase b c "accel 0 here" -eq 0 \
+	"the doll's kvm-nest answered them" "l1_cpuid=0 l2_bad=0"
 
 # The routed switch. Ids and nestctl's words are in the diagnostics.
 for s in off on; do
@@ -153,26 +155,18 @@ tap_check "c: doll show here says what the doll's kvm-nest reported: off cpuid (
 	grep -qx 'cpuid from=report' "$work/shown-off"
 tap_check "every step handled while the doll waited ($steps_done of 8, late:${steps_late:- none})" \
 	test "$steps_done" = 8 -a -z "$steps_late"
-dg=$(d c d)
-tap_check "d: accel 1 here but CPUID off for L3 there, delegated here +$dg = 0" test "$dg" -eq 0
-tap_check "d: all $N reached the test hypervisor, none wrong ($(ph d))" \
-	test "$(ph d)" = "l1_cpuid=$N l2_bad=0"
+phase c d "accel 1 here but CPUID off for L3 there" -eq 0 \
+	"all $N reached the test hypervisor" "l1_cpuid=$N l2_bad=0"
 tap_check "d: CPUID back on at the L3 doll(s) ($(cat "$work/set-on"))" \
 	grep -q '^[0-9][0-9 ]* rc=0$' "$work/set-on"
-dg=$(d d e)
-tap_check "e: switched on again, delegated here +$dg >= $N" test "$dg" -ge "$N"
-tap_check "e: none reached the test hypervisor, none wrong ($(ph e))" \
-	test "$(ph e)" = "l1_cpuid=0 l2_bad=0"
+phase d e "switched on again" -ge "$N" \
+	"none reached the test hypervisor" "l1_cpuid=0 l2_bad=0"
 tap_check "m: the test hypervisor delegated CPUID and MSRs ($(sed -n 's/^deep-delegate-msr //p' "$work/doll.out"))" \
 	grep -q '^deep-delegate-msr 0 ([1-9]' "$work/doll.out"
-dg=$(d e m)
-tap_check "m: delegated here +$dg >= $N: this kernel answered the L3 RDMSRs" test "$dg" -ge "$N"
-tap_check "m: none reached the test hypervisor, none wrong ($(ph m))" \
-	test "$(ph m)" = "l1_rdmsr=0 l2_bad=0"
-dg=$(d m n)
-tap_check "n: accel 0 here, delegated here +$dg = 0" test "$dg" -eq 0
-tap_check "n: the doll's kvm-nest answered them, none wrong ($(ph n))" \
-	test "$(ph n)" = "l1_rdmsr=0 l2_bad=0"
+phase e m "this kernel answered the L3 RDMSRs" -ge "$N" \
+	"none reached the test hypervisor" "l1_rdmsr=0 l2_bad=0"
+phase m n "accel 0 here" -eq 0 \
+	"the doll's kvm-nest answered them" "l1_rdmsr=0 l2_bad=0"
 "$NC" doll set 4000000000 delegate cpuid off >"$work/bogus" 2>&1 && rc=0 || rc=$?
 tap_check "a bogus id is refused, saying so (rc $rc: $(head -c 200 "$work/bogus"))" \
 	sh -c '[ "$1" -ne 0 ] && grep -q "no doll" "$2"' - "$rc" "$work/bogus"

@@ -2,7 +2,8 @@
 /*
  * Helper for shell tests, not a test itself: run a guest that loops on
  * CPUID for -s SECONDS (in L2 under our own L1 with -l 2), and exit 0 only
- * if its loop counter advanced in every one-second interval.
+ * if its loop counter advanced in every one-second interval.  With -w, the
+ * VM and its vCPU are made, and wait for SIGUSR1 before they first run.
  */
 #include <signal.h>
 #include <string.h>
@@ -45,6 +46,30 @@ static void on_alarm(int sig)
 	ticked = 1;
 }
 
+static void on_go(int sig)
+{
+	(void)sig;
+}
+
+/* Blocks SIGUSR1 first, so that one sent at any time is taken. */
+static void block_go(void)
+{
+	sigset_t go;
+
+	sigemptyset(&go);
+	sigaddset(&go, SIGUSR1);
+	if (signal(SIGUSR1, on_go) == SIG_ERR || sigprocmask(SIG_BLOCK, &go, NULL))
+		kn_die("SIGUSR1");
+}
+
+static void wait_for_go(void)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigsuspend(&none);
+}
+
 /* SIGALRM every second; no SA_RESTART, so it breaks KVM_RUN out with EINTR. */
 static void start_ticks(void)
 {
@@ -60,26 +85,33 @@ static void start_ticks(void)
 int main(int argc, char **argv)
 {
 	unsigned long seconds = 10, level = 1, stalls = 0, last = 0;
+	bool wait = false;
 	struct kn_vcpu *vcpu;
 	struct kn_vm vm;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:l:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:l:w")) != -1) {
 		if (opt == 's')
 			seconds = kn_arg_ulong(optarg, "-s");
 		else if (opt == 'l')
 			level = kn_arg_ulong(optarg, "-l");
+		else if (opt == 'w')
+			wait = true;
 		else
-			kn_bail("usage: %s [-s SECONDS] [-l 1|2]", argv[0]);
+			kn_bail("usage: %s [-s SECONDS] [-l 1|2] [-w]", argv[0]);
 	}
 	if (level != 1 && level != 2)
 		kn_bail("-l takes 1 or 2");
 
+	if (wait)
+		block_go();
 	kn_vm_create(&vm, KN_MEM_DEFAULT);
 	if (level == 2)
 		kn_vm_require_nested(&vm);
 	vcpu = kn_vcpu_add(&vm, level == 2 ? l1_spin : spin, 0);
 	kn_plan(1);
+	if (wait)
+		wait_for_go();
 	start_ticks();
 	for (unsigned long t = 1; t <= seconds;) {
 		uint64_t now;

@@ -3,7 +3,8 @@
 # rmmod/insmod kvm-nest a few times: its debugfs files appear and vanish with
 # it, they follow debugfs.rst's formats, and the kernel log stays clean.
 # Then a VM made before the load: kvm-nest finds it at attach, though no
-# exit of a plain VM reaches kvm-nest, and counts its exits (KVM's count).
+# exit of a plain VM reaches kvm-nest, and counts its exits (KVM's count);
+# and one whose vCPU has not run yet.
 set -eu
 # shellcheck source=../harness/lib/tap.sh
 . "$KN_TOP/selftests/harness/lib/tap.sh"
@@ -39,7 +40,7 @@ n='0x[0-9a-f]+'
 doll="^doll id=[0-9]+ level=[0-9]+ parent=[0-9]+ kind=(vm|ctx|reported) pid=[0-9]+ name=[^ ]+ vcpus=[0-9]+ mem=[0-9]+ ctx=$n( runs=[0-9]+(\+guests)?)? guest_ns=[0-9]+ exits=[0-9]+ reflected=[0-9]+ (kept=[0-9]+|measured=[0-9]+ measured_guests=[0-9]+)\$"
 exit_re="^exit doll=[0-9]+ code=$n reason=[^ ]+ count=[0-9]+\$"
 
-tap_plan $((CYCLES * 4 + 9))
+tap_plan $((CYCLES * 4 + 14))
 mark=load_unload.$$
 kn_mark $mark
 i=0
@@ -93,6 +94,20 @@ wait "$gpid" || grc=$?
 gpid=''
 [ $grc = 0 ] || tap_diag "guest_spin: $(cat /tmp/load_unload.spin.$$)"
 tap_check "the guest progressed every second across the load" test $grc = 0
+# A VM whose vCPU has not run yet: its VMM is the thread that made it.
+tap_check "rmmod kvm_nest again" rmmod kvm_nest
+"$SPIN" -w -s 2 >/tmp/load_unload.spin.$$ 2>&1 &
+gpid=$!
+sleep 2
+tap_check "insmod kvm-nest.ko while a VM waits to run its vCPU" insmod "$KN_MODULE"
+tap_check "the VM has a level-1 doll of its VMM though its vCPU never ran" wait_doll $gpid
+tap_check "with 0 exits ($(vm_exits $gpid))" test "$(vm_exits $gpid)" = 0
+kill -USR1 $gpid
+grc=0
+wait "$gpid" || grc=$?
+gpid=''
+[ $grc = 0 ] || tap_diag "guest_spin: $(cat /tmp/load_unload.spin.$$)"
+tap_check "then it ran and progressed" test $grc = 0
 rm -f /tmp/load_unload.spin.$$
 bad=$(kn_log_since $mark | kn_log_bad || true)
 [ -z "$bad" ] || tap_diag "$bad"

@@ -24,8 +24,8 @@ mon_j=$!
 "$NC" monitor >"$NC_WORK/text" 2>"$NC_WORK/text.err" &
 mon_t=$!
 NC_GUESTS="$NC_GUESTS $mon_j $mon_t"
-nc_wait_joined $mon_j 10
-nc_wait_joined $mon_t 10
+nc_wait_joined $mon_j 60
+nc_wait_joined $mon_t 60
 
 "$SPIN" -s 2 -l 2 -- -name "$NAME" >"$NC_WORK/spin" 2>&1 &
 pid=$!
@@ -73,8 +73,8 @@ mon_e=$!
 "$NC" monitor -t d >"$NC_WORK/dollt" 2>&1 &
 mon_d=$!
 NC_GUESTS="$NC_GUESTS $mon_e $mon_d"
-nc_wait_joined $mon_e 10
-nc_wait_joined $mon_d 10
+nc_wait_joined $mon_e 60
+nc_wait_joined $mon_d 60
 guest_start 1 "${NAME}f" 60
 f1=$guest_l1
 nc_expect 0 envelope set "$f1" cpu.weight 300
@@ -107,8 +107,8 @@ mon_pj=$!
 "$NC" monitor envelope >"$NC_WORK/progt" 2>&1 &
 mon_pt=$!
 NC_GUESTS="$NC_GUESTS $mon_pj $mon_pt"
-nc_wait_joined $mon_pj 10
-nc_wait_joined $mon_pt 10
+nc_wait_joined $mon_pj 60
+nc_wait_joined $mon_pt 60
 qemu-system-x86_64 -enable-kvm -cpu host,-xsave -m 512 -smp 1 -S -nodefaults \
 	-display none -name "${NAME}b" -device virtio-balloon-pci \
 	-qmp "unix:$NC_WORK/qmp.sock,server=on,wait=off" </dev/null >"$NC_WORK/qemu" 2>&1 &

@@ -50,7 +50,7 @@ guest_stop "$guest_pid"
 $VG "$NC" -j monitor -t doll >"$NC_WORK/mon" 2>"$NC_WORK/monerr" &
 mon=$!
 NC_GUESTS="$NC_GUESTS $mon"
-nc_wait_joined $mon 60
+nc_wait_joined $mon 180	# valgrind starts slowly on a loaded host
 # Long enough for guest_start to see its doll on a loaded host.
 guest_start 1 "$NAME" 5
 wait "$guest_pid"

@@ -22,15 +22,24 @@ kn_agent_pid() {
 }
 
 # kn_agent_start: start it unless it runs, kvm-nest is not loaded or
-# nestctl has no agent. Returns 0 when one runs afterwards.
+# nestctl has no agent. Returns 0 once one listens (it logs so after it
+# joined kvm-nest's groups; a loaded host may take seconds), 1 if it died
+# or did not listen within 30 s.
 kn_agent_start() {
 	kn_agent_pid >/dev/null && return 0
 	kn_loaded kvm_nest || return 1
 	kn_agent_supported || return 1
 	echo "kn-agent: starting $(kn_agent_nestctl) agent at $(cut -d' ' -f1 /proc/uptime)s" >>"$KN_AGENT_LOG"
+	_from=$(($(wc -l <"$KN_AGENT_LOG") + 1))
 	"$(kn_agent_nestctl)" agent </dev/null >>"$KN_AGENT_LOG" 2>&1 &
 	echo $! >"$KN_AGENT_PIDFILE"
-	# One that dies at once (bad family, no rights) is not running.
-	sleep 0.2
-	kn_agent_pid >/dev/null
+	_i=0
+	while kn_agent_pid >/dev/null; do
+		tail -n +"$_from" "$KN_AGENT_LOG" | grep -q 'listening for envelopes to apply' && return 0
+		_i=$((_i + 1))
+		[ $_i -le 300 ] || break
+		sleep 0.1
+	done
+	echo "kn-agent: not listening after $((_i / 10)) s" >>"$KN_AGENT_LOG"
+	return 1
 }
