@@ -9,9 +9,14 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <asm/kvm_para.h>
+#include <linux/errno.h>
 #include <linux/io.h>
+#include <linux/minmax.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/printk.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/xarray.h>
 
 #include "../channel/depth.h"
@@ -37,6 +42,30 @@ static long kn_grant_send(struct kvm_nest_ch_delegate *h)
 			      virt_to_phys(h),
 			      struct_size(h, cpuid, h->nr_cpuid) +
 			      array_size(h->nr_msr, sizeof(struct kvm_nest_ch_msr)));
+}
+
+/*
+ * A parent that takes none of our MSRs (one older than RDMSR at depth, or
+ * with a shorter allowlist) refuses the whole grant: send it again without
+ * them, so that the CPUIDs and PAUSEs are still answered there.  @h keeps
+ * its MSRs, for a parent that comes back newer.
+ */
+static long kn_grant_send_some(struct kvm_nest_ch_delegate *h)
+{
+	u32 classes = h->classes & ~KVM_NEST_DELEG_RDMSR, nr_msr = h->nr_msr;
+	long ret = kn_grant_send(h);
+
+	/* Without CPUID and PAUSE nothing is left; classes 0 would revoke. */
+	if (ret != -KVM_NEST_EINVAL || !nr_msr || !classes)
+		return ret;
+	swap(h->classes, classes);
+	h->nr_msr = 0;
+	ret = kn_grant_send(h);
+	swap(h->classes, classes);
+	h->nr_msr = nr_msr;
+	if (!ret)
+		pr_notice_once("parent takes no MSR reads of ours; they stay at this level\n");
+	return ret;
 }
 
 /*
@@ -146,7 +175,7 @@ void kn_grant(u64 ctx, const struct kvm_nest_ch_cpuid *t, u32 n,
 		memcpy(&h->cpuid[h->nr_cpuid], m, array_size(nm, sizeof(*m)));
 	}
 	mutex_lock(&kn_grant_lock);
-	ret = kn_grant_send(h);
+	ret = kn_grant_send_some(h);
 	kn_grant_keep(h, ret);
 	mutex_unlock(&kn_grant_lock);
 }
@@ -164,7 +193,7 @@ void kn_grant_inner(u32 inner, const struct kvm_nest_ch_delegate *in)
 		return;
 	h->inner = inner;
 	mutex_lock(&kn_grant_lock);
-	ret = kn_grant_send(h);
+	ret = kn_grant_send_some(h);
 	kn_grant_keep(h, ret);
 	mutex_unlock(&kn_grant_lock);
 }
@@ -182,7 +211,7 @@ void kn_grant_resend(bool forgotten)
 		xa_for_each(&kn_granted, key, h)
 			xa_set_mark(&kn_granted, key, KN_GRANT_UNSENT);
 	xa_for_each_marked(&kn_granted, key, h, KN_GRANT_UNSENT) {
-		ret = kn_grant_send(h);
+		ret = kn_grant_send_some(h);
 		if (ret == -KVM_NEST_EBUSY)
 			break;	/* the next tick goes on */
 		xa_clear_mark(&kn_granted, key, KN_GRANT_UNSENT);

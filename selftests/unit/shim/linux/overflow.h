@@ -19,4 +19,8 @@ static inline size_t array_size(size_t n, size_t size)
 	return __builtin_mul_overflow(n, size, &r) ? SIZE_MAX : r;
 }
 
+/* The size of *@p with @n elements of its flexible array @member. */
+#define struct_size(p, member, n) \
+	size_add(sizeof(*(p)), array_size(n, sizeof((p)->member[0])))
+
 #endif
