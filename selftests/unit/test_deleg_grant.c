@@ -46,6 +46,13 @@ static void sent_reset(void)
 	nr_sent = 0;
 }
 
+/* The parent of that age from now on, its log empty. */
+static void talk_to(int age)
+{
+	parent = age;
+	sent_reset();
+}
+
 /* The parent's own check on a copy, then its age's rule. */
 static long parent_answer(struct kvm_nest_ch_delegate *h, u64 len)
 {
@@ -146,14 +153,12 @@ static void check_ages(void)
 {
 	int logged;
 
-	parent = PARENT_NEW;
-	sent_reset();
+	talk_to(PARENT_NEW);
 	kn_grant_inner(7, inner_policy(CTX(1), false));
 	tap_ok(nr_sent == 1 && sent_whole(&sent[0]) && !sent[0].ret,
 	       "a parent that takes MSRs gets the inner grant once, whole");
 
-	parent = PARENT_OLD;
-	sent_reset();
+	talk_to(PARENT_OLD);
 	logged = kn_shim_log_lines;
 	kn_grant_inner(7, inner_policy(CTX(2), false));
 	tap_ok(nr_sent == 2 && fell_back(0),
@@ -167,15 +172,13 @@ static void check_ages(void)
 	       "so does the next inner grant");
 	tap_ok(kn_shim_log_lines == logged + 1, "without saying it again");
 
-	parent = PARENT_NEW;
-	sent_reset();
+	talk_to(PARENT_NEW);
 	kn_grant_resend(true);
 	tap_ok(nr_sent == 3 && sent_whole(&sent[0]) && sent_whole(&sent[1]) &&
 	       sent_whole(&sent[2]) && !sent[1].ret && !sent[2].ret,
 	       "a parent reloaded newer gets all three back whole");
 
-	parent = PARENT_OLD;
-	sent_reset();
+	talk_to(PARENT_OLD);
 	kn_grant_resend(true);
 	tap_ok(nr_sent == 6 && fell_back(0) && fell_back(2) && fell_back(4),
 	       "one reloaded older takes all three without their MSRs");
@@ -186,23 +189,19 @@ static void check_ages(void)
 
 static void check_nothing_left(void)
 {
-	parent = PARENT_OLD;
-	sent_reset();
+	talk_to(PARENT_OLD);
 	kn_grant_inner(9, inner_policy(CTX(3), true));
 	tap_ok(nr_sent == 1 && sent[0].ret == -KVM_NEST_EINVAL,
 	       "an MSR-only inner grant is not sent again empty (that would revoke)");
-	parent = PARENT_NEW;
-	sent_reset();
+	talk_to(PARENT_NEW);
 	kn_grant_resend(true);
 	tap_ok(nr_sent == 3, "and a grant refused for good is not kept");
 
-	parent = PARENT_REFUSES;
-	sent_reset();
+	talk_to(PARENT_REFUSES);
 	kn_grant_inner(10, inner_policy(CTX(4), false));
 	tap_ok(nr_sent == 2 && sent[1].ret == -KVM_NEST_EINVAL,
 	       "refused without its MSRs too: two calls, no more");
-	parent = PARENT_NEW;
-	sent_reset();
+	talk_to(PARENT_NEW);
 	kn_grant_resend(true);
 	tap_ok(nr_sent == 3, "and that grant is dropped");
 }
@@ -214,8 +213,7 @@ static void check_own_grant(void)
 	};
 	struct kvm_nest_ch_msr msr = { .index = MSR_ARCH_CAP, .value = 1 };
 
-	parent = PARENT_NO_MSR;
-	sent_reset();
+	talk_to(PARENT_NO_MSR);
 	kn_grant(CTX(5), table, 2, &msr, 1);
 	tap_ok(nr_sent == 2 && fell_back(0) && sent[0].inner == 0,
 	       "a parent whose allowlist lacks our MSR still takes our own CPUIDs");
@@ -223,8 +221,7 @@ static void check_own_grant(void)
 	kn_grant(CTX(6), table, 2, NULL, 0);
 	tap_ok(nr_sent == 1 && !sent[0].ret && !sent[0].nr_msr,
 	       "a grant without MSRs is sent once");
-	parent = PARENT_REFUSES;
-	sent_reset();
+	talk_to(PARENT_REFUSES);
 	kn_grant(CTX(7), table, 2, NULL, 0);
 	tap_ok(nr_sent == 1 && sent[0].ret == -KVM_NEST_EINVAL,
 	       "and, refused, not sent again");
@@ -232,12 +229,10 @@ static void check_own_grant(void)
 
 static void check_busy(void)
 {
-	parent = PARENT_BUSY;
-	sent_reset();
+	talk_to(PARENT_BUSY);
 	kn_grant_inner(11, inner_policy(CTX(8), false));
 	tap_ok(nr_sent == 1, "a busy parent's EBUSY is no refusal of MSRs");
-	parent = PARENT_OLD;
-	sent_reset();
+	talk_to(PARENT_OLD);
 	kn_grant_resend(false);
 	tap_ok(nr_sent == 2 && fell_back(0) && sent[0].inner == 11,
 	       "the grant it was too busy for goes out at the next tick, without MSRs");
@@ -248,8 +243,7 @@ static void check_busy(void)
 
 static void check_revoke(void)
 {
-	parent = PARENT_OLD;
-	sent_reset();
+	talk_to(PARENT_OLD);
 	kn_grant_revoke_inner(7, CTX(2), false);
 	tap_ok(nr_sent == 1 && !sent[0].classes && sent[0].inner == 7 &&
 	       sent[0].ctx == CTX(2) && !sent[0].ret,
@@ -258,8 +252,7 @@ static void check_revoke(void)
 	kn_grant_resend(true);
 	tap_ok(nr_sent == 8,
 	       "and is not sent again: 5 kept, the 3 inner ones without MSRs");
-	parent = PARENT_NEW;
-	sent_reset();
+	talk_to(PARENT_NEW);
 	kn_grant_revoke_inner(8, 0, true);
 	kn_grant_resend(true);
 	tap_ok(nr_sent == 5 && sent[0].inner == 8 &&
