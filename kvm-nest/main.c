@@ -24,6 +24,7 @@
 #include "deleg/store.h"
 #include "deleg/vcpu.h"
 #include "doll.h"
+#include "env/fit.h"
 #include "env/set.h"
 #include "env/sysfs.h"
 #include "env/usage.h"
@@ -129,6 +130,8 @@ static const struct kn_step {
 	{ "kvm",	kn_kvm_step,	 kn_kvm_detach },
 	{ "debugfs",	kn_debugfs_step, kn_debugfs_exit },
 	{ "usage",	kn_usage_step,	 kn_usage_exit },
+	/* Before the child's first envelope, gone after its last. */
+	{ "fit",	kn_fit_init,	 kn_fit_exit },
 	{ "child",	kn_child_step,	 kn_child_exit },
 	{ "netlink",	kn_nl_step,	 kn_nl_exit },
 };

@@ -18,6 +18,7 @@
 #include "../deleg/switch.h"
 #include "../doll.h"
 #include "../doll_totals.h"
+#include "../env/fit.h"
 #include "../event.h"
 #include "../kvm/boundary.h"
 #include "child.h"
@@ -184,7 +185,8 @@ static long kn_child_hello(void)
 	if (ret || !h->depth || h->depth > KVM_NEST_CH_MAX_LEVEL) {
 		struct kn_env none = {};
 
-		kn_env_self_set(&none, 0, 0);
+		if (kn_env_self_set(&none, 0, 0))
+			kn_fit_update();
 		kn_child_set_depth(0);
 	} else {
 		kn_child_set_depth(h->depth);

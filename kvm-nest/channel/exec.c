@@ -15,6 +15,7 @@
 #include "../deleg/grant.h"
 #include "../deleg/slot.h"
 #include "../deleg/switch.h"
+#include "../env/fit.h"
 #include "../env/over.h"
 #include "../event.h"
 #include "exec.h"
@@ -247,11 +248,12 @@ void kn_exec_fetched(const void *buf, size_t len)
 		struct kn_env env = {};
 
 		kn_env_merge(&env, &self);
-		kn_env_self_set(&env,
-				tb[KVM_NEST_CH_A_USAGE_CPU] ?
-				nla_get_u32(tb[KVM_NEST_CH_A_USAGE_CPU]) : 0,
-				tb[KVM_NEST_CH_A_USAGE_MEM] ?
-				nla_get_u64(tb[KVM_NEST_CH_A_USAGE_MEM]) : 0);
+		if (kn_env_self_set(&env,
+				    tb[KVM_NEST_CH_A_USAGE_CPU] ?
+				    nla_get_u32(tb[KVM_NEST_CH_A_USAGE_CPU]) : 0,
+				    tb[KVM_NEST_CH_A_USAGE_MEM] ?
+				    nla_get_u64(tb[KVM_NEST_CH_A_USAGE_MEM]) : 0))
+			kn_fit_update();
 		kn_env_over_told();
 	}
 cmds:

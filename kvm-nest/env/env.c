@@ -234,13 +234,17 @@ int kn_env_put_resolved(struct sk_buff *skb, int type, const struct kn_env *env,
 	return 0;
 }
 
-void kn_env_self_set(const struct kn_env *env, u32 usage_cpu, u64 usage_mem)
+bool kn_env_self_set(const struct kn_env *env, u32 usage_cpu, u64 usage_mem)
 {
+	bool limit_changed;
+
 	spin_lock(&kn_env_self_lock);
+	limit_changed = kn_env_self.cpu_limit != env->cpu_limit;
 	kn_env_self = *env;
 	kn_env_self_cpu = usage_cpu;
 	kn_env_self_mem = usage_mem;
 	spin_unlock(&kn_env_self_lock);
+	return limit_changed;
 }
 
 void kn_env_self_get(struct kn_env *env, u32 *usage_cpu, u64 *usage_mem)

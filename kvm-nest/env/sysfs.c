@@ -13,6 +13,8 @@
 
 static struct kobject *kn_sysfs_dir;
 
+#define KN_SYSFS_PERIOD_US	100000	/* cgroup v2's default period */
+
 static struct kn_env kn_sysfs_self(u32 *ucpu, u64 *umem)
 {
 	struct kn_env env;
@@ -48,6 +50,19 @@ static ssize_t cpu_limit_show(struct kobject *k, struct kobj_attribute *a,
 			      char *buf)
 {
 	return kn_sysfs_cpu(buf, kn_sysfs_self(NULL, NULL).cpu_limit);
+}
+
+/* cgroup v2's cpu.max: a quota per 100 ms period, or "max". */
+static ssize_t cpu_max_show(struct kobject *k, struct kobj_attribute *a,
+			    char *buf)
+{
+	u32 milli = kn_sysfs_self(NULL, NULL).cpu_limit;
+
+	if (!milli)
+		return sysfs_emit(buf, "max %u\n", KN_SYSFS_PERIOD_US);
+	return sysfs_emit(buf, "%llu %u\n",
+			  (u64)milli * KN_SYSFS_PERIOD_US / 1000,
+			  KN_SYSFS_PERIOD_US);
 }
 
 static ssize_t cpu_reserve_show(struct kobject *k, struct kobj_attribute *a,
@@ -109,6 +124,7 @@ static ssize_t usage_mem_show(struct kobject *k, struct kobj_attribute *a,
 
 KN_RO(kn_a_depth, depth, depth_show);
 KN_RO(kn_a_cpu_limit, cpu.limit, cpu_limit_show);
+KN_RO(kn_a_cpu_max, cpu.max, cpu_max_show);
 KN_RO(kn_a_cpu_reserve, cpu.reserve, cpu_reserve_show);
 KN_RO(kn_a_cpu_weight, cpu.weight, cpu_weight_show);
 KN_RO(kn_a_cpus, cpus, cpus_show);
@@ -120,7 +136,8 @@ KN_RO(kn_a_usage_mem, mem, usage_mem_show);
 static struct attribute *kn_top_attrs[] = { &kn_a_depth.attr, NULL };
 
 static struct attribute *kn_env_attrs[] = {
-	&kn_a_cpu_limit.attr, &kn_a_cpu_reserve.attr, &kn_a_cpu_weight.attr,
+	&kn_a_cpu_limit.attr, &kn_a_cpu_max.attr, &kn_a_cpu_reserve.attr,
+	&kn_a_cpu_weight.attr,
 	&kn_a_cpus.attr, &kn_a_mem_limit.attr, &kn_a_mem_reserve.attr, NULL,
 };
 

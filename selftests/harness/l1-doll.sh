@@ -3,7 +3,7 @@
 # stock kernel under qemu -enable-kvm -cpu host, seeing this host's / over
 # 9p; its host-init.sh loads kvm nested=1 (and kvm-nest with --module) and
 # runs COMMAND. Results come back on the doll's second serial port.
-#   l1-doll.sh [--name N] [--mem M] [--module] [--balloon] [--quiet] [--timeout S] -- COMMAND...
+#   l1-doll.sh [--name N] [--mem M] [--smp N] [--module] [--balloon] [--quiet] [--timeout S] -- COMMAND...
 #       run to completion: print the doll's output, exit with its status
 #   l1-doll.sh --bg [...] -- COMMAND...   start it, print "pid=<qemu pid> dir=<dir>"
 #   l1-doll.sh --wait DIR [--timeout S]   wait for a --bg doll, as above
@@ -19,12 +19,13 @@ KN_BUILD=${KN_BUILD:-$KN_TOP/build}
 # shellcheck source=lib/klog.sh
 . "$KN_TOP/selftests/harness/lib/klog.sh"
 
-name=l1doll mem=1G module=0 balloon=0 quiet='' bg=0 tmo=300 dir=
+name=l1doll mem=1G smp=1 module=0 balloon=0 quiet='' bg=0 tmo=300 dir=
 usage() { sed -n '5,14s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
 	--module) module=1; shift ;;
 	--balloon) balloon=1; shift ;;
 	--quiet) quiet=" loglevel=5"; shift ;;
@@ -121,7 +122,7 @@ cat "$initrd" "$dir/extra.cpio.gz" >"$dir/initrd"
 # -xsave: with the XSAVE this host (itself under TCG) offers, the doll's
 # kernel WARNs at boot ("XSAVE consistency problem"); FXSAVE avoids that.
 # shellcheck disable=SC2086 # $dev: no word or several
-qemu-system-x86_64 -enable-kvm -cpu host,-xsave -m "$mem" -smp 1 -nodefaults -name "$name" \
+qemu-system-x86_64 -enable-kvm -cpu host,-xsave -m "$mem" -smp "$smp" -nodefaults -name "$name" \
 	-L "$dir/fw" -display none -no-reboot $dev \
 	-qmp "unix:$dir/qmp.sock,server=on,wait=off" \
 	-serial "file:$dir/console.log" -serial "file:$dir/result.log" \

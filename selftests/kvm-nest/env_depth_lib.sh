@@ -28,13 +28,13 @@ depth_lines() {
 	fi
 }
 # depth_last REGEX: the newest line of L1's output that matches.
-depth_last() { depth_lines | grep -E -- "$1" | tail -n 1; }
+depth_last() { depth_lines | grep -aE -- "$1" | tail -n 1; }
 # depth_wait REGEX SECONDS: until a line printed after now matches.
 depth_wait() {
 	_from=$(wc -l <"$l1dir/result.log")
 	_end=$(($(date +%s) + $2))
 	while [ "$(date +%s)" -lt $_end ]; do
-		_l=$(depth_lines | tail -n +$((_from + 1)) | grep -E -- "$1" | tail -n 1)
+		_l=$(depth_lines | tail -n +$((_from + 1)) | grep -aE -- "$1" | tail -n 1)
 		[ -n "$_l" ] && { echo "$_l"; return 0; }
 		sleep 1
 	done

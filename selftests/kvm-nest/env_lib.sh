@@ -164,9 +164,11 @@ env_doll() {
 env_doll_wait() {
 	_end=$(($(date +%s) + $3))
 	while [ "$(date +%s)" -lt $_end ]; do
-		_l=$(tr -d '\r' <"$1/result.log" | grep -E -- "$2" | tail -n 1)
+		# -a: a serial port may carry a stray byte that makes grep
+		# call the log binary and print no line.
+		_l=$(tr -d '\r' <"$1/result.log" | grep -aE -- "$2" | tail -n 1)
 		[ -n "$_l" ] && { echo "$_l"; return 0; }
-		grep -q '^KN-END' "$1/result.log" 2>/dev/null && break
+		grep -aq '^KN-END' "$1/result.log" 2>/dev/null && break
 		sleep 1
 	done
 	return 1
