@@ -16,11 +16,9 @@
 struct kn_vendor *kn_vendor;
 static struct module *kn_vendor_mod;
 
-DEFINE_STATIC_CALL_NULL(kn_vendor_exit_code, KN_VENDOR_FN(exit_code));
-DEFINE_STATIC_CALL_NULL(kn_vendor_nested_ctx, KN_VENDOR_FN(nested_ctx));
-DEFINE_STATIC_CALL_NULL(kn_vendor_run_ctx, KN_VENDOR_FN(run_ctx));
-DEFINE_STATIC_CALL_NULL(kn_vendor_exit_detail, KN_VENDOR_FN(exit_detail));
-DEFINE_STATIC_CALL_NULL(kn_vendor_nested_entry, KN_VENDOR_FN(nested_entry));
+#define KN_VENDOR_CALL(name) \
+	DEFINE_STATIC_CALL_NULL(kn_vendor_##name, KN_VENDOR_FN(name))
+#include "vendor-calls.h"
 
 bool kn_no_nested_entry(struct kvm_vcpu *vcpu, u64 ctx,
 			struct kn_nested_entry *e)

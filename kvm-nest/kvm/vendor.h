@@ -45,16 +45,14 @@ extern struct kn_vendor kn_svm;
 extern struct kn_vendor kn_vmx;
 
 /*
- * The chosen vendor's exit_code, nested_ctx, run_ctx, exit_detail and
- * nested_entry, as static calls set at attach: the exit path calls them directly, not through
- * kn_vendor.  Our own functions, so IBT does not mind either way.
+ * The chosen vendor's functions of vendor-calls.h, as static calls set
+ * at attach: the exit path calls them directly, not through kn_vendor.
+ * Our own functions, so IBT does not mind either way.
  */
 #define KN_VENDOR_FN(name)	(*(typeof_member(struct kn_vendor, name))NULL)
-DECLARE_STATIC_CALL(kn_vendor_exit_code, KN_VENDOR_FN(exit_code));
-DECLARE_STATIC_CALL(kn_vendor_nested_ctx, KN_VENDOR_FN(nested_ctx));
-DECLARE_STATIC_CALL(kn_vendor_run_ctx, KN_VENDOR_FN(run_ctx));
-DECLARE_STATIC_CALL(kn_vendor_exit_detail, KN_VENDOR_FN(exit_detail));
-DECLARE_STATIC_CALL(kn_vendor_nested_entry, KN_VENDOR_FN(nested_entry));
+#define KN_VENDOR_CALL(name) \
+	DECLARE_STATIC_CALL(kn_vendor_##name, KN_VENDOR_FN(name))
+#include "vendor-calls.h"
 
 /* VMX's nested_entry for now: slots are written on SVM only. */
 bool kn_no_nested_entry(struct kvm_vcpu *vcpu, u64 ctx,
