@@ -53,8 +53,10 @@ int kn_env_put_change(struct sk_buff *skb, int type,
 int kn_env_put_resolved(struct sk_buff *skb, int type, const struct kn_env *env,
 			const struct kn_env_room *room);
 
-/* This kernel's own envelope, as its kvm-nest parent set it. */
-/* Whether cpu.limit changed: every fetch sets our envelope again. */
+/*
+ * This kernel's own envelope, as its kvm-nest parent set it.  Every fetch
+ * sets it again: _set() says whether cpu.limit changed.
+ */
 bool kn_env_self_set(const struct kn_env *env, u32 usage_cpu, u64 usage_mem);
 void kn_env_self_get(struct kn_env *env, u32 *usage_cpu, u64 *usage_mem);
 void kn_env_room(struct kn_env_room *room);

@@ -12,7 +12,6 @@
 #include <linux/cpumask.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
-#include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
