@@ -12,6 +12,7 @@
 #   make stress             netlink/channel fuzzing, VM churn, module cycles (hours)
 #   make demo               an emulated host with an L1 doll running an L2 doll
 #   make bench              nested exit cost per level, stock vs kvm-nest
+#   make bench-fit          fit mode: a 4-vCPU doll at cpu.limit 0.5, off vs on
 #   make bench-doc          the last bench's table and plot into Documentation/bench/
 #   make lint               include graph, checkpatch, sparse on every pinned kernel
 #   make include-graph      kvm-nest/'s #include graph; fails if kvm/ is no leaf
@@ -131,9 +132,12 @@ demo:
 bench: modules-all
 	$(TOP)/selftests/bench/run.sh
 
+bench-fit: modules-all
+	$(TOP)/selftests/bench/fit.sh
+
 # Copies build/bench's results.md and plot.png (from the last make bench)
 # into Documentation/bench/, which bench.rst includes; commit them.
-.PHONY: bench-doc
+.PHONY: bench-doc bench-fit
 bench-doc:
 	$(TOP)/scripts/bench-doc.sh $(BUILD)/bench
 

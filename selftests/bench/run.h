@@ -38,5 +38,6 @@ void knb_emit(const struct knb_opts *o, bool acct, const struct knb_result *r);
 
 int knb_run(int argc, char **argv);
 int knb_watch(int argc, char **argv);
+int knb_fit(int argc, char **argv);
 
 #endif

@@ -3,12 +3,14 @@
 # stock kernel under qemu -enable-kvm -cpu host, seeing this host's / over
 # 9p; its host-init.sh loads kvm nested=1 (and kvm-nest with --module) and
 # runs COMMAND. Results come back on the doll's second serial port.
-#   l1-doll.sh [--name N] [--mem M] [--smp N] [--module] [--balloon] [--quiet] [--timeout S] -- COMMAND...
+#   l1-doll.sh [--name N] [--mem M] [--smp N] [--module] [--balloon] [--quiet] [--append P]
+#              [--timeout S] -- COMMAND...
 #       run to completion: print the doll's output, exit with its status
 #   l1-doll.sh --bg [...] -- COMMAND...   start it, print "pid=<qemu pid> dir=<dir>"
 #   l1-doll.sh --wait DIR [--timeout S]   wait for a --bg doll, as above
 # --quiet: the doll's console shows warnings and worse only (each console
-# byte costs exits, and they add up in a doll inside a doll).
+# byte costs exits, and they add up in a doll inside a doll). --append:
+# more parameters for the doll's kernel.
 # --balloon adds a virtio balloon (the doll loads virtio_balloon). Every
 # doll has a QMP socket at DIR/qmp.sock; the envelope agent finds it in
 # QEMU's command line. DIR/result.log grows live with COMMAND's output.
@@ -19,8 +21,8 @@ KN_BUILD=${KN_BUILD:-$KN_TOP/build}
 # shellcheck source=lib/klog.sh
 . "$KN_TOP/selftests/harness/lib/klog.sh"
 
-name=l1doll mem=1G smp=1 module=0 balloon=0 quiet='' bg=0 tmo=300 dir=
-usage() { sed -n '5,14s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+name=l1doll mem=1G smp=1 module=0 balloon=0 quiet='' append='' bg=0 tmo=300 dir=
+usage() { sed -n '5,16s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--name) name=$2; shift 2 ;;
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
 	--module) module=1; shift ;;
 	--balloon) balloon=1; shift ;;
 	--quiet) quiet=" loglevel=5"; shift ;;
+	--append) append=" $2"; shift 2 ;;
 	--timeout) tmo=$2; shift 2 ;;
 	--bg) bg=1; shift ;;
 	--wait) dir=$2; shift 2 ;;
@@ -128,7 +131,7 @@ qemu-system-x86_64 -enable-kvm -cpu host,-xsave -m "$mem" -smp "$smp" -nodefault
 	-serial "file:$dir/console.log" -serial "file:$dir/result.log" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-kernel "$vmlinuz" -initrd "$dir/initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic printk.time=1$quiet kn.init=$KN_TOP/selftests/harness/host-init.sh" \
+	-append "console=ttyS0 panic=-1 oops=panic printk.time=1$quiet$append kn.init=$KN_TOP/selftests/harness/host-init.sh" \
 	</dev/null >"$dir/qemu.log" 2>&1 &
 echo $! >"$dir/pid"
 
