@@ -55,8 +55,8 @@ bool nc_parse_seconds(const char *s, unsigned int max_s, unsigned int *ms)
 	return true;
 }
 
-/* Batch mode names the line an error comes from. */
-static const char *nc_err_file;
+/* Batch mode names the line an error comes from, a spec file the doll. */
+static const char *nc_err_file, *nc_err_where;
 static unsigned long nc_err_line;
 
 void nc_error_at(const char *file, unsigned long line)
@@ -65,11 +65,18 @@ void nc_error_at(const char *file, unsigned long line)
 	nc_err_line = line;
 }
 
+void nc_error_in(const char *where)
+{
+	nc_err_where = where;
+}
+
 void nc_error_start(void)
 {
 	fputs("Error: ", stderr);
 	if (nc_err_file)
 		fprintf(stderr, "%s:%lu: ", nc_err_file, nc_err_line);
+	if (nc_err_where)
+		fprintf(stderr, "%s: ", nc_err_where);
 }
 
 NC_PRINTF(1, 0) static void nc_vmsg(const char *fmt, va_list ap)

@@ -24,6 +24,8 @@ bool nc_parse_seconds(const char *s, unsigned int max_s, unsigned int *ms);
 /* "Error: ..." on stderr; return NC_ERR. */
 /* From now on errors start "Error: FILE:LINE: " (batch mode); NULL: not. */
 void nc_error_at(const char *file, unsigned long line);
+/* From now on errors start "Error: WHERE: " (a place in a file); NULL: not. */
+void nc_error_in(const char *where);
 /* What every error line starts with. */
 void nc_error_start(void);
 int nc_error(const char *fmt, ...) NC_PRINTF(1, 2);
