@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../apply_file.h"
 #include "../util.h"
+#include "stderr_capture.h"
 #include "tap.h"
 
 #define PLAN 29
@@ -21,20 +21,11 @@ static char err[1024];
 /* Parse text as "spec.json"; err holds what it wrote on stderr. */
 static int parse(const char *text, struct nc_apply_file *f)
 {
-	FILE *tmp = tmpfile();
-	int saved = dup(2), rc;
-	size_t n;
+	int saved, rc;
+	FILE *tmp = capture_start(&saved);
 
-	fflush(stderr);
-	dup2(fileno(tmp), 2);
 	rc = nc_apply_file_parse("spec.json", text, f);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	rewind(tmp);
-	n = fread(err, 1, sizeof(err) - 1, tmp);
-	err[n] = '\0';
-	fclose(tmp);
+	capture_end(tmp, saved, err, sizeof(err));
 	return rc;
 }
 
