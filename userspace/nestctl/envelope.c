@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The envelope object: show, set and del.  set and del name a doll (sent by
+ * The envelope object: show, set, del and diff (envelope_diff.c).  set and del name a doll (sent by
  * id) or, with "name NAME", the pending envelope of a level-1 VM that does
  * not exist yet.  The kernel that hosts the doll checks the change and has
  * its agent apply it, in the background: we wait for the outcome, which
@@ -30,6 +30,7 @@ static void nc_envelope_usage(FILE *f)
 	      "                               [ mem.limit SIZE|max ] [ mem.reserve SIZE ] [ dry-run ]\n"
 	      "       nestctl envelope set name NAME uuid UUID pid PID\n"
 	      "       nestctl envelope del TARGET\n"
+	      "       nestctl envelope diff FILE\n"
 	      "       nestctl envelope help\n"
 	      "TARGET := { DOLL | name NAME [ uuid UUID ] }\n"
 	      "NAME: a level-1 VM not started yet (QEMU -name); with UUID, libvirt domain\n"
@@ -38,7 +39,9 @@ static void nc_envelope_usage(FILE *f)
 	      "CPUS := number of CPUs, up to 3 decimals: 1.5, 0.25\n"
 	      "SIZE := bytes, or with K, M, G, T or KiB, MiB, GiB, TiB\n"
 	      "        (powers of 1024): 512M, 512MiB\n"
-	      "LIST := CPUs of the kernel that hosts the doll: 0-3,6\n", f);
+	      "LIST := CPUs of the kernel that hosts the doll: 0-3,6\n"
+	      "FILE := a doll tree by VM names, JSON (nestctl(8), ENVELOPE FILES);\n"
+	      "        diff exits 0 if nothing differs, 1 if something does\n", f);
 }
 
 /* What a change is sent to: a doll by id, or a pending name. */
@@ -297,6 +300,7 @@ int nc_envelope(struct nc_ctx *ctx, int argc, char **argv)
 		{ "show", nc_envelope_show },
 		{ "set", nc_envelope_set },
 		{ "del", nc_envelope_del },
+		{ "diff", nc_envelope_diff },
 	};
 	/* "envelope web" is "envelope show web". */
 	static const struct nc_object obj = {

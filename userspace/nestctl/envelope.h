@@ -7,5 +7,7 @@
 
 /* envelope show [ DOLL | self ] (envelope_show.c) */
 int nc_envelope_show(struct nc_ctx *ctx, int argc, char **argv);
+/* envelope diff FILE: what applying a doll tree file would change (envelope_diff.c) */
+int nc_envelope_diff(struct nc_ctx *ctx, int argc, char **argv);
 
 #endif

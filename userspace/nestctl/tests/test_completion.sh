@@ -35,7 +35,7 @@ compl() {
 }
 
 echo "TAP version 13"
-echo "1..16"
+echo "1..18"
 compl "doll stats envelope monitor agent version help" ""
 compl "doll" d
 compl "-j -json" -j
@@ -52,5 +52,8 @@ compl "-t doll envelope level" monitor ""
 compl "envelope" -j monitor -t e
 compl "" dol bogus ""
 compl "self 3 web 7" envelope show ""
+compl "del diff" envelope d
+: >"$w/tree.json"
+compl "$w/tree.json" envelope di "$w/tr"
 echo "# Totals: pass:$((n - failed)) fail:$failed"
 [ "$failed" = 0 ]
