@@ -12,10 +12,6 @@
 /* A fault of the file's own making: exit status 2, as for bad words. */
 #define nc_apply_bad(...) (nc_error(__VA_ARGS__), NC_USAGE)
 
-static const char *const nc_apply_keys[] = {
-	"cpu.limit", "cpu.reserve", "cpu.weight", "cpus", "mem.limit", "mem.reserve",
-};
-
 struct nc_apply_ctx {
 	const char *file;
 	struct nc_apply_file *f;
@@ -34,19 +30,14 @@ static void nc_apply_where(const struct nc_apply_ctx *c, const char *path)
 /* The fields, as the words "envelope set" takes (copies: it wants char **). */
 static int nc_apply_env(struct json_object *env, struct nc_env *want)
 {
-	char *argv[2 * NC_ARRAY_SIZE(nc_apply_keys)];
+	char *argv[2 * 6];	/* each of the six fields once: json-c keeps one per key */
 	int argc = 0, rc = NC_OK;
 	bool dry_run;
 
 	if (!json_object_is_type(env, json_type_object))
 		return nc_apply_bad("\"envelope\" must be an object of fields, like {\"cpu.limit\": \"1.5\"}");
 	json_object_object_foreach(env, key, val) {
-		size_t k;
-
-		for (k = 0; k < NC_ARRAY_SIZE(nc_apply_keys); k++)
-			if (!strcmp(key, nc_apply_keys[k]))
-				break;
-		if (k == NC_ARRAY_SIZE(nc_apply_keys)) {
+		if (!nc_env_field(key)) {
 			rc = nc_apply_bad("unknown envelope field \"%s\": cpu.limit, cpu.reserve, cpu.weight, cpus, mem.limit or mem.reserve",
 					  key);
 			goto out;

@@ -25,6 +25,22 @@ static const struct nc_env_key nc_env_keys[] = {
 	{ "mem.reserve", NC_ENV_MEM_RESERVE },
 };
 
+unsigned int nc_env_field(const char *word)
+{
+	for (size_t i = 0; i < NC_ARRAY_SIZE(nc_env_keys); i++)
+		if (!strcmp(word, nc_env_keys[i].word))
+			return nc_env_keys[i].bit;
+	return 0;
+}
+
+const char *nc_env_word(unsigned int bit)
+{
+	for (size_t i = 0; i < NC_ARRAY_SIZE(nc_env_keys); i++)
+		if (nc_env_keys[i].bit == bit)
+			return nc_env_keys[i].word;
+	return "?";
+}
+
 static int nc_bad_cpus_amount(const char *key, const char *v, enum nc_unit_err e,
 			      bool limit)
 {

@@ -15,6 +15,11 @@
 /* Smallest CPU limit the agent's cpu.max gives: 1 ms per 50 ms period. */
 #define NC_CPU_LIMIT_MIN	20
 
+/* A field's word, exactly ("cpu.limit"), as its NC_ENV_* bit; 0 if none. */
+unsigned int nc_env_field(const char *word);
+/* The word of one NC_ENV_* bit. */
+const char *nc_env_word(unsigned int bit);
+
 /* NC_OK, or NC_USAGE with what was wrong and what to write printed. */
 int nc_env_args(int argc, char **argv, struct nc_env *env, bool *dry_run);
 

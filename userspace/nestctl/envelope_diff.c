@@ -16,6 +16,7 @@
 
 #include "apply_file.h"
 #include "apply_resolve.h"
+#include "env_args.h"
 #include "envelope.h"
 #include "plan.h"
 
@@ -50,24 +51,6 @@ static char *nc_read_text(const char *path)
 	if (f != stdin)
 		fclose(f);
 	return buf;
-}
-
-static const char *nc_field_word(unsigned int field)
-{
-	switch (field) {
-	case NC_ENV_CPU_LIMIT:
-		return "cpu.limit";
-	case NC_ENV_CPU_RESERVE:
-		return "cpu.reserve";
-	case NC_ENV_CPU_WEIGHT:
-		return "cpu.weight";
-	case NC_ENV_CPUS:
-		return "cpus";
-	case NC_ENV_MEM_LIMIT:
-		return "mem.limit";
-	default:
-		return "mem.reserve";
-	}
 }
 
 /* One side of a change: text bare ("2.000", "max", "all"), JSON under key. */
@@ -114,7 +97,7 @@ static void nc_diff_print(struct nc_print *p, const struct nc_apply_file *f,
 		nc_pr_open_obj(p, NULL);
 		nc_pr_str(p, NC_ANY | NC_BARE, "path", f->dolls[s->doll].path);
 		nc_pr_uint(p, NC_JSON, "doll", m[s->doll].doll->id);
-		nc_pr_str(p, NC_ANY | NC_BARE, "field", nc_field_word(s->field));
+		nc_pr_str(p, NC_ANY | NC_BARE, "field", nc_env_word(s->field));
 		nc_diff_value(p, &pd[s->doll].cur, s->field, "from");
 		nc_pr_str(p, NC_TEXT | NC_BARE, NULL, "->");
 		nc_diff_value(p, &pd[s->doll].want, s->field, "to");
