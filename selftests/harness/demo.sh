@@ -1,8 +1,9 @@
 #!/bin/bash
 # demo.sh: what `make demo` runs. Boots the embedded default emulated host
 # (Debian 6.1 under QEMU TCG, AMD SVM), starts an L1 Linux doll that runs
-# kvm-nest and a guest of its own, which runs a nested guest in turn, and
-# shows the doll tree as nestctl sees it from the top.
+# kvm-nest and two guests of its own, one of which runs a nested guest in
+# turn, shows the doll tree as nestctl sees it from the top, and applies
+# their envelopes from one file (demo-tree.json).
 set -eu
 here=$(dirname "$0")
 # shellcheck source=lib/common.sh

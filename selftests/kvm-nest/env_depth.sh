@@ -16,19 +16,24 @@
 #  - admission at L2: a reservation beyond L1's own is refused with L1 and
 #    the numbers named, and nothing changes; L0 lowering L1's envelope under
 #    what L2 holds succeeds (a child cannot veto its parent) and shows L1
-#    overcommitted, and L2's envelope stays.
+#    overcommitted, and L2's envelope stays;
+#  - nestctl envelope apply of a file naming env-l1 and env-l2: applied
+#    in the safe order, again with nothing sent, changed with only the
+#    change sent, refused at L2 with L1 set back (env_apply_lib.sh).
 # env_depth_linux tests the same with an L2 Linux doll (slow).
 set -eu
 . "$KN_TOP/selftests/kvm-nest/env_lib.sh"
 # shellcheck source=env_depth_lib.sh
 . "$KN_TOP/selftests/kvm-nest/env_depth_lib.sh"
+# shellcheck source=env_apply_lib.sh
+. "$KN_TOP/selftests/kvm-nest/env_apply_lib.sh"
 DEPTH_IN='^kn-fetch '
 DEPTH_NAME=env-l2
 CHILD=$KN_BUILD/selftests/ch_child
 
 env_require
 [ -x "$CHILD" ] || tap_bail "$CHILD not built (make -C selftests)"
-tap_plan 35
+tap_plan 50
 env_agent_check
 
 cmd="$KN_TOP/selftests/harness/vmm-watch.sh -m 2 -- $CHILD -p 5 -- -name $DEPTH_NAME"
@@ -64,6 +69,7 @@ tap_check "the L2 reads its memory use as L1 measured it: usage.mem ${umem:-none
 depth_admission
 depth_unset
 depth_inside 'sent=none cpu.limit=max cpu.reserve=0.000 .*mem.limit=max ' "FETCH answers no envelope fields again"
+apply_all
 bad=$(depth_lines | grep -E -m1 'Bail out|^kn-fetch .*(len=-|bad=[1-9])' || true)
 # It prints at least every 5 s while it runs.
 alive=$(depth_wait "$DEPTH_IN" 12 || true)

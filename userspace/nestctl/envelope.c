@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The envelope object: show, set, del and diff (envelope_diff.c).  set and del name a doll (sent by
+ * The envelope object: show, set, del, diff (envelope_diff.c) and apply
+ * (envelope_apply.c).  set and del name a doll (sent by
  * id) or, with "name NAME", the pending envelope of a level-1 VM that does
  * not exist yet.  The kernel that hosts the doll checks the change and has
  * its agent apply it, in the background: we wait for the outcome, which
@@ -31,6 +32,7 @@ static void nc_envelope_usage(FILE *f)
 	      "       nestctl envelope set name NAME uuid UUID pid PID\n"
 	      "       nestctl envelope del TARGET\n"
 	      "       nestctl envelope diff FILE\n"
+	      "       nestctl envelope apply FILE\n"
 	      "       nestctl envelope help\n"
 	      "TARGET := { DOLL | name NAME [ uuid UUID ] }\n"
 	      "NAME: a level-1 VM not started yet (QEMU -name); with UUID, libvirt domain\n"
@@ -41,7 +43,8 @@ static void nc_envelope_usage(FILE *f)
 	      "        (powers of 1024): 512M, 512MiB\n"
 	      "LIST := CPUs of the kernel that hosts the doll: 0-3,6\n"
 	      "FILE := a doll tree by VM names, JSON (nestctl(8), ENVELOPE FILES);\n"
-	      "        diff exits 0 if nothing differs, 1 if something does\n", f);
+	      "        diff exits 0 if nothing differs, 1 if something does;\n"
+	      "        apply changes all of it or, refused, sets back what it changed\n", f);
 }
 
 /* What a change is sent to: a doll by id, or a pending name. */
@@ -208,6 +211,19 @@ static int nc_envelope_send(struct nc_ctx *ctx, struct nc_target *t,
 	return err ? nc_envelope_report(ctx, err, refusal, what) : NC_OK;
 }
 
+int nc_envelope_set_doll(struct nc_ctx *ctx, const struct nc_doll *doll,
+			 const struct nc_env *env)
+{
+	struct nc_target t = { .doll = doll };
+	struct nlmsghdr *nlh;
+
+	nc_target_note(&t, "apply");
+	nlh = nc_nl_req(&ctx->nl, KVM_NEST_CMD_ENV_SET, &nc_doll_attr_names);
+	nc_target_put(&t, nlh);
+	nc_env_put(nlh, KVM_NEST_A_DOLL_ENV, env);
+	return nc_envelope_send(ctx, &t, "envelope set");
+}
+
 static void nc_envelope_fits(struct nc_print *p, const struct nc_target *t)
 {
 	nc_pr_open_obj(p, NULL);
@@ -301,6 +317,7 @@ int nc_envelope(struct nc_ctx *ctx, int argc, char **argv)
 		{ "set", nc_envelope_set },
 		{ "del", nc_envelope_del },
 		{ "diff", nc_envelope_diff },
+		{ "apply", nc_envelope_apply },
 	};
 	/* "envelope web" is "envelope show web". */
 	static const struct nc_object obj = {

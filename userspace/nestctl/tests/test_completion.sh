@@ -35,7 +35,7 @@ compl() {
 }
 
 echo "TAP version 13"
-echo "1..18"
+echo "1..19"
 compl "doll stats envelope monitor agent version help" ""
 compl "doll" d
 compl "-j -json" -j
@@ -55,5 +55,6 @@ compl "self 3 web 7" envelope show ""
 compl "del diff" envelope d
 : >"$w/tree.json"
 compl "$w/tree.json" envelope di "$w/tr"
+compl "$w/tree.json" envelope a "$w/tr"
 echo "# Totals: pass:$((n - failed)) fail:$failed"
 [ "$failed" = 0 ]
