@@ -498,6 +498,12 @@ static const struct kn_nl_op kn_nl_ops[] = {
 		.maxattr = KVM_NEST_A_DOLL_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		/* Names of domains not started yet: as private as their envelopes. */
+		.cmd = KVM_NEST_CMD_PENDING_GET,
+		.dumpit = kn_nl_pending_get_dumpit,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 static KN_GENL_OPS_STORAGE(kn_nl_kernel_ops, 2 * ARRAY_SIZE(kn_nl_ops));

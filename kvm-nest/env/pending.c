@@ -21,6 +21,14 @@ struct kn_pending {
 static DEFINE_MUTEX(kn_pending_mutex);
 static LIST_HEAD(kn_pending_list);
 static unsigned int kn_pending_count;
+/* Moves on every change of the list or of an envelope in it. */
+static unsigned int kn_pending_gen;
+
+/* Under kn_pending_mutex; read locklessly by a dump that starts. */
+static void kn_pending_changed(void)
+{
+	WRITE_ONCE(kn_pending_gen, kn_pending_gen + 1);
+}
 
 static struct kn_pending *kn_pending_find(const char *name)
 {
@@ -93,6 +101,7 @@ int kn_env_pending_put(const char *name, const char *uuid,
 	}
 	strscpy(p->uuid, uuid, sizeof(p->uuid));
 	p->env = *env;
+	kn_pending_changed();
 out:
 	mutex_unlock(&kn_pending_mutex);
 	return err;
@@ -109,6 +118,7 @@ int kn_env_pending_del(const char *name, const char *uuid)
 	if (p) {
 		list_del(&p->node);
 		kn_pending_count--;
+		kn_pending_changed();
 	}
 	mutex_unlock(&kn_pending_mutex);
 	if (p)
@@ -162,6 +172,7 @@ bool kn_env_pending_claim(const char *name, struct pid *vmm, u32 id,
 	}
 	if (hit) {
 		hit->attached = id;
+		kn_pending_changed();
 		*env = hit->env;
 		strscpy(found, hit->name, len);
 	}
@@ -175,9 +186,35 @@ void kn_env_pending_release(u32 id)
 
 	mutex_lock(&kn_pending_mutex);
 	list_for_each_entry(p, &kn_pending_list, node)
-		if (p->attached == id)
+		if (p->attached == id) {
 			p->attached = 0;
+			kn_pending_changed();
+		}
 	mutex_unlock(&kn_pending_mutex);
+}
+
+unsigned int kn_env_pending_generation(void)
+{
+	return READ_ONCE(kn_pending_gen);
+}
+
+int kn_env_pending_walk(unsigned long *pos, kn_pending_fn fn, void *arg)
+{
+	const struct kn_pending *p;
+	unsigned long i = 0;
+	int err = 0;
+
+	mutex_lock(&kn_pending_mutex);
+	list_for_each_entry(p, &kn_pending_list, node) {
+		if (i++ < *pos)
+			continue;
+		err = fn(arg, p->name, p->uuid, &p->env, p->attached);
+		if (err)
+			break;
+		*pos = i;
+	}
+	mutex_unlock(&kn_pending_mutex);
+	return err;
 }
 
 /*

@@ -46,4 +46,16 @@ bool kn_env_pending_claim(const char *name, struct pid *vmm, u32 id,
 void kn_env_pending_release(u32 id);
 void kn_env_pending_exit(void);
 
+/* One named envelope as a walk sees it; @attached: its doll's id, or 0. */
+typedef int (*kn_pending_fn)(void *arg, const char *name, const char *uuid,
+			     const struct kn_env *env, u32 attached);
+/*
+ * Calls @fn on each named envelope from the *@pos-th on, under the list's
+ * lock (@fn must not sleep on it), until @fn returns non-zero; *@pos counts
+ * those done, for a walk to resume.
+ */
+int kn_env_pending_walk(unsigned long *pos, kn_pending_fn fn, void *arg);
+/* Changes whenever a walk could see something else. */
+unsigned int kn_env_pending_generation(void);
+
 #endif

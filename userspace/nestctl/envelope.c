@@ -211,17 +211,19 @@ static int nc_envelope_send(struct nc_ctx *ctx, struct nc_target *t,
 	return err ? nc_envelope_report(ctx, err, refusal, what) : NC_OK;
 }
 
-int nc_envelope_set_doll(struct nc_ctx *ctx, const struct nc_doll *doll,
-			 const struct nc_env *env)
+int nc_envelope_change(struct nc_ctx *ctx, const struct nc_doll *doll, const char *name,
+		       const char *uuid, const struct nc_env *env)
 {
-	struct nc_target t = { .doll = doll };
+	struct nc_target t = { .doll = doll, .name = name, .uuid = uuid && *uuid ? uuid : NULL };
 	struct nlmsghdr *nlh;
 
-	nc_target_note(&t, "apply");
-	nlh = nc_nl_req(&ctx->nl, KVM_NEST_CMD_ENV_SET, &nc_doll_attr_names);
+	nc_target_note(&t, env ? "apply" : "drop");
+	nlh = nc_nl_req(&ctx->nl, env ? KVM_NEST_CMD_ENV_SET : KVM_NEST_CMD_ENV_DEL,
+			&nc_doll_attr_names);
 	nc_target_put(&t, nlh);
-	nc_env_put(nlh, KVM_NEST_A_DOLL_ENV, env);
-	return nc_envelope_send(ctx, &t, "envelope set");
+	if (env)
+		nc_env_put(nlh, KVM_NEST_A_DOLL_ENV, env);
+	return nc_envelope_send(ctx, &t, env ? "envelope set" : "envelope del");
 }
 
 static void nc_envelope_fits(struct nc_print *p, const struct nc_target *t)

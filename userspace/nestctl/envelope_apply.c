@@ -9,7 +9,10 @@
  *   web cpu.limit 0.500 -> 0.250 applied
  *   web/db cpu.reserve 0.200 -> 0.350 refused
  *   web cpu.limit 0.250 -> 0.500 set back
- * Exit 0 when the file holds, 1 when refused, 2 on a bad file.
+ * A level-1 doll that does not run gets the pending envelope of its name
+ * (one made here and refused goes again).  Below level 1 a doll that does
+ * not run refuses the file.  Exit 0 when the file holds, 1 when refused,
+ * 2 on a bad file.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,11 +38,14 @@ static int nc_apply_set(void *data, const struct nc_plan_step *s, const struct n
 			bool undo)
 {
 	struct nc_apply_ctx *a = data;
+	const struct nc_env_file *ef = a->ef;
+	const struct nc_pending *pend = ef->pend[s->doll];
 	struct nc_print *p = &a->ctx->pr;
 	enum nc_step_state st;
 	int rc;
 
-	rc = nc_envelope_set_doll(a->ctx, a->ef->m[s->doll].doll, to);
+	rc = nc_envelope_change(a->ctx, ef->m[s->doll].doll, ef->f.dolls[s->doll].name,
+				pend ? pend->uuid : NULL, to);
 	if (undo)
 		st = rc ? NC_STEP_STUCK : NC_STEP_UNDONE;
 	else
@@ -54,18 +60,44 @@ static int nc_apply_set(void *data, const struct nc_plan_step *s, const struct n
 	return rc;
 }
 
-/* Dolls of the file that do not run: refused before anything changes. */
+/* Dolls below level 1 that do not run: refused before anything changes. */
 static int nc_apply_missing(const struct nc_env_file *ef, const char *file)
 {
 	for (unsigned int i = 0; i < ef->f.n; i++) {
-		if (ef->m[i].doll)
+		if (ef->m[i].doll || nc_env_file_by_name(ef, i))
 			continue;
-		return nc_error("%s: %s does not run; apply changes running dolls only, for now: start it, or leave it out of the file%s",
-				file, ef->f.dolls[i].path,
-				ef->f.dolls[i].parent < 0 ?
-				" (\"nestctl envelope set name NAME ...\" gives a level-1 VM an envelope before it starts)" : "");
+		return nc_error("%s: %s does not run; below level 1 apply changes running dolls only, for now: start it, or leave it out of the file",
+				file, ef->f.dolls[i].path);
 	}
 	return NC_OK;
+}
+
+/*
+ * After a refusal: a pending envelope this apply made (there was none by
+ * that name) goes again, rather than stay behind with its fields unset.
+ */
+static void nc_apply_unmake(struct nc_ctx *ctx, const struct nc_env_file *ef,
+			    const enum nc_step_state *state)
+{
+	for (unsigned int i = 0; i < ef->f.n; i++) {
+		bool made = false;
+
+		if (!nc_env_file_by_name(ef, i) || ef->pend[i])
+			continue;
+		for (int k = 0; k < ef->nr; k++)
+			made |= ef->steps[k].doll == i && state[k] != NC_STEP_NOT_TRIED &&
+				state[k] != NC_STEP_REFUSED;
+		if (!made)
+			continue;
+		nc_pr_open_obj(&ctx->pr, NULL);
+		nc_pr_str(&ctx->pr, NC_ANY | NC_BARE, "path", ef->f.dolls[i].path);
+		nc_pr_str(&ctx->pr, NC_TEXT | NC_BARE, NULL, "pending envelope");
+		nc_pr_str(&ctx->pr, NC_ANY | NC_BARE, "outcome",
+			  nc_envelope_change(ctx, NULL, ef->f.dolls[i].name, NULL, NULL) ?
+			  "left: dropping it was refused" : "dropped");
+		nc_pr_close_obj(&ctx->pr);
+		nc_pr_nl(&ctx->pr);
+	}
 }
 
 int nc_envelope_apply(struct nc_ctx *ctx, int argc, char **argv)
@@ -90,6 +122,8 @@ int nc_envelope_apply(struct nc_ctx *ctx, int argc, char **argv)
 	nc_pr_open_obj(&ctx->pr, NULL);
 	nc_pr_open_arr(&ctx->pr, "steps");
 	refused = nc_apply_steps(ef.pd, ef.steps, ef.nr, &ops, state);
+	if (refused >= 0)
+		nc_apply_unmake(ctx, &ef, state);
 	nc_pr_close_arr(&ctx->pr);
 	for (int i = 0; i < ef.nr; i++)
 		stuck += state[i] == NC_STEP_STUCK;

@@ -5,9 +5,13 @@
  * doll that differs, in the order an apply would take them, then one per
  * doll of the file that does not run:
  *   web/db cpu.limit 2.000 -> 1.000
+ *   cache cpu.limit max -> 0.500
+ *   cache not running, envelope pending
  *   web/cache not running
- * Exit 0 when nothing differs, 1 when something does (as diff(1) does),
- * 2 on a bad file or any other trouble.
+ * A level-1 doll that does not run is compared by its pending envelope
+ * (none: every field unset).  Exit 0 when nothing differs, 1 when
+ * something does or a deeper doll does not run (as diff(1) does), 2 on a
+ * bad file or any other trouble.
  */
 #include "envelope.h"
 #include "envelope_file.h"
@@ -29,7 +33,10 @@ static void nc_diff_print(struct nc_print *p, const struct nc_env_file *ef)
 			continue;
 		nc_pr_open_obj(p, NULL);
 		nc_pr_str(p, NC_ANY | NC_BARE, "path", ef->f.dolls[i].path);
-		nc_pr_str(p, NC_TEXT | NC_BARE, NULL, "not running");
+		nc_pr_str(p, NC_TEXT | NC_BARE, NULL, ef->pend[i] ? "not running, envelope pending" :
+			  "not running");
+		if (ef->pend[i])
+			nc_pr_bool(p, NC_JSON, "pending", true);
 		nc_pr_close_obj(p);
 		nc_pr_nl(p);
 	}

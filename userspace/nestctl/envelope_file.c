@@ -2,7 +2,8 @@
 /*
  * A doll tree file against the running dolls (envelope_file.h): the file
  * parsed (apply_file.c), its paths resolved in one dump of the tree
- * (apply_resolve.c), and the changes ordered (plan.c).
+ * (apply_resolve.c) and the pending envelopes, and the changes ordered
+ * (plan.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -47,7 +48,15 @@ static char *nc_read_text(const char *path)
 	return buf;
 }
 
-/* A running doll's envelope and the file's, for plan.c; none if it does not run. */
+bool nc_env_file_by_name(const struct nc_env_file *ef, unsigned int i)
+{
+	return !ef->m[i].doll && ef->f.dolls[i].parent < 0;
+}
+
+/*
+ * Each doll's envelope as it stands (a running doll's, a pending one's)
+ * and the file's, for plan.c; a doll that cannot be managed changes nothing.
+ */
 static void nc_env_file_dolls(struct nc_env_file *ef)
 {
 	for (unsigned int i = 0; i < ef->f.n; i++) {
@@ -56,11 +65,16 @@ static void nc_env_file_dolls(struct nc_env_file *ef)
 
 		*pd = (struct nc_plan_doll){ .parent = ef->f.dolls[i].parent,
 					     .want = ef->f.dolls[i].want };
-		if (!d)
-			pd->cur = pd->want;	/* nothing to change where none runs */
-		else if (d->has & NC_HAS_ENV)
+		if (nc_env_file_by_name(ef, i)) {
+			ef->pend[i] = nc_pendings_find(&ef->pending, ef->f.dolls[i].name);
+			if (ef->pend[i])
+				pd->cur = ef->pend[i]->env;
+		} else if (!d) {
+			pd->cur = pd->want;
+			ef->missing++;
+		} else if (d->has & NC_HAS_ENV) {
 			pd->cur = d->env;
-		ef->missing += !d;
+		}
 	}
 }
 
@@ -83,10 +97,16 @@ int nc_env_file_load(struct nc_ctx *ctx, const char *path, struct nc_env_file *e
 		nc_nl_report(&ctx->nl, err, "doll dump");
 		return NC_USAGE;
 	}
+	err = nc_pendings_dump(&ctx->nl, &ef->pending);
+	if (err) {
+		nc_nl_report(&ctx->nl, err, "pending envelopes");
+		return NC_USAGE;
+	}
 	n = ef->f.n ? ef->f.n : 1;
 	max = ef->f.n * NC_STEPS_PER_DOLL + 1;
 	ef->m = nc_xcalloc(n, sizeof(*ef->m));
 	ef->pd = nc_xcalloc(n, sizeof(*ef->pd));
+	ef->pend = nc_xcalloc(n, sizeof(*ef->pend));
 	ef->steps = nc_xcalloc(max, sizeof(*ef->steps));
 	if (nc_apply_resolve(&ef->f, &ef->run, ef->m))
 		return NC_USAGE;
@@ -103,7 +123,9 @@ void nc_env_file_free(struct nc_env_file *ef)
 {
 	free(ef->steps);
 	free(ef->pd);
+	free(ef->pend);
 	free(ef->m);
+	nc_pendings_free(&ef->pending);
 	nc_dolls_free(&ef->run);
 	nc_apply_file_free(&ef->f);
 	*ef = (struct nc_env_file){ 0 };
@@ -146,7 +168,10 @@ void nc_env_file_step(struct nc_print *p, const struct nc_env_file *ef,
 	const struct nc_plan_doll *pd = &ef->pd[s->doll];
 
 	nc_pr_str(p, NC_ANY | NC_BARE, "path", ef->f.dolls[s->doll].path);
-	nc_pr_uint(p, NC_JSON, "doll", ef->m[s->doll].doll->id);
+	if (ef->m[s->doll].doll)
+		nc_pr_uint(p, NC_JSON, "doll", ef->m[s->doll].doll->id);
+	else
+		nc_pr_bool(p, NC_JSON, "pending", true);
 	nc_pr_str(p, NC_ANY | NC_BARE, "field", nc_env_word(s->field));
 	nc_env_file_value(p, undo ? &pd->want : &pd->cur, s->field, "from");
 	nc_pr_str(p, NC_TEXT | NC_BARE, NULL, "->");

@@ -9,17 +9,28 @@
 #include "apply_file.h"
 #include "apply_resolve.h"
 #include "nestctl.h"
+#include "pending.h"
 #include "plan.h"
 
+/*
+ * A doll of the file that does not run is managed at level 1 as the
+ * pending envelope of its name (pend[i], NULL when there is none yet);
+ * deeper, not at all: it counts in missing.
+ */
 struct nc_env_file {
 	struct nc_apply_file f;
 	struct nc_dolls run;		/* the dump the file was resolved against */
+	struct nc_pendings pending;	/* and the pending envelopes */
 	struct nc_apply_match *m;	/* per doll of f */
+	const struct nc_pending **pend;	/* per doll of f */
 	struct nc_plan_doll *pd;	/* per doll of f: as it runs, as wanted */
 	struct nc_plan_step *steps;	/* in the order an apply takes them */
 	int nr;
-	unsigned int missing;		/* dolls of f that do not run */
+	unsigned int missing;		/* dolls of f below level 1 that do not run */
 };
+
+/* Whether doll i of the file is a level-1 VM that does not run. */
+bool nc_env_file_by_name(const struct nc_env_file *ef, unsigned int i);
 
 /*
  * Read path ("-": stdin), dump the running tree, resolve and order.

@@ -2,16 +2,19 @@
 /*
  * envelope show: this kernel's own envelope (info-get), then a table of the
  * dolls' envelopes and their usage as measured here (doll-get dump).
- *   show          self, then every doll that has an envelope
+ *   show          self, then every doll that has an envelope, then the
+ *                 pending envelopes (when this user may read them)
  *   show DOLL     that doll and the dolls inside it
  *   show self     this kernel only
  * Nested contexts that no kvm-nest reports have no envelope: not listed.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "envelope.h"
 #include "ident.h"
 #include "info.h"
+#include "pending.h"
 
 enum { C_DOLL, C_LEVEL, C_NAME, C_CPU_LIMIT, C_CPU_RESERVE, C_WEIGHT, C_CPUS,
        C_MEM_LIMIT, C_MEM_RESERVE, C_CPU_USED, C_MEM_USED, C_STATE, C_N };
@@ -161,10 +164,47 @@ static int nc_self_get(struct nc_ctx *ctx, struct nc_info *in)
 	return NC_OK;
 }
 
+/* One line each: pending NAME [ uuid UUID ] [ doll ID ] FIELDS... */
+static void nc_pending_print(struct nc_print *p, const struct nc_pendings *set)
+{
+	nc_pr_open_arr(p, "pending");
+	for (size_t i = 0; i < set->n; i++) {
+		const struct nc_pending *e = &set->v[i];
+
+		nc_pr_open_obj(p, NULL);
+		nc_pr_str(p, NC_TEXT | NC_BARE, NULL, "pending");
+		nc_pr_str(p, NC_TEXT | NC_BARE, NULL, e->name);
+		nc_pr_str(p, NC_JSON, "name", e->name);
+		if (e->uuid[0])
+			nc_pr_str(p, NC_ANY, "uuid", e->uuid);
+		if (e->doll)
+			nc_pr_uint(p, NC_ANY, "doll", e->doll);
+		nc_pr_open_obj(p, "envelope");
+		nc_env_print(p, &e->env);
+		nc_pr_close_obj(p);
+		nc_pr_close_obj(p);
+		nc_pr_nl(p);
+	}
+	nc_pr_close_arr(p);
+}
+
+/* The pending envelopes, or none for a user who may not read them. */
+static int nc_pending_get(struct nc_ctx *ctx, struct nc_pendings *set)
+{
+	int err = nc_pendings_dump(&ctx->nl, set);
+
+	if (err == -EPERM) {
+		set->n = 0;
+		return NC_OK;
+	}
+	return err ? nc_nl_report(&ctx->nl, err, "pending envelopes") : NC_OK;
+}
+
 int nc_envelope_show(struct nc_ctx *ctx, int argc, char **argv)
 {
 	const struct nc_doll *root = NULL;
 	struct nc_dolls set = { 0 };
+	struct nc_pendings pend = { 0 };
 	bool self = argc && nc_is(argv[0], "self");
 	struct nc_info in;
 	int rc, err;
@@ -180,6 +220,8 @@ int nc_envelope_show(struct nc_ctx *ctx, int argc, char **argv)
 		err = nc_dolls_dump(&ctx->nl, &set);
 		if (err)
 			rc = nc_nl_report(&ctx->nl, err, "doll dump");
+		if (!rc)
+			rc = nc_pending_get(ctx, &pend);
 	}
 	if (!rc) {
 		nc_pr_open_obj(&ctx->pr, NULL);
@@ -187,8 +229,11 @@ int nc_envelope_show(struct nc_ctx *ctx, int argc, char **argv)
 			nc_self_print(&ctx->pr, &in);
 		if (!self)
 			nc_table_print(&ctx->pr, &set, root);
+		if (!self && !argc)
+			nc_pending_print(&ctx->pr, &pend);
 		nc_pr_close_obj(&ctx->pr);
 	}
+	nc_pendings_free(&pend);
 	nc_dolls_free(&set);
 	return rc;
 }

@@ -172,6 +172,12 @@
  *   envelope, at once (with KVM_NEST_A_DOLL_UUID: only if it is that
  *   domain's).
  *
+ * KVM_NEST_CMD_PENDING_GET  (CAP_NET_ADMIN)
+ *   dump. The pending envelopes, one message each: KVM_NEST_A_DOLL_NAME,
+ *   KVM_NEST_A_DOLL_UUID for a libvirt domain's, KVM_NEST_A_DOLL_ID while
+ *   it is attached to that running doll, KVM_NEST_A_DOLL_ENV (its fields
+ *   set). NLM_F_DUMP_INTR when they changed during the dump.
+ *
  * KVM_NEST_CMD_PING  (CAP_NET_ADMIN)
  *   do. KVM_NEST_A_DOLL_ID. Goes to the kernel that hosts the doll and
  *   back, queued like ENV_SET: the reply carries the COOKIE, and
@@ -425,6 +431,7 @@ enum {
 	KVM_NEST_CMD_ENV_REFUSED_NTF,
 	KVM_NEST_CMD_AGENT_PROGRESS,
 	KVM_NEST_CMD_PROGRESS_NTF,
+	KVM_NEST_CMD_PENDING_GET,
 
 	__KVM_NEST_CMD_MAX,
 	KVM_NEST_CMD_MAX = (__KVM_NEST_CMD_MAX - 1)
