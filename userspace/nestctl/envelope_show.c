@@ -16,8 +16,10 @@
 #include "info.h"
 #include "pending.h"
 
-enum { C_DOLL, C_LEVEL, C_NAME, C_CPU_LIMIT, C_CPU_RESERVE, C_WEIGHT, C_CPUS,
-       C_MEM_LIMIT, C_MEM_RESERVE, C_CPU_USED, C_MEM_USED, C_STATE, C_N };
+enum {
+	C_DOLL, C_LEVEL, C_NAME, C_CPU_LIMIT, C_CPU_RESERVE, C_WEIGHT, C_CPUS,
+	C_MEM_LIMIT, C_MEM_RESERVE, C_CPU_USED, C_MEM_USED, C_STATE, C_N
+};
 
 static const char *const nc_col_title[C_N] = {
 	"DOLL", "LEVEL", "NAME", "CPU.LIMIT", "CPU.RESERVE", "WEIGHT", "CPUS",
