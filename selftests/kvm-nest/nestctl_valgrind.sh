@@ -3,7 +3,10 @@
 # commands that cover every path (dumps, do, lookups, tree, stats, info) on
 # a live nested guest, for the error paths, and for a monitor (filtered,
 # stamped: monitor -t doll) that sees a guest come and go and is then
-# stopped by SIGTERM; "st" is stats by its prefix. Valgrind under TCG
+# stopped by SIGTERM; "st" is stats by its prefix. envelope diff and apply
+# of a file: the running doll's step (cpus 0-255 on a 1-CPU host) is
+# refused, so apply sets back and drops the pending envelope it made first; then one
+# that only makes a pending envelope, listed by envelope show. Valgrind under TCG
 # takes some 20 s a run: the list is short on purpose.
 set -u
 KN_TOP=${KN_TOP:?}
@@ -31,7 +34,7 @@ vg() {
 	fi
 }
 
-tap_plan 11
+tap_plan 16
 # It outlives every valgrind run below, which took 751 s on a loaded host;
 # the test kills it when it ends.
 guest_start 2 "$NAME" 1100
@@ -44,6 +47,15 @@ vg 1 doll show 4000000000
 vg 0 doll set "$NAME/$guest_l2" delegate cpuid pause off
 vg 0 doll set "$guest_l2" delegate all on
 vg 2 doll set 1 delegate cpu off
+F=$NC_WORK/tree.json
+printf '{"dolls": [{"name": "%s-later", "envelope": {"cpu.limit": "0.5"}},\n{"name": "%s", "envelope": {"cpus": "0-255"}}]}\n' \
+	"$NAME" "$NAME" >"$F"
+vg 1 envelope diff "$F"
+vg 1 envelope apply "$F"
+printf '{"dolls": [{"name": "%s-later", "envelope": {"cpu.limit": "0.5"}}]}\n' "$NAME" >"$F"
+vg 0 envelope apply "$F"
+vg 0 -j envelope show
+vg 0 envelope del name "$NAME-later"
 guest_stop "$guest_pid"
 
 # shellcheck disable=SC2086
