@@ -18,7 +18,7 @@ SLOW_S=20
 
 env_require
 [ -x "$FLOOD" ] || tap_bail "$FLOOD not built (make -C selftests)"
-tap_plan $((CHANGES + 5))
+tap_plan $((CHANGES + 6))
 env_agent_check
 
 env_spin flood-spin 300

@@ -386,8 +386,10 @@ int main(int argc, char **argv)
 	kn_ok(c.cycles == o.cycles && !c.bad_child,
 	      "%lu of %lu cycles, %lu undisturbed ones failed (HELLO, policy, doll, envelope or exit)",
 	      c.cycles, o.cycles, c.bad_child);
-	kn_ok(c.policies && c.env_ok, "policies (%lu) and envelopes (%lu) were attached",
-	      c.policies, c.env_ok);
+	/* A pass run wholly while kvm-nest was away (a module cycle) attaches nothing. */
+	kn_ok((c.policies && c.env_ok) || c.disturbed == c.cycles,
+	      "policies (%lu) and envelopes (%lu) were attached (%lu of %lu cycles disturbed: not judged when all were)",
+	      c.policies, c.env_ok, c.disturbed, c.cycles);
 	kn_ok(!c.rev_answered, "no answer from a revoked policy (%lu checks answered from one)",
 	      c.rev_answered);
 	/*

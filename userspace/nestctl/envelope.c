@@ -116,7 +116,7 @@ static int nc_target_resolve(struct nc_ctx *ctx, struct nc_target *t)
 	int rc = nc_ctx_nl(ctx);
 
 	if (!rc && t->ident)
-		rc = nc_doll_lookup(&ctx->nl, t->ident, &t->set, &t->doll);
+		rc = nc_doll_lookup_one(&ctx->nl, t->ident, &t->set, &t->doll);
 	return rc;
 }
 

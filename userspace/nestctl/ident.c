@@ -159,3 +159,18 @@ int nc_doll_lookup(struct nc_nl *nl, const char *ident, struct nc_dolls *set,
 		return nc_nl_report(nl, err, "doll dump");
 	return nc_doll_resolve(set, ident, out);
 }
+
+int nc_doll_lookup_one(struct nc_nl *nl, const char *ident, struct nc_dolls *set,
+		       const struct nc_doll **out)
+{
+	struct nc_step st;
+	struct nc_doll d;
+
+	if (strchr(ident, '/') || !nc_step_parse(ident, strlen(ident), &st) || !st.is_id ||
+	    nc_doll_get(nl, st.id, &d))
+		return nc_doll_lookup(nl, ident, set, out);
+	set->v = nc_grow(set->v, &set->cap, set->n, sizeof(*set->v));
+	set->v[set->n] = d;
+	*out = &set->v[set->n++];
+	return NC_OK;
+}

@@ -25,5 +25,13 @@ int nc_doll_resolve(const struct nc_dolls *set, const char *ident,
  */
 int nc_doll_lookup(struct nc_nl *nl, const char *ident, struct nc_dolls *set,
 		   const struct nc_doll **out);
+/*
+ * The same for a command on one doll: a lone id is one DOLL_GET, which
+ * dolls coming and going elsewhere cannot spoil (a dump gives up after a
+ * few tries); set then holds that doll alone.  Anything else, or an id
+ * DOLL_GET does not find, is looked up as above, for the same errors.
+ */
+int nc_doll_lookup_one(struct nc_nl *nl, const char *ident, struct nc_dolls *set,
+		       const struct nc_doll **out);
 
 #endif
