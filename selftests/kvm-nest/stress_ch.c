@@ -287,7 +287,8 @@ static void round_of(struct wstat *w, struct kn_prng *p, unsigned int n, bool ju
 {
 	static struct kn_chan_fuzz_case cases[ROUND];
 	static uint8_t bases[ROUND];
-	struct kn_chan_fuzz_state st = { 0 };
+	/* stress_nl may set this VM's envelope meanwhile. */
+	struct kn_chan_fuzz_state st = { .fetch_any_len = true };
 	struct kn_hypercall_queue q;
 	struct kn_chan_fuzz g;
 	struct kn_vm vm;

@@ -174,6 +174,9 @@ bool kn_chan_fuzz_judge(struct kn_chan_fuzz_state *st, const struct kn_chan_fuzz
 	st->calls += c->ours;
 	if (past && ret == -KVM_NEST_EBUSY)
 		return true;
+	if (st->fetch_any_len && want > 0 && ret > 0 && ret <= KVM_NEST_CH_FETCH_MAX &&
+	    (c->kind == KN_CHAN_FUZZ_FETCH || c->kind == KN_CHAN_FUZZ_FETCH_BAD))
+		ret = want;
 	if (ret != want || (past && !refill))
 		return false;
 	if (ret == 0 && c->opens)

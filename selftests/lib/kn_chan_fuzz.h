@@ -97,6 +97,11 @@ struct kn_chan_fuzz_state {
 	unsigned int calls;	/* of ours, so far */
 	uint16_t dolls;		/* of the last report taken, and per level */
 	uint16_t levels[KVM_NEST_CH_MAX_LEVEL + 1];
+	/*
+	 * Other loads (stress_nl as root) may give this VM an envelope at any
+	 * time, and a FETCH then answers more bytes: any length it may write.
+	 */
+	bool fetch_any_len;
 };
 
 /* The answer @c must get in state @st, once admitted. */
