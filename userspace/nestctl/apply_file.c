@@ -98,6 +98,9 @@ static int nc_apply_doll(struct nc_apply_ctx *c, struct json_object *o, int pare
 	n = json_object_is_type(name, json_type_string) ? json_object_get_string(name) : NULL;
 	if (!n || !*n || strchr(n, '/'))
 		return nc_apply_bad("a doll needs a \"name\": its VM's name (QEMU -name, the libvirt domain), without \"/\"");
+	if (strlen(n) > NC_NAME_MAX)
+		return nc_apply_bad("name \"%.80s\": kvm-nest keeps VM names of 1 to %d bytes",
+				    n, NC_NAME_MAX);
 	for (unsigned int i = 0; i < f->n; i++)
 		if (f->dolls[i].parent == parent && !strcmp(f->dolls[i].name, n))
 			return nc_apply_bad("two dolls named \"%s\" under %s: names must differ among siblings",

@@ -22,6 +22,8 @@
  * ranges.  Longer is refused as malformed, never cut.
  */
 #define NC_CPUS_LEN		4096
+/* The longest VM name kvm-nest keeps (KN_NAME_LEN less its NUL). */
+#define NC_NAME_MAX		63
 
 enum {
 	NC_ENV_CPU_LIMIT = 1 << 0,

@@ -18,8 +18,6 @@
 #include "envelope.h"
 #include "ident.h"
 
-/* The longest doll name kvm-nest keeps (KN_NAME_LEN less its NUL). */
-#define NC_NAME_MAX	63
 /* A refusal names dolls, numbers and what would fit: a few lines. */
 #define NC_REFUSAL_LEN	2048
 

@@ -30,7 +30,7 @@ static int nc_pending_cb(const struct nlmsghdr *nlh, void *data)
 		return -EBADMSG;
 	name = mnl_attr_get_str(tb[KVM_NEST_A_DOLL_NAME]);
 	uuid = nc_attr_str(tb[KVM_NEST_A_DOLL_UUID], "");
-	if (!name[0] || strlen(name) >= NC_PENDING_NAME_LEN || strlen(uuid) >= NC_UUID_LEN)
+	if (!name[0] || strlen(name) > NC_NAME_MAX || strlen(uuid) >= NC_UUID_LEN)
 		return -EBADMSG;
 	set->v = nc_grow(set->v, &set->cap, set->n, sizeof(*set->v));
 	p = &set->v[set->n];

@@ -9,12 +9,11 @@
 #include "env.h"
 #include "nl.h"
 
-/* A VM name as kvm-nest keeps it (KN_NAME_LEN), and a uuid's text. */
-#define NC_PENDING_NAME_LEN	64
+/* A uuid's text and its NUL. */
 #define NC_UUID_LEN		37
 
 struct nc_pending {
-	char name[NC_PENDING_NAME_LEN];
+	char name[NC_NAME_MAX + 1];
 	char uuid[NC_UUID_LEN];	/* a libvirt domain's, else "" */
 	uint32_t doll;		/* the running doll it is attached to, or 0 */
 	struct nc_env env;

@@ -14,7 +14,7 @@
 #include "stderr_capture.h"
 #include "tap.h"
 
-#define PLAN 29
+#define PLAN 30
 
 static char err[1024];
 
@@ -104,6 +104,9 @@ static void bad_files(void)
 	bad("a nameless doll under web", "{\"dolls\": [{\"name\": \"web\", \"dolls\": [{\"envelope\": {}}]}]}",
 	    "spec.json: web/dolls[0]: a doll needs");
 	bad("a name with a slash", "{\"dolls\": [{\"name\": \"a/b\"}]}", "without \"/\"");
+	bad("a name of 64 bytes",
+	    "{\"dolls\": [{\"name\": \"0123456789012345678901234567890123456789012345678901234567890123\"}]}",
+	    "VM names of 1 to 63 bytes");
 	bad("an empty name", "{\"dolls\": [{\"name\": \"\"}]}", "a doll needs a \"name\"");
 	bad("a name that is a number", "{\"dolls\": [{\"name\": 3}]}", "a doll needs a \"name\"");
 	bad("two siblings of one name",
