@@ -20,10 +20,11 @@ static struct module *kn_vendor_mod;
 	DEFINE_STATIC_CALL_NULL(kn_vendor_##name, KN_VENDOR_FN(name))
 #include "vendor-calls.h"
 
-bool kn_no_nested_entry(struct kvm_vcpu *vcpu, u64 ctx,
-			struct kn_nested_entry *e)
+/* In the tracepoint: preemption off, under kvm->srcu. */
+bool kn_kvm_nested_reads_msr(const struct kn_nested_entry *e, u32 index)
 {
-	return false;
+	return e->classes & KVM_NEST_DELEG_RDMSR &&
+	       static_call(kn_vendor_nested_reads_msr)(e, index);
 }
 
 /* The vendor whose module is loaded, found by one of its redirect targets. */
@@ -105,6 +106,7 @@ int kn_kvm_attach(const struct kn_kvm_ops *ops)
 	static_call_update(kn_vendor_run_ctx, v->run_ctx);
 	static_call_update(kn_vendor_exit_detail, v->exit_detail);
 	static_call_update(kn_vendor_nested_entry, v->nested_entry);
+	static_call_update(kn_vendor_nested_reads_msr, v->nested_reads_msr);
 
 	kn_hooks_reset();
 	kn_groups[0].r = kn_vm_hooks(&kn_groups[0].n);

@@ -65,6 +65,7 @@ struct kn_nested_entry {
 	u64 run_ctx;
 	u64 ctx;
 	u64 msr_map;	/* the hypervisor's MSR map, in its memory */
+	bool every_msr;	/* it has no map: every MSR access exits */
 	u32 classes;
 };
 

@@ -230,6 +230,7 @@ struct kn_vendor kn_svm = {
 	.run_ctx = kn_svm_run_ctx,
 	.exit_detail = kn_svm_exit_detail,
 	.nested_entry = kn_svm_nested_entry,
+	.nested_reads_msr = kn_svm_nested_reads_msr,
 	.reasons = kn_svm_reasons,
 	.nr_reasons = ARRAY_SIZE(kn_svm_reasons),
 };

@@ -11,6 +11,7 @@
 #include "answer.h"
 #include "boundary.h"
 #include "layout.h"
+#include "msr_map.h"
 #include "svm_deleg.h"
 #include "vendor.h"
 
@@ -20,9 +21,6 @@ static_assert(sizeof(u32[MAX_INTERCEPT]) == KN_SVM_NESTED_CTL_INTERCEPTS_SIZE);
 
 #define KN_INSN_MAX		15
 #define KN_SVM_CS_L		BIT(9)	/* vmcb segment attrib: 64-bit code */
-/* The MSRPM: 2 bits (read, write) per MSR, 2 KiB per range. */
-#define KN_MSRPM_RANGE_BYTES	2048
-#define KN_MSRPM_RANGE_MSRS	(KN_MSRPM_RANGE_BYTES * 4)
 
 struct kn_svm_answer {
 	struct kn_cpuid_answer cpuid;
@@ -50,23 +48,18 @@ static bool kn_l1_intercepts(void *svm, unsigned int bit)
  */
 static int kn_msrpm_bits(struct kvm_vcpu *vcpu, u64 pm, u32 msr, bool atomic)
 {
-	static const u32 base[] = { 0, 0xc0000000, 0xc0010000 };
-	unsigned int r;
-	u32 off, word;
+	unsigned int shift;
+	u32 at, word;
 	int err;
 
-	for (r = 0; r < ARRAY_SIZE(base); r++)
-		if (msr - base[r] < KN_MSRPM_RANGE_MSRS)
-			break;
-	if (r == ARRAY_SIZE(base))
+	if (!kn_svm_msrpm_bits_at(msr, &at, &shift))
 		return 3;
-	off = r * KN_MSRPM_RANGE_BYTES + (msr - base[r]) / 4;
-	pm += ALIGN_DOWN(off, 4);
 	if (atomic)
-		err = kvm_vcpu_read_guest_atomic(vcpu, pm, &word, sizeof(word));
+		err = kvm_vcpu_read_guest_atomic(vcpu, pm + at, &word,
+						 sizeof(word));
 	else
-		err = kvm_vcpu_read_guest(vcpu, pm, &word, sizeof(word));
-	return err ? -1 : word >> (2 * (msr & 0xf)) & 3;
+		err = kvm_vcpu_read_guest(vcpu, pm + at, &word, sizeof(word));
+	return err ? -1 : word >> shift & 3;
 }
 
 /*
@@ -211,6 +204,7 @@ bool kn_svm_nested_entry(struct kvm_vcpu *vcpu, u64 ctx,
 	e->run_ctx = kn_member(svm, KN_SVM_NESTED_VMCB02_PA_OFFSET, u64);
 	e->ctx = ctx;
 	e->msr_map = 0;
+	e->every_msr = false;
 	e->classes = 0;
 	if (kn_l1_intercepts(svm, INTERCEPT_CPUID))
 		e->classes |= KVM_NEST_DELEG_CPUID;
@@ -225,17 +219,11 @@ bool kn_svm_nested_entry(struct kvm_vcpu *vcpu, u64 ctx,
 	return e->run_ctx;
 }
 
-/*
- * Only SVM's nested_entry fills an entry.  In the tracepoint: preemption
- * off, under kvm->srcu; a page that is not at hand leaves the MSR out.
- */
-bool kn_kvm_nested_reads_msr(const struct kn_nested_entry *e, u32 index)
+/* A page that is not at hand leaves the MSR out. */
+bool kn_svm_nested_reads_msr(const struct kn_nested_entry *e, u32 index)
 {
-	int bits;
+	int bits = kn_msrpm_bits(e->vcpu, e->msr_map, index, true);
 
-	if (!(e->classes & KVM_NEST_DELEG_RDMSR))
-		return false;
-	bits = kn_msrpm_bits(e->vcpu, e->msr_map, index, true);
 	return bits > 0 && bits & 1;
 }
 
@@ -247,13 +235,6 @@ void kn_svm_msr_watch(struct kvm_vcpu *vcpu, void *svm)
 	if (vmcb->control.exit_code == SVM_EXIT_MSR &&
 	    vmcb->control.exit_info_1 == 1)
 		kn_answer_msr_written(vcpu, ctx);
-}
-
-#else
-
-bool kn_kvm_nested_reads_msr(const struct kn_nested_entry *e, u32 index)
-{
-	return false;
 }
 
 #endif

@@ -13,4 +13,5 @@ KN_VENDOR_CALL(nested_ctx);
 KN_VENDOR_CALL(run_ctx);
 KN_VENDOR_CALL(exit_detail);
 KN_VENDOR_CALL(nested_entry);
+KN_VENDOR_CALL(nested_reads_msr);
 #undef KN_VENDOR_CALL

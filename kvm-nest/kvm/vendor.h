@@ -36,6 +36,8 @@ struct kn_vendor {
 	 */
 	bool (*nested_entry)(struct kvm_vcpu *vcpu, u64 ctx,
 			     struct kn_nested_entry *e);
+	/* kn_kvm_nested_reads_msr(), for an entry nested_entry filled. */
+	bool (*nested_reads_msr)(const struct kn_nested_entry *e, u32 index);
 	const struct kn_exit_name *reasons;	/* KVM's names for exit codes */
 	unsigned int nr_reasons;
 };
@@ -53,10 +55,6 @@ extern struct kn_vendor kn_vmx;
 #define KN_VENDOR_CALL(name) \
 	DECLARE_STATIC_CALL(kn_vendor_##name, KN_VENDOR_FN(name))
 #include "vendor-calls.h"
-
-/* VMX's nested_entry for now: slots are written on SVM only. */
-bool kn_no_nested_entry(struct kvm_vcpu *vcpu, u64 ctx,
-			struct kn_nested_entry *e);
 
 /* KVM's is_guest_mode(), which lives in a header the build cannot see. */
 static inline bool kn_guest_mode(struct kvm_vcpu *vcpu)

@@ -14,11 +14,6 @@
 /* The headers we build with and the BTF we read must describe one kernel. */
 static_assert(sizeof(struct kvm_vcpu) == KN_VMX_VCPU_SIZE);
 
-static void *kn_vmx_of(struct kvm_vcpu *vcpu)
-{
-	return (char *)vcpu - KN_VMX_VCPU_OFFSET;
-}
-
 static u32 kn_vmx_exit_code(struct kvm_vcpu *vcpu)
 {
 	u32 full = kn_member(kn_vmx_of(vcpu), KN_VMX_EXIT_REASON_OFFSET, u32);
@@ -113,12 +108,16 @@ out:
 	return ret;
 }
 
-/* L1 left VMX operation (VMXOFF, reset), or its vCPU goes. */
+/*
+ * L1 left VMX operation (VMXOFF, reset), or its vCPU goes: what it
+ * delegated dies, before its vmcs02 does (a slot must not name a freed
+ * one).
+ */
 static void kn_vmx_free_nested(struct kvm_vcpu *vcpu)
 {
 	kn_hook_enter(kn_vmx_redirects[KN_VMX_FREE_NESTED].id);
-	KN_ORIG(kvm_intel, free_nested)(vcpu);
 	kn_kvm_report(nested_reset)(vcpu->kvm);
+	KN_ORIG(kvm_intel, free_nested)(vcpu);
 	kn_hook_leave();
 }
 
@@ -139,7 +138,8 @@ struct kn_vendor kn_vmx = {
 	.nested_ctx = kn_vmx_nested_ctx,
 	.run_ctx = kn_vmx_run_ctx,
 	.exit_detail = kn_vmx_exit_detail,
-	.nested_entry = kn_no_nested_entry,
+	.nested_entry = kn_vmx_nested_entry,
+	.nested_reads_msr = kn_vmx_nested_reads_msr,
 	.reasons = kn_vmx_reasons,
 	.nr_reasons = ARRAY_SIZE(kn_vmx_reasons),
 };

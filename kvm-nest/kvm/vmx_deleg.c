@@ -8,6 +8,7 @@
 
 #include "answer.h"
 #include "layout.h"
+#include "msr_map.h"
 #include "vendor.h"
 #include "vmx_deleg.h"
 #include "vmx_insn.h"
@@ -40,26 +41,64 @@ static bool kn_l1_wants_msr(struct kvm_vcpu *vcpu, void *vmx, u32 msr)
 	void *vmcs12 = kn_member(vmx, KN_VMX_NESTED_CACHED_VMCS12_OFFSET,
 				 void *);
 	u64 bitmap;
-	u8 rd, wr;
+	u32 byte;
+	u8 bit, rd, wr;
 
 	if (!vmcs12)
 		return false;
 	if (!(kn_member(vmcs12, KN_VMX_CPU_BASED_VM_EXEC_CONTROL_OFFSET, u32) &
-	      CPU_BASED_USE_MSR_BITMAPS))
+	      CPU_BASED_USE_MSR_BITMAPS) ||
+	    !kn_vmx_msr_bitmap_read_bit(msr, &byte, &bit))
 		return true;
-	/* 1 KiB each: reads of low and high MSRs, then writes of both. */
-	bitmap = kn_member(vmcs12, KN_VMX_MSR_BITMAP_OFFSET, u64);
-	if (msr >= 0xc0000000) {
-		msr -= 0xc0000000;
-		bitmap += 1024;
-	}
-	if (msr >= 1024 * 8)	/* outside the bitmap: always L1's */
-		return true;
-	bitmap += msr / 8;
+	bitmap = kn_member(vmcs12, KN_VMX_MSR_BITMAP_OFFSET, u64) + byte;
 	if (kvm_vcpu_read_guest(vcpu, bitmap, &rd, 1) ||
-	    kvm_vcpu_read_guest(vcpu, bitmap + 2048, &wr, 1))
+	    kvm_vcpu_read_guest(vcpu, bitmap + KN_VMX_MSR_BITMAP_WRITES, &wr, 1))
 		return false;
-	return rd & wr & BIT(msr % 8);
+	return rd & wr & bit;
+}
+
+/*
+ * From nested_vmx_enter_non_root_mode() (VMLAUNCH/VMRESUME, RSM, nested
+ * state loaded), vmcs12 cached: what the nested guest's hypervisor
+ * intercepts, as KVM will decide by it.  If the entry then fails its
+ * checks, nothing runs on vmcs02 before the next entry writes again.
+ */
+bool kn_vmx_nested_entry(struct kvm_vcpu *vcpu, u64 ctx,
+			 struct kn_nested_entry *e)
+{
+	void *vmx = kn_vmx_of(vcpu);
+	void *vmcs12 = kn_member(vmx, KN_VMX_NESTED_CACHED_VMCS12_OFFSET,
+				 void *);
+	void *vmcs02 = kn_member(vmx, KN_VMX_NESTED_VMCS02_VMCS_OFFSET,
+				 void *);
+	u32 ctl;
+
+	if (!vmcs12 || !vmcs02)
+		return false;
+	ctl = kn_member(vmcs12, KN_VMX_CPU_BASED_VM_EXEC_CONTROL_OFFSET, u32);
+	e->vcpu = vcpu;
+	e->run_ctx = __pa(vmcs02);	/* what VMPTRLD takes */
+	e->ctx = ctx;
+	/* CPUID exits unconditionally; without a bitmap every MSR does. */
+	e->classes = KVM_NEST_DELEG_CPUID | KVM_NEST_DELEG_RDMSR;
+	e->every_msr = !(ctl & CPU_BASED_USE_MSR_BITMAPS);
+	e->msr_map = e->every_msr ? 0 :
+		     kn_member(vmcs12, KN_VMX_MSR_BITMAP_OFFSET, u64);
+	if (kn_l1_wants_pause(vmx))
+		e->classes |= KVM_NEST_DELEG_PAUSE;
+	return true;
+}
+
+/* A page that is not at hand leaves the MSR out. */
+bool kn_vmx_nested_reads_msr(const struct kn_nested_entry *e, u32 index)
+{
+	u32 byte;
+	u8 bit, rd;
+
+	if (e->every_msr || !kn_vmx_msr_bitmap_read_bit(index, &byte, &bit))
+		return true;
+	return !kvm_vcpu_read_guest_atomic(e->vcpu, e->msr_map + byte, &rd,
+					   1) && rd & bit;
 }
 
 static bool kn_vmx_rdmsr(struct kvm_vcpu *vcpu, void *vmx, u64 ctx)
