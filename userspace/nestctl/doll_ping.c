@@ -83,7 +83,7 @@ int nc_doll_ping(struct nc_ctx *ctx, int argc, char **argv)
 		return nc_unknown_arg("doll", argv[1]);
 	rc = nc_ctx_nl(ctx);
 	if (!rc)
-		rc = nc_doll_lookup(&ctx->nl, argv[0], &set, &d);
+		rc = nc_doll_lookup_one(&ctx->nl, argv[0], &set, &d);
 	if (!rc) {
 		snprintf(note, sizeof(note), "waiting for the kernel that hosts doll %s to answer...",
 			 d->path);

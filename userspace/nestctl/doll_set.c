@@ -113,7 +113,7 @@ int nc_doll_set(struct nc_ctx *ctx, int argc, char **argv)
 		return rc;
 	rc = nc_ctx_nl(ctx);
 	if (!rc)
-		rc = nc_doll_lookup(&ctx->nl, argv[0], &set, &d);
+		rc = nc_doll_lookup_one(&ctx->nl, argv[0], &set, &d);
 	if (!rc) {
 		nlh = nc_nl_req(&ctx->nl, KVM_NEST_CMD_DELEG_SET, &nc_doll_attr_names);
 		mnl_attr_put_u32(nlh, KVM_NEST_A_DOLL_ID, d->id);

@@ -223,7 +223,7 @@ static int nc_stats_reset(struct nc_ctx *ctx, int argc, char **argv)
 		return nc_unknown_arg("stats", argv[1]);
 	rc = nc_ctx_nl(ctx);
 	if (!rc && argc)
-		rc = nc_doll_lookup(&ctx->nl, argv[0], &set, &d);
+		rc = nc_doll_lookup_one(&ctx->nl, argv[0], &set, &d);
 	if (!rc) {
 		nlh = nc_nl_req(&ctx->nl, KVM_NEST_CMD_STATS_RESET,
 				&nc_doll_attr_names);
