@@ -2,7 +2,7 @@
 #ifndef KN_ENV_ROOM_H
 #define KN_ENV_ROOM_H
 
-#include "env.h"
+#include "env_types.h"
 
 /*
  * The caps and reservable totals of @room (not its CPU set) for a kernel
