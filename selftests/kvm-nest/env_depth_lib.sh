@@ -17,16 +17,8 @@ depth_l1() {
 	tap_diag "L1 doll $l1 (qemu pid $l1pid, $l1dir): $1"
 }
 
-# depth_lines: L1's output, complete lines only: the last one may still
-# be being written. A snapshot, so that both looks see the same bytes.
-depth_lines() {
-	cp "$l1dir/result.log" "$l1dir/result.snap"
-	if [ -z "$(tail -c 1 "$l1dir/result.snap")" ]; then
-		tr -d '\r' <"$l1dir/result.snap"
-	else
-		tr -d '\r' <"$l1dir/result.snap" | sed '$d'
-	fi
-}
+# depth_lines: L1's output, complete lines only (env_doll_lines).
+depth_lines() { env_doll_lines "$l1dir"; }
 # depth_last REGEX: the newest line of L1's output that matches.
 depth_last() { depth_lines | grep -aE -- "$1" | tail -n 1; }
 # depth_wait REGEX SECONDS: until a line printed after now matches.

@@ -159,16 +159,33 @@ env_doll() {
 		tap_bail "no level-1 doll for the L1 doll $_n (pid $doll_pid): $(cat "$doll_dir/qemu.log")"
 }
 
+# env_doll_lines DIR: the doll's output so far (its result.log, live),
+# complete lines only: its serial port takes a byte at a time, so the
+# last line may still be being written ("kn-fit-gone r"). A snapshot, so
+# that every look at it sees the same bytes.
+env_doll_lines() {
+	cp "$1/result.log" "$1/result.snap"
+	if [ -z "$(tail -c 1 "$1/result.snap")" ]; then
+		tr -d '\r' <"$1/result.snap"
+	else
+		tr -d '\r' <"$1/result.snap" | sed '$d'
+	fi
+}
+
 # env_doll_wait DIR REGEX SECONDS: wait for a line of the doll's output
-# (its result.log, live) matching REGEX; print the last such line.
+# matching REGEX; print the last such line. A doll that has ended
+# (KN-END) without one fails at once. Both come from one snapshot: a
+# second read of the live log could see a KN-END written after the first
+# read, and the KN-RESULT line before it that the first read missed.
 env_doll_wait() {
 	_end=$(($(date +%s) + $3))
 	while [ "$(date +%s)" -lt $_end ]; do
+		_s=$(env_doll_lines "$1")
 		# -a: a serial port may carry a stray byte that makes grep
 		# call the log binary and print no line.
-		_l=$(tr -d '\r' <"$1/result.log" | grep -aE -- "$2" | tail -n 1)
+		_l=$(printf '%s\n' "$_s" | grep -aE -- "$2" | tail -n 1)
 		[ -n "$_l" ] && { echo "$_l"; return 0; }
-		grep -aq '^KN-END' "$1/result.log" 2>/dev/null && break
+		printf '%s\n' "$_s" | grep -aq '^KN-END' && break
 		sleep 1
 	done
 	return 1
