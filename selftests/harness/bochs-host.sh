@@ -10,6 +10,8 @@ here=$(dirname "$0")
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
 RUN_DEFAULT_TIMEOUT=3600 RUN_DEFAULT_MEM=1G
+# A Linux doll (KN_BOCHS_DOLL=1) takes 1G of its own.
+[ "${KN_BOCHS_DOLL:-0}" != 1 ] || RUN_DEFAULT_MEM=2G
 # shellcheck source=lib/runner.sh
 . "$here/lib/runner.sh"
 # All in main: bash then reads it whole, so editing this file while it
@@ -35,6 +37,47 @@ main() {
 	if [ -d "$KN_BUILD/selftests" ]; then
 		while IFS= read -r f; do emb+=("$f"); done < <(find "$KN_BUILD/selftests" -maxdepth 1 -type f -perm -u+x)
 	fi
+	iso=$RUN_DIR/iso
+	mkdir -p "$iso/boot/grub"
+	# KN_BOCHS_DOLL=1: what an L1 Linux doll needs (l1-doll.sh: QEMU, its
+	# libraries and firmware, the doll's kernel and 9p initramfs; jq and
+	# nestctl for the tests) goes on the boot ISO itself under /kn-payload,
+	# at its absolute path. The host's /init loads the CD-ROM stack, mounts
+	# the ISO and links each file into / (kn.payload=, initramfs-init.sh):
+	# read on demand over ATAPI instead of inflated up front with the
+	# initramfs.
+	payload=
+	if [ "${KN_BOCHS_DOLL:-0}" = 1 ]; then
+		payload=$RUN_DIR/payload.modules
+		: >"$payload"
+		for m in scsi_common scsi_mod libata ata_piix cdrom sr_mod isofs; do
+			p=$(grep -E "/${m//_/[-_]}\.ko\$" "$moddir/modules.order") || kn_die "$m not in $moddir/modules.order"
+			emb+=("$moddir/$p")
+			echo "$moddir/$p" >>"$payload"
+		done
+		emb+=("$payload" "$here/l1-doll.sh")
+		dinitrd=$KN_BUILD/harness/initramfs-$RUN_KERNEL.cpio.gz
+		for dep in "$here/mkinitramfs.sh" "$here/initramfs-init.sh" "$KN_BUILD/kernels/$RUN_KERNEL/stamp"; do
+			if [ ! -s "$dinitrd" ] || [ "$dep" -nt "$dinitrd" ]; then
+				"$here/mkinitramfs.sh" "$RUN_KERNEL" "$dinitrd"
+				break
+			fi
+		done
+		nc=${KN_NESTCTL:-$KN_BUILD/nestctl/nestctl}
+		files=("$dinitrd" "$RUN_VMLINUZ" /usr/share/seabios/bios-256k.bin
+			/usr/share/qemu/linuxboot_dma.bin /usr/share/qemu/kvmvapic.bin)
+		bins=("$(command -v qemu-system-x86_64)" "$(command -v jq)")
+		[ ! -x "$nc" ] || bins+=("$nc")
+		files+=("${bins[@]}")
+		while IFS= read -r f; do files+=("$f"); done < <(ldd "${bins[@]}" |
+			sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' | sort -u)
+		for f in "${files[@]}"; do
+			[ -e "$f" ] || kn_die "doll payload: $f missing"
+			mkdir -p "$iso/kn-payload${f%/*}"
+			cp -L "$f" "$iso/kn-payload$f"
+		done
+		kn_log "doll payload: ${#files[@]} files, $(du -sh "$iso/kn-payload" | cut -f1)"
+	fi
 	args=()
 	for p in "${emb[@]}"; do args+=(--embed "$p"); done
 	# tigerlake, as Bochs 2.7 models it, trips two kernel WARNs that are not
@@ -43,8 +86,6 @@ main() {
 	# text writable+executable (a CPA W^X WARN at the first insmod).
 	append=
 	[ "${KN_BOCHS_CPU:-}" != tigerlake ] || append="clearcpuid=ht indirect_target_selection=off"
-	iso=$RUN_DIR/iso
-	mkdir -p "$iso/boot/grub"
 	"$here/mkinitramfs.sh" "$RUN_KERNEL" "$iso/boot/initrd.gz" "${args[@]}" --run "$RUN_DIR/run.env"
 	cp "$RUN_VMLINUZ" "$iso/boot/vmlinuz"
 	# noxsave: Bochs's XSAVE area sizes are inconsistent for this CPU model and
@@ -55,7 +96,7 @@ main() {
 		terminal_output serial console
 		set timeout=0
 		menuentry kvm-nest {
-		  linux /boot/vmlinuz console=ttyS0,115200 rdinit=/init noxsave panic=-1 oops=panic panic_on_warn=0 printk.time=1 $append kn.init=$KN_TOP/selftests/harness/host-init.sh
+		  linux /boot/vmlinuz console=ttyS0,115200 rdinit=/init noxsave panic=-1 oops=panic panic_on_warn=0 printk.time=1 $append${payload:+ kn.payload=$payload} kn.init=$KN_TOP/selftests/harness/host-init.sh
 		  initrd /boot/initrd.gz
 		}
 	EOC

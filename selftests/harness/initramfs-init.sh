@@ -15,12 +15,13 @@ mount -t devtmpfs devtmpfs /dev
 read -r KN_T_INIT _ </proc/uptime
 echo "kn-initramfs: /init at ${KN_T_INIT}s"
 
-KN_INIT='' KN_RUN=''
+KN_INIT='' KN_RUN='' KN_PAYLOAD=''
 # shellcheck disable=SC2013 # the command line is words
 for w in $(cat /proc/cmdline); do
 	case $w in
 	kn.init=*) KN_INIT=${w#kn.init=} ;;
 	kn.run=*) KN_RUN=${w#kn.run=} ;;
+	kn.payload=*) KN_PAYLOAD=${w#kn.payload=} ;;
 	esac
 done
 # A run file inside the initramfs (appended cpio: dolls, Bochs) wins.
@@ -40,6 +41,28 @@ fatal() {
 if [ -e /kn/embedded ]; then
 	mkdir -p /tmp /run /var/tmp
 	[ -f "$KN_INIT" ] || fatal "kn.init=$KN_INIT is not in the initramfs"
+	# kn.payload=LIST (bochs-host.sh, KN_BOCHS_DOLL=1): LIST names the
+	# CD-ROM stack's modules in load order; the boot ISO's /kn-payload
+	# tree is then linked into / file by file.
+	if [ -n "$KN_PAYLOAD" ]; then
+		while read -r m; do
+			insmod "$m" || fatal "insmod $m failed"
+		done <"$KN_PAYLOAD"
+		mkdir -p /payload
+		tries=0
+		until mount -t iso9660 -o ro /dev/sr0 /payload 2>/dev/null; do
+			tries=$((tries + 1))
+			[ $tries -lt 100 ] || fatal "cannot mount the boot ISO (/dev/sr0)"
+			sleep 0.2
+		done
+		(cd /payload/kn-payload && find . ! -type d) | while read -r f; do
+			f=${f#.}
+			mkdir -p "${f%/*}"
+			ln -sf "/payload/kn-payload$f" "$f"
+		done
+		read -r t _ </proc/uptime
+		echo "kn-initramfs: payload linked at ${t}s"
+	fi
 	exec /bin/sh "$KN_INIT"
 fi
 
